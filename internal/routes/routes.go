@@ -1,0 +1,272 @@
+// Package routes holds the API's route table: which methods exist on which paths and who may
+// call them. The CDK stacks turn it into API Gateway methods; the Lambda handler (and the local
+// server) read the very same table to enforce what API Gateway cannot. It has no CDK imports so
+// that the Lambda binary never links the CDK or jsii.
+package routes
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// Access says which token a route needs.
+type Access string
+
+const (
+	// Public routes need no token: API Gateway sends them straight to the handler.
+	Public Access = "public"
+	// Protected routes need a Cognito ID token (API Gateway's Cognito authorizer without scopes).
+	Protected Access = "protected"
+	// Scoped routes need a Cognito access token that carries one of the route's scopes.
+	Scoped Access = "scoped"
+)
+
+// TokenUse is the token_use claim the route's token must carry ("" for public routes).
+func (a Access) TokenUse() string {
+	switch a {
+	case Protected:
+		return "id"
+	case Scoped:
+		return "access"
+	}
+	return ""
+}
+
+// Route is one method on one resource path.
+type Route struct {
+	// Method is an HTTP method in upper case, or ANY.
+	Method string `json:"method"`
+	// Path is an API Gateway resource path such as /items or /items/{id}.
+	Path   string `json:"path"`
+	Access Access `json:"access"`
+	// Scopes (scoped routes only): the access token must carry at least one of them.
+	Scopes []string `json:"scopes,omitempty"`
+	// Groups (protected and scoped routes): the caller must be in at least one of them.
+	Groups []string `json:"groups,omitempty"`
+}
+
+// Key names the route the way API Gateway names a method: "GET /items/{id}".
+func (r Route) Key() string { return r.Method + " " + r.Path }
+
+// ProxyPath is the catch-all resource the API adds beside the table's routes. It is protected,
+// so an unknown path costs a valid ID token before the handler answers 404.
+const ProxyPath = "/{proxy+}"
+
+// Table is the whole route table, in the order the configuration lists it.
+type Table []Route
+
+// Methods API Gateway accepts on a resource, besides OPTIONS which CORS preflight owns.
+var Methods = []string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "ANY"}
+
+var (
+	literalSegment = regexp.MustCompile(`^[A-Za-z0-9._~-]+$`)
+	paramSegment   = regexp.MustCompile(`^\{[A-Za-z_][A-Za-z0-9_]*\}$`)
+	// ScopePattern is the character set Cognito allows in a scope (and API Gateway in a method scope).
+	ScopePattern = regexp.MustCompile(`^[\x21\x23-\x5B\x5D-\x7E]+$`)
+)
+
+// Problem is one thing wrong with the table, located by a path such as routes[2].method.
+type Problem struct {
+	Where string
+	Value any
+	Want  string
+}
+
+func (p Problem) String() string {
+	return fmt.Sprintf("%s: got %s; %s", p.Where, show(p.Value), p.Want)
+}
+
+func show(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
+}
+
+// Check reports every structural problem in the table. knownScopes and knownGroups are the
+// scopes of the resource server and the user pool's groups; routes may name only those.
+// where is the prefix for problem locations, e.g. "stages.dev.routes".
+func (t Table) Check(where string, knownScopes, knownGroups []string) []Problem {
+	var problems []Problem
+	add := func(i int, field string, value any, want string) {
+		problems = append(problems, Problem{Where: fmt.Sprintf("%s[%d].%s", where, i, field), Value: value, Want: want})
+	}
+	seen := map[string]int{}
+	paramNames := map[string]string{} // parent path + "/" -> the {param} used there
+	for i, r := range t {
+		if !slices.Contains(Methods, r.Method) {
+			add(i, "method", r.Method, "want one of "+strings.Join(Methods, ", ")+" (OPTIONS is answered by CORS preflight)")
+		}
+		pathOK := true
+		if msg := checkPath(r.Path); msg != "" {
+			add(i, "path", r.Path, msg)
+			pathOK = false
+		}
+		if pathOK {
+			if prev, dup := seen[r.Key()]; dup {
+				add(i, "path", r.Path, fmt.Sprintf("want each method and path once; %s is also routes[%d]", r.Key(), prev))
+			}
+			seen[r.Key()] = i
+			parent := ""
+			for _, seg := range strings.Split(strings.TrimPrefix(r.Path, "/"), "/") {
+				if paramSegment.MatchString(seg) {
+					if other, ok := paramNames[parent]; ok && other != seg {
+						add(i, "path", r.Path, fmt.Sprintf("want one parameter name per level: API Gateway refuses both %s and %s under %q", other, seg, parent+"/"))
+					}
+					paramNames[parent] = seg
+				}
+				parent += "/" + seg
+			}
+		}
+		switch r.Access {
+		case Public:
+			if len(r.Scopes) > 0 {
+				add(i, "scopes", r.Scopes, "want no scopes on a public route")
+			}
+			if len(r.Groups) > 0 {
+				add(i, "groups", r.Groups, "want no groups on a public route (it has no caller identity)")
+			}
+		case Protected:
+			if len(r.Scopes) > 0 {
+				add(i, "scopes", r.Scopes, `want no scopes on a protected route (it takes the ID token); use access "scoped" for access tokens`)
+			}
+		case Scoped:
+			if len(r.Scopes) == 0 {
+				add(i, "scopes", r.Scopes, "want at least one scope on a scoped route")
+			}
+		default:
+			add(i, "access", r.Access, `want "public", "protected" (ID token) or "scoped" (access token with scopes)`)
+		}
+		for j, s := range r.Scopes {
+			if !slices.Contains(knownScopes, s) {
+				add(i, fmt.Sprintf("scopes[%d]", j), s, "want one of the resource server's scopes: "+strings.Join(knownScopes, ", "))
+			}
+		}
+		for j, g := range r.Groups {
+			if !slices.Contains(knownGroups, g) {
+				want := "want a group defined in groups"
+				if len(knownGroups) > 0 {
+					want += ": " + strings.Join(knownGroups, ", ")
+				} else {
+					want += " (none are defined)"
+				}
+				add(i, fmt.Sprintf("groups[%d]", j), g, want)
+			}
+		}
+	}
+	return problems
+}
+
+func checkPath(p string) string {
+	if p == "/" {
+		return ""
+	}
+	if !strings.HasPrefix(p, "/") || strings.HasSuffix(p, "/") {
+		return `want a path that starts with "/" and does not end with "/", such as /items/{id}`
+	}
+	for _, seg := range strings.Split(p[1:], "/") {
+		if seg == "" || (!literalSegment.MatchString(seg) && !paramSegment.MatchString(seg)) {
+			return fmt.Sprintf("segment %q: want letters, digits, . _ ~ - or a parameter such as {id} ({proxy+} is the API's own catch-all)", seg)
+		}
+	}
+	return ""
+}
+
+// Lookup finds the route for an API Gateway resource template (event.Resource) and method. An
+// ANY route answers every method that has no route of its own.
+func (t Table) Lookup(method, resource string) (Route, bool) {
+	var anyRoute *Route
+	for i := range t {
+		r := &t[i]
+		if r.Path != resource {
+			continue
+		}
+		if r.Method == method {
+			return *r, true
+		}
+		if r.Method == "ANY" {
+			anyRoute = r
+		}
+	}
+	if anyRoute != nil {
+		return *anyRoute, true
+	}
+	return Route{}, false
+}
+
+// Match finds the resource template that API Gateway would pick for a concrete request path,
+// and the path parameters. Literal segments win over {param} segments, as in API Gateway; a
+// path no route's resource matches belongs to ProxyPath. It is what a local server needs to
+// build the event API Gateway would send.
+func (t Table) Match(path string) (resource string, params map[string]string) {
+	want := splitPath(path)
+	best, bestScore := "", -1
+	for _, r := range t {
+		have := splitPath(r.Path)
+		if len(have) != len(want) {
+			continue
+		}
+		score, ok := 0, true
+		for i, seg := range have {
+			switch {
+			case seg == want[i]:
+				score += 2 << (len(have) - i) // earlier literal segments weigh more
+			case paramSegment.MatchString(seg) && want[i] != "":
+			default:
+				ok = false
+			}
+			if !ok {
+				break
+			}
+		}
+		if ok && score > bestScore {
+			best, bestScore = r.Path, score
+		}
+	}
+	if bestScore < 0 {
+		return ProxyPath, map[string]string{"proxy": strings.TrimPrefix(path, "/")}
+	}
+	params = map[string]string{}
+	have := splitPath(best)
+	for i, seg := range have {
+		if paramSegment.MatchString(seg) {
+			params[seg[1:len(seg)-1]] = want[i]
+		}
+	}
+	return best, params
+}
+
+func splitPath(p string) []string {
+	p = strings.Trim(p, "/")
+	if p == "" {
+		return nil
+	}
+	return strings.Split(p, "/")
+}
+
+// Encode and Decode carry the table from the stack to the Lambda in an environment variable.
+func (t Table) Encode() (string, error) {
+	b, err := json.Marshal(t)
+	return string(b), err
+}
+
+// Decode parses a table written by Encode.
+func Decode(s string) (Table, error) {
+	var t Table
+	if err := json.Unmarshal([]byte(s), &t); err != nil {
+		return nil, fmt.Errorf("route table: %w", err)
+	}
+	return t, nil
+}
+
+// Environment variables the API stack sets on the Lambda function.
+const (
+	// EnvRouteTable holds the encoded route table.
+	EnvRouteTable = "ROUTE_TABLE"
+	// EnvAllowedClientIDs holds the comma-separated app client ids whose tokens the API accepts.
+	EnvAllowedClientIDs = "ALLOWED_CLIENT_IDS"
+)
