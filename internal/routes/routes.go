@@ -269,4 +269,6 @@ const (
 	EnvRouteTable = "ROUTE_TABLE"
 	// EnvAllowedClientIDs holds the comma-separated app client ids whose tokens the API accepts.
 	EnvAllowedClientIDs = "ALLOWED_CLIENT_IDS"
+	// EnvAllowedOrigins holds the comma-separated CORS origins ("*" for any).
+	EnvAllowedOrigins = "ALLOWED_ORIGINS"
 )

@@ -1,0 +1,74 @@
+// Command app is the CDK app: it reads the configuration from the CDK context, checks it, and
+// synthesizes the auth and API stacks of one stage.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/cognito-apigw/cognito-apigw/branding"
+	"github.com/cognito-apigw/cognito-apigw/internal/config"
+	"github.com/cognito-apigw/cognito-apigw/stacks"
+)
+
+func main() {
+	app := awscdk.NewApp(nil)
+	if _, err := addStacks(app, "."); err != nil {
+		// One line per problem: config.Problems and branding's errors join with newlines.
+		for _, line := range strings.Split(err.Error(), "\n") {
+			fmt.Fprintln(os.Stderr, "error:", line)
+		}
+		jsii.Close()
+		os.Exit(1)
+	}
+	app.Synth(nil)
+	jsii.Close()
+}
+
+// appStacks are the stacks of one stage.
+type appStacks struct {
+	Config config.Config
+	Auth   *stacks.AuthStack
+	Api    *stacks.ApiStack
+}
+
+// addStacks reads the configuration from app's context and adds the selected stage's stacks.
+// projectDir holds go.mod and the branding files. Every configuration problem is returned at
+// once, before any stack exists.
+func addStacks(app awscdk.App, projectDir string) (*appStacks, error) {
+	cfg, cfgErr := config.Load(func(key string) any { return app.Node().TryGetContext(jsii.String(key)) })
+	var style *branding.Style
+	var brandingErr error
+	if cfg.BrandingFile != "" {
+		style, brandingErr = branding.Load(filepath.Join(projectDir, cfg.BrandingFile))
+	}
+	if err := errors.Join(cfgErr, brandingErr); err != nil {
+		return nil, err
+	}
+
+	moduleDir, err := filepath.Abs(projectDir)
+	if err != nil {
+		return nil, err
+	}
+	name := cfg.AppName + "-" + cfg.StageName
+	tags := map[string]*string{"app": jsii.String(cfg.AppName), "stage": jsii.String(cfg.StageName)}
+	auth := stacks.NewAuthStack(app, name+"-auth", &stacks.AuthStackProps{
+		StackProps: awscdk.StackProps{Description: jsii.String(cfg.AppName + " " + cfg.StageName + ": Cognito user pool, app client and managed login"), Tags: &tags},
+		Config:     cfg,
+		Branding:   style,
+	})
+	api := stacks.NewApiStack(app, name+"-api", &stacks.ApiStackProps{
+		StackProps: awscdk.StackProps{Description: jsii.String(cfg.AppName + " " + cfg.StageName + ": REST API authorized by Cognito"), Tags: &tags},
+		Config:     cfg,
+		UserPool:   auth.UserPool,
+		ClientID:   auth.Client.UserPoolClientId(),
+		Handler:    &stacks.GoBinary{ModuleDir: moduleDir, Package: "./lambda"},
+	})
+	return &appStacks{Config: cfg, Auth: auth, Api: api}, nil
+}

@@ -1,0 +1,510 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// The tests synthesize each stage once per test binary (jsii makes every synth cost seconds)
+// and share the templates across assertions. Bundling is skipped: the build is tested in
+// stacks/.
+
+type synthesized struct {
+	stacks    *appStacks
+	auth, api assertions.Template
+	authJSON  map[string]any
+	apiJSON   map[string]any
+}
+
+var (
+	synthOnce = map[string]*sync.Once{"dev": {}, "prod": {}}
+	synthed   = map[string]*synthesized{}
+	synthErr  = map[string]error{}
+)
+
+// cdkContext is the "context" object of cdk.json, the configuration users edit.
+func cdkContext(t *testing.T) map[string]any {
+	t.Helper()
+	b, err := os.ReadFile("cdk.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f struct{ Context map[string]any }
+	if err := json.Unmarshal(b, &f); err != nil {
+		t.Fatalf("cdk.json: %v", err)
+	}
+	return f.Context
+}
+
+// newTestApp builds the app with cdk.json's context plus extra keys, the way `cdk synth -c`
+// would, without bundling the Lambda.
+func newTestApp(t *testing.T, extra map[string]any) (*appStacks, error) {
+	t.Helper()
+	ctx := cdkContext(t)
+	maps.Copy(ctx, extra)
+	ctx["aws:cdk:bundling-stacks"] = []any{}
+	var stacks *appStacks
+	var err error
+	noPanic(t, func() {
+		app := awscdk.NewApp(&awscdk.AppProps{Context: &ctx, Outdir: jsii.String(t.TempDir())})
+		stacks, err = addStacks(app, ".")
+	})
+	return stacks, err
+}
+
+func stage(t *testing.T, name string) *synthesized {
+	t.Helper()
+	synthOnce[name].Do(func() {
+		st, err := newTestApp(t, map[string]any{"stage": name})
+		if err != nil {
+			synthErr[name] = err
+			return
+		}
+		s := &synthesized{stacks: st}
+		noPanic(t, func() {
+			s.auth = assertions.Template_FromStack(st.Auth.Stack, nil)
+			s.api = assertions.Template_FromStack(st.Api.Stack, nil)
+		})
+		s.authJSON = toMap(s.auth)
+		s.apiJSON = toMap(s.api)
+		synthed[name] = s
+	})
+	if err := synthErr[name]; err != nil {
+		t.Fatalf("stage %s: %v", name, err)
+	}
+	if synthed[name] == nil {
+		t.Fatalf("stage %s did not synthesize", name)
+	}
+	return synthed[name]
+}
+
+func toMap(tpl assertions.Template) map[string]any {
+	b, _ := json.Marshal(tpl.ToJSON())
+	var m map[string]any
+	_ = json.Unmarshal(b, &m)
+	return m
+}
+
+// noPanic turns the panics of CDK assertions (jsii errors) into test failures.
+func noPanic(t *testing.T, f func()) {
+	t.Helper()
+	defer func() {
+		if r := recover(); r != nil {
+			t.Fatalf("%v", r)
+		}
+	}()
+	f()
+}
+
+func hasProps(t *testing.T, tpl assertions.Template, typ string, props map[string]any) {
+	t.Helper()
+	noPanic(t, func() { tpl.HasResourceProperties(jsii.String(typ), props) })
+}
+
+func hasResource(t *testing.T, tpl assertions.Template, typ string, props map[string]any) {
+	t.Helper()
+	noPanic(t, func() { tpl.HasResource(jsii.String(typ), props) })
+}
+
+func count(t *testing.T, tpl assertions.Template, typ string, n int) {
+	t.Helper()
+	noPanic(t, func() { tpl.ResourceCountIs(jsii.String(typ), jsii.Number(n)) })
+}
+
+func like(v any) assertions.Matcher { return assertions.Match_ObjectLike(&map[string]any{"x": v}) }
+
+func objectLike(m map[string]any) assertions.Matcher { return assertions.Match_ObjectLike(&m) }
+
+func arrayWith(items ...any) assertions.Matcher { return assertions.Match_ArrayWith(&items) }
+
+// resourcesOf returns the template's resources of one type, by logical id.
+func resourcesOf(tpl map[string]any, typ string) map[string]map[string]any {
+	out := map[string]map[string]any{}
+	for id, r := range tpl["Resources"].(map[string]any) {
+		res := r.(map[string]any)
+		if res["Type"] == typ {
+			out[id] = res
+		}
+	}
+	return out
+}
+
+func props(r map[string]any) map[string]any {
+	p, _ := r["Properties"].(map[string]any)
+	return p
+}
+
+func TestUserPool(t *testing.T) {
+	dev := stage(t, "dev")
+	count(t, dev.auth, "AWS::Cognito::UserPool", 1)
+	hasProps(t, dev.auth, "AWS::Cognito::UserPool", map[string]any{
+		"UserPoolName":           "demo-api-dev",
+		"UsernameAttributes":     []any{"email"},
+		"UsernameConfiguration":  map[string]any{"CaseSensitive": false},
+		"AutoVerifiedAttributes": []any{"email"},
+		"AdminCreateUserConfig":  objectLike(map[string]any{"AllowAdminCreateUserOnly": false}),
+		"VerificationMessageTemplate": map[string]any{
+			"DefaultEmailOption": "CONFIRM_WITH_CODE",
+			"EmailSubject":       "Your verification code",
+			"EmailMessage":       assertions.Match_StringLikeRegexp(jsii.String(`\{####\}`)),
+			"SmsMessage":         assertions.Match_AnyValue(),
+		},
+		"Schema": arrayWith(
+			objectLike(map[string]any{"Name": "email", "Required": true, "Mutable": true}),
+			objectLike(map[string]any{"Name": "name", "Required": true, "Mutable": true}),
+		),
+		"UserAttributeUpdateSettings": map[string]any{"AttributesRequireVerificationBeforeUpdate": []any{"email"}},
+		"AccountRecoverySetting": map[string]any{
+			"RecoveryMechanisms": []any{map[string]any{"Name": "verified_email", "Priority": 1}},
+		},
+		"Policies": objectLike(map[string]any{"PasswordPolicy": objectLike(map[string]any{
+			"MinimumLength": 8, "RequireLowercase": true, "RequireUppercase": true,
+			"RequireNumbers": true, "RequireSymbols": true,
+		})}),
+		"MfaConfiguration":   "OPTIONAL",
+		"EnabledMfas":        []any{"SOFTWARE_TOKEN_MFA"},
+		"UserPoolTier":       "ESSENTIALS",
+		"DeletionProtection": "INACTIVE",
+	})
+	// Dev tears down cleanly.
+	hasResource(t, dev.auth, "AWS::Cognito::UserPool", map[string]any{"DeletionPolicy": "Delete", "UpdateReplacePolicy": "Delete"})
+	// No SMS: no SMS role is created unless asked for.
+	count(t, dev.auth, "AWS::IAM::Role", 0)
+}
+
+func TestProductionKeepsUsersAndLogs(t *testing.T) {
+	prod := stage(t, "prod")
+	hasResource(t, prod.auth, "AWS::Cognito::UserPool", map[string]any{
+		"DeletionPolicy":      "Retain",
+		"UpdateReplacePolicy": "Retain",
+		"Properties":          objectLike(map[string]any{"DeletionProtection": "ACTIVE", "UserPoolName": "demo-api-prod"}),
+	})
+	logGroups := resourcesOf(prod.apiJSON, "AWS::Logs::LogGroup")
+	if len(logGroups) != 2 {
+		t.Fatalf("prod log groups: got %d, want 2 (handler and access logs)", len(logGroups))
+	}
+	for id, lg := range logGroups {
+		if lg["DeletionPolicy"] != "Retain" || props(lg)["RetentionInDays"] != float64(365) {
+			t.Errorf("prod log group %s: DeletionPolicy %v, RetentionInDays %v; want Retain and 365", id, lg["DeletionPolicy"], props(lg)["RetentionInDays"])
+		}
+	}
+	for id, lg := range resourcesOf(stage(t, "dev").apiJSON, "AWS::Logs::LogGroup") {
+		if lg["DeletionPolicy"] != "Delete" || props(lg)["RetentionInDays"] != float64(14) {
+			t.Errorf("dev log group %s: DeletionPolicy %v, RetentionInDays %v; want Delete and 14", id, lg["DeletionPolicy"], props(lg)["RetentionInDays"])
+		}
+	}
+}
+
+func TestAppClient(t *testing.T) {
+	for _, tc := range []struct {
+		stage     string
+		authFlows []any
+		callback  string
+		logout    string
+	}{
+		{"dev", []any{"ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"},
+			"http://localhost:3000/auth/callback", "http://localhost:3000"},
+		{"prod", []any{"ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"},
+			"https://app.example.com/auth/callback", "https://app.example.com"},
+	} {
+		t.Run(tc.stage, func(t *testing.T) {
+			s := stage(t, tc.stage)
+			count(t, s.auth, "AWS::Cognito::UserPoolClient", 1)
+			hasProps(t, s.auth, "AWS::Cognito::UserPoolClient", map[string]any{
+				"GenerateSecret":                  false,
+				"ExplicitAuthFlows":               tc.authFlows,
+				"AllowedOAuthFlows":               []any{"code"},
+				"AllowedOAuthFlowsUserPoolClient": true,
+				"AllowedOAuthScopes": []any{"openid", "email", "profile",
+					map[string]any{"Fn::Join": []any{"", []any{map[string]any{"Ref": assertions.Match_AnyValue()}, "/read"}}},
+					map[string]any{"Fn::Join": []any{"", []any{map[string]any{"Ref": assertions.Match_AnyValue()}, "/write"}}},
+				},
+				"CallbackURLs":               []any{tc.callback},
+				"LogoutURLs":                 []any{tc.logout},
+				"AccessTokenValidity":        60,
+				"IdTokenValidity":            60,
+				"RefreshTokenValidity":       7200,
+				"AuthSessionValidity":        3,
+				"TokenValidityUnits":         map[string]any{"AccessToken": "minutes", "IdToken": "minutes", "RefreshToken": "minutes"},
+				"EnableTokenRevocation":      true,
+				"PreventUserExistenceErrors": "ENABLED",
+				"SupportedIdentityProviders": []any{"COGNITO"},
+			})
+		})
+	}
+}
+
+func TestResourceServerAndGroups(t *testing.T) {
+	dev := stage(t, "dev")
+	hasProps(t, dev.auth, "AWS::Cognito::UserPoolResourceServer", map[string]any{
+		"Identifier": "demo-api",
+		"Scopes": []any{
+			map[string]any{"ScopeName": "read", "ScopeDescription": "Read items"},
+			map[string]any{"ScopeName": "write", "ScopeDescription": "Create and change items"},
+		},
+	})
+	hasProps(t, dev.auth, "AWS::Cognito::UserPoolGroup", map[string]any{"GroupName": "admin"})
+	count(t, dev.auth, "AWS::Cognito::UserPoolGroup", 1)
+}
+
+func TestManagedLoginDomainAndStyle(t *testing.T) {
+	for _, name := range []string{"dev", "prod"} {
+		s := stage(t, name)
+		hasProps(t, s.auth, "AWS::Cognito::UserPoolDomain", map[string]any{
+			"ManagedLoginVersion": 2,
+			// Derived so that it is unique in any account: <app>-<stage>-<account id>.
+			"Domain": map[string]any{"Fn::Join": []any{"-", []any{"demo-api-" + name, map[string]any{"Ref": "AWS::AccountId"}}}},
+		})
+		// Every client of a version 2 domain needs a style, or its login pages are unavailable.
+		count(t, s.auth, "AWS::Cognito::ManagedLoginBranding", 1)
+		hasProps(t, s.auth, "AWS::Cognito::ManagedLoginBranding", map[string]any{
+			"UserPoolId": map[string]any{"Ref": assertions.Match_AnyValue()},
+			"ClientId":   map[string]any{"Ref": assertions.Match_AnyValue()},
+		})
+	}
+}
+
+func TestDomainPrefixOverride(t *testing.T) {
+	st, err := newTestApp(t, map[string]any{"stage": "dev", "domainPrefix": "my-login-42", "callbackUrls": "https://a.example.com/cb, myapp://callback", "logoutUrls": "https://a.example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tpl assertions.Template
+	noPanic(t, func() { tpl = assertions.Template_FromStack(st.Auth.Stack, nil) })
+	hasProps(t, tpl, "AWS::Cognito::UserPoolDomain", map[string]any{"Domain": "my-login-42"})
+	hasProps(t, tpl, "AWS::Cognito::UserPoolClient", map[string]any{
+		"CallbackURLs": []any{"https://a.example.com/cb", "myapp://callback"},
+		"LogoutURLs":   []any{"https://a.example.com"},
+	})
+}
+
+func TestAuthOutputs(t *testing.T) {
+	dev := stage(t, "dev")
+	outputs := dev.authJSON["Outputs"].(map[string]any)
+	for _, name := range []string{"Region", "UserPoolId", "ClientId", "IssuerUrl", "JwksUrl", "ManagedLoginUrl", "SignInUrl", "SignOutUrl"} {
+		if _, ok := outputs[name]; !ok {
+			t.Errorf("auth stack output %s missing; have %v", name, slices.Sorted(maps.Keys(outputs)))
+		}
+	}
+	flat := func(name string) string {
+		var b strings.Builder
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		_ = enc.Encode(outputs[name])
+		return b.String()
+	}
+	for name, want := range map[string][]string{
+		"IssuerUrl":       {`{"Fn::GetAtt":["UserPool`, `","ProviderURL"]}`},
+		"JwksUrl":         {`"ProviderURL"]}`, "/.well-known/jwks.json"},
+		"SignInUrl":       {"/oauth2/authorize?", "response_type=code", "redirect_uri=http%3A%2F%2Flocalhost%3A3000%2Fauth%2Fcallback", "scope=openid+email+profile", "&client_id="},
+		"SignOutUrl":      {"/logout?logout_uri=http%3A%2F%2Flocalhost%3A3000&client_id="},
+		"ManagedLoginUrl": {`"https://"`, `".auth."`, `".amazoncognito.com"`, "AWS::AccountId"},
+	} {
+		for _, part := range want {
+			if !strings.Contains(flat(name), part) {
+				t.Errorf("output %s = %s; want it to contain %q", name, flat(name), part)
+			}
+		}
+	}
+	api := stage(t, "dev").apiJSON["Outputs"].(map[string]any)
+	if _, ok := api["ApiUrl"]; !ok {
+		t.Errorf("api stack output ApiUrl missing; have %v", slices.Sorted(maps.Keys(api)))
+	}
+}
+
+func TestLambdaFunction(t *testing.T) {
+	dev := stage(t, "dev")
+	count(t, dev.api, "AWS::Lambda::Function", 1)
+	hasProps(t, dev.api, "AWS::Lambda::Function", map[string]any{
+		"Runtime":       "provided.al2023",
+		"Architectures": []any{"arm64"},
+		"Handler":       "bootstrap",
+		"LoggingConfig": map[string]any{"LogGroup": map[string]any{"Ref": assertions.Match_AnyValue()}},
+		"Environment": map[string]any{"Variables": map[string]any{
+			"ROUTE_TABLE":        assertions.Match_SerializedJson(arrayWith(objectLike(map[string]any{"method": "GET", "path": "/me", "access": "protected"}))),
+			"ALLOWED_CLIENT_IDS": assertions.Match_AnyValue(),
+			"ALLOWED_ORIGINS":    "http://localhost:3000",
+		}},
+	})
+	// The function's role may write its logs and nothing else.
+	for id, p := range resourcesOf(dev.apiJSON, "AWS::IAM::Policy") {
+		t.Errorf("unexpected inline policy %s: %v", id, props(p))
+	}
+}
+
+// methods maps "METHOD /path" to each API Gateway method's properties, by walking the
+// resources' parent links.
+func methods(t *testing.T, tpl map[string]any) map[string]map[string]any {
+	t.Helper()
+	resources := resourcesOf(tpl, "AWS::ApiGateway::Resource")
+	var pathOf func(ref any) string
+	pathOf = func(ref any) string {
+		m, _ := ref.(map[string]any)
+		if id, ok := m["Ref"].(string); ok {
+			r, ok := resources[id]
+			if !ok {
+				t.Fatalf("method refers to unknown resource %s", id)
+			}
+			return strings.TrimSuffix(pathOf(props(r)["ParentId"]), "/") + "/" + props(r)["PathPart"].(string)
+		}
+		return "/" // Fn::GetAtt [api, RootResourceId]
+	}
+	out := map[string]map[string]any{}
+	for _, m := range resourcesOf(tpl, "AWS::ApiGateway::Method") {
+		p := props(m)
+		out[p["HttpMethod"].(string)+" "+pathOf(p["ResourceId"])] = p
+	}
+	return out
+}
+
+func TestRouteTableMethods(t *testing.T) {
+	dev := stage(t, "dev")
+	got := methods(t, dev.apiJSON)
+	want := map[string]struct {
+		auth   string
+		scopes []any
+	}{
+		"GET /health":       {"NONE", nil},
+		"GET /me":           {"COGNITO_USER_POOLS", nil},
+		"GET /items":        {"COGNITO_USER_POOLS", []any{"demo-api/read"}},
+		"POST /items":       {"COGNITO_USER_POOLS", []any{"demo-api/write"}},
+		"GET /admin":        {"COGNITO_USER_POOLS", nil},
+		"ANY /{proxy+}":     {"COGNITO_USER_POOLS", nil},
+		"ANY /":             {"COGNITO_USER_POOLS", nil}, // the proxy also takes the root
+		"OPTIONS /":         {"NONE", nil},
+		"OPTIONS /health":   {"NONE", nil},
+		"OPTIONS /me":       {"NONE", nil},
+		"OPTIONS /items":    {"NONE", nil},
+		"OPTIONS /admin":    {"NONE", nil},
+		"OPTIONS /{proxy+}": {"NONE", nil},
+	}
+	if keys := slices.Sorted(maps.Keys(got)); !slices.Equal(keys, slices.Sorted(maps.Keys(want))) {
+		t.Fatalf("methods: got %v, want %v", keys, slices.Sorted(maps.Keys(want)))
+	}
+	for key, w := range want {
+		p := got[key]
+		if p["AuthorizationType"] != w.auth {
+			t.Errorf("%s: AuthorizationType %v, want %s", key, p["AuthorizationType"], w.auth)
+		}
+		_, hasAuthorizer := p["AuthorizerId"]
+		if hasAuthorizer != (w.auth == "COGNITO_USER_POOLS") {
+			t.Errorf("%s: AuthorizerId present = %v, want %v", key, hasAuthorizer, !hasAuthorizer)
+		}
+		if fmt.Sprint(p["AuthorizationScopes"]) != fmt.Sprint(w.scopes) && !(p["AuthorizationScopes"] == nil && w.scopes == nil) {
+			t.Errorf("%s: AuthorizationScopes %v, want %v", key, p["AuthorizationScopes"], w.scopes)
+		}
+		integration, _ := p["Integration"].(map[string]any)
+		wantType := "AWS_PROXY"
+		if strings.HasPrefix(key, "OPTIONS ") {
+			wantType = "MOCK"
+		}
+		if integration["Type"] != wantType {
+			t.Errorf("%s: integration %v, want %s", key, integration["Type"], wantType)
+		}
+	}
+}
+
+func TestAuthorizerAndApi(t *testing.T) {
+	dev := stage(t, "dev")
+	count(t, dev.api, "AWS::ApiGateway::Authorizer", 1)
+	hasProps(t, dev.api, "AWS::ApiGateway::Authorizer", map[string]any{
+		"Type":                         "COGNITO_USER_POOLS",
+		"IdentitySource":               "method.request.header.Authorization",
+		"AuthorizerResultTtlInSeconds": 300,
+		"ProviderARNs":                 assertions.Match_AnyValue(),
+	})
+	hasProps(t, dev.api, "AWS::ApiGateway::RestApi", map[string]any{
+		"Name":                  "demo-api-dev",
+		"EndpointConfiguration": map[string]any{"Types": []any{"REGIONAL"}},
+	})
+	// Execution logging needs the account's CloudWatch role.
+	count(t, dev.api, "AWS::ApiGateway::Account", 1)
+}
+
+func TestStageLoggingAndThrottling(t *testing.T) {
+	for _, tc := range []struct {
+		stage       string
+		rate, burst int
+	}{{"dev", 50, 100}, {"prod", 100, 200}} {
+		s := stage(t, tc.stage)
+		hasProps(t, s.api, "AWS::ApiGateway::Stage", map[string]any{
+			"StageName": tc.stage,
+			"AccessLogSetting": map[string]any{
+				"DestinationArn": map[string]any{"Fn::GetAtt": arrayWith("Arn")},
+				"Format":         assertions.Match_StringLikeRegexp(jsii.String(`"requestId":"\$context.requestId"`)),
+			},
+			"MethodSettings": []any{map[string]any{
+				"HttpMethod": "*", "ResourcePath": "/*",
+				"LoggingLevel": "INFO", "DataTraceEnabled": false, "MetricsEnabled": true,
+				"ThrottlingRateLimit": tc.rate, "ThrottlingBurstLimit": tc.burst,
+			}},
+		})
+	}
+}
+
+func TestGatewayResponsesCarryCors(t *testing.T) {
+	dev := stage(t, "dev")
+	for _, typ := range []string{"DEFAULT_4XX", "DEFAULT_5XX"} {
+		hasProps(t, dev.api, "AWS::ApiGateway::GatewayResponse", map[string]any{
+			"ResponseType": typ,
+			"ResponseParameters": objectLike(map[string]any{
+				"gatewayresponse.header.Access-Control-Allow-Origin":  "'http://localhost:3000'",
+				"gatewayresponse.header.Access-Control-Allow-Headers": "'Authorization,Content-Type'",
+			}),
+		})
+	}
+	// Preflight answers with the configured origin, without a token.
+	var preflight map[string]any
+	for key, p := range methods(t, dev.apiJSON) {
+		if key == "OPTIONS /me" {
+			preflight = p
+		}
+	}
+	b, _ := json.Marshal(preflight)
+	if !strings.Contains(string(b), `"method.response.header.Access-Control-Allow-Origin":"'http://localhost:3000'"`) {
+		t.Errorf("OPTIONS /me does not answer with the configured origin: %s", b)
+	}
+}
+
+func TestConfigProblemsAreReportedTogether(t *testing.T) {
+	_, err := newTestApp(t, map[string]any{
+		"stage":        "dev",
+		"domainPrefix": "my-cognito-login",
+		"callbackUrls": "http://example.com/cb,https://app.example.com/#frag",
+		"logoutUrls":   "",
+	})
+	if err == nil {
+		t.Fatal("bad overrides were accepted")
+	}
+	lines := strings.Split(err.Error(), "\n")
+	for _, want := range []string{
+		`stages.dev.domainPrefix (or -c domainPrefix): got "my-cognito-login"; want a prefix without "cognito"`,
+		`stages.dev.callbackUrls (or -c callbackUrls)[0]: got "http://example.com/cb"; want https`,
+		`stages.dev.callbackUrls (or -c callbackUrls)[1]: got "https://app.example.com/#frag"; want a URL without a #fragment`,
+		`stages.dev.logoutUrls (or -c logoutUrls): got null; want 1 to 100 URLs`,
+	} {
+		if !slices.ContainsFunc(lines, func(l string) bool { return strings.HasPrefix(l, want) }) {
+			t.Errorf("no problem line starting %q in:\n%s", want, err)
+		}
+	}
+	if len(lines) != 4 {
+		t.Errorf("got %d problem lines, want 4:\n%s", len(lines), err)
+	}
+}
+
+func TestUnknownStage(t *testing.T) {
+	_, err := newTestApp(t, map[string]any{"stage": "qa"})
+	if err == nil || err.Error() != `stage: got "qa"; want one of the stages in cdk.json: dev, prod` {
+		t.Fatalf("got %v", err)
+	}
+}

@@ -1,0 +1,191 @@
+// Package config turns the CDK context (cdk.json and -c flags) into one typed Config for the
+// selected stage and checks it against the rules Cognito and API Gateway enforce, so that a
+// mistake fails `cdk synth` with a clear message instead of a failed deploy. It has no CDK
+// imports: the local tools read cdk.json through it too.
+package config
+
+import (
+	"github.com/cognito-apigw/cognito-apigw/internal/routes"
+)
+
+// Context keys read from cdk.json or given with `cdk synth -c key=value`.
+const (
+	KeyAppName = "appName"
+	KeyStage   = "stage"
+	KeyStages  = "stages"
+	// These override the selected stage's value from the command line.
+	KeyDomainPrefix = "domainPrefix"
+	KeyCallbackURLs = "callbackUrls" // comma-separated
+	KeyLogoutURLs   = "logoutUrls"   // comma-separated
+	KeyBrandingFile = "brandingFile"
+)
+
+// DefaultStage is the stage synthesized when no -c stage=NAME is given.
+const DefaultStage = "dev"
+
+// Config is everything the stacks need, for one stage.
+type Config struct {
+	AppName   string
+	StageName string
+	Stage
+}
+
+// Stage is one entry of the "stages" context object. Keys left out keep the defaults of
+// Defaults(); unknown keys are errors, so a typo cannot silently fall back to a default.
+type Stage struct {
+	// Production retains the user pool and log groups on stack deletion and turns on the
+	// pool's deletion protection. It cannot be combined with anything that loses users.
+	Production bool `json:"production"`
+
+	// DomainPrefix of the managed-login domain; empty derives <app>-<stage>-<account id>.
+	DomainPrefix string `json:"domainPrefix"`
+	// BrandingFile is the managed-login style, relative to the project root; empty uses
+	// Cognito's default style.
+	BrandingFile string `json:"brandingFile"`
+
+	SelfSignUp bool `json:"selfSignUp"`
+	// MFA is "off", "optional" or "required"; TOTP is the second factor, SMS only with MFASMS.
+	MFA    string `json:"mfa"`
+	MFASMS bool   `json:"mfaSms"`
+	// FeaturePlan is ESSENTIALS or PLUS; empty picks PLUS when ThreatProtection is on.
+	FeaturePlan      string `json:"featurePlan"`
+	ThreatProtection bool   `json:"threatProtection"`
+
+	PasswordPolicy    PasswordPolicy    `json:"passwordPolicy"`
+	VerificationEmail VerificationEmail `json:"verificationEmail"`
+	Groups            []Group           `json:"groups"`
+	ResourceServer    ResourceServer    `json:"resourceServer"`
+
+	CallbackURLs []string `json:"callbackUrls"`
+	LogoutURLs   []string `json:"logoutUrls"`
+	// OAuthFlows: "code", and "implicit" only where a legacy client needs it.
+	OAuthFlows []string `json:"oauthFlows"`
+	// PasswordAuth enables USER_PASSWORD_AUTH and ADMIN_USER_PASSWORD_AUTH, for test tooling only.
+	PasswordAuth bool          `json:"passwordAuth"`
+	Tokens       TokenValidity `json:"tokens"`
+
+	Routes routes.Table `json:"routes"`
+	CORS   CORS         `json:"cors"`
+	// AuthorizerCacheSeconds is how long API Gateway caches a token's authorizer result (0-3600).
+	AuthorizerCacheSeconds int        `json:"authorizerCacheSeconds"`
+	Throttling             Throttling `json:"throttling"`
+	LogRetentionDays       int        `json:"logRetentionDays"`
+}
+
+// PasswordPolicy of the user pool.
+type PasswordPolicy struct {
+	MinLength        int  `json:"minLength"`
+	RequireLowercase bool `json:"requireLowercase"`
+	RequireUppercase bool `json:"requireUppercase"`
+	RequireDigits    bool `json:"requireDigits"`
+	RequireSymbols   bool `json:"requireSymbols"`
+}
+
+// VerificationEmail is the message with the sign-up verification code; Body must hold {####}.
+type VerificationEmail struct {
+	Subject string `json:"subject"`
+	Body    string `json:"body"`
+}
+
+// Group is a user pool group that routes can require.
+type Group struct {
+	Name        string `json:"name"`
+	Description string `json:"description"`
+}
+
+// ResourceServer defines the API's custom OAuth scopes, named <identifier>/<scope>.
+type ResourceServer struct {
+	Identifier string  `json:"identifier"`
+	Scopes     []Scope `json:"scopes"`
+}
+
+// Scope is one custom scope of the resource server.
+type Scope struct {
+	Name        string `json:"name"`
+	Description string `json:"description"`
+}
+
+// FullNames are the scopes as tokens and routes carry them: identifier/name.
+func (rs ResourceServer) FullNames() []string {
+	names := make([]string, len(rs.Scopes))
+	for i, s := range rs.Scopes {
+		names[i] = rs.Identifier + "/" + s.Name
+	}
+	return names
+}
+
+// TokenValidity of the app client's tokens, in minutes.
+type TokenValidity struct {
+	AccessMinutes      int `json:"accessMinutes"`
+	IDMinutes          int `json:"idMinutes"`
+	RefreshMinutes     int `json:"refreshMinutes"`
+	AuthSessionMinutes int `json:"authSessionMinutes"`
+}
+
+// CORS for browsers calling the API from another origin.
+type CORS struct {
+	// AllowOrigins: exact origins such as https://app.example.com, or ["*"]; empty turns CORS off.
+	AllowOrigins  []string `json:"allowOrigins"`
+	MaxAgeSeconds int      `json:"maxAgeSeconds"`
+}
+
+// Throttling of the API stage: steady requests per second and burst.
+type Throttling struct {
+	RateLimit  float64 `json:"rateLimit"`
+	BurstLimit int     `json:"burstLimit"`
+}
+
+// GroupNames lists the names of the configured groups.
+func (s Stage) GroupNames() []string {
+	names := make([]string, len(s.Groups))
+	for i, g := range s.Groups {
+		names[i] = g.Name
+	}
+	return names
+}
+
+// EffectiveFeaturePlan is the plan the pool gets: as configured, else PLUS for threat
+// protection and ESSENTIALS otherwise.
+func (s Stage) EffectiveFeaturePlan() string {
+	switch {
+	case s.FeaturePlan != "":
+		return s.FeaturePlan
+	case s.ThreatProtection:
+		return "PLUS"
+	}
+	return "ESSENTIALS"
+}
+
+// Defaults is the stage every configured stage starts from.
+func Defaults(appName string) Stage {
+	return Stage{
+		SelfSignUp: true,
+		MFA:        "optional",
+		PasswordPolicy: PasswordPolicy{
+			MinLength: 8, RequireLowercase: true, RequireUppercase: true, RequireDigits: true, RequireSymbols: true,
+		},
+		VerificationEmail: VerificationEmail{
+			Subject: "Your verification code",
+			Body:    "Hello,\n\nYour verification code is {####}.\n\nIf you did not sign up, you can ignore this email.",
+		},
+		ResourceServer: ResourceServer{
+			Identifier: appName,
+			Scopes: []Scope{
+				{Name: "read", Description: "Read items"},
+				{Name: "write", Description: "Create and change items"},
+			},
+		},
+		CallbackURLs: []string{"http://localhost:3000/auth/callback"},
+		LogoutURLs:   []string{"http://localhost:3000"},
+		OAuthFlows:   []string{"code"},
+		Tokens:       TokenValidity{AccessMinutes: 60, IDMinutes: 60, RefreshMinutes: 5 * 24 * 60, AuthSessionMinutes: 3},
+		Routes: routes.Table{
+			{Method: "GET", Path: "/health", Access: routes.Public},
+			{Method: "GET", Path: "/me", Access: routes.Protected},
+		},
+		CORS:                   CORS{AllowOrigins: []string{"http://localhost:3000"}, MaxAgeSeconds: 600},
+		AuthorizerCacheSeconds: 300,
+		Throttling:             Throttling{RateLimit: 50, BurstLimit: 100},
+		LogRetentionDays:       30,
+	}
+}

@@ -1,0 +1,167 @@
+package stacks
+
+import (
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigateway"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/cognito-apigw/cognito-apigw/internal/config"
+	"github.com/cognito-apigw/cognito-apigw/internal/routes"
+)
+
+// ApiStackProps configure NewApiStack.
+type ApiStackProps struct {
+	awscdk.StackProps
+	Config   config.Config
+	UserPool awscognito.IUserPool
+	// ClientID is the app client whose tokens the handler accepts.
+	ClientID *string
+	// Handler builds the Lambda function's code.
+	Handler *GoBinary
+}
+
+// ApiStack is the REST API and its handler.
+type ApiStack struct {
+	awscdk.Stack
+	Api      awsapigateway.LambdaRestApi
+	Function awslambda.Function
+}
+
+// Headers a browser may send to the API.
+var corsAllowHeaders = []string{"Authorization", "Content-Type"}
+
+// NewApiStack creates the Lambda handler and a REST API whose methods come from the route
+// table, authorized by the user pool.
+func NewApiStack(scope constructs.Construct, id string, props *ApiStackProps) *ApiStack {
+	var p ApiStackProps
+	if props != nil {
+		p = *props
+	}
+	stack := awscdk.NewStack(scope, &id, &p.StackProps)
+	cfg, s := p.Config, p.Config.Stage
+
+	table, _ := s.Routes.Encode() // strings only: it cannot fail
+	fn := awslambda.NewFunction(stack, jsii.String("Handler"), &awslambda.FunctionProps{
+		Description:  jsii.String(cfg.AppName + " " + cfg.StageName + " API handler"),
+		Runtime:      awslambda.Runtime_PROVIDED_AL2023(),
+		Architecture: awslambda.Architecture_ARM_64(),
+		Handler:      jsii.String("bootstrap"),
+		Code:         p.Handler.Code(),
+		MemorySize:   jsii.Number(256),
+		Timeout:      awscdk.Duration_Seconds(jsii.Number(10)),
+		Environment: &map[string]*string{
+			routes.EnvRouteTable:       jsii.String(table),
+			routes.EnvAllowedClientIDs: p.ClientID,
+			routes.EnvAllowedOrigins:   jsii.String(strings.Join(s.CORS.AllowOrigins, ",")),
+		},
+		LogGroup: logGroup(stack, "HandlerLogs", s),
+	})
+
+	authorizer := awsapigateway.NewCognitoUserPoolsAuthorizer(stack, jsii.String("Authorizer"), &awsapigateway.CognitoUserPoolsAuthorizerProps{
+		AuthorizerName:   jsii.String(cfg.AppName + "-" + cfg.StageName + "-cognito"),
+		CognitoUserPools: &[]awscognito.IUserPool{p.UserPool},
+		IdentitySource:   awsapigateway.IdentitySource_Header(jsii.String("Authorization")),
+		ResultsCacheTtl:  awscdk.Duration_Seconds(jsii.Number(s.AuthorizerCacheSeconds)),
+	})
+
+	var cors *awsapigateway.CorsOptions
+	if len(s.CORS.AllowOrigins) > 0 {
+		cors = &awsapigateway.CorsOptions{
+			AllowOrigins: jsii.Strings(s.CORS.AllowOrigins...),
+			AllowHeaders: jsii.Strings(corsAllowHeaders...),
+			AllowMethods: awsapigateway.Cors_ALL_METHODS(),
+			MaxAge:       awscdk.Duration_Seconds(jsii.Number(s.CORS.MaxAgeSeconds)),
+		}
+	}
+	api := awsapigateway.NewLambdaRestApi(stack, jsii.String("Api"), &awsapigateway.LambdaRestApiProps{
+		RestApiName:   jsii.String(cfg.AppName + "-" + cfg.StageName),
+		Handler:       fn,
+		Proxy:         jsii.Bool(false), // true refuses the specific resources the route table adds
+		EndpointTypes: &[]awsapigateway.EndpointType{awsapigateway.EndpointType_REGIONAL},
+		// Secure by default: a method added without options needs a valid ID token.
+		DefaultMethodOptions: &awsapigateway.MethodOptions{
+			AuthorizationType: awsapigateway.AuthorizationType_COGNITO,
+			Authorizer:        authorizer,
+		},
+		// Preflight requests carry no token; CDK adds OPTIONS methods without authorization.
+		DefaultCorsPreflightOptions: cors,
+		// Execution logging needs the account's API Gateway CloudWatch role.
+		CloudWatchRole: jsii.Bool(true),
+		DeployOptions: &awsapigateway.StageOptions{
+			StageName:            jsii.String(cfg.StageName),
+			AccessLogDestination: awsapigateway.NewLogGroupLogDestination(logGroup(stack, "AccessLogs", s)),
+			AccessLogFormat: awsapigateway.AccessLogFormat_JsonWithStandardFields(&awsapigateway.JsonWithStandardFieldProps{
+				Caller: jsii.Bool(false), HttpMethod: jsii.Bool(true), Ip: jsii.Bool(true), Protocol: jsii.Bool(true),
+				RequestTime: jsii.Bool(true), ResourcePath: jsii.Bool(true), ResponseLength: jsii.Bool(true),
+				Status: jsii.Bool(true), User: jsii.Bool(true),
+			}),
+			LoggingLevel: awsapigateway.MethodLoggingLevel_INFO,
+			// Data trace would write request headers, and so tokens, to the logs.
+			DataTraceEnabled:     jsii.Bool(false),
+			MetricsEnabled:       jsii.Bool(true),
+			ThrottlingRateLimit:  jsii.Number(s.Throttling.RateLimit),
+			ThrottlingBurstLimit: jsii.Number(s.Throttling.BurstLimit),
+		},
+	})
+
+	for _, r := range s.Routes {
+		resource := api.Root().ResourceForPath(jsii.String(r.Path))
+		var options *awsapigateway.MethodOptions
+		switch r.Access {
+		case routes.Public:
+			options = &awsapigateway.MethodOptions{AuthorizationType: awsapigateway.AuthorizationType_NONE}
+		case routes.Scoped:
+			// With scopes, API Gateway wants an access token carrying one of them.
+			options = &awsapigateway.MethodOptions{AuthorizationScopes: jsii.Strings(r.Scopes...)}
+		}
+		resource.AddMethod(jsii.String(r.Method), nil, options)
+	}
+	// Everything else reaches the handler only with a valid ID token; it answers 404.
+	api.Root().AddProxy(&awsapigateway.ProxyResourceOptions{AnyMethod: jsii.Bool(true)})
+
+	// API Gateway's own error replies (401 from the authorizer, 403, 429, 5XX) need CORS
+	// headers too, or a browser hides them from the page.
+	if len(s.CORS.AllowOrigins) > 0 {
+		headers := map[string]*string{
+			"Access-Control-Allow-Origin":  jsii.String(gatewayResponseOrigin(s.CORS.AllowOrigins)),
+			"Access-Control-Allow-Headers": jsii.String("'" + strings.Join(corsAllowHeaders, ",") + "'"),
+			"Vary":                         jsii.String("'Origin'"),
+		}
+		for _, t := range []awsapigateway.ResponseType{awsapigateway.ResponseType_DEFAULT_4XX(), awsapigateway.ResponseType_DEFAULT_5XX()} {
+			api.AddGatewayResponse(jsii.String("GatewayResponse"+*t.ResponseType()), &awsapigateway.GatewayResponseOptions{
+				Type:            t,
+				ResponseHeaders: &headers,
+			})
+		}
+	}
+
+	awscdk.NewCfnOutput(stack, jsii.String("ApiUrl"), &awscdk.CfnOutputProps{
+		Value:       api.Url(),
+		Description: jsii.String("Base URL of the API stage"),
+	})
+	return &ApiStack{Stack: stack, Api: api, Function: fn}
+}
+
+// gatewayResponseOrigin is the Access-Control-Allow-Origin of API Gateway's error replies. A
+// gateway response cannot choose among several origins, so with more than one configured it
+// reflects the caller's Origin: these replies carry only an error message, never data.
+func gatewayResponseOrigin(origins []string) string {
+	if len(origins) == 1 {
+		return "'" + origins[0] + "'"
+	}
+	return "method.request.header.Origin"
+}
+
+// logGroup creates a log group with the stage's retention, kept with a production stage.
+func logGroup(scope constructs.Construct, id string, s config.Stage) awslogs.LogGroup {
+	lg := awslogs.NewLogGroup(scope, jsii.String(id), &awslogs.LogGroupProps{RemovalPolicy: removalPolicy(s.Production)})
+	// config.Validate has checked the value against CloudWatch's retention periods.
+	lg.Node().DefaultChild().(awslogs.CfnLogGroup).SetRetentionInDays(jsii.Number(s.LogRetentionDays))
+	return lg
+}

@@ -1,0 +1,189 @@
+package stacks
+
+import (
+	"net/url"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/cognito-apigw/cognito-apigw/internal/config"
+)
+
+// AuthStackProps configure NewAuthStack.
+type AuthStackProps struct {
+	awscdk.StackProps
+	Config config.Config
+	// Branding is the managed-login style; nil means Cognito's default style.
+	Branding *BrandingStyle
+}
+
+// AuthStack holds the user pool and what the API stack needs from it.
+type AuthStack struct {
+	awscdk.Stack
+	UserPool awscognito.UserPool
+	Client   awscognito.UserPoolClient
+	// DomainURL is https://<prefix>.auth.<region>.amazoncognito.com.
+	DomainURL *string
+}
+
+// NewAuthStack creates the user pool, its groups and resource server, the app client, the
+// managed-login domain (version 2) and the client's login style.
+func NewAuthStack(scope constructs.Construct, id string, props *AuthStackProps) *AuthStack {
+	var sprops awscdk.StackProps
+	var cfg config.Config
+	var style *BrandingStyle
+	if props != nil {
+		sprops, cfg, style = props.StackProps, props.Config, props.Branding
+	}
+	stack := awscdk.NewStack(scope, &id, &sprops)
+	s := cfg.Stage
+
+	var threatProtection awscognito.StandardThreatProtectionMode
+	if s.ThreatProtection {
+		threatProtection = awscognito.StandardThreatProtectionMode_FULL_FUNCTION
+	}
+	pool := awscognito.NewUserPool(stack, jsii.String("UserPool"), &awscognito.UserPoolProps{
+		UserPoolName: jsii.String(cfg.AppName + "-" + cfg.StageName),
+		// Sign-in aliases and required attributes cannot change after creation: changing them
+		// replaces the pool and deletes every user.
+		SignInAliases:       &awscognito.SignInAliases{Email: jsii.Bool(true)},
+		SignInCaseSensitive: jsii.Bool(false),
+		StandardAttributes: &awscognito.StandardAttributes{
+			Email:    &awscognito.StandardAttribute{Required: jsii.Bool(true), Mutable: jsii.Bool(true)},
+			Fullname: &awscognito.StandardAttribute{Required: jsii.Bool(true), Mutable: jsii.Bool(true)},
+		},
+		SelfSignUpEnabled: jsii.Bool(s.SelfSignUp),
+		AutoVerify:        &awscognito.AutoVerifiedAttrs{Email: jsii.Bool(true)},
+		UserVerification: &awscognito.UserVerificationConfig{
+			EmailStyle:   awscognito.VerificationEmailStyle_CODE,
+			EmailSubject: jsii.String(s.VerificationEmail.Subject),
+			EmailBody:    jsii.String(s.VerificationEmail.Body),
+		},
+		// A typo in a new address must not lock the user out: keep the old one until verified.
+		KeepOriginal:    &awscognito.KeepOriginalAttrs{Email: jsii.Bool(true)},
+		AccountRecovery: awscognito.AccountRecovery_EMAIL_ONLY,
+		PasswordPolicy: &awscognito.PasswordPolicy{
+			MinLength:            jsii.Number(s.PasswordPolicy.MinLength),
+			RequireLowercase:     jsii.Bool(s.PasswordPolicy.RequireLowercase),
+			RequireUppercase:     jsii.Bool(s.PasswordPolicy.RequireUppercase),
+			RequireDigits:        jsii.Bool(s.PasswordPolicy.RequireDigits),
+			RequireSymbols:       jsii.Bool(s.PasswordPolicy.RequireSymbols),
+			TempPasswordValidity: awscdk.Duration_Days(jsii.Number(3)),
+		},
+		Mfa:                          mfaMode(s.MFA),
+		MfaSecondFactor:              &awscognito.MfaSecondFactor{Otp: jsii.Bool(true), Sms: jsii.Bool(s.MFASMS)},
+		FeaturePlan:                  awscognito.FeaturePlan(s.EffectiveFeaturePlan()),
+		StandardThreatProtectionMode: threatProtection,
+		DeletionProtection:           jsii.Bool(s.Production),
+		RemovalPolicy:                removalPolicy(s.Production),
+	})
+
+	for _, g := range s.Groups {
+		awscognito.NewCfnUserPoolGroup(stack, jsii.String(groupID(g.Name)), &awscognito.CfnUserPoolGroupProps{
+			UserPoolId:  pool.UserPoolId(),
+			GroupName:   jsii.String(g.Name),
+			Description: nonEmpty(g.Description),
+		})
+	}
+
+	var serverScopes []awscognito.ResourceServerScope
+	for _, sc := range s.ResourceServer.Scopes {
+		serverScopes = append(serverScopes, awscognito.NewResourceServerScope(&awscognito.ResourceServerScopeProps{
+			ScopeName: jsii.String(sc.Name), ScopeDescription: jsii.String(sc.Description),
+		}))
+	}
+	server := pool.AddResourceServer(jsii.String("ResourceServer"), &awscognito.UserPoolResourceServerOptions{
+		Identifier:                 jsii.String(s.ResourceServer.Identifier),
+		UserPoolResourceServerName: jsii.String(cfg.AppName + " API"),
+		Scopes:                     &serverScopes,
+	})
+	scopes := []awscognito.OAuthScope{awscognito.OAuthScope_OPENID(), awscognito.OAuthScope_EMAIL(), awscognito.OAuthScope_PROFILE()}
+	for _, sc := range serverScopes {
+		scopes = append(scopes, awscognito.OAuthScope_ResourceServer(server, sc))
+	}
+
+	client := pool.AddClient(jsii.String("WebClient"), &awscognito.UserPoolClientOptions{
+		UserPoolClientName: jsii.String(cfg.AppName + "-" + cfg.StageName + "-web"),
+		// A public client (browser or native app): PKCE protects the code exchange, not a secret.
+		GenerateSecret: jsii.Bool(false),
+		AuthFlows: &awscognito.AuthFlow{
+			UserSrp:           jsii.Bool(true),
+			UserPassword:      jsii.Bool(s.PasswordAuth),
+			AdminUserPassword: jsii.Bool(s.PasswordAuth),
+		},
+		OAuth: &awscognito.OAuthSettings{
+			Flows: &awscognito.OAuthFlows{
+				AuthorizationCodeGrant: jsii.Bool(true),
+				ImplicitCodeGrant:      jsii.Bool(contains(s.OAuthFlows, "implicit")),
+			},
+			Scopes:       &scopes,
+			CallbackUrls: jsii.Strings(s.CallbackURLs...),
+			LogoutUrls:   jsii.Strings(s.LogoutURLs...),
+		},
+		AccessTokenValidity:        awscdk.Duration_Minutes(jsii.Number(s.Tokens.AccessMinutes)),
+		IdTokenValidity:            awscdk.Duration_Minutes(jsii.Number(s.Tokens.IDMinutes)),
+		RefreshTokenValidity:       awscdk.Duration_Minutes(jsii.Number(s.Tokens.RefreshMinutes)),
+		AuthSessionValidity:        awscdk.Duration_Minutes(jsii.Number(s.Tokens.AuthSessionMinutes)),
+		EnableTokenRevocation:      jsii.Bool(true),
+		PreventUserExistenceErrors: jsii.Bool(true),
+		SupportedIdentityProviders: &[]awscognito.UserPoolClientIdentityProvider{awscognito.UserPoolClientIdentityProvider_COGNITO()},
+	})
+
+	prefix := jsii.String(s.DomainPrefix)
+	if s.DomainPrefix == "" {
+		// Prefixes are unique per Region across all accounts; the account id makes this one so.
+		prefix = awscdk.Fn_Join(jsii.String("-"), jsii.Strings(cfg.DerivedDomainPrefixStem(), *awscdk.Aws_ACCOUNT_ID()))
+	}
+	domain := awscognito.NewCfnUserPoolDomain(stack, jsii.String("Domain"), &awscognito.CfnUserPoolDomainProps{
+		UserPoolId:          pool.UserPoolId(),
+		Domain:              prefix,
+		ManagedLoginVersion: jsii.Number(2),
+	})
+	// A version 2 domain shows "Login pages unavailable" for a client without a style, so the
+	// client always gets one.
+	branding := awscognito.NewCfnManagedLoginBranding(stack, jsii.String("LoginStyle"), loginStyleProps(style, pool.UserPoolId(), client.UserPoolClientId()))
+	branding.Node().AddDependency(domain)
+
+	domainURL := awscdk.Fn_Join(jsii.String(""), jsii.Strings(
+		"https://", *prefix, ".auth.", *awscdk.Aws_REGION(), ".amazoncognito.com"))
+	issuer := pool.UserPoolProviderUrl()
+
+	output := func(id, value, description string) {
+		awscdk.NewCfnOutput(stack, jsii.String(id), &awscdk.CfnOutputProps{Value: jsii.String(value), Description: jsii.String(description)})
+	}
+	output("Region", *awscdk.Aws_REGION(), "Region of the user pool and the API")
+	output("UserPoolId", *pool.UserPoolId(), "Cognito user pool id")
+	output("ClientId", *client.UserPoolClientId(), "App client id (public client: authorization code with PKCE)")
+	output("IssuerUrl", *issuer, "Token issuer (the iss claim)")
+	output("JwksUrl", *issuer+"/.well-known/jwks.json", "Public keys that sign the pool's tokens")
+	output("ManagedLoginUrl", *domainURL, "Managed-login domain")
+	output("SignInUrl", *domainURL+"/oauth2/authorize?"+url.Values{
+		"response_type": {"code"},
+		"scope":         {"openid email profile"},
+		"redirect_uri":  {s.CallbackURLs[0]},
+	}.Encode()+"&client_id="+*client.UserPoolClientId(), "Managed-login sign-in page for the first callback URL (add PKCE code_challenge in a real client)")
+	output("SignOutUrl", *domainURL+"/logout?"+url.Values{"logout_uri": {s.LogoutURLs[0]}}.Encode()+"&client_id="+*client.UserPoolClientId(),
+		"Managed-login sign-out, back to the first sign-out URL")
+
+	return &AuthStack{Stack: stack, UserPool: pool, Client: client, DomainURL: domainURL}
+}
+
+func mfaMode(m string) awscognito.Mfa {
+	switch m {
+	case "required":
+		return awscognito.Mfa_REQUIRED
+	case "optional":
+		return awscognito.Mfa_OPTIONAL
+	}
+	return awscognito.Mfa_OFF
+}
+
+// removalPolicy keeps a production stage's data when its stack is deleted or replaced.
+func removalPolicy(production bool) awscdk.RemovalPolicy {
+	if production {
+		return awscdk.RemovalPolicy_RETAIN
+	}
+	return awscdk.RemovalPolicy_DESTROY
+}
