@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
@@ -40,7 +41,7 @@ func (b *GoBinary) Build(outputDir string) error {
 	cmd.Env = b.BuildEnv()
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		return fmt.Errorf("go %v in %s: %w\n%s", args, b.ModuleDir, err, out)
+		return fmt.Errorf("go %s (in %s): %w\n%s", strings.Join(args, " "), b.ModuleDir, err, out)
 	}
 	return nil
 }

@@ -1,0 +1,75 @@
+package stacks
+
+import (
+	"crypto/sha256"
+	"debug/elf"
+	"encoding/hex"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+)
+
+// The asset hash is taken from the bundled output, so an unchanged source must build to the
+// same bytes, or every `cdk diff` would show a changed function.
+func TestLambdaBuildIsReproducible(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the Lambda twice")
+	}
+	b := &GoBinary{ModuleDir: "..", Package: "./lambda"}
+	sums := make([]string, 2)
+	for i := range sums {
+		dir := t.TempDir()
+		if err := b.Build(dir); err != nil {
+			t.Fatal(err)
+		}
+		data, err := os.ReadFile(filepath.Join(dir, "bootstrap"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum := sha256.Sum256(data)
+		sums[i] = hex.EncodeToString(sum[:])
+		if i == 0 {
+			checkLambdaBinary(t, filepath.Join(dir, "bootstrap"))
+		}
+	}
+	if sums[0] != sums[1] {
+		t.Fatalf("two builds of the same source differ: %s and %s", sums[0], sums[1])
+	}
+}
+
+// checkLambdaBinary checks what provided.al2023 on arm64 needs: a static linux/arm64 ELF
+// without symbols.
+func checkLambdaBinary(t *testing.T, path string) {
+	t.Helper()
+	f, err := elf.Open(path)
+	if err != nil {
+		t.Fatalf("bootstrap is not an ELF binary: %v", err)
+	}
+	defer f.Close()
+	if f.Machine != elf.EM_AARCH64 || f.OSABI != elf.ELFOSABI_NONE && f.OSABI != elf.ELFOSABI_LINUX {
+		t.Errorf("bootstrap is %v/%v, want linux arm64", f.OSABI, f.Machine)
+	}
+	if slices.ContainsFunc(f.Progs, func(p *elf.Prog) bool { return p.Type == elf.PT_INTERP }) {
+		t.Error("bootstrap is dynamically linked; want CGO_ENABLED=0")
+	}
+	if f.Section(".symtab") != nil {
+		t.Error("bootstrap has a symbol table; want -ldflags -s -w")
+	}
+}
+
+func TestBuildFlags(t *testing.T) {
+	b := &GoBinary{}
+	args := b.BuildArgs()
+	for _, want := range []string{"-trimpath", "-buildvcs=false", "lambda.norpc", "-s -w"} {
+		if !slices.Contains(args, want) {
+			t.Errorf("go build args %v lack %q", args, want)
+		}
+	}
+	env := b.BuildEnv()
+	for _, want := range []string{"GOOS=linux", "GOARCH=arm64", "CGO_ENABLED=0"} {
+		if !slices.Contains(env, want) {
+			t.Errorf("go build env lacks %q", want)
+		}
+	}
+}
