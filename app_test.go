@@ -2,9 +2,12 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -506,5 +509,41 @@ func TestUnknownStage(t *testing.T) {
 	_, err := newTestApp(t, map[string]any{"stage": "qa"})
 	if err == nil || err.Error() != `stage: got "qa"; want one of the stages in cdk.json: dev, prod` {
 		t.Fatalf("got %v", err)
+	}
+}
+
+// TestCdkSynthRejectsBadInput runs the real `cdk synth`, as a user would, with bad settings:
+// it must exit non-zero, print every problem on its own line and no Go stack trace.
+func TestCdkSynthRejectsBadInput(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the CDK CLI")
+	}
+	cdk := filepath.Join("node_modules", ".bin", "cdk")
+	if _, err := os.Stat(cdk); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("the CDK CLI is not installed: run `npm ci` first (%v)", err)
+		}
+		t.Skip("the CDK CLI is not installed: run `npm ci` to include this test")
+	}
+	cmd := exec.Command(cdk, "synth", "--no-notices", "-q", "-o", t.TempDir(),
+		"-c", "domainPrefix=Amazon_Login", "-c", "callbackUrls=ftp:/x,http://example.com/cb")
+	cmd.Env = append(os.Environ(), "CDK_DISABLE_CLI_TELEMETRY=true")
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() == 0 {
+		t.Fatalf("cdk synth with bad settings: err %v, want a non-zero exit\n%s", err, out)
+	}
+	for _, want := range []string{
+		`error: stages.dev.domainPrefix (or -c domainPrefix): got "Amazon_Login"; want lower-case letters`,
+		`error: stages.dev.callbackUrls (or -c callbackUrls)[1]: got "http://example.com/cb"; want https`,
+	} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("cdk synth output lacks %q:\n%s", want, out)
+		}
+	}
+	for _, bad := range []string{"goroutine ", "panic:", ".go:"} {
+		if strings.Contains(string(out), bad) {
+			t.Errorf("cdk synth printed a Go stack trace (%q):\n%s", bad, out)
+		}
 	}
 }
