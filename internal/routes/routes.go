@@ -114,10 +114,11 @@ func (t Table) Check(where string, knownScopes, knownGroups []string) []Problem 
 			parent := ""
 			for _, seg := range strings.Split(strings.TrimPrefix(r.Path, "/"), "/") {
 				if paramSegment.MatchString(seg) {
-					if other, ok := paramNames[parent]; ok && other != seg {
+					if other, ok := paramNames[parent]; !ok {
+						paramNames[parent] = seg
+					} else if other != seg {
 						add(i, "path", r.Path, fmt.Sprintf("want one parameter name per level: API Gateway refuses both %s and %s under %q", other, seg, parent+"/"))
 					}
-					paramNames[parent] = seg
 				}
 				parent += "/" + seg
 			}

@@ -1,0 +1,313 @@
+package claims_test
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+	"unicode"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/cognito-apigw/cognito-apigw/lambda/claims"
+)
+
+const (
+	alice  = "5c8f1e2a-7b3d-4e6f-9a1b-2c3d4e5f6a7b"
+	bob    = "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b"
+	client = "4n7d2kq8v1l5h9s3c6b0x2m7pa"
+	issuer = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Ab12Cd34E"
+)
+
+var (
+	authTime = time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
+	expires  = time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+)
+
+func loadEvent(t testing.TB, name string) events.APIGatewayProxyRequest {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "testdata", name+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ev events.APIGatewayProxyRequest
+	if err := json.Unmarshal(b, &ev); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return ev
+}
+
+func aliceID(groups ...string) claims.Claims {
+	return claims.Claims{
+		Subject: alice, TokenUse: "id", ClientID: client, Username: alice,
+		Email: "alice@example.com", EmailVerified: true, Groups: groups, Issuer: issuer,
+		AuthTime: authTime, IssuedAt: authTime, ExpiresAt: expires,
+	}
+}
+
+func TestClaimsFromRequestFixtures(t *testing.T) {
+	aliceAccess := claims.Claims{
+		Subject: alice, TokenUse: "access", ClientID: client, Username: alice,
+		Groups: []string{"admin", "users"}, Scopes: []string{"demo-api/read", "demo-api/write"},
+		Issuer: issuer, AuthTime: authTime, IssuedAt: authTime, ExpiresAt: expires,
+	}
+	bobRead := claims.Claims{
+		Subject: bob, TokenUse: "access", ClientID: client, Username: bob,
+		Scopes: []string{"demo-api/read"}, Issuer: issuer,
+		AuthTime: authTime, IssuedAt: authTime, ExpiresAt: expires,
+	}
+	tokenAuthorizer := aliceID("admin", "users")
+	tokenAuthorizer.Issuer = "" // that authorizer passes on only what it chooses to
+
+	tests := []struct {
+		fixture string
+		want    claims.Claims
+		wantErr error
+	}{
+		{fixture: "health-public", wantErr: claims.ErrNoClaims},
+		{fixture: "me-missing-claims", wantErr: claims.ErrNoClaims},
+		{fixture: "me-malformed-claims", wantErr: claims.ErrMalformed},
+		{fixture: "me-id-token", want: aliceID("admin", "users")},
+		{fixture: "me-id-token-bracket-groups", want: aliceID("admin", "users")},
+		{fixture: "admin-bracket-groups", want: aliceID("users", "admin")},
+		{fixture: "me-token-authorizer", want: tokenAuthorizer},
+		{fixture: "items-get-access-token", want: aliceAccess},
+		{fixture: "items-post-read-scope", want: bobRead},
+	}
+	for _, tt := range tests {
+		t.Run(tt.fixture, func(t *testing.T) {
+			got, err := claims.ClaimsFromRequest(loadEvent(t, tt.fixture).RequestContext)
+			if tt.wantErr != nil {
+				if !errors.Is(err, tt.wantErr) {
+					t.Fatalf("err = %v, want %v", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("claims:\n got %+v\nwant %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+// base is the smallest set of claims that parses.
+func base(extra map[string]any) map[string]any {
+	m := map[string]any{"sub": alice, "token_use": "id", "aud": client}
+	for k, v := range extra {
+		if v == nil {
+			delete(m, k)
+			continue
+		}
+		m[k] = v
+	}
+	return m
+}
+
+func TestFromAuthorizerErrors(t *testing.T) {
+	tests := []struct {
+		name       string
+		authorizer map[string]any
+		wantErr    error
+		wantInErr  string
+	}{
+		{"nil map", nil, claims.ErrNoClaims, ""},
+		{"empty map", map[string]any{}, claims.ErrNoClaims, ""},
+		{"lambda authorizer without claims", map[string]any{"principalId": "user", "integrationLatency": 12.0}, claims.ErrNoClaims, ""},
+		{"empty claims", map[string]any{"claims": map[string]any{}}, claims.ErrNoClaims, ""},
+		{"claims is a string", map[string]any{"claims": `{"sub":"x"}`}, claims.ErrMalformed, "claims: want an object"},
+		{"claims is null", map[string]any{"claims": nil}, claims.ErrMalformed, "claims: want an object"},
+		{"missing sub", map[string]any{"claims": base(map[string]any{"sub": nil})}, claims.ErrMalformed, "sub: missing"},
+		{"empty sub", map[string]any{"claims": base(map[string]any{"sub": ""})}, claims.ErrMalformed, "sub: missing"},
+		{"sub is a number", map[string]any{"claims": base(map[string]any{"sub": 42.0})}, claims.ErrMalformed, "sub: want a string"},
+		{"missing token_use", map[string]any{"claims": base(map[string]any{"token_use": nil})}, claims.ErrMalformed, "token_use"},
+		{"refresh token_use", map[string]any{"claims": base(map[string]any{"token_use": "refresh"})}, claims.ErrMalformed, `got "refresh"`},
+		{"aud is a list", map[string]any{"claims": base(map[string]any{"aud": []any{client}})}, claims.ErrMalformed, "aud: want a string"},
+		{"scope is a number", map[string]any{"claims": base(map[string]any{"token_use": "access", "client_id": client, "scope": 1.0})}, claims.ErrMalformed, "scope"},
+		{"email_verified yes", map[string]any{"claims": base(map[string]any{"email_verified": "yes"})}, claims.ErrMalformed, "email_verified"},
+		{"email_verified number", map[string]any{"claims": base(map[string]any{"email_verified": 1.0})}, claims.ErrMalformed, "email_verified"},
+		{"groups is a number", map[string]any{"claims": base(map[string]any{"cognito:groups": 7.0})}, claims.ErrMalformed, "cognito:groups"},
+		{"groups list of numbers", map[string]any{"claims": base(map[string]any{"cognito:groups": []any{"admin", 7.0}})}, claims.ErrMalformed, "cognito:groups[1]"},
+		{"group name with a space", map[string]any{"claims": base(map[string]any{"cognito:groups": []any{"admin users"}})}, claims.ErrMalformed, "cognito:groups[0]"},
+		{"exp garbage", map[string]any{"claims": base(map[string]any{"exp": "soon"})}, claims.ErrMalformed, "exp: want Unix seconds"},
+		{"exp not UTC", map[string]any{"claims": base(map[string]any{"exp": "Sun Nov 22 10:00:00 PST 2026"})}, claims.ErrMalformed, "exp: want a UTC date"},
+		{"exp negative", map[string]any{"claims": base(map[string]any{"exp": "-1"})}, claims.ErrMalformed, "out of range"},
+		{"exp too far", map[string]any{"claims": base(map[string]any{"exp": "99999999999999"})}, claims.ErrMalformed, "out of range"},
+		{"iat fraction", map[string]any{"claims": base(map[string]any{"iat": 1.5})}, claims.ErrMalformed, "iat: want whole Unix seconds"},
+		{"auth_time bool", map[string]any{"claims": base(map[string]any{"auth_time": true})}, claims.ErrMalformed, "auth_time"},
+		{"long garbage is cut short", map[string]any{"claims": base(map[string]any{"token_use": strings.Repeat("x", 500)})}, claims.ErrMalformed, `"...`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := claims.FromAuthorizer(tt.authorizer)
+			if !errors.Is(err, tt.wantErr) {
+				t.Fatalf("err = %v, want %v", err, tt.wantErr)
+			}
+			if !strings.Contains(err.Error(), tt.wantInErr) {
+				t.Errorf("err = %q, want it to mention %q", err, tt.wantInErr)
+			}
+			if len(err.Error()) > 200 {
+				t.Errorf("err is %d bytes long; claim values must be cut short", len(err.Error()))
+			}
+			if !reflect.DeepEqual(got, claims.Claims{}) {
+				t.Errorf("claims = %+v, want zero on error", got)
+			}
+		})
+	}
+}
+
+func TestGroupShapes(t *testing.T) {
+	tests := []struct {
+		in   any
+		want []string
+	}{
+		{nil, nil},
+		{"", []string{}},
+		{"admin", []string{"admin"}},
+		{"admin,users", []string{"admin", "users"}},
+		{" admin , users ", []string{"admin", "users"}},
+		{"[admin users]", []string{"admin", "users"}},
+		{"[admin]", []string{"admin"}},
+		{"[]", []string{}},
+		{"[admin, users]", []string{"admin", "users"}},
+		{"us-east-1_Ab12Cd34E_Google,admin", []string{"us-east-1_Ab12Cd34E_Google", "admin"}},
+		{[]any{"admin", "users"}, []string{"admin", "users"}},
+		{[]any{}, []string{}},
+	}
+	for _, tt := range tests {
+		c, err := claims.FromAuthorizer(map[string]any{"claims": base(map[string]any{"cognito:groups": tt.in})})
+		if err != nil {
+			t.Errorf("%#v: %v", tt.in, err)
+			continue
+		}
+		if len(c.Groups) != len(tt.want) || (len(tt.want) > 0 && !reflect.DeepEqual(c.Groups, tt.want)) {
+			t.Errorf("%#v: groups = %q, want %q", tt.in, c.Groups, tt.want)
+		}
+	}
+}
+
+func TestDateShapes(t *testing.T) {
+	want := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+	tests := []struct {
+		in   any
+		want time.Time
+	}{
+		{"Sun Nov 22 10:00:00 UTC 2026", want},
+		{"Sun Nov 22 10:00:00 GMT 2026", want},
+		{"1795341600", want},
+		{1795341600.0, want},
+		{"Mon Nov  2 10:00:00 UTC 2026", time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)},
+		{"", time.Time{}},
+		{nil, time.Time{}},
+	}
+	for _, tt := range tests {
+		c, err := claims.FromAuthorizer(map[string]any{"claims": base(map[string]any{"exp": tt.in})})
+		if err != nil {
+			t.Errorf("%#v: %v", tt.in, err)
+			continue
+		}
+		if !c.ExpiresAt.Equal(tt.want) || c.ExpiresAt.Location() != time.UTC {
+			t.Errorf("%#v: exp = %v, want %v in UTC", tt.in, c.ExpiresAt, tt.want)
+		}
+	}
+}
+
+func TestEmailVerified(t *testing.T) {
+	for in, want := range map[any]bool{"true": true, "false": false, true: true, false: false, "": false} {
+		c, err := claims.FromAuthorizer(map[string]any{"claims": base(map[string]any{"email_verified": in})})
+		if err != nil || c.EmailVerified != want {
+			t.Errorf("%#v: email_verified = %v, %v; want %v", in, c.EmailVerified, err, want)
+		}
+	}
+}
+
+func TestAccessTokenFields(t *testing.T) {
+	c, err := claims.FromAuthorizer(map[string]any{"claims": map[string]any{
+		"sub": bob, "token_use": "access", "client_id": client, "username": "bob",
+		"aud": "ignored-in-access-tokens", "cognito:username": "ignored-too",
+		"scope": "  demo-api/read\tdemo-api/write  openid ",
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ClientID != client || c.Username != "bob" {
+		t.Errorf("client id %q, username %q: want client_id and username from the access token", c.ClientID, c.Username)
+	}
+	if want := []string{"demo-api/read", "demo-api/write", "openid"}; !reflect.DeepEqual(c.Scopes, want) {
+		t.Errorf("scopes = %q, want %q", c.Scopes, want)
+	}
+
+	// An ID token has no scopes, whatever it carries in a scope claim.
+	c, err = claims.FromAuthorizer(map[string]any{"claims": base(map[string]any{"scope": "demo-api/read", "client_id": "other"})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Scopes) != 0 || c.ClientID != client {
+		t.Errorf("ID token: scopes %q, client id %q; want none and aud", c.Scopes, c.ClientID)
+	}
+}
+
+func TestInAnyGroupAndHasAnyScope(t *testing.T) {
+	c := claims.Claims{Groups: []string{"users", "admin"}, Scopes: []string{"demo-api/read"}}
+	if !c.InAnyGroup([]string{"ops", "admin"}) || c.InAnyGroup([]string{"ops"}) || c.InAnyGroup(nil) {
+		t.Error("InAnyGroup: want true only when a group is shared")
+	}
+	if !c.HasAnyScope([]string{"demo-api/write", "demo-api/read"}) || c.HasAnyScope([]string{"demo-api/write"}) || c.HasAnyScope(nil) {
+		t.Error("HasAnyScope: want true only when a scope is shared")
+	}
+}
+
+// FuzzClaimsFromRequest feeds whole events, seeded from the fixtures, through the parser: it must
+// never panic, and whatever it accepts must be usable.
+func FuzzClaimsFromRequest(f *testing.F) {
+	files, err := filepath.Glob(filepath.Join("..", "testdata", "*.json"))
+	if err != nil || len(files) == 0 {
+		f.Fatalf("no fixtures: %v", err)
+	}
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add([]byte(`{"requestContext":{"authorizer":{"claims":{"sub":"s","token_use":"access","scope":"a b","cognito:groups":"[x y]","exp":"1"}}}}`))
+	f.Add([]byte(`{"requestContext":{"authorizer":{"sub":"s","token_use":"id","cognito:groups":["x",1],"exp":1e300}}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var ev events.APIGatewayProxyRequest
+		if json.Unmarshal(data, &ev) != nil {
+			return
+		}
+		c, err := claims.ClaimsFromRequest(ev.RequestContext)
+		if err != nil {
+			if !errors.Is(err, claims.ErrNoClaims) && !errors.Is(err, claims.ErrMalformed) {
+				t.Fatalf("error %v wraps neither ErrNoClaims nor ErrMalformed", err)
+			}
+			return
+		}
+		if c.Subject == "" || (c.TokenUse != claims.TokenUseID && c.TokenUse != claims.TokenUseAccess) {
+			t.Fatalf("accepted claims without sub or a known token_use: %+v", c)
+		}
+		for _, g := range c.Groups {
+			if g == "" || strings.ContainsFunc(g, unicode.IsSpace) {
+				t.Fatalf("bad group %q in %q", g, c.Groups)
+			}
+		}
+		for _, s := range c.Scopes {
+			if s == "" || strings.ContainsFunc(s, unicode.IsSpace) {
+				t.Fatalf("bad scope %q in %q", s, c.Scopes)
+			}
+		}
+		for _, tm := range []time.Time{c.AuthTime, c.IssuedAt, c.ExpiresAt} {
+			if tm.Year() > 9999 || (!tm.IsZero() && tm.Location() != time.UTC) {
+				t.Fatalf("bad time %v", tm)
+			}
+		}
+	})
+}

@@ -1,0 +1,305 @@
+// Package handler is the API's Lambda proxy handler. API Gateway's Cognito authorizer has already
+// checked the token's signature, expiry and (on scoped methods) scopes; this handler enforces what
+// it cannot: the token use each route needs, the app client, the route's groups. It then runs the
+// route's endpoint and always answers with JSON, CORS headers included, so that browsers show
+// errors instead of hiding them.
+package handler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"os"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/cognito-apigw/cognito-apigw/internal/routes"
+	"github.com/cognito-apigw/cognito-apigw/lambda/claims"
+)
+
+// Options are the handler's optional settings; the zero value (or nil) is valid.
+type Options struct {
+	// AllowedOrigins are the browser origins (such as https://app.example.com) that may read
+	// replies; "*" allows any. A request from another origin gets no Access-Control-Allow-Origin.
+	AllowedOrigins []string
+	// Logger receives problems as structured records; nil means JSON on stderr, which Lambda
+	// sends to CloudWatch.
+	Logger *slog.Logger
+	// Now is the clock, for tests; nil means time.Now.
+	Now func() time.Time
+}
+
+// Handler answers API Gateway REST proxy events. It is safe for concurrent use.
+type Handler struct {
+	table     routes.Table
+	clients   map[string]bool
+	origins   map[string]bool
+	anyOrigin bool
+	log       *slog.Logger
+	now       func() time.Time
+	endpoints map[string]endpoint
+	items     *itemStore
+}
+
+// New checks its inputs and builds a handler. It reports every problem at once.
+func New(table routes.Table, allowedClientIDs []string, opts *Options) (*Handler, error) {
+	if opts == nil {
+		opts = &Options{}
+	}
+	h := &Handler{
+		table:   table,
+		clients: map[string]bool{},
+		origins: map[string]bool{},
+		log:     opts.Logger,
+		now:     opts.Now,
+		items:   newItemStore(),
+	}
+	if h.log == nil {
+		h.log = slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	}
+	if h.now == nil {
+		h.now = time.Now
+	}
+	h.endpoints = h.implemented()
+
+	var errs []error
+	if len(table) == 0 {
+		errs = append(errs, errors.New("route table: want at least one route"))
+	}
+	// The handler knows no scope or group list of its own, so it checks the table's structure
+	// and lets the stacks check the names against the user pool.
+	var scopes, groups []string
+	for _, r := range table {
+		scopes = append(scopes, r.Scopes...)
+		groups = append(groups, r.Groups...)
+	}
+	for _, p := range table.Check("routes", scopes, groups) {
+		errs = append(errs, errors.New(p.String()))
+	}
+	for _, r := range table {
+		if ep, ok := h.endpoints[r.Key()]; ok && ep.needsCaller && r.Access == routes.Public {
+			errs = append(errs, fmt.Errorf("routes: %s is public, but its endpoint needs a signed-in caller", r.Key()))
+		}
+	}
+	for i, id := range allowedClientIDs {
+		if id = strings.TrimSpace(id); id == "" || strings.ContainsAny(id, ", \t\n") {
+			errs = append(errs, fmt.Errorf("allowed client ids[%d]: got %q; want an app client id", i, id))
+			continue
+		}
+		h.clients[id] = true
+	}
+	if len(h.clients) == 0 && len(allowedClientIDs) == 0 {
+		errs = append(errs, errors.New("allowed client ids: want at least one app client id (API Gateway does not check the client; the handler does)"))
+	}
+	for i, o := range opts.AllowedOrigins {
+		if o == "*" {
+			h.anyOrigin = true
+			continue
+		}
+		norm, err := normalizeOrigin(o)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("allowed origins[%d]: got %q; %v", i, o, err))
+			continue
+		}
+		h.origins[norm] = true
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	for _, r := range table {
+		if _, ok := h.endpoints[r.Key()]; !ok {
+			h.log.Warn("route has no implementation; it answers 501", "route", r.Key())
+		}
+	}
+	return h, nil
+}
+
+// normalizeOrigin accepts scheme://host[:port] and nothing more, as browsers send it.
+func normalizeOrigin(o string) (string, error) {
+	u, err := url.Parse(o)
+	if err != nil || u.Scheme == "" || u.Host == "" || u.User != nil || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
+		return "", errors.New("want an origin such as https://app.example.com (scheme, host and port only), or *")
+	}
+	return strings.ToLower(u.Scheme + "://" + u.Host), nil
+}
+
+// request is what an endpoint gets: the event, its route, and the caller (zero on public routes).
+type request struct {
+	event  events.APIGatewayProxyRequest
+	route  routes.Route
+	caller claims.Claims
+}
+
+type endpoint struct {
+	// needsCaller endpoints refuse to be configured as public routes.
+	needsCaller bool
+	serve       func(ctx context.Context, r request) reply
+}
+
+// Handle answers one event. It never returns an error, which API Gateway would turn into a bare
+// 502, and never panics: every outcome is a JSON reply.
+func (h *Handler) Handle(ctx context.Context, event events.APIGatewayProxyRequest) (resp events.APIGatewayProxyResponse, err error) {
+	if h == nil {
+		return events.APIGatewayProxyResponse{
+			StatusCode: http.StatusInternalServerError,
+			Headers:    map[string]string{"Content-Type": "application/json"},
+			Body:       internalErrorBody,
+		}, nil
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			h.log.ErrorContext(ctx, "handler panic", "request_id", event.RequestContext.RequestID,
+				"panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			resp, err = h.respond(ctx, event, errorReply(http.StatusInternalServerError, codeInternal, msgInternal)), nil
+		}
+	}()
+	return h.respond(ctx, event, h.serve(ctx, event)), nil
+}
+
+func (h *Handler) serve(ctx context.Context, event events.APIGatewayProxyRequest) reply {
+	if event.HTTPMethod == http.MethodOptions {
+		// API Gateway answers preflight itself; this is for the local server.
+		return reply{status: http.StatusNoContent, preflight: true}
+	}
+	route, known := h.table.Lookup(event.HTTPMethod, event.Resource)
+	if known && route.Access == routes.Public {
+		return h.dispatch(ctx, request{event: event, route: route})
+	}
+	need := route
+	if !known {
+		// The catch-all is protected: callers prove who they are before learning what does not exist.
+		need = routes.Route{Method: event.HTTPMethod, Path: routes.ProxyPath, Access: routes.Protected}
+	}
+	caller, denied := h.authorize(need, event.RequestContext)
+	if denied != nil {
+		return *denied
+	}
+	if !known {
+		return errorReply(http.StatusNotFound, codeNotFound, "There is no such resource.")
+	}
+	return h.dispatch(ctx, request{event: event, route: route, caller: caller})
+}
+
+// authorize checks the caller against a non-public route: the rules API Gateway's Cognito
+// authorizer leaves to the backend, plus the ones it applies, in case a method is misconfigured.
+func (h *Handler) authorize(route routes.Route, rc events.APIGatewayProxyRequestContext) (claims.Claims, *reply) {
+	c, err := claims.ClaimsFromRequest(rc)
+	switch {
+	case errors.Is(err, claims.ErrNoClaims):
+		r := errorReply(http.StatusUnauthorized, codeUnauthenticated, "Sign in and send a bearer token.")
+		// RFC 6750 section 3.1: no error code when the request had no credentials at all.
+		r.header("WWW-Authenticate", "Bearer")
+		return claims.Claims{}, r.because(err)
+	case err != nil:
+		return claims.Claims{}, unauthorized(codeInvalidToken, "The token's claims cannot be read.").because(err)
+	}
+	if c.TokenUse != route.Access.TokenUse() {
+		msg := "This route needs an ID token."
+		if route.Access == routes.Scoped {
+			msg = "This route needs an access token."
+		}
+		return c, unauthorized(codeWrongTokenUse, msg).withCaller(c)
+	}
+	if !h.clients[c.ClientID] {
+		return c, unauthorized(codeClientNotAllowed, "The token was issued to an app client this API does not accept.").withCaller(c)
+	}
+	if route.Access == routes.Scoped && !c.HasAnyScope(route.Scopes) {
+		r := forbidden(codeInsufficientScope, "The token lacks the scope this route needs.", route.Scopes)
+		return c, r.withCaller(c)
+	}
+	if len(route.Groups) > 0 && !c.InAnyGroup(route.Groups) {
+		return c, forbidden(codeNotInGroup, "The caller is not in a group this route allows.", nil).withCaller(c)
+	}
+	return c, nil
+}
+
+func (h *Handler) dispatch(ctx context.Context, r request) reply {
+	ep, ok := h.endpoints[r.route.Key()]
+	if !ok {
+		return errorReply(http.StatusNotImplemented, codeNotImplemented, "This route is not implemented yet.")
+	}
+	return ep.serve(ctx, r)
+}
+
+// respond turns a reply into the proxy response, adds CORS headers, and logs problems. It logs
+// chosen fields only, never the event's headers: they hold the caller's token.
+func (h *Handler) respond(ctx context.Context, event events.APIGatewayProxyRequest, r reply) events.APIGatewayProxyResponse {
+	body, err := r.encode()
+	if err != nil {
+		h.log.ErrorContext(ctx, "cannot encode reply", "request_id", event.RequestContext.RequestID, "error", err.Error())
+		r, body = errorReply(http.StatusInternalServerError, codeInternal, msgInternal), internalErrorBody
+	}
+	headers := map[string]string{"Vary": "Origin"}
+	if body != "" {
+		headers["Content-Type"] = "application/json"
+		headers["Cache-Control"] = "no-store"
+	}
+	for k, v := range r.headers {
+		headers[k] = v
+	}
+	h.cors(event, headers, r.preflight)
+
+	if r.status >= 400 {
+		level := slog.LevelWarn
+		if r.status >= 500 {
+			level = slog.LevelError
+		}
+		attrs := []slog.Attr{
+			slog.String("request_id", event.RequestContext.RequestID),
+			slog.String("method", event.HTTPMethod),
+			slog.String("resource", event.Resource),
+			slog.Int("status", r.status),
+			slog.String("code", r.code),
+		}
+		if r.sub != "" {
+			attrs = append(attrs, slog.String("sub", r.sub), slog.String("client_id", r.clientID))
+		}
+		if r.cause != nil {
+			attrs = append(attrs, slog.String("reason", r.cause.Error()))
+		}
+		h.log.LogAttrs(ctx, level, "request refused", attrs...)
+	}
+	return events.APIGatewayProxyResponse{StatusCode: r.status, Headers: headers, Body: body}
+}
+
+// cors lets allowed browser origins read the reply, errors included.
+func (h *Handler) cors(event events.APIGatewayProxyRequest, headers map[string]string, preflight bool) {
+	origin := headerValue(event, "Origin")
+	switch {
+	case origin == "":
+		return
+	case h.anyOrigin:
+		headers["Access-Control-Allow-Origin"] = "*"
+	case h.origins[strings.ToLower(origin)]:
+		headers["Access-Control-Allow-Origin"] = origin
+	default:
+		return
+	}
+	headers["Access-Control-Expose-Headers"] = "WWW-Authenticate"
+	if preflight {
+		headers["Access-Control-Allow-Methods"] = "GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS"
+		headers["Access-Control-Allow-Headers"] = "Authorization, Content-Type"
+		headers["Access-Control-Max-Age"] = "600"
+	}
+}
+
+// headerValue finds a header whatever its case: API Gateway passes on the client's spelling.
+func headerValue(event events.APIGatewayProxyRequest, name string) string {
+	for k, v := range event.Headers {
+		if strings.EqualFold(k, name) {
+			return v
+		}
+	}
+	for k, vs := range event.MultiValueHeaders {
+		if strings.EqualFold(k, name) && len(vs) > 0 {
+			return vs[0]
+		}
+	}
+	return ""
+}

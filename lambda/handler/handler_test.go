@@ -1,0 +1,575 @@
+package handler_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/cognito-apigw/cognito-apigw/internal/routes"
+	"github.com/cognito-apigw/cognito-apigw/lambda/handler"
+)
+
+const (
+	alice       = "5c8f1e2a-7b3d-4e6f-9a1b-2c3d4e5f6a7b"
+	bob         = "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b"
+	client      = "4n7d2kq8v1l5h9s3c6b0x2m7pa"
+	otherClient = "7f3k9w2q5z8x1c4v6b0n3m5l8j"
+	appOrigin   = "https://app.example.com"
+)
+
+var fixedNow = time.Date(2026, 11, 22, 9, 30, 0, 0, time.UTC)
+
+// sampleTable mirrors the sample app's route table.
+func sampleTable() routes.Table {
+	return routes.Table{
+		{Method: "GET", Path: "/health", Access: routes.Public},
+		{Method: "GET", Path: "/me", Access: routes.Protected},
+		{Method: "GET", Path: "/items", Access: routes.Scoped, Scopes: []string{"demo-api/read"}},
+		{Method: "POST", Path: "/items", Access: routes.Scoped, Scopes: []string{"demo-api/write"}},
+		{Method: "GET", Path: "/admin", Access: routes.Protected, Groups: []string{"admin"}},
+	}
+}
+
+// newHandler builds a handler over the sample table, logging into the returned buffer.
+func newHandler(t *testing.T, table routes.Table, origins ...string) (*handler.Handler, *bytes.Buffer) {
+	t.Helper()
+	var logs bytes.Buffer
+	if origins == nil {
+		origins = []string{appOrigin}
+	}
+	h, err := handler.New(table, []string{client}, &handler.Options{
+		AllowedOrigins: origins,
+		Logger:         slog.New(slog.NewJSONHandler(&logs, nil)),
+		Now:            func() time.Time { return fixedNow },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h, &logs
+}
+
+func loadEvent(t *testing.T, name string) events.APIGatewayProxyRequest {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "testdata", name+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ev events.APIGatewayProxyRequest
+	if err := json.Unmarshal(b, &ev); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return ev
+}
+
+func call(t *testing.T, h *handler.Handler, ev events.APIGatewayProxyRequest) events.APIGatewayProxyResponse {
+	t.Helper()
+	resp, err := h.Handle(context.Background(), ev)
+	if err != nil {
+		t.Fatalf("Handle returned an error (API Gateway would answer 502): %v", err)
+	}
+	return resp
+}
+
+// decode parses a JSON reply body into generic values for field lookups.
+func decode(t *testing.T, resp events.APIGatewayProxyResponse) map[string]any {
+	t.Helper()
+	if got := resp.Headers["Content-Type"]; got != "application/json" {
+		t.Errorf("Content-Type = %q, want application/json", got)
+	}
+	var m map[string]any
+	if err := json.Unmarshal([]byte(resp.Body), &m); err != nil {
+		t.Fatalf("body is not a JSON object: %v\n%s", err, resp.Body)
+	}
+	return m
+}
+
+// field looks up a dotted path such as "error.code" in a decoded body.
+func field(m map[string]any, path string) any {
+	var v any = m
+	for _, k := range strings.Split(path, ".") {
+		obj, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		v = obj[k]
+	}
+	return v
+}
+
+// setClaim rewrites one claim of a Cognito-authorized event.
+func setClaim(key string, value any) func(*events.APIGatewayProxyRequest) {
+	return func(ev *events.APIGatewayProxyRequest) {
+		ev.RequestContext.Authorizer["claims"].(map[string]any)[key] = value
+	}
+}
+
+func TestHandleFixtures(t *testing.T) {
+	tests := []struct {
+		fixture string
+		edit    func(*events.APIGatewayProxyRequest)
+		status  int
+		code    string            // error code; "" for success
+		auth    string            // substring of WWW-Authenticate
+		fields  map[string]any    // dotted path -> JSON value
+		headers map[string]string // extra headers to check
+	}{
+		{fixture: "health-public", status: 200, fields: map[string]any{"status": "ok"}},
+		{fixture: "me-id-token", status: 200, fields: map[string]any{
+			"sub": alice, "username": alice, "email": "alice@example.com", "email_verified": true,
+			"groups": []any{"admin", "users"}, "token_use": "id", "scopes": []any{}, "client_id": client,
+			"auth_time": "2026-11-22T09:00:00Z", "exp": "2026-11-22T10:00:00Z",
+		}},
+		{fixture: "me-id-token-bracket-groups", status: 200, fields: map[string]any{"groups": []any{"admin", "users"}}},
+		{fixture: "me-token-authorizer", status: 200, fields: map[string]any{
+			"sub": alice, "groups": []any{"admin", "users"}, "exp": "2026-11-22T10:00:00Z", "email_verified": true,
+		}},
+		{fixture: "me-id-token", edit: setClaim("email_verified", "false"), status: 200, fields: map[string]any{"email_verified": false}},
+		{fixture: "me-access-token", status: 401, code: "wrong_token_use", auth: `Bearer error="invalid_token"`,
+			fields: map[string]any{"error.message": "This route needs an ID token."}},
+		{fixture: "me-wrong-client", status: 401, code: "client_not_allowed", auth: `error="invalid_token"`},
+		{fixture: "me-missing-claims", status: 401, code: "unauthenticated", headers: map[string]string{"WWW-Authenticate": "Bearer"}},
+		{fixture: "me-malformed-claims", status: 401, code: "invalid_token", auth: `error="invalid_token"`},
+		{fixture: "me-id-token", edit: setClaim("token_use", "refresh"), status: 401, code: "invalid_token"},
+		{fixture: "items-get-access-token", status: 200, fields: map[string]any{"items": []any{}}},
+		{fixture: "items-get-id-token", status: 401, code: "wrong_token_use", auth: `error="invalid_token"`,
+			fields: map[string]any{"error.message": "This route needs an access token."}},
+		{fixture: "items-get-access-token", edit: setClaim("client_id", otherClient), status: 401, code: "client_not_allowed"},
+		{fixture: "items-get-access-token", edit: setClaim("scope", "openid email"), status: 403, code: "insufficient_scope",
+			auth: `Bearer error="insufficient_scope"`},
+		{fixture: "items-post-access-token", status: 201, fields: map[string]any{
+			"name": "Buy milk", "owner": alice, "created_at": "2026-11-22T09:30:00Z",
+		}},
+		{fixture: "items-post-read-scope", status: 403, code: "insufficient_scope", auth: `scope="demo-api/write"`},
+		{fixture: "admin-id-token", status: 200, fields: map[string]any{
+			"admin.sub": alice, "admin.email": "alice@example.com", "admin.groups": []any{"users", "admin"}, "items_total": 0.0,
+		}},
+		{fixture: "admin-bracket-groups", status: 200, fields: map[string]any{"admin.groups": []any{"users", "admin"}}},
+		{fixture: "admin-id-token", edit: setClaim("cognito:groups", "administrators,users"), status: 403, code: "not_in_group",
+			auth: `error="insufficient_scope"`},
+		{fixture: "admin-not-in-group", status: 403, code: "not_in_group", auth: `error="insufficient_scope"`},
+		{fixture: "proxy-unknown-path", status: 404, code: "not_found"},
+		// The catch-all wants an ID token before it says anything.
+		{fixture: "proxy-unknown-path", edit: func(ev *events.APIGatewayProxyRequest) { ev.RequestContext.Authorizer = nil },
+			status: 401, code: "unauthenticated"},
+		{fixture: "proxy-unknown-path", edit: setClaim("token_use", "access"), status: 401, code: "wrong_token_use"},
+		{fixture: "proxy-unknown-path", edit: setClaim("aud", otherClient), status: 401, code: "client_not_allowed"},
+		// A known path with a method the table lacks is unknown too.
+		{fixture: "me-id-token", edit: func(ev *events.APIGatewayProxyRequest) { ev.HTTPMethod = "DELETE" }, status: 404, code: "not_found"},
+	}
+	for _, tt := range tests {
+		name := tt.fixture
+		if tt.edit != nil {
+			name += "/edited"
+		}
+		t.Run(name, func(t *testing.T) {
+			h, _ := newHandler(t, sampleTable())
+			ev := loadEvent(t, tt.fixture)
+			if tt.edit != nil {
+				tt.edit(&ev)
+			}
+			resp := call(t, h, ev)
+			if resp.StatusCode != tt.status {
+				t.Fatalf("status = %d, want %d; body %s", resp.StatusCode, tt.status, resp.Body)
+			}
+			body := decode(t, resp)
+			if got := field(body, "error.code"); tt.code == "" && got != nil {
+				t.Errorf("error.code = %v, want no error", got)
+			} else if tt.code != "" && got != tt.code {
+				t.Errorf("error.code = %v, want %q", got, tt.code)
+			}
+			if tt.code != "" {
+				if msg, _ := field(body, "error.message").(string); msg == "" {
+					t.Error("error.message is empty")
+				}
+			}
+			for path, want := range tt.fields {
+				if got := field(body, path); !reflect.DeepEqual(got, want) {
+					t.Errorf("%s = %#v, want %#v", path, got, want)
+				}
+			}
+			gotAuth := resp.Headers["WWW-Authenticate"]
+			if tt.auth != "" && !strings.Contains(gotAuth, tt.auth) {
+				t.Errorf("WWW-Authenticate = %q, want it to contain %q", gotAuth, tt.auth)
+			}
+			// RFC 6750: every 401 and 403 carries a Bearer challenge, nothing else does.
+			if challenge := resp.StatusCode == 401 || resp.StatusCode == 403; challenge != strings.HasPrefix(gotAuth, "Bearer") {
+				t.Errorf("status %d with WWW-Authenticate %q", resp.StatusCode, gotAuth)
+			}
+			for k, want := range tt.headers {
+				if got := resp.Headers[k]; got != want {
+					t.Errorf("%s = %q, want %q", k, got, want)
+				}
+			}
+			// Every reply, errors included, lets the app's origin read it.
+			if got := resp.Headers["Access-Control-Allow-Origin"]; got != appOrigin {
+				t.Errorf("Access-Control-Allow-Origin = %q, want %q", got, appOrigin)
+			}
+			if got := resp.Headers["Vary"]; got != "Origin" {
+				t.Errorf("Vary = %q, want Origin", got)
+			}
+		})
+	}
+}
+
+// TestMeShape pins the exact JSON of GET /me: clients depend on it.
+func TestMeShape(t *testing.T) {
+	h, _ := newHandler(t, sampleTable())
+	resp := call(t, h, loadEvent(t, "me-id-token"))
+	want := `{"sub":"` + alice + `","username":"` + alice + `","email":"alice@example.com","email_verified":true,` +
+		`"groups":["admin","users"],"token_use":"id","scopes":[],"client_id":"` + client + `",` +
+		`"auth_time":"2026-11-22T09:00:00Z","exp":"2026-11-22T10:00:00Z"}`
+	if resp.Body != want {
+		t.Errorf("body:\n got %s\nwant %s", resp.Body, want)
+	}
+
+	// Times the token did not carry are left out rather than shown as year 1.
+	ev := loadEvent(t, "me-id-token")
+	claims := ev.RequestContext.Authorizer["claims"].(map[string]any)
+	delete(claims, "auth_time")
+	delete(claims, "exp")
+	delete(claims, "cognito:groups")
+	body := decode(t, call(t, h, ev))
+	if _, ok := body["exp"]; ok {
+		t.Errorf("exp present without an exp claim: %v", body)
+	}
+	if _, ok := body["auth_time"]; ok {
+		t.Errorf("auth_time present without an auth_time claim: %v", body)
+	}
+	if got := field(body, "groups"); !reflect.DeepEqual(got, []any{}) {
+		t.Errorf("groups = %#v, want []", got)
+	}
+}
+
+func TestErrorShape(t *testing.T) {
+	h, _ := newHandler(t, sampleTable())
+	resp := call(t, h, loadEvent(t, "me-wrong-client"))
+	want := `{"error":{"code":"client_not_allowed","message":"The token was issued to an app client this API does not accept."}}`
+	if resp.Body != want {
+		t.Errorf("body:\n got %s\nwant %s", resp.Body, want)
+	}
+}
+
+func postItem(t *testing.T, h *handler.Handler, sub, body string) events.APIGatewayProxyResponse {
+	t.Helper()
+	ev := loadEvent(t, "items-post-access-token")
+	setClaim("sub", sub)(&ev)
+	setClaim("username", sub)(&ev)
+	ev.Body = body
+	return call(t, h, ev)
+}
+
+func TestCreateItemValidation(t *testing.T) {
+	hundred := strings.Repeat("é", 100)
+	tests := []struct {
+		name   string
+		body   string
+		base64 bool
+		status int
+		code   string
+	}{
+		{"ok", `{"name": "Buy milk"}`, false, 201, ""},
+		{"trimmed", `{"name": "  Buy milk  "}`, false, 201, ""},
+		{"100 characters", `{"name": "` + hundred + `"}`, false, 201, ""},
+		{"base64", base64.StdEncoding.EncodeToString([]byte(`{"name":"Buy milk"}`)), true, 201, ""},
+		{"not JSON", `{"name": `, false, 400, "invalid_json"},
+		{"empty body", ``, false, 400, "invalid_json"},
+		{"array", `["Buy milk"]`, false, 400, "invalid_json"},
+		{"name is a number", `{"name": 7}`, false, 400, "invalid_json"},
+		{"unknown field", `{"name": "Buy milk", "owner": "someone-else"}`, false, 400, "invalid_json"},
+		{"two values", `{"name": "a"} {"name": "b"}`, false, 400, "invalid_json"},
+		{"bad base64", `%%%`, true, 400, "invalid_json"},
+		{"missing name", `{}`, false, 400, "invalid_name"},
+		{"null name", `{"name": null}`, false, 400, "invalid_name"},
+		{"blank name", `{"name": "   "}`, false, 400, "invalid_name"},
+		{"101 characters", `{"name": "` + hundred + `x"}`, false, 400, "invalid_name"},
+		{"control character", `{"name": "a\u0007b"}`, false, 400, "invalid_name"},
+		{"body over 4 KiB", `{"name": "x", "pad": "` + strings.Repeat("x", 5000) + `"}`, false, 413, "body_too_large"},
+		{"base64 body over 4 KiB", base64.StdEncoding.EncodeToString([]byte(strings.Repeat(" ", 5000) + `{"name":"x"}`)), true, 413, "body_too_large"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h, _ := newHandler(t, sampleTable())
+			ev := loadEvent(t, "items-post-access-token")
+			ev.Body, ev.IsBase64Encoded = tt.body, tt.base64
+			resp := call(t, h, ev)
+			if resp.StatusCode != tt.status {
+				t.Fatalf("status = %d, want %d; body %s", resp.StatusCode, tt.status, resp.Body)
+			}
+			body := decode(t, resp)
+			if tt.code != "" {
+				if got := field(body, "error.code"); got != tt.code {
+					t.Errorf("error.code = %v, want %q", got, tt.code)
+				}
+				return
+			}
+			name, _ := body["name"].(string)
+			if name == "" || name != strings.TrimSpace(name) {
+				t.Errorf("name = %q, want it stored trimmed", name)
+			}
+			if id, _ := body["id"].(string); len(id) < 16 {
+				t.Errorf("id = %q, want a random id", id)
+			}
+		})
+	}
+}
+
+func TestItemsBelongToTheirOwner(t *testing.T) {
+	h, _ := newHandler(t, sampleTable())
+	for _, p := range []struct{ sub, name string }{{alice, "first"}, {bob, "bob's"}, {alice, "second"}} {
+		if resp := postItem(t, h, p.sub, `{"name": "`+p.name+`"}`); resp.StatusCode != 201 {
+			t.Fatalf("POST as %s: %d %s", p.sub, resp.StatusCode, resp.Body)
+		}
+	}
+	var list handler.ItemList
+	resp := call(t, h, loadEvent(t, "items-get-access-token"))
+	if err := json.Unmarshal([]byte(resp.Body), &list); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, it := range list.Items {
+		if it.Owner != alice {
+			t.Errorf("alice sees an item of %s", it.Owner)
+		}
+		names = append(names, it.Name)
+	}
+	if want := []string{"first", "second"}; !reflect.DeepEqual(names, want) {
+		t.Errorf("alice's items = %q, want %q", names, want)
+	}
+	if list.Items[0].ID == list.Items[1].ID {
+		t.Error("two items share an id")
+	}
+
+	admin := decode(t, call(t, h, loadEvent(t, "admin-id-token")))
+	if got := field(admin, "items_total"); got != 3.0 {
+		t.Errorf("items_total = %v, want 3", got)
+	}
+}
+
+func TestItemCapPerOwner(t *testing.T) {
+	h, _ := newHandler(t, sampleTable())
+	for i := range 100 {
+		if resp := postItem(t, h, alice, `{"name": "n"}`); resp.StatusCode != 201 {
+			t.Fatalf("item %d: %d %s", i, resp.StatusCode, resp.Body)
+		}
+	}
+	resp := postItem(t, h, alice, `{"name": "one too many"}`)
+	if got := field(decode(t, resp), "error.code"); resp.StatusCode != 409 || got != "too_many_items" {
+		t.Errorf("101st item: %d %v, want 409 too_many_items", resp.StatusCode, got)
+	}
+	if resp := postItem(t, h, bob, `{"name": "bob's first"}`); resp.StatusCode != 201 {
+		t.Errorf("another owner: %d, want 201", resp.StatusCode)
+	}
+}
+
+func TestConcurrentCalls(t *testing.T) {
+	h, _ := newHandler(t, sampleTable())
+	done := make(chan int)
+	for range 8 {
+		go func() {
+			ok := 0
+			for range 10 {
+				ev := loadEvent(t, "items-post-access-token")
+				if resp, err := h.Handle(context.Background(), ev); err == nil && resp.StatusCode == 201 {
+					ok++
+				}
+				if resp, err := h.Handle(context.Background(), loadEvent(t, "items-get-access-token")); err != nil || resp.StatusCode != 200 {
+					ok = -1000
+				}
+			}
+			done <- ok
+		}()
+	}
+	total := 0
+	for range 8 {
+		total += <-done
+	}
+	if total != 80 {
+		t.Errorf("%d of 80 concurrent creations succeeded", total)
+	}
+}
+
+func TestCORS(t *testing.T) {
+	withOrigin := func(origin string) events.APIGatewayProxyRequest {
+		ev := loadEvent(t, "health-public")
+		delete(ev.Headers, "Origin")
+		delete(ev.MultiValueHeaders, "Origin")
+		if origin != "" {
+			ev.Headers["origin"] = origin // HTTP/2 clients send lower case
+		}
+		return ev
+	}
+	tests := []struct {
+		name    string
+		allowed []string
+		origin  string
+		want    string
+	}{
+		{"allowed origin is echoed", []string{"http://localhost:5173", appOrigin}, appOrigin, appOrigin},
+		{"other origin gets nothing", []string{appOrigin}, "https://evil.example", ""},
+		{"no Origin header", []string{appOrigin}, "", ""},
+		{"star allows any", []string{"*"}, "https://anything.example", "*"},
+		{"configured with a trailing slash and capitals", []string{"HTTPS://App.Example.com/"}, appOrigin, appOrigin},
+		{"no origins configured", []string{}, appOrigin, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h, _ := newHandler(t, sampleTable(), tt.allowed...)
+			resp := call(t, h, withOrigin(tt.origin))
+			if got := resp.Headers["Access-Control-Allow-Origin"]; got != tt.want {
+				t.Errorf("Access-Control-Allow-Origin = %q, want %q", got, tt.want)
+			}
+			if got := resp.Headers["Vary"]; got != "Origin" {
+				t.Errorf("Vary = %q, want Origin", got)
+			}
+			wantExpose := ""
+			if tt.want != "" {
+				wantExpose = "WWW-Authenticate"
+			}
+			if got := resp.Headers["Access-Control-Expose-Headers"]; got != wantExpose {
+				t.Errorf("Access-Control-Expose-Headers = %q, want %q", got, wantExpose)
+			}
+		})
+	}
+
+	t.Run("preflight", func(t *testing.T) {
+		h, _ := newHandler(t, sampleTable())
+		ev := loadEvent(t, "me-missing-claims")
+		ev.HTTPMethod = "OPTIONS"
+		resp := call(t, h, ev)
+		if resp.StatusCode != 204 || resp.Body != "" {
+			t.Errorf("preflight: %d %q, want 204 and no body", resp.StatusCode, resp.Body)
+		}
+		if !strings.Contains(resp.Headers["Access-Control-Allow-Headers"], "Authorization") ||
+			!strings.Contains(resp.Headers["Access-Control-Allow-Methods"], "POST") ||
+			resp.Headers["Access-Control-Allow-Origin"] != appOrigin {
+			t.Errorf("preflight headers = %v", resp.Headers)
+		}
+	})
+}
+
+func TestNotImplemented(t *testing.T) {
+	table := append(sampleTable(),
+		routes.Route{Method: "GET", Path: "/reports", Access: routes.Protected},
+		routes.Route{Method: "GET", Path: "/status", Access: routes.Public})
+	h, logs := newHandler(t, table)
+	if !strings.Contains(logs.String(), `"route":"GET /reports"`) {
+		t.Errorf("New did not warn about GET /reports: %s", logs)
+	}
+
+	ev := loadEvent(t, "me-id-token")
+	ev.Resource, ev.Path = "/reports", "/reports"
+	resp := call(t, h, ev)
+	if got := field(decode(t, resp), "error.code"); resp.StatusCode != 501 || got != "not_implemented" {
+		t.Errorf("GET /reports: %d %v, want 501 not_implemented", resp.StatusCode, got)
+	}
+	// Identity is checked before the 501.
+	ev.RequestContext.Authorizer = nil
+	if resp := call(t, h, ev); resp.StatusCode != 401 {
+		t.Errorf("GET /reports without claims: %d, want 401", resp.StatusCode)
+	}
+
+	ev = loadEvent(t, "health-public")
+	ev.Resource, ev.Path = "/status", "/status"
+	if resp := call(t, h, ev); resp.StatusCode != 501 {
+		t.Errorf("public GET /status: %d, want 501", resp.StatusCode)
+	}
+}
+
+func TestNew(t *testing.T) {
+	tests := []struct {
+		name    string
+		table   routes.Table
+		clients []string
+		opts    *handler.Options
+		want    []string // substrings of the error; none means success
+	}{
+		{name: "nil options", table: sampleTable(), clients: []string{client}},
+		{name: "empty table", clients: []string{client}, want: []string{"want at least one route"}},
+		{name: "bad table", clients: []string{client}, table: routes.Table{
+			{Method: "get", Path: "/x", Access: routes.Public},
+			{Method: "GET", Path: "/y/", Access: "private"},
+			{Method: "GET", Path: "/z", Access: routes.Scoped},
+		}, want: []string{"routes[0].method", "routes[1].path", "routes[1].access", "routes[2].scopes"}},
+		{name: "public route whose code needs a caller", clients: []string{client},
+			table: routes.Table{{Method: "GET", Path: "/me", Access: routes.Public}},
+			want:  []string{"GET /me is public"}},
+		{name: "no client ids", table: sampleTable(), want: []string{"at least one app client id"}},
+		{name: "blank client id", table: sampleTable(), clients: []string{client, " "}, want: []string{"allowed client ids[1]"}},
+		{name: "bad origins", table: sampleTable(), clients: []string{client},
+			opts: &handler.Options{AllowedOrigins: []string{"app.example.com", "https://app.example.com/path", "https://ok.example"}},
+			want: []string{"allowed origins[0]", "allowed origins[1]"}},
+		{name: "every problem at once", want: []string{"want at least one route", "at least one app client id"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h, err := handler.New(tt.table, tt.clients, tt.opts)
+			if len(tt.want) == 0 {
+				if err != nil || h == nil {
+					t.Fatalf("New: %v", err)
+				}
+				return
+			}
+			if err == nil || h != nil {
+				t.Fatalf("New = %v, %v; want an error", h, err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not mention %q", err, w)
+				}
+			}
+			if strings.Contains(err.Error(), "allowed origins[2]") {
+				t.Errorf("a valid origin was refused: %v", err)
+			}
+		})
+	}
+}
+
+func TestNilHandler(t *testing.T) {
+	var h *handler.Handler
+	resp, err := h.Handle(context.Background(), loadEvent(t, "health-public"))
+	if err != nil || resp.StatusCode != 500 {
+		t.Fatalf("nil handler: %d, %v; want 500 and no error", resp.StatusCode, err)
+	}
+	if got := field(decode(t, resp), "error.code"); got != "internal_error" {
+		t.Errorf("error.code = %v, want internal_error", got)
+	}
+}
+
+// TestLogsCarryNoToken runs every fixture and checks that the logs say why a request was refused
+// without ever showing the bearer token.
+func TestLogsCarryNoToken(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("..", "testdata", "*.json"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no fixtures: %v", err)
+	}
+	h, logs := newHandler(t, sampleTable())
+	for _, f := range files {
+		call(t, h, loadEvent(t, strings.TrimSuffix(filepath.Base(f), ".json")))
+	}
+	out := logs.String()
+	for _, secret := range []string{"eyJ", "Bearer ", "Authorization", "authorization"} {
+		if strings.Contains(out, secret) {
+			t.Errorf("logs contain %q:\n%s", secret, out)
+		}
+	}
+	for _, want := range []string{`"code":"client_not_allowed"`, `"code":"not_in_group"`, `"reason":"malformed authorizer claims: exp:`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("logs lack %s:\n%s", want, out)
+		}
+	}
+	for line := range strings.Lines(out) {
+		if !json.Valid([]byte(line)) {
+			t.Errorf("log line is not JSON: %s", line)
+		}
+	}
+}
