@@ -20,18 +20,18 @@ func Load(get func(key string) any) (Config, error) {
 	var problems Problems
 	cfg := Config{AppName: "demo-api", StageName: DefaultStage}
 	if v := get(KeyAppName); v != nil {
-		s, ok := v.(string)
-		if !ok {
+		if s, ok := v.(string); ok {
+			cfg.AppName = s
+		} else {
 			problems = append(problems, fmt.Sprintf("%s: got %s; want a string", KeyAppName, show(v)))
 		}
-		cfg.AppName = s
 	}
 	if v := get(KeyStage); v != nil {
-		s, ok := v.(string)
-		if !ok {
+		if s, ok := v.(string); ok {
+			cfg.StageName = s
+		} else {
 			problems = append(problems, fmt.Sprintf("%s: got %s; want a stage name", KeyStage, show(v)))
 		}
-		cfg.StageName = s
 	}
 
 	stages, ok := get(KeyStages).(map[string]any)

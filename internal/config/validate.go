@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
+	"github.com/cognito-apigw/cognito-apigw/lambda/handler"
 )
 
 var (
@@ -71,19 +72,23 @@ func (v *validator) at(key string) string {
 }
 
 func (v *validator) names(c Config) {
+	namesOK := true
 	if !appNamePattern.MatchString(c.AppName) {
 		v.add(KeyAppName, c.AppName, "want 1-24 lower-case letters, digits and hyphens, starting with a letter")
+		namesOK = false
 	}
 	if !stageNamePattern.MatchString(c.StageName) {
 		v.add(KeyStage, c.StageName, "want 1-16 lower-case letters and digits, starting with a letter")
+		namesOK = false
 	}
-	if c.DomainPrefix != "" {
+	switch {
+	case c.DomainPrefix != "":
 		v.domainPrefix(v.at(KeyDomainPrefix), c.DomainPrefix, len(c.DomainPrefix))
-		return
+	case namesOK: // else the name problems above say it already
+		stem := c.DerivedDomainPrefixStem()
+		v.domainPrefix(fmt.Sprintf("default domain prefix %q (from %s and %s)", stem+"-<account id>", KeyAppName, KeyStage),
+			stem+"-123456789012", len(stem)+1+accountIDLength)
 	}
-	stem := c.DerivedDomainPrefixStem()
-	v.domainPrefix(fmt.Sprintf("default domain prefix %q (from %s and %s)", stem+"-<account id>", KeyAppName, KeyStage),
-		stem+"-123456789012", len(stem)+1+accountIDLength)
 }
 
 func (v *validator) domainPrefix(where, prefix string, length int) {
@@ -255,6 +260,11 @@ func isLoopback(host string) bool {
 func (v *validator) api(s Stage) {
 	for _, p := range s.Routes.Check(v.at("routes"), s.ResourceServer.FullNames(), s.GroupNames()) {
 		v.problems = append(v.problems, p.String())
+	}
+	for i, r := range s.Routes {
+		if r.Access == routes.Public && handler.CallerRequired(r.Key()) {
+			v.add(fmt.Sprintf("%s[%d].access", v.at("routes"), i), r.Access, fmt.Sprintf(`want "protected" or "scoped": the handler's %s answers for a signed-in caller`, r.Key()))
+		}
 	}
 	if enc, err := s.Routes.Encode(); err == nil && len(enc) > maxRouteTableBytes {
 		v.add(v.at("routes"), fmt.Sprintf("%d routes", len(s.Routes)), fmt.Sprintf("want a table that encodes to at most %d bytes (it is %d): it travels in the Lambda's 4 KB environment", maxRouteTableBytes, len(enc)))

@@ -83,7 +83,7 @@ func New(table routes.Table, allowedClientIDs []string, opts *Options) (*Handler
 		errs = append(errs, errors.New(p.String()))
 	}
 	for _, r := range table {
-		if ep, ok := h.endpoints[r.Key()]; ok && ep.needsCaller && r.Access == routes.Public {
+		if r.Access == routes.Public && CallerRequired(r.Key()) {
 			errs = append(errs, fmt.Errorf("routes: %s is public, but its endpoint needs a signed-in caller", r.Key()))
 		}
 	}
@@ -127,6 +127,12 @@ func normalizeOrigin(o string) (string, error) {
 		return "", errors.New("want an origin such as https://app.example.com (scheme, host and port only), or *")
 	}
 	return strings.ToLower(u.Scheme + "://" + u.Host), nil
+}
+
+// CallerRequired says whether the endpoint of a route key ("GET /me") needs a signed-in
+// caller, so that the configuration can refuse to make it public before anything deploys.
+func CallerRequired(routeKey string) bool {
+	return (*Handler)(nil).implemented()[routeKey].needsCaller
 }
 
 // request is what an endpoint gets: the event, its route, and the caller (zero on public routes).

@@ -1,0 +1,174 @@
+package branding
+
+import (
+	"bytes"
+	"encoding/base64"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+)
+
+// TestSaveRoundTrip: a style with inline assets, saved as a folder with asset files, loads back
+// as the same style; saving it again changes no byte.
+func TestSaveRoundTrip(t *testing.T) {
+	for _, fixture := range []string{"valid-inline.json", "valid-files.json", "valid-raw-export.json", "valid-cognito-defaults.json"} {
+		t.Run(fixture, func(t *testing.T) {
+			orig, err := LoadWithRoot(filepath.Join("testdata", fixture), "testdata")
+			if err != nil {
+				t.Fatal(err)
+			}
+			dir := t.TempDir()
+			files, err := Save(dir, "style.json", orig)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(files) != 1+len(orig.Assets) {
+				t.Errorf("wrote %v", files)
+			}
+			back, err := LoadWithRoot(filepath.Join(dir, "style.json"), dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !jsonEqual(back.Settings, orig.Settings) || back.UseCognitoProvidedValues != orig.UseCognitoProvidedValues {
+				t.Errorf("Settings changed in the round trip")
+			}
+			if !sameAssets(back.Assets, orig.Assets) {
+				t.Errorf("assets changed in the round trip:\n%v\n%v", back.Assets, orig.Assets)
+			}
+
+			before := snapshot(t, dir)
+			if _, err := Save(dir, "style.json", back); err != nil {
+				t.Fatal(err)
+			}
+			if after := snapshot(t, dir); !equalSnapshots(before, after) {
+				t.Errorf("saving the loaded style again changed files")
+			}
+		})
+	}
+}
+
+func TestSaveFormat(t *testing.T) {
+	s := &Style{
+		Settings: map[string]any{"components": map[string]any{"form": map[string]any{"borderRadius": jsonNumber("8.0"), "logo": map[string]any{"enabled": true}}}, "categories": map[string]any{}},
+		Assets: []Asset{
+			{Category: "FORM_LOGO", ColorMode: "LIGHT", Extension: "PNG", Bytes: encodeFile(t, "testdata/assets/icon.png"), ResourceId: "r1"},
+			{Category: "FAVICON_ICO", ColorMode: "DYNAMIC", Extension: "ICO", Bytes: encodeFile(t, "testdata/assets/favicon.ico")},
+			{Category: "PAGE_BACKGROUND", ColorMode: "DARK", Extension: "JPEG", Bytes: encodeFile(t, "testdata/assets/photo.jpg")},
+		},
+	}
+	dir := t.TempDir()
+	files, err := Save(dir, "style.json", s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantFiles := []string{"style.json", "assets/favicon-ico-dynamic.ico", "assets/page-background-dark.jpg", "assets/form-logo-light.png"}
+	if !slices.Equal(files, wantFiles) {
+		t.Errorf("files = %v, want %v", files, wantFiles)
+	}
+	got, _ := os.ReadFile(filepath.Join(dir, "style.json"))
+	want := `{
+  "Settings": {
+    "categories": {},
+    "components": {
+      "form": {
+        "borderRadius": 8.0,
+        "logo": {
+          "enabled": true
+        }
+      }
+    }
+  },
+  "Assets": [
+    {
+      "Category": "FAVICON_ICO",
+      "ColorMode": "DYNAMIC",
+      "File": "assets/favicon-ico-dynamic.ico"
+    },
+    {
+      "Category": "PAGE_BACKGROUND",
+      "ColorMode": "DARK",
+      "File": "assets/page-background-dark.jpg"
+    },
+    {
+      "Category": "FORM_LOGO",
+      "ColorMode": "LIGHT",
+      "File": "assets/form-logo-light.png",
+      "ResourceId": "r1"
+    }
+  ]
+}
+`
+	if string(got) != want {
+		t.Errorf("style.json =\n%s\nwant\n%s", got, want)
+	}
+	png, _ := os.ReadFile("testdata/assets/icon.png")
+	if b, _ := os.ReadFile(filepath.Join(dir, "assets/form-logo-light.png")); !bytes.Equal(b, png) {
+		t.Errorf("form-logo-light.png does not hold the image")
+	}
+}
+
+func sameAssets(a, b []Asset) bool {
+	key := func(x Asset) string {
+		return x.Category + "/" + x.ColorMode + "/" + x.Extension + "/" + x.ResourceId + "/" + x.Bytes
+	}
+	ka, kb := make([]string, len(a)), make([]string, len(b))
+	for i := range a {
+		ka[i] = key(a[i])
+	}
+	for i := range b {
+		kb[i] = key(b[i])
+	}
+	slices.Sort(ka)
+	slices.Sort(kb)
+	return slices.Equal(ka, kb)
+}
+
+// snapshot maps each file under dir to its content.
+func snapshot(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	files := map[string]string{}
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		rel, _ := filepath.Rel(dir, path)
+		files[rel] = string(b)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+func equalSnapshots(a, b map[string]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+func encodeFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return base64.StdEncoding.EncodeToString(b)
+}
+
+func mustDecode(t *testing.T, b64 string) []byte {
+	t.Helper()
+	b, err := base64.StdEncoding.DecodeString(b64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}

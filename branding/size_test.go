@@ -1,0 +1,155 @@
+package branding
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The size rules need files too big to commit, so these tests write them.
+
+// pngOf returns n bytes that pass as a PNG.
+func pngOf(n int) []byte {
+	b := make([]byte, n)
+	copy(b, "\x89PNG\r\n\x1a\n")
+	return b
+}
+
+func writeStyle(t *testing.T, dir string, assets []map[string]any) string {
+	t.Helper()
+	doc, _ := json.Marshal(map[string]any{"Settings": map[string]any{"components": map[string]any{}}, "Assets": assets})
+	file := filepath.Join(dir, "style.json")
+	if err := os.WriteFile(file, doc, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return file
+}
+
+func TestAssetTooLargeInline(t *testing.T) {
+	dir := t.TempDir()
+	b64 := base64.StdEncoding.EncodeToString(pngOf(750_003)) // 1,000,004 characters
+	file := writeStyle(t, dir, []map[string]any{{"Category": "FORM_LOGO", "ColorMode": "LIGHT", "Extension": "PNG", "Bytes": b64}})
+	_, err := LoadWithRoot(file, dir)
+	assertProblems(t, err, file, []want{
+		{"Assets[0].Bytes", []string{"is 1000004 base64 characters; Cognito takes at most 1000000 (750000 bytes of image)"}},
+		{"", []string{"at most 800000 fit in the stack's CloudFormation template"}},
+	})
+}
+
+func TestAssetTooLargeFile(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "big.png"), pngOf(750_001), 0o644)
+	file := writeStyle(t, dir, []map[string]any{{"Category": "FORM_LOGO", "ColorMode": "LIGHT", "File": "big.png"}})
+	_, err := LoadWithRoot(file, dir)
+	assertProblems(t, err, file, []want{
+		{"Assets[0].File", []string{`= "big.png": is 750001 bytes, 1000004 in base64; Cognito takes at most 1000000 base64 characters (750000 bytes)`}},
+	})
+	// Just at the limit is fine for the asset; the template budget is another matter.
+	os.WriteFile(filepath.Join(dir, "big.png"), pngOf(750_000), 0o644)
+	_, err = LoadWithRoot(file, dir)
+	assertProblems(t, err, file, []want{{"", []string{"the style is 1000", "bytes as JSON; at most 800000 fit"}}})
+}
+
+func TestTemplateBudget(t *testing.T) {
+	dir := t.TempDir()
+	var assets []map[string]any
+	for i, c := range []string{"PAGE_BACKGROUND", "FORM_BACKGROUND"} {
+		name := fmt.Sprintf("bg%d.png", i)
+		os.WriteFile(filepath.Join(dir, name), pngOf(310_000), 0o644)
+		assets = append(assets, map[string]any{"Category": c, "ColorMode": "LIGHT", "File": name})
+	}
+	file := writeStyle(t, dir, assets)
+	_, err := LoadWithRoot(file, dir)
+	assertProblems(t, err, file, []want{{"", []string{"the style is 826873 bytes as JSON", "at most 800000 fit in the stack's CloudFormation template (limit 1 MB)"}}})
+
+	// Under the budget: loads, and EncodedSize says how much of it the style takes.
+	os.WriteFile(filepath.Join(dir, "bg1.png"), pngOf(100), 0o644)
+	s, err := LoadWithRoot(file, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := s.EncodedSize(); n < 413_333 || n > 414_000 {
+		t.Errorf("EncodedSize = %d, want about 413,500", n)
+	}
+}
+
+func TestRequestLimit(t *testing.T) {
+	dir := t.TempDir()
+	var assets []map[string]any
+	for i, c := range []string{"PAGE_BACKGROUND", "FORM_BACKGROUND", "PAGE_HEADER_BACKGROUND"} {
+		name := fmt.Sprintf("bg%d.png", i)
+		os.WriteFile(filepath.Join(dir, name), pngOf(700_000), 0o644)
+		assets = append(assets, map[string]any{"Category": c, "ColorMode": "DARK", "File": name})
+	}
+	file := writeStyle(t, dir, assets)
+	_, err := LoadWithRoot(file, dir)
+	assertProblems(t, err, file, []want{
+		{"", []string{"Cognito takes at most 2000000 bytes per request (2 MB)"}},
+		{"", []string{"at most 800000 fit"}},
+	})
+}
+
+func TestSymlinks(t *testing.T) {
+	repo := t.TempDir()
+	outside := t.TempDir()
+	os.WriteFile(filepath.Join(repo, "go.mod"), []byte("module x\n"), 0o644)
+	os.MkdirAll(filepath.Join(repo, "branding", "assets"), 0o755)
+	os.MkdirAll(filepath.Join(repo, "art"), 0o755)
+	svg := []byte(`<svg xmlns="http://www.w3.org/2000/svg"/>`)
+	os.WriteFile(filepath.Join(outside, "secret.svg"), svg, 0o644)
+	os.WriteFile(filepath.Join(repo, "art", "logo.svg"), svg, 0o644)
+	for link, target := range map[string]string{
+		"assets/in.svg":  filepath.Join(repo, "art", "logo.svg"),
+		"assets/out.svg": filepath.Join(outside, "secret.svg"),
+	} {
+		if err := os.Symlink(target, filepath.Join(repo, "branding", link)); err != nil {
+			t.Skip("no symlinks here:", err)
+		}
+	}
+	file := writeStyle(t, filepath.Join(repo, "branding"), []map[string]any{
+		{"Category": "FORM_LOGO", "ColorMode": "LIGHT", "File": "assets/in.svg"},     // symlink inside the repo
+		{"Category": "FORM_LOGO", "ColorMode": "DARK", "File": "../art/logo.svg"},    // up, but still inside
+		{"Category": "FORM_LOGO", "ColorMode": "DYNAMIC", "File": "assets/out.svg"},  // symlink out of it
+		{"Category": "PAGE_BACKGROUND", "ColorMode": "LIGHT", "File": "../../x.svg"}, // plain path out of it
+	})
+	_, err := Load(file) // root: the directory with go.mod
+	assertProblems(t, err, file, []want{
+		{"Assets[2].File", []string{`= "assets/out.svg": resolves to ` + filepath.Join(evalSymlinks(t, outside), "secret.svg"), "outside the repository root " + evalSymlinks(t, repo)}},
+		{"Assets[3].File", []string{"file not found"}},
+	})
+	os.WriteFile(filepath.Join(filepath.Dir(repo), "x.svg"), svg, 0o644)
+	_, err = Load(file)
+	if err == nil || !strings.Contains(err.Error(), `Assets[3].File = "../../x.svg": resolves to`) {
+		t.Errorf("a path up and out of the repository passed: %v", err)
+	}
+}
+
+func evalSymlinks(t *testing.T, p string) string {
+	t.Helper()
+	r, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func jsonNumber(s string) json.Number { return json.Number(s) }
+
+// TestBase64LineBreaks: wrapped base64 (as some tools write it) is accepted and sent unwrapped.
+func TestBase64LineBreaks(t *testing.T) {
+	dir := t.TempDir()
+	b64 := base64.StdEncoding.EncodeToString(pngOf(100))
+	wrapped := b64[:76] + "\n" + b64[76:]
+	file := writeStyle(t, dir, []map[string]any{{"Category": "FORM_LOGO", "ColorMode": "LIGHT", "Extension": "PNG", "Bytes": wrapped}})
+	s, err := LoadWithRoot(file, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Assets[0].Bytes != b64 {
+		t.Errorf("Bytes kept the line break")
+	}
+}

@@ -1,0 +1,73 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestCheck(t *testing.T) {
+	code, stdout, stderr := testCLI(t, "check", "-root", testdata, testdata+"/valid-files.json", testdata+"/valid-raw-export.json")
+	if code != 0 || stderr != "" {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	if want := "OK: 2 branding files, 9 assets; largest style "; !strings.HasPrefix(stdout, want) || strings.Count(stdout, "\n") != 1 {
+		t.Errorf("stdout %q, want one line starting %q", stdout, want)
+	}
+}
+
+func TestCheckProblems(t *testing.T) {
+	code, stdout, stderr := testCLI(t, "check", "-root", testdata, testdata+"/valid-inline.json", testdata+"/invalid-enums.json", testdata+"/invalid-json-syntax.json")
+	if code != 1 || stdout != "" {
+		t.Fatalf("exit %d, stdout %q", code, stdout)
+	}
+	lines := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
+	want := []string{
+		testdata + `/invalid-enums.json: Assets[0].Category = "LOGO": unknown category`,
+		testdata + `/invalid-enums.json: Assets[1].ColorMode = "light"`,
+		testdata + `/invalid-enums.json: Assets[2].Category: missing`,
+		testdata + `/invalid-enums.json: Assets[3].ColorMode: missing`,
+		testdata + `/invalid-json-syntax.json:4:36: invalid JSON`,
+		"5 problems in 2 files",
+	}
+	if len(lines) != len(want) {
+		t.Fatalf("stderr:\n%s", stderr)
+	}
+	for i := range want {
+		if !strings.HasPrefix(lines[i], want[i]) {
+			t.Errorf("line %d = %q, want prefix %q", i, lines[i], want[i])
+		}
+	}
+}
+
+// TestCheckDefault checks the repository's own style, as a pre-commit hook would.
+func TestCheckDefault(t *testing.T) {
+	t.Chdir("../..")
+	code, stdout, stderr := testCLI(t, "check")
+	if code != 0 || !strings.HasPrefix(stdout, "OK: 1 branding file, 3 assets;") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+}
+
+func TestUsage(t *testing.T) {
+	tests := []struct {
+		args []string
+		code int
+		err  string
+	}{
+		{nil, 2, "Usage:"},
+		{[]string{"frobnicate"}, 2, `unknown command "frobnicate"`},
+		{[]string{"check", "-strict"}, 2, "flag provided but not defined: -strict"},
+		{[]string{"pull", "-client-id", "c"}, 2, "-user-pool-id and -client-id are required"},
+		{[]string{"pull", "-user-pool-id"}, 2, "flag needs an argument"},
+		{[]string{"check", "-h"}, 0, "Usage:"},
+	}
+	for _, tt := range tests {
+		code, _, stderr := testCLI(t, tt.args...)
+		if code != tt.code || !strings.Contains(stderr, tt.err) {
+			t.Errorf("%v: exit %d, stderr %q; want exit %d and %q", tt.args, code, stderr, tt.code, tt.err)
+		}
+	}
+	if code, stdout, _ := testCLI(t, "help"); code != 0 || !strings.Contains(stdout, "branding pull") {
+		t.Errorf("help: exit %d, %q", code, stdout)
+	}
+}

@@ -1,0 +1,266 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+
+	"github.com/cognito-apigw/cognito-apigw/branding"
+)
+
+const testdata = "../../branding/testdata"
+
+// exportJSON builds a DescribeManagedLoginBrandingByClient response shaped like a real one:
+// Cognito's default Settings (the shared sample) and a few assets. reorder shuffles what a
+// server may legitimately send in another order: Settings keys and the asset list.
+func exportJSON(t *testing.T, reorder bool) []byte {
+	t.Helper()
+	settings, err := os.ReadFile(filepath.Join(testdata, "cognito-default-settings.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if reorder {
+		// Re-encoding through a map sorts the keys; json.Number keeps 8.0 as it is.
+		dec := json.NewDecoder(bytes.NewReader(settings))
+		dec.UseNumber()
+		var m map[string]any
+		if err := dec.Decode(&m); err != nil {
+			t.Fatal(err)
+		}
+		settings, _ = json.Marshal(m)
+	}
+	asset := func(category, mode, ext, file, id string) map[string]any {
+		b, err := os.ReadFile(filepath.Join(testdata, "assets", file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return map[string]any{"Category": category, "ColorMode": mode, "Extension": ext,
+			"Bytes": base64.StdEncoding.EncodeToString(b), "ResourceId": id}
+	}
+	assets := []map[string]any{
+		asset("FORM_LOGO", "LIGHT", "SVG", "logo.svg", "a1b2c3d4-logo"),
+		asset("FAVICON_ICO", "DYNAMIC", "ICO", "favicon.ico", "e5f6a7b8-ico"),
+		asset("PAGE_BACKGROUND", "DARK", "JPEG", "photo.jpg", "c9d0e1f2-bg"),
+	}
+	if reorder {
+		slices.Reverse(assets)
+	}
+	assetJSON, _ := json.Marshal(assets)
+	return []byte(`{"ManagedLoginBranding": {
+		"ManagedLoginBrandingId": "0b8f3c2e-6a1d-4f5e-9c7b-2d4e6f8a0b1c",
+		"UserPoolId": "eu-west-1_AbCdEfGhI",
+		"UseCognitoProvidedValues": false,
+		"Settings": ` + string(settings) + `,
+		"Assets": ` + string(assetJSON) + `,
+		"CreationDate": 1.736936430123E9,
+		"LastModifiedDate": 1738396800.456}}`)
+}
+
+// fakeCognito speaks the Cognito JSON 1.1 protocol for DescribeManagedLoginBrandingByClient.
+func fakeCognito(t *testing.T, reply func() (int, []byte)) (*httptest.Server, *[]map[string]any) {
+	var requests []map[string]any
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.Method != http.MethodPost:
+			t.Errorf("method %s, want POST", r.Method)
+		case r.Header.Get("X-Amz-Target") != "AWSCognitoIdentityProviderService.DescribeManagedLoginBrandingByClient":
+			t.Errorf("X-Amz-Target %q", r.Header.Get("X-Amz-Target"))
+		case r.Header.Get("Content-Type") != "application/x-amz-json-1.1":
+			t.Errorf("Content-Type %q", r.Header.Get("Content-Type"))
+		case !strings.Contains(r.Header.Get("Authorization"), "Credential=AKIDFAKE/"):
+			t.Errorf("request not signed with the fake credentials: %q", r.Header.Get("Authorization"))
+		}
+		body, _ := io.ReadAll(r.Body)
+		var req map[string]any
+		if err := json.Unmarshal(body, &req); err != nil {
+			t.Errorf("request body %q: %v", body, err)
+		}
+		requests = append(requests, req)
+		status, resp := reply()
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		w.WriteHeader(status)
+		w.Write(resp)
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &requests
+}
+
+// testCLI runs the command with fake static credentials and no shared AWS config.
+func testCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	dir := t.TempDir()
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "no-config"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "no-credentials"))
+	t.Setenv("AWS_PROFILE", "")
+	t.Setenv("AWS_REGION", "")
+	t.Setenv("AWS_DEFAULT_REGION", "")
+	var out, errOut bytes.Buffer
+	c := &cli{stdout: &out, stderr: &errOut, awsOptions: []func(*config.LoadOptions) error{
+		config.WithCredentialsProvider(aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+			return aws.Credentials{AccessKeyID: "AKIDFAKE", SecretAccessKey: "fake-secret", Source: "test"}, nil
+		})),
+		config.WithRetryMaxAttempts(1),
+	}}
+	code = c.run(args)
+	if s := errOut.String(); strings.Contains(s, "goroutine ") || strings.Contains(s, "panic") {
+		t.Errorf("stack trace on stderr:\n%s", s)
+	}
+	return code, out.String(), errOut.String()
+}
+
+func TestPull(t *testing.T) {
+	reorder := false
+	srv, requests := fakeCognito(t, func() (int, []byte) { return 200, exportJSON(t, reorder) })
+	out := filepath.Join(t.TempDir(), "branding")
+	pull := func() {
+		t.Helper()
+		code, stdout, stderr := testCLI(t, "pull", "-user-pool-id", "eu-west-1_AbCdEfGhI", "-client-id", "1example23456789",
+			"-return-merged-resources", "-region", "eu-west-1", "-endpoint", srv.URL, "-out", out)
+		if code != 0 {
+			t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+		}
+	}
+	pull()
+
+	want := map[string]any{"UserPoolId": "eu-west-1_AbCdEfGhI", "ClientId": "1example23456789", "ReturnMergedResources": true}
+	if got := (*requests)[0]; !jsonSame(got, want) {
+		t.Errorf("request %v, want %v", got, want)
+	}
+	first := snapshot(t, out)
+	wantFiles := []string{"assets/favicon-ico-dynamic.ico", "assets/form-logo-light.svg", "assets/page-background-dark.jpg", "style.json"}
+	if got := sortedNames(first); !slices.Equal(got, wantFiles) {
+		t.Errorf("files %v, want %v", got, wantFiles)
+	}
+
+	// The folder loads clean, with the sample's Settings, numbers as written, and the images.
+	s, err := branding.Load(filepath.Join(out, "style.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sample, _ := os.ReadFile(filepath.Join(testdata, "cognito-default-settings.json"))
+	if !jsonSame(s.Settings, decode(t, sample)) {
+		t.Errorf("Settings differ from the exported ones")
+	}
+	styleJSON := first["style.json"]
+	if !strings.Contains(styleJSON, `"borderRadius": 8.0`) || !strings.Contains(styleJSON, "\n  \"Settings\": {\n    \"categories\"") {
+		t.Errorf("style.json is not 2-space indented with numbers as written:\n%.300s", styleJSON)
+	}
+	for _, key := range []string{"ManagedLoginBrandingId", "UserPoolId", "CreationDate", "Bytes"} {
+		if strings.Contains(styleJSON, key) {
+			t.Errorf("style.json holds %s", key)
+		}
+	}
+	logo, _ := os.ReadFile(filepath.Join(testdata, "assets", "logo.svg"))
+	if first["assets/form-logo-light.svg"] != string(logo) {
+		t.Errorf("the logo file does not hold the exported bytes")
+	}
+
+	// Pulling an unchanged style again, even sent in another order, changes no byte.
+	for _, r := range []bool{false, true} {
+		reorder = r
+		pull()
+		if again := snapshot(t, out); !sameFiles(again, first) {
+			t.Errorf("pull (reordered %v) changed the folder", r)
+		}
+	}
+}
+
+func TestPullCognitoDefaults(t *testing.T) {
+	srv, _ := fakeCognito(t, func() (int, []byte) {
+		return 200, []byte(`{"ManagedLoginBranding": {"ManagedLoginBrandingId": "0b8f3c2e-6a1d-4f5e-9c7b-2d4e6f8a0b1c",
+			"UserPoolId": "eu-west-1_AbCdEfGhI", "UseCognitoProvidedValues": true, "Assets": [], "CreationDate": 1736936430}}`)
+	})
+	out := t.TempDir()
+	code, _, stderr := testCLI(t, "pull", "-user-pool-id", "p", "-client-id", "c", "-region", "eu-west-1", "-endpoint", srv.URL, "-out", out, "-name", "defaults.json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	got, _ := os.ReadFile(filepath.Join(out, "defaults.json"))
+	if string(got) != "{\n  \"UseCognitoProvidedValues\": true\n}\n" {
+		t.Errorf("defaults.json = %q", got)
+	}
+}
+
+func TestPullErrors(t *testing.T) {
+	srv, _ := fakeCognito(t, func() (int, []byte) {
+		return 400, []byte(`{"__type": "ResourceNotFoundException", "message": "No managed login branding for client"}`)
+	})
+	code, _, stderr := testCLI(t, "pull", "-user-pool-id", "p", "-client-id", "c", "-region", "eu-west-1", "-endpoint", srv.URL, "-out", t.TempDir())
+	if code != 1 || !strings.Contains(stderr, "ResourceNotFoundException") || !strings.Contains(stderr, "No managed login branding for client") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+
+	code, _, stderr = testCLI(t, "pull", "-user-pool-id", "p", "-client-id", "c", "-endpoint", srv.URL)
+	if code != 1 || !strings.Contains(stderr, "no AWS Region") {
+		t.Errorf("without a region: exit %d, stderr %q", code, stderr)
+	}
+}
+
+func snapshot(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	files := map[string]string{}
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		rel, _ := filepath.Rel(dir, path)
+		files[filepath.ToSlash(rel)] = string(b)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+func sortedNames(m map[string]string) []string {
+	var names []string
+	for k := range m {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	return names
+}
+
+func sameFiles(a, b map[string]string) bool {
+	if !slices.Equal(sortedNames(a), sortedNames(b)) {
+		return false
+	}
+	for k := range a {
+		if a[k] != b[k] {
+			return false
+		}
+	}
+	return true
+}
+
+func decode(t *testing.T, b []byte) map[string]any {
+	t.Helper()
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var m map[string]any
+	if err := dec.Decode(&m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// jsonSame compares values by their JSON encoding (map keys sorted, numbers as written).
+func jsonSame(a, b any) bool {
+	x, err1 := json.Marshal(a)
+	y, err2 := json.Marshal(b)
+	return err1 == nil && err2 == nil && bytes.Equal(x, y)
+}

@@ -1,0 +1,311 @@
+package config
+
+import (
+	"encoding/json"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// projectContext is the "context" object of the project's cdk.json.
+func projectContext(t *testing.T) map[string]any {
+	t.Helper()
+	b, err := os.ReadFile("../../cdk.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f struct{ Context map[string]any }
+	if err := json.Unmarshal(b, &f); err != nil {
+		t.Fatal(err)
+	}
+	return f.Context
+}
+
+func getter(ctx map[string]any) func(string) any {
+	return func(k string) any { return ctx[k] }
+}
+
+// withDev returns the project context with the dev stage changed by edit.
+func withDev(t *testing.T, edit func(dev map[string]any)) map[string]any {
+	t.Helper()
+	ctx := projectContext(t)
+	edit(ctx["stages"].(map[string]any)["dev"].(map[string]any))
+	return ctx
+}
+
+func TestProjectStagesLoad(t *testing.T) {
+	for _, stage := range []string{"dev", "prod"} {
+		ctx := projectContext(t)
+		ctx[KeyStage] = stage
+		cfg, err := Load(getter(ctx))
+		if err != nil {
+			t.Fatalf("stage %s: %v", stage, err)
+		}
+		if cfg.StageName != stage || cfg.AppName != "demo-api" {
+			t.Errorf("got app %q stage %q", cfg.AppName, cfg.StageName)
+		}
+		if cfg.Production != (stage == "prod") || cfg.PasswordAuth != (stage == "dev") {
+			t.Errorf("stage %s: production %v, passwordAuth %v", stage, cfg.Production, cfg.PasswordAuth)
+		}
+		// Left out of cdk.json, so the defaults apply.
+		if cfg.EffectiveFeaturePlan() != "ESSENTIALS" || cfg.Tokens != (TokenValidity{60, 60, 7200, 3}) || cfg.PasswordPolicy.MinLength != 8 {
+			t.Errorf("stage %s: defaults not applied: plan %s, tokens %+v, password %+v", stage, cfg.EffectiveFeaturePlan(), cfg.Tokens, cfg.PasswordPolicy)
+		}
+		if got := cfg.ResourceServer.FullNames(); !slices.Equal(got, []string{"demo-api/read", "demo-api/write"}) {
+			t.Errorf("scopes %v", got)
+		}
+	}
+}
+
+func TestDefaultStageIsDev(t *testing.T) {
+	cfg, err := Load(getter(projectContext(t)))
+	if err != nil || cfg.StageName != "dev" {
+		t.Fatalf("got stage %q, %v", cfg.StageName, err)
+	}
+}
+
+func TestOverrides(t *testing.T) {
+	ctx := projectContext(t)
+	ctx[KeyDomainPrefix] = " team-login "
+	ctx[KeyCallbackURLs] = "https://a.example.com/cb, myapp://callback,"
+	ctx[KeyLogoutURLs] = []any{"https://a.example.com"}
+	ctx[KeyBrandingFile] = "branding/other.json"
+	cfg, err := Load(getter(ctx))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.DomainPrefix != "team-login" || cfg.BrandingFile != "branding/other.json" ||
+		!slices.Equal(cfg.CallbackURLs, []string{"https://a.example.com/cb", "myapp://callback"}) ||
+		!slices.Equal(cfg.LogoutURLs, []string{"https://a.example.com"}) {
+		t.Errorf("overrides not applied: %+v", cfg.Stage)
+	}
+}
+
+func TestThreatProtectionPicksPlus(t *testing.T) {
+	cfg, err := Load(getter(withDev(t, func(dev map[string]any) { dev["threatProtection"] = true })))
+	if err != nil || cfg.EffectiveFeaturePlan() != "PLUS" {
+		t.Fatalf("plan %s, %v", cfg.EffectiveFeaturePlan(), err)
+	}
+}
+
+// Each bad setting yields one problem line that names the setting, shows the value and says
+// what is allowed.
+func TestBadSettings(t *testing.T) {
+	const dev = "stages.dev."
+	for _, tc := range []struct {
+		name string
+		edit func(dev map[string]any)
+		ctx  map[string]any // top-level context keys (command-line overrides)
+		want string
+	}{
+		{name: "unknown key", edit: func(d map[string]any) { d["selfSignup"] = true },
+			want: dev + "selfSignup: unknown setting; want one of authorizerCacheSeconds, brandingFile, callbackUrls"},
+		{name: "wrong type", edit: func(d map[string]any) { d["selfSignUp"] = "yes" },
+			want: dev + `selfSignUp: got "yes"; want true or false`},
+		{name: "wrong nested type", edit: func(d map[string]any) { d["tokens"] = map[string]any{"accessMinutes": "60"} },
+			want: dev + `tokens.accessMinutes: got "60"; want a whole number`},
+		{name: "null", edit: func(d map[string]any) { d["mfa"] = nil },
+			want: dev + `mfa: got null; want a string`},
+		{name: "list expected", edit: func(d map[string]any) { d["groups"] = "admin" },
+			want: dev + `groups: got "admin"; want a list`},
+		{name: "mfa", edit: func(d map[string]any) { d["mfa"] = "always" },
+			want: dev + `mfa: got "always"; want "off", "optional" or "required"`},
+		{name: "sms without mfa", edit: func(d map[string]any) { d["mfa"] = "off"; d["mfaSms"] = true },
+			want: dev + `mfaSms: got true; want false while mfa is "off"`},
+		{name: "lite plan", edit: func(d map[string]any) { d["featurePlan"] = "LITE" },
+			want: dev + `featurePlan: got "LITE"; want "ESSENTIALS" or "PLUS": managed login version 2 is not available on LITE`},
+		{name: "unknown plan", edit: func(d map[string]any) { d["featurePlan"] = "GOLD" },
+			want: dev + `featurePlan: got "GOLD"; want "ESSENTIALS" or "PLUS"`},
+		{name: "threat protection needs plus", edit: func(d map[string]any) { d["featurePlan"] = "ESSENTIALS"; d["threatProtection"] = true },
+			want: dev + `featurePlan: got "ESSENTIALS"; want "PLUS" (or leave it out): threatProtection needs the PLUS feature plan`},
+		{name: "short password", edit: func(d map[string]any) { d["passwordPolicy"] = map[string]any{"minLength": 6} },
+			want: dev + `passwordPolicy.minLength: got 6; want 8 to 99`},
+		{name: "email body without code", edit: func(d map[string]any) { d["verificationEmail"] = map[string]any{"body": "Welcome!"} },
+			want: dev + `verificationEmail.body: got "Welcome!"; want 6 to 20,000 characters holding the code placeholder {####}`},
+		{name: "empty email subject", edit: func(d map[string]any) { d["verificationEmail"] = map[string]any{"subject": ""} },
+			want: dev + `verificationEmail.subject: got ""; want 1 to 140 characters`},
+		{name: "group with space", edit: func(d map[string]any) { d["groups"] = []any{map[string]any{"name": "site admins"}} },
+			want: dev + `groups[0].name: got "site admins"; want 1 to 128 letters`},
+		{name: "duplicate group", edit: func(d map[string]any) {
+			d["groups"] = []any{map[string]any{"name": "admin"}, map[string]any{"name": "admin"}}
+		}, want: dev + `groups[1].name: got "admin"; want each group once`},
+		{name: "resource server identifier", edit: func(d map[string]any) { d["resourceServer"] = map[string]any{"identifier": "my api"} },
+			want: dev + `resourceServer.identifier: got "my api"; want 1 to 256 printable ASCII characters without spaces`},
+		{name: "scope with slash", edit: func(d map[string]any) {
+			d["resourceServer"] = map[string]any{"scopes": []any{map[string]any{"name": "items/read", "description": "x"}}}
+			d["routes"] = []any{}
+		}, want: dev + `resourceServer.scopes[0].name: got "items/read"; want 1 to 256 printable ASCII characters without spaces, /`},
+		{name: "no scopes", edit: func(d map[string]any) { d["resourceServer"] = map[string]any{"scopes": []any{}}; d["routes"] = []any{} },
+			want: dev + `resourceServer.scopes: got []; want at least one scope`},
+		{name: "http callback", edit: func(d map[string]any) { d["callbackUrls"] = []any{"http://app.example.com/cb"} },
+			want: dev + `callbackUrls (or -c callbackUrls)[0]: got "http://app.example.com/cb"; want https; plain http is allowed only for http://localhost`},
+		{name: "relative callback", edit: func(d map[string]any) { d["callbackUrls"] = []any{"/auth/callback"} },
+			want: dev + `callbackUrls (or -c callbackUrls)[0]: got "/auth/callback"; want an absolute URL`},
+		{name: "callback fragment", edit: func(d map[string]any) { d["callbackUrls"] = []any{"https://a.example.com/cb#x"} },
+			want: dev + `callbackUrls (or -c callbackUrls)[0]: got "https://a.example.com/cb#x"; want a URL without a #fragment`},
+		{name: "duplicate callback", edit: func(d map[string]any) {
+			d["callbackUrls"] = []any{"https://a.example.com/cb", "https://a.example.com/cb"}
+		},
+			want: dev + `callbackUrls (or -c callbackUrls)[1]: got "https://a.example.com/cb"; want each URL once`},
+		{name: "long callback", edit: func(d map[string]any) {
+			d["callbackUrls"] = []any{"https://a.example.com/" + strings.Repeat("x", 1010)}
+		},
+			want: dev + `callbackUrls (or -c callbackUrls)[0]: got "https://a.example.com/xxx`},
+		{name: "no sign-out URL", edit: func(d map[string]any) { d["logoutUrls"] = []any{} },
+			want: dev + `logoutUrls (or -c logoutUrls): got []; want 1 to 100 URLs: managed-login sign-out only redirects to a registered sign-out URL`},
+		{name: "client credentials", edit: func(d map[string]any) { d["oauthFlows"] = []any{"code", "client_credentials"} },
+			want: dev + `oauthFlows[1]: got "client_credentials"; want code or implicit: client_credentials must stand alone`},
+		{name: "unknown flow", edit: func(d map[string]any) { d["oauthFlows"] = []any{"password"} },
+			want: dev + `oauthFlows[0]: got "password"; want "code" or "implicit"`},
+		{name: "no flows", edit: func(d map[string]any) { d["oauthFlows"] = []any{} },
+			want: dev + `oauthFlows: got []; want ["code"]`},
+		{name: "access token too short", edit: func(d map[string]any) { d["tokens"] = map[string]any{"accessMinutes": 1} },
+			want: dev + `tokens.accessMinutes: got 1; want 5 to 1440 minutes`},
+		{name: "id token too long", edit: func(d map[string]any) { d["tokens"] = map[string]any{"idMinutes": 1441} },
+			want: dev + `tokens.idMinutes: got 1441; want 5 to 1440 minutes`},
+		{name: "refresh too short", edit: func(d map[string]any) {
+			d["tokens"] = map[string]any{"refreshMinutes": 30, "accessMinutes": 5, "idMinutes": 5}
+		},
+			want: dev + `tokens.refreshMinutes: got 30; want 60 to 5256000 minutes`},
+		{name: "auth session", edit: func(d map[string]any) { d["tokens"] = map[string]any{"authSessionMinutes": 20} },
+			want: dev + `tokens.authSessionMinutes: got 20; want 3 to 15 minutes`},
+		{name: "access outlives refresh", edit: func(d map[string]any) {
+			d["tokens"] = map[string]any{"refreshMinutes": 60, "accessMinutes": 120, "idMinutes": 60}
+		},
+			want: dev + `tokens.accessMinutes: got 120; want at most tokens.refreshMinutes (60)`},
+		{name: "too many scopes", edit: func(d map[string]any) {
+			var scopes []any
+			for i := range 48 {
+				scopes = append(scopes, map[string]any{"name": "s" + strings.Repeat("x", i), "description": "x"})
+			}
+			d["resourceServer"] = map[string]any{"scopes": scopes}
+			d["routes"] = []any{}
+		}, want: dev + `resourceServer.scopes: got 48; want at most 47 custom scopes`},
+		{name: "route method", edit: func(d map[string]any) {
+			d["routes"] = []any{map[string]any{"method": "get", "path": "/x", "access": "public"}}
+		},
+			want: dev + `routes[0].method: got "get"; want one of GET, POST, PUT, PATCH, DELETE, HEAD, ANY`},
+		{name: "route path", edit: func(d map[string]any) {
+			d["routes"] = []any{map[string]any{"method": "GET", "path": "items", "access": "public"}}
+		},
+			want: dev + `routes[0].path: got "items"; want a path that starts with "/"`},
+		{name: "route access", edit: func(d map[string]any) {
+			d["routes"] = []any{map[string]any{"method": "GET", "path": "/x", "access": "private"}}
+		},
+			want: dev + `routes[0].access: got "private"; want "public", "protected" (ID token) or "scoped"`},
+		{name: "unknown scope", edit: func(d map[string]any) {
+			d["routes"] = []any{map[string]any{"method": "GET", "path": "/x", "access": "scoped", "scopes": []any{"demo-api/delete"}}}
+		}, want: dev + `routes[0].scopes[0]: got "demo-api/delete"; want one of the resource server's scopes: demo-api/read, demo-api/write`},
+		{name: "unknown group", edit: func(d map[string]any) {
+			d["routes"] = []any{map[string]any{"method": "GET", "path": "/x", "access": "protected", "groups": []any{"ops"}}}
+		}, want: dev + `routes[0].groups[0]: got "ops"; want a group defined in groups: admin`},
+		{name: "unknown route key", edit: func(d map[string]any) {
+			d["routes"] = []any{map[string]any{"method": "GET", "path": "/x", "access": "public", "verb": "GET"}}
+		}, want: dev + `routes[0].verb: unknown setting; want one of access, groups, method, path, scopes`},
+		{name: "public endpoint that needs a caller", edit: func(d map[string]any) {
+			d["routes"] = []any{map[string]any{"method": "GET", "path": "/me", "access": "public"}}
+		}, want: dev + `routes[0].access: got "public"; want "protected" or "scoped": the handler's GET /me answers for a signed-in caller`},
+		{name: "cors path", edit: func(d map[string]any) { d["cors"] = map[string]any{"allowOrigins": []any{"https://app.example.com/"}} },
+			want: dev + `cors.allowOrigins[0]: got "https://app.example.com/"; want an origin`},
+		{name: "cors star mixed", edit: func(d map[string]any) {
+			d["cors"] = map[string]any{"allowOrigins": []any{"https://a.example.com", "*"}}
+		},
+			want: dev + `cors.allowOrigins[1]: got "*"; want "*" alone, or exact origins`},
+		{name: "cors http", edit: func(d map[string]any) { d["cors"] = map[string]any{"allowOrigins": []any{"http://app.example.com"}} },
+			want: dev + `cors.allowOrigins[0]: got "http://app.example.com"; want https`},
+		{name: "cache ttl", edit: func(d map[string]any) { d["authorizerCacheSeconds"] = 7200 },
+			want: dev + `authorizerCacheSeconds: got 7200; want 0 to 3600 seconds`},
+		{name: "throttling", edit: func(d map[string]any) { d["throttling"] = map[string]any{"rateLimit": 0} },
+			want: dev + `throttling.rateLimit: got 0; want more than 0`},
+		{name: "burst", edit: func(d map[string]any) { d["throttling"] = map[string]any{"burstLimit": 10000} },
+			want: dev + `throttling.burstLimit: got 10000; want 1 to 5000`},
+		{name: "log retention", edit: func(d map[string]any) { d["logRetentionDays"] = 10 },
+			want: dev + `logRetentionDays: got 10; want one of CloudWatch's retention periods: 1 3 5 7 14 30`},
+		{name: "domain prefix word", ctx: map[string]any{KeyDomainPrefix: "aws-login"},
+			want: dev + `domainPrefix (or -c domainPrefix): got "aws-login"; want a prefix without "aws"`},
+		{name: "domain prefix pattern", ctx: map[string]any{KeyDomainPrefix: "-login"},
+			want: dev + `domainPrefix (or -c domainPrefix): got "-login"; want lower-case letters, digits and hyphens`},
+		{name: "domain prefix length", ctx: map[string]any{KeyDomainPrefix: strings.Repeat("a", 64)},
+			want: dev + `domainPrefix (or -c domainPrefix): got "aaaa`},
+		{name: "app name too long", ctx: map[string]any{KeyAppName: "a-very-long-application-1"},
+			want: `appName: got "a-very-long-application-1"; want 1-24 lower-case letters`},
+		{name: "app name with cognito", ctx: map[string]any{KeyAppName: "cognito-demo"},
+			want: `default domain prefix "cognito-demo-dev-<account id>" (from appName and stage): got "cognito-demo-dev-123456789012"; want a prefix without "cognito"`},
+		{name: "app name pattern", ctx: map[string]any{KeyAppName: "Demo"},
+			want: `appName: got "Demo"; want 1-24 lower-case letters`},
+		{name: "app name type", ctx: map[string]any{KeyAppName: 7},
+			want: `appName: got 7; want a string`},
+		{name: "override type", ctx: map[string]any{KeyCallbackURLs: 3},
+			want: `callbackUrls: got 3; want comma-separated URLs`},
+		{name: "unknown stage", ctx: map[string]any{KeyStage: "qa"},
+			want: `stage: got "qa"; want one of the stages in cdk.json: dev, prod`},
+		{name: "no stages", ctx: map[string]any{KeyStages: nil},
+			want: `stages: got null; want an object of stage settings`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := projectContext(t)
+			if tc.edit != nil {
+				ctx = withDev(t, tc.edit)
+			}
+			for k, v := range tc.ctx {
+				ctx[k] = v
+			}
+			_, err := Load(getter(ctx))
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			lines := strings.Split(err.Error(), "\n")
+			// A problem may bring its consequences (a renamed group leaves a route's group
+			// undefined), but the cause must be named.
+			if !slices.ContainsFunc(lines, func(l string) bool { return strings.HasPrefix(l, tc.want) }) {
+				t.Fatalf("got:\n%s\nwant a line starting with:\n%s", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestEveryProblemAtOnce(t *testing.T) {
+	ctx := withDev(t, func(d map[string]any) {
+		d["mfa"] = "sometimes"
+		d["logRetentionDays"] = 2
+		d["unknown"] = 1
+		d["tokens"] = map[string]any{"idMinutes": 2}
+	})
+	ctx[KeyDomainPrefix] = "Bad_Prefix"
+	_, err := Load(getter(ctx))
+	var problems Problems
+	if err == nil || !asProblems(err, &problems) {
+		t.Fatalf("got %v", err)
+	}
+	if len(problems) != 5 {
+		t.Fatalf("got %d problems, want 5:\n%s", len(problems), err)
+	}
+	for i, want := range []string{"stages.dev.unknown", "stages.dev.domainPrefix", "stages.dev.mfa", "stages.dev.tokens.idMinutes", "stages.dev.logRetentionDays"} {
+		if !strings.HasPrefix(problems[i], want) {
+			t.Errorf("problem %d = %q, want it to start with %q", i, problems[i], want)
+		}
+	}
+}
+
+func asProblems(err error, p *Problems) bool {
+	v, ok := err.(Problems)
+	*p = v
+	return ok
+}
+
+// The longest names the rules allow still give a derived domain prefix Cognito accepts.
+func TestLongestNamesGiveValidPrefix(t *testing.T) {
+	ctx := projectContext(t)
+	stages := ctx[KeyStages].(map[string]any)
+	stages["abcdefghijklmnop"] = stages["dev"]
+	ctx[KeyStage] = "abcdefghijklmnop"
+	ctx[KeyAppName] = "abcdefghijklmnopqrstuvwx"
+	cfg, err := Load(getter(ctx))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(cfg.DerivedDomainPrefixStem()) + 1 + accountIDLength; n > 63 {
+		t.Fatalf("derived prefix has %d characters", n)
+	}
+}

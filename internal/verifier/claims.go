@@ -1,0 +1,227 @@
+package verifier
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Claims are the verified claims of a Cognito token.
+type Claims struct {
+	Subject string
+	// Username is cognito:username in ID tokens and username in access tokens.
+	Username      string
+	Email         string
+	EmailVerified bool
+	Groups        []string // cognito:groups
+	TokenUse      TokenUse
+	Scopes        []string // scope, split on spaces (access tokens)
+	// ClientID is aud in ID tokens and client_id in access tokens.
+	ClientID  string
+	Issuer    string
+	AuthTime  time.Time // zero if absent
+	IssuedAt  time.Time // zero if absent
+	ExpiresAt time.Time
+	// Raw holds every claim as decoded from JSON, numbers as json.Number.
+	Raw map[string]any
+}
+
+// maxNumericDate is 9999-12-31T23:59:59Z; anything later is not a plausible date.
+const maxNumericDate = 253402300799
+
+// checkClaims applies the claim rules to a token whose signature has been verified.
+func (v *Verifier) checkClaims(raw map[string]any, use TokenUse) (*Claims, error) {
+	c := &Claims{Raw: raw, TokenUse: use}
+	if c.Issuer, _ = raw["iss"].(string); c.Issuer != v.issuer {
+		return nil, ErrIssuer
+	}
+	if got, _ := raw["token_use"].(string); got != string(use) {
+		return nil, fmt.Errorf("%w: want %s token", ErrTokenUse, use)
+	}
+	clientClaim := "aud"
+	if use == TokenUseAccess {
+		clientClaim = "client_id"
+	}
+	// A single string only: Cognito never issues an aud array, so one is not from Cognito.
+	if c.ClientID, _ = raw[clientClaim].(string); !v.clients[c.ClientID] {
+		return nil, fmt.Errorf("%w: %s not an allowed client", ErrClient, clientClaim)
+	}
+
+	now := v.now()
+	exp, ok, err := numericDate(raw, "exp")
+	switch {
+	case err != nil:
+		return nil, err
+	case !ok:
+		return nil, fmt.Errorf("%w: exp required", ErrClaims)
+	case !now.Before(exp):
+		return nil, ErrExpired
+	}
+	c.ExpiresAt = exp
+	for _, name := range []string{"nbf", "iat"} {
+		t, _, err := numericDate(raw, name)
+		if err != nil {
+			return nil, err
+		}
+		if t.After(now.Add(v.leeway)) {
+			return nil, fmt.Errorf("%w: %s in the future", ErrNotYetValid, name)
+		}
+		if name == "iat" {
+			c.IssuedAt = t
+		}
+	}
+	if c.AuthTime, _, err = numericDate(raw, "auth_time"); err != nil {
+		return nil, err
+	}
+
+	if c.Subject, ok = raw["sub"].(string); !ok || c.Subject == "" {
+		return nil, fmt.Errorf("%w: sub required", ErrClaims)
+	}
+	usernameClaim := "cognito:username"
+	if use == TokenUseAccess {
+		usernameClaim = "username"
+	}
+	if c.Username, err = optString(raw, usernameClaim); err != nil {
+		return nil, err
+	}
+	if c.Email, err = optString(raw, "email"); err != nil {
+		return nil, err
+	}
+	if ev, ok := raw["email_verified"]; ok {
+		switch ev {
+		case true, "true": // some issuers send the string
+			c.EmailVerified = true
+		case false, "false":
+		default:
+			return nil, fmt.Errorf("%w: email_verified not a boolean", ErrClaims)
+		}
+	}
+	if g, ok := raw["cognito:groups"]; ok {
+		if c.Groups, ok = stringList(g); !ok {
+			return nil, fmt.Errorf("%w: cognito:groups not a list of strings", ErrClaims)
+		}
+	}
+	scope, err := optString(raw, "scope")
+	if err != nil {
+		return nil, err
+	}
+	c.Scopes = strings.Fields(scope)
+	return c, nil
+}
+
+// numericDate reads a NumericDate claim: a non-negative number of seconds up to year 9999.
+func numericDate(raw map[string]any, name string) (time.Time, bool, error) {
+	v, ok := raw[name]
+	if !ok {
+		return time.Time{}, false, nil
+	}
+	bad := func() (time.Time, bool, error) {
+		return time.Time{}, false, fmt.Errorf("%w: %s not a valid date", ErrClaims, name)
+	}
+	n, isNum := v.(json.Number)
+	if !isNum {
+		return bad()
+	}
+	if i, err := n.Int64(); err == nil {
+		if i < 0 || i > maxNumericDate {
+			return bad()
+		}
+		return time.Unix(i, 0), true, nil
+	}
+	f, err := n.Float64()
+	if err != nil || !(f >= 0 && f <= maxNumericDate) { // also refuses NaN
+		return bad()
+	}
+	sec, frac := math.Modf(f)
+	return time.Unix(int64(sec), int64(frac*1e9)), true, nil
+}
+
+func optString(raw map[string]any, name string) (string, error) {
+	switch s := raw[name].(type) {
+	case nil:
+		if _, present := raw[name]; present {
+			return "", fmt.Errorf("%w: %s is null", ErrClaims, name)
+		}
+		return "", nil
+	case string:
+		return s, nil
+	default:
+		return "", fmt.Errorf("%w: %s not a string", ErrClaims, name)
+	}
+}
+
+func stringList(v any) ([]string, bool) {
+	list, ok := v.([]any)
+	if !ok {
+		return nil, false
+	}
+	out := make([]string, len(list))
+	for i, e := range list {
+		if out[i], ok = e.(string); !ok {
+			return nil, false
+		}
+	}
+	return out, true
+}
+
+// javaDateUTC is Java's Date.toString() layout, which API Gateway uses for exp and iat.
+const javaDateUTC = "Mon Jan 02 15:04:05 UTC 2006"
+
+// APIGatewayClaims renders the claims as API Gateway's Cognito user pool authorizer puts them
+// in requestContext.authorizer.claims of a REST API proxy event: every value a string.
+//
+//   - exp and iat as Java Date.toString() in UTC ("Tue Apr 04 18:39:39 UTC 2023"), other
+//     numbers such as auth_time as written in the token ("1680629979"), booleans as
+//     "true"/"false": the claims dump in the AWS re:Post question "AWS Cognito Group"
+//     (repost.aws/questions/QUFJRBaEJRSmmqarNrvCWoQA) and the sample in
+//     aws/serverless-java-container's CognitoAuthorizerClaims.java.
+//   - cognito:groups and other string lists joined with commas ("a,b"): the article at
+//     openillumi.com/en/en-api-gateway-cognito-jwt-claim-conversion-zero-trust shows
+//     ["group-a","group-b"] arriving as "group-a,group-b", aws/chalice#783 splits the claim
+//     on ",", and the re:Post dump shows a single group as a plain string.
+//   - Anything else (objects such as identities, mixed lists, null) as compact JSON: no
+//     source shows API Gateway's rendering of these, so it is a best guess.
+func (c *Claims) APIGatewayClaims() map[string]string {
+	out := make(map[string]string, len(c.Raw))
+	for name, v := range c.Raw {
+		switch v := v.(type) {
+		case string:
+			out[name] = v
+		case bool:
+			out[name] = strconv.FormatBool(v)
+		case json.Number:
+			out[name] = v.String()
+			if name == "exp" || name == "iat" {
+				if t, ok, err := numericDate(c.Raw, name); ok && err == nil {
+					out[name] = t.UTC().Format(javaDateUTC)
+				}
+			}
+		default:
+			if list, ok := stringList(v); ok {
+				out[name] = strings.Join(list, ",")
+			} else if b, err := json.Marshal(v); err == nil {
+				out[name] = string(b)
+			}
+		}
+	}
+	return out
+}
+
+// TokenFromAuthorizationHeader extracts the token from an Authorization header value, which
+// API Gateway's Cognito authorizer accepts either bare or as "Bearer <token>" (scheme
+// case-insensitive). It reports false for an empty value, another scheme, or a token with
+// spaces in it; the token's format is left to Verify.
+func TokenFromAuthorizationHeader(h string) (string, bool) {
+	const scheme = "bearer "
+	h = strings.TrimSpace(h)
+	if len(h) >= len(scheme) && strings.EqualFold(h[:len(scheme)], scheme) {
+		h = strings.TrimLeft(h[len(scheme):], " ")
+	}
+	if h == "" || strings.EqualFold(h, "bearer") || strings.ContainsAny(h, " \t") {
+		return "", false
+	}
+	return h, true
+}

@@ -1,0 +1,248 @@
+package verifier
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+func TestNewFailsClosedWithoutJWKS(t *testing.T) {
+	serve := func(status int, body string) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(status)
+			w.Write([]byte(body))
+		}
+	}
+	tests := []struct {
+		name    string
+		handler http.HandlerFunc // nil: nothing listening
+	}{
+		{"unreachable", nil},
+		{"HTTP 500", serve(http.StatusInternalServerError, `{"keys":[]}`)},
+		{"HTTP 404", serve(http.StatusNotFound, "")},
+		{"not JSON", serve(http.StatusOK, "<html>")},
+		{"empty key set", serve(http.StatusOK, `{"keys":[]}`)},
+		{"only unsupported keys", serve(http.StatusOK, `{"keys":[{"kty":"OKP","crv":"X448","x":"AA","kid":"x"}]}`)},
+		{"hangs", func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h := tc.handler
+			srv := httptest.NewServer(h)
+			if h == nil {
+				srv.Close()
+			} else {
+				defer srv.Close()
+			}
+			start := time.Now()
+			v, err := New(context.Background(), Config{
+				Issuer: srv.URL + "/" + testPool, ClientIDs: []string{testClient}, FetchTimeout: 300 * time.Millisecond,
+			})
+			if !errors.Is(err, ErrJWKSUnavailable) || v != nil {
+				t.Fatalf("New: %v, want ErrJWKSUnavailable", err)
+			}
+			if d := time.Since(start); d > 3*time.Second {
+				t.Errorf("New took %v with a 300ms fetch timeout", d)
+			}
+		})
+	}
+}
+
+// jwkset starts its refresh goroutine before the first fetch and does not stop it when that
+// fetch fails; New must cancel it.
+func TestFailedNewLeaksNoGoroutine(t *testing.T) {
+	srv := httptest.NewServer(nil)
+	srv.Close()
+	before := runtime.NumGoroutine()
+	for range 20 {
+		if _, err := New(context.Background(), Config{Issuer: srv.URL + "/" + testPool, ClientIDs: []string{testClient}}); err == nil {
+			t.Fatal("New succeeded without a JWKS")
+		}
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	for runtime.NumGoroutine() > before+5 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before+5 {
+		t.Errorf("%d goroutines after 20 failed New calls, %d before", n, before)
+	}
+}
+
+func TestJWKSOutageKeepsKnownKeysAndFailsClosed(t *testing.T) {
+	f := newFixture(t, func(c *Config) { c.CacheSize = -1; c.RefetchInterval = 50 * time.Millisecond })
+	rotated := newTestKey("rotated", "rotated-kid")
+	ctx := context.Background()
+	f.srv.fail.Store(true)
+
+	if _, err := f.v.Verify(ctx, f.id(), TokenUseID); err != nil {
+		t.Fatalf("known key during outage: %v", err)
+	}
+	newTok := sign(t, jwt.SigningMethodRS256, rotated.priv, edit(f.header(), "kid", rotated.kid), f.idClaims())
+	_, err := f.v.Verify(ctx, newTok, TokenUseID)
+	if !errors.Is(err, ErrUnknownKey) || !errors.Is(err, ErrJWKSUnavailable) {
+		t.Fatalf("unknown kid during outage: %v, want ErrUnknownKey and ErrJWKSUnavailable", err)
+	}
+
+	// Cognito comes back with a rotated key: picked up on the next permitted refetch.
+	f.srv.setKeys(t, rsaJWK(f.key), rsaJWK(rotated))
+	f.srv.fail.Store(false)
+	time.Sleep(60 * time.Millisecond)
+	if _, err := f.v.Verify(ctx, newTok, TokenUseID); err != nil {
+		t.Fatalf("after recovery: %v", err)
+	}
+}
+
+func TestUnknownKidRefetchesOnce(t *testing.T) {
+	f := newFixture(t)
+	rotated := newTestKey("rotated", "rotated-kid")
+	ctx := context.Background()
+	if n := f.srv.requests.Load(); n != 1 {
+		t.Fatalf("%d fetches at start, want 1", n)
+	}
+
+	// Cognito rotates: the JWKS gains a key that signs new tokens.
+	f.srv.setKeys(t, rsaJWK(f.key), rsaJWK(rotated))
+	tok := sign(t, jwt.SigningMethodRS256, rotated.priv, edit(f.header(), "kid", rotated.kid), f.idClaims())
+	if _, err := f.v.Verify(ctx, tok, TokenUseID); err != nil {
+		t.Fatalf("rotated key: %v", err)
+	}
+	if _, err := f.v.Verify(ctx, sign(t, jwt.SigningMethodRS256, rotated.priv, edit(f.header(), "kid", rotated.kid), f.accessClaims()), TokenUseAccess); err != nil {
+		t.Fatalf("rotated key, second token: %v", err)
+	}
+	if _, err := f.v.Verify(ctx, f.id(), TokenUseID); err != nil {
+		t.Fatalf("old key: %v", err)
+	}
+	if n := f.srv.requests.Load(); n != 2 {
+		t.Errorf("%d fetches, want 2 (start and one refetch)", n)
+	}
+}
+
+func TestRefetchIsRateLimited(t *testing.T) {
+	f := newFixture(t) // default RefetchInterval: 1 min
+	attacker := newTestKey("attacker", "")
+	ctx := context.Background()
+	forged := func(i int) string {
+		h := edit(f.header(), "kid", fmt.Sprintf("forged-%d", i))
+		return sign(t, jwt.SigningMethodRS256, attacker.priv, h, f.idClaims())
+	}
+	tokens := make([]string, 200)
+	for i := range tokens {
+		tokens[i] = forged(i)
+	}
+
+	start := time.Now()
+	for _, tok := range tokens[:100] {
+		if _, err := f.v.Verify(ctx, tok, TokenUseID); !errors.Is(err, ErrUnknownKey) {
+			t.Fatalf("forged kid: %v", err)
+		}
+	}
+	var wg sync.WaitGroup
+	for _, tok := range tokens[100:] {
+		wg.Go(func() {
+			if _, err := f.v.Verify(ctx, tok, TokenUseID); !errors.Is(err, ErrUnknownKey) {
+				t.Errorf("forged kid: %v", err)
+			}
+		})
+	}
+	wg.Wait()
+	if n := f.srv.requests.Load(); n > 2 {
+		t.Errorf("%d JWKS fetches for 200 forged kids, want at most 2", n)
+	}
+	// Refused callers do not queue behind the limiter.
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("flood took %v", d)
+	}
+	if _, err := f.v.Verify(ctx, f.id(), TokenUseID); err != nil {
+		t.Fatalf("genuine token after the flood: %v", err)
+	}
+}
+
+func TestRefetchAllowedAgainAfterInterval(t *testing.T) {
+	f := newFixture(t, func(c *Config) { c.RefetchInterval = 100 * time.Millisecond })
+	rotated := newTestKey("rotated", "rotated-kid")
+	ctx := context.Background()
+	tok := sign(t, jwt.SigningMethodRS256, rotated.priv, edit(f.header(), "kid", rotated.kid), f.idClaims())
+
+	if _, err := f.v.Verify(ctx, tok, TokenUseID); !errors.Is(err, ErrUnknownKey) {
+		t.Fatalf("before rotation: %v", err)
+	}
+	f.srv.setKeys(t, rsaJWK(f.key), rsaJWK(rotated))
+	// The limiter's next slot is within FetchTimeout, so this call waits for it and refetches.
+	start := time.Now()
+	if _, err := f.v.Verify(ctx, tok, TokenUseID); err != nil {
+		t.Fatalf("after rotation: %v", err)
+	}
+	if d := time.Since(start); d < 50*time.Millisecond {
+		t.Errorf("refetch after %v, expected to wait for the limiter", d)
+	}
+	if n := f.srv.requests.Load(); n != 3 {
+		t.Errorf("%d fetches, want 3", n)
+	}
+}
+
+func TestBackgroundRefreshDropsRemovedKeys(t *testing.T) {
+	f := newFixture(t, func(c *Config) { c.RefreshInterval = 50 * time.Millisecond; c.CacheSize = -1 })
+	rotated := newTestKey("rotated", "rotated-kid")
+	f.srv.setKeys(t, rsaJWK(rotated))
+	deadline := time.Now().Add(3 * time.Second)
+	for f.srv.requests.Load() < 2 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(20 * time.Millisecond) // let the refresh store its keys
+	if _, err := f.v.Verify(context.Background(), f.id(), TokenUseID); !errors.Is(err, ErrUnknownKey) {
+		t.Fatalf("token of a removed key: %v, want ErrUnknownKey", err)
+	}
+}
+
+func TestJWKSKeyProperties(t *testing.T) {
+	short, err := rsa.GenerateKey(rand.Reader, 1024)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ec, _ := testECKey().PublicKey.Bytes() // 0x04 || X || Y
+	ecJWK := map[string]any{"kty": "EC", "crv": "P-256", "kid": "ec-key", "use": "sig", "alg": "ES256", "x": b64(ec[1:33]), "y": b64(ec[33:])}
+	f := newFixture(t)
+	pool := f.key
+	withKID := func(kid string, kv ...any) map[string]any {
+		return edit(rsaJWK(testKey{kid: kid, priv: pool.priv}), kv...)
+	}
+	f.srv.setKeys(t,
+		rsaJWK(pool),
+		withKID("enc-key", "use", "enc"),
+		withKID("rs512-key", "alg", "RS512"),
+		withKID("no-alg-no-use", "alg", absent, "use", absent),
+		rsaJWK(testKey{kid: "short-key", priv: short}),
+		ecJWK,
+		edit(ecJWK, "kid", "ec-key-no-alg", "alg", absent),
+	)
+	tests := []struct {
+		kid  string
+		priv *rsa.PrivateKey
+		want error
+	}{
+		{"enc-key", pool.priv, ErrUnknownKey},
+		{"rs512-key", pool.priv, ErrAlgorithm},
+		{"no-alg-no-use", pool.priv, nil},
+		{"short-key", short, ErrUnknownKey},
+		{"ec-key", pool.priv, ErrAlgorithm},
+		{"ec-key-no-alg", pool.priv, ErrUnknownKey},
+	}
+	for _, tc := range tests {
+		t.Run(tc.kid, func(t *testing.T) {
+			tok := sign(t, jwt.SigningMethodRS256, tc.priv, edit(f.header(), "kid", tc.kid), f.idClaims())
+			if _, err := f.v.Verify(context.Background(), tok, TokenUseID); !errors.Is(err, tc.want) {
+				t.Fatalf("error %v, want %v", err, tc.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,332 @@
+package verifier
+
+import (
+	"context"
+	"crypto/x509"
+	"encoding/json"
+	"encoding/pem"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// attackerServer would serve the attacker's JWKS if the verifier ever followed jku or x5u.
+func attackerServer(t *testing.T, k testKey) (*httptest.Server, *atomic.Int64) {
+	var hits atomic.Int64
+	body, _ := json.Marshal(map[string]any{"keys": []any{rsaJWK(k)}})
+	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		w.Write(body)
+	}))
+	t.Cleanup(s.Close)
+	return s, &hits
+}
+
+func TestVerifyAdversarialTokens(t *testing.T) {
+	f := newFixture(t)
+	now := f.now.Unix()
+	attacker := newTestKey("attacker", "attacker-kid")
+	evil, evilHits := attackerServer(t, attacker)
+	otherPool := newTestKey("otherpool", f.key.kid) // another pool that happens to use the same kid
+	pubDER, _ := x509.MarshalPKIXPublicKey(&f.key.priv.PublicKey)
+	pubPEM := pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pubDER})
+	jwkBytes, _ := json.Marshal(rsaJWK(f.key))
+
+	// Helpers that take a good token apart.
+	parts := func(tok string) []string { return strings.Split(tok, ".") }
+	join := func(p ...string) string { return strings.Join(p, ".") }
+	unsigned := func(h map[string]any, sig string) string {
+		return b64JSON(t, h) + "." + b64JSON(t, f.idClaims()) + "." + sig
+	}
+	withSig := func(p []string, sig string) string { return join(p[0], p[1], sig) }
+	flipMiddle := func(s string) string {
+		b := []byte(s)
+		i := len(b) / 2
+		if b[i] == 'A' {
+			b[i] = 'B'
+		} else {
+			b[i] = 'A'
+		}
+		return string(b)
+	}
+	nonCanonical := func(s string) string { // set the unused low bits of the last character
+		const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+		last := strings.IndexByte(alphabet, s[len(s)-1])
+		return s[:len(s)-1] + string(alphabet[last|1])
+	}
+	signed := func(m jwt.SigningMethod, k any, h map[string]any) string {
+		return sign(t, m, k, h, f.idClaims())
+	}
+	jwkHeader := func(kid string) map[string]any {
+		return edit(f.header(), "kid", kid, "jwk", rsaJWK(attacker))
+	}
+
+	tests := []struct {
+		name  string
+		use   TokenUse
+		token string
+		want  error // nil: accepted
+	}{
+		// Accepted.
+		{"valid ID token", TokenUseID, f.id(), nil},
+		{"valid access token", TokenUseAccess, f.access(), nil},
+		{"nbf within leeway", TokenUseID, f.id("nbf", now+3), nil},
+		{"iat within leeway", TokenUseID, f.id("iat", now+4), nil},
+		{"fractional exp", TokenUseID, f.id("exp", float64(now)+3600.5), nil},
+		{"typ JWT header", TokenUseID, f.rs256(edit(f.header(), "typ", "JWT"), f.idClaims()), nil},
+		{"jku on a genuine token is ignored", TokenUseID, f.rs256(edit(f.header(), "jku", evil.URL), f.idClaims()), nil},
+
+		// Algorithm.
+		{"alg none", TokenUseID, unsigned(edit(f.header(), "alg", "none"), "AA"), ErrAlgorithm},
+		{"alg none, empty signature", TokenUseID, unsigned(edit(f.header(), "alg", "none"), ""), ErrMalformed},
+		{"alg None", TokenUseID, unsigned(edit(f.header(), "alg", "None"), "AA"), ErrAlgorithm},
+		{"alg missing", TokenUseID, f.rs256(edit(f.header(), "alg", absent), f.idClaims()), ErrAlgorithm},
+		{"alg rs256 lower case", TokenUseID, f.rs256(edit(f.header(), "alg", "rs256"), f.idClaims()), ErrAlgorithm},
+		{"HS256 keyed with the public key PEM", TokenUseID, signed(jwt.SigningMethodHS256, pubPEM, edit(f.header(), "alg", "HS256")), ErrAlgorithm},
+		{"HS256 keyed with the JWK", TokenUseID, signed(jwt.SigningMethodHS256, jwkBytes, edit(f.header(), "alg", "HS256")), ErrAlgorithm},
+		{"RS384", TokenUseID, signed(jwt.SigningMethodRS384, f.key.priv, edit(f.header(), "alg", "RS384")), ErrAlgorithm},
+		{"RS512", TokenUseID, signed(jwt.SigningMethodRS512, f.key.priv, edit(f.header(), "alg", "RS512")), ErrAlgorithm},
+		{"PS256", TokenUseID, signed(jwt.SigningMethodPS256, f.key.priv, edit(f.header(), "alg", "PS256")), ErrAlgorithm},
+		{"ES256", TokenUseID, signed(jwt.SigningMethodES256, testECKey(), edit(f.header(), "alg", "ES256")), ErrAlgorithm},
+
+		// Key id.
+		{"unknown kid", TokenUseID, f.rs256(edit(f.header(), "kid", "no-such-kid"), f.idClaims()), ErrUnknownKey},
+		{"missing kid", TokenUseID, f.rs256(edit(f.header(), "kid", absent), f.idClaims()), ErrUnknownKey},
+		{"empty kid", TokenUseID, f.rs256(edit(f.header(), "kid", ""), f.idClaims()), ErrUnknownKey},
+		{"numeric kid", TokenUseID, f.rs256(edit(f.header(), "kid", 1), f.idClaims()), ErrUnknownKey},
+
+		// Header injection: the token must not choose its own key.
+		{"jku to attacker JWKS", TokenUseID, signed(jwt.SigningMethodRS256, attacker.priv, edit(f.header(), "kid", attacker.kid, "jku", evil.URL)), ErrUnknownKey},
+		{"x5u to attacker", TokenUseID, signed(jwt.SigningMethodRS256, attacker.priv, edit(f.header(), "kid", attacker.kid, "x5u", evil.URL)), ErrUnknownKey},
+		{"embedded jwk, attacker kid", TokenUseID, signed(jwt.SigningMethodRS256, attacker.priv, jwkHeader(attacker.kid)), ErrUnknownKey},
+		{"embedded jwk, pool kid", TokenUseID, signed(jwt.SigningMethodRS256, attacker.priv, jwkHeader(f.key.kid)), ErrSignature},
+		{"jku and pool kid, attacker signature", TokenUseID, signed(jwt.SigningMethodRS256, attacker.priv, edit(f.header(), "jku", evil.URL)), ErrSignature},
+		{"another pool's key with the same kid", TokenUseID, signed(jwt.SigningMethodRS256, otherPool.priv, f.header()), ErrSignature},
+		{"crit header", TokenUseID, f.rs256(edit(f.header(), "crit", []string{"exp"}, "exp", now), f.idClaims()), ErrMalformed},
+
+		// Time.
+		{"expired", TokenUseID, f.id("exp", now-1), ErrExpired},
+		{"exp equal to now", TokenUseID, f.id("exp", now), ErrExpired},
+		{"expired within leeway (no leeway on exp)", TokenUseAccess, f.access("exp", now-2), ErrExpired},
+		{"future nbf", TokenUseID, f.id("nbf", now+60), ErrNotYetValid},
+		{"future iat", TokenUseID, f.id("iat", now+60), ErrNotYetValid},
+		{"missing exp", TokenUseID, f.id("exp", absent), ErrClaims},
+		{"exp as string", TokenUseID, f.id("exp", "2099-01-01"), ErrClaims},
+		{"exp null", TokenUseID, f.id("exp", nil), ErrClaims},
+		{"exp negative", TokenUseID, f.id("exp", -1), ErrClaims},
+		{"exp far beyond year 9999", TokenUseID, f.id("exp", 1e300), ErrClaims},
+		{"iat as string", TokenUseID, f.id("iat", "yesterday"), ErrClaims},
+
+		// Issuer.
+		{"issuer of another pool", TokenUseID, f.id("iss", f.srv.URL+"/us-east-1_OtherPool"), ErrIssuer},
+		{"issuer with trailing slash", TokenUseID, f.id("iss", f.srv.issuer()+"/"), ErrIssuer},
+		{"issuer in another case", TokenUseID, f.id("iss", strings.ToLower(f.srv.issuer())), ErrIssuer},
+		{"issuer with https instead of http", TokenUseID, f.id("iss", "https"+strings.TrimPrefix(f.srv.issuer(), "http")), ErrIssuer},
+		{"missing issuer", TokenUseID, f.id("iss", absent), ErrIssuer},
+		{"issuer as array", TokenUseID, f.id("iss", []string{f.srv.issuer()}), ErrIssuer},
+
+		// Token use.
+		{"token_use refresh", TokenUseID, f.id("token_use", "refresh"), ErrTokenUse},
+		{"token_use upper case", TokenUseID, f.id("token_use", "ID"), ErrTokenUse},
+		{"missing token_use", TokenUseID, f.id("token_use", absent), ErrTokenUse},
+		{"ID token where access is wanted", TokenUseAccess, f.id(), ErrTokenUse},
+		{"access token where ID is wanted", TokenUseID, f.access(), ErrTokenUse},
+		{"unsupported use requested", TokenUse("refresh"), f.id(), ErrTokenUse},
+
+		// App client.
+		{"aud of another client", TokenUseID, f.id("aud", "not-our-client"), ErrClient},
+		{"aud empty", TokenUseID, f.id("aud", ""), ErrClient},
+		{"aud missing, client_id allowed", TokenUseID, f.id("aud", absent, "client_id", testClient), ErrClient},
+		{"aud as array holding our client", TokenUseID, f.id("aud", []string{testClient}), ErrClient},
+		{"client_id of another client", TokenUseAccess, f.access("client_id", "not-our-client"), ErrClient},
+		{"access token with aud but no client_id", TokenUseAccess, f.access("client_id", absent, "aud", testClient), ErrClient},
+
+		// Other claims.
+		{"missing sub", TokenUseID, f.id("sub", absent), ErrClaims},
+		{"groups as a string", TokenUseID, f.id("cognito:groups", "admins"), ErrClaims},
+		{"groups holding a number", TokenUseID, f.id("cognito:groups", []any{"admins", 7}), ErrClaims},
+		{"email_verified not boolean", TokenUseID, f.id("email_verified", "yes"), ErrClaims},
+		{"email_verified as a number", TokenUseID, f.id("email_verified", 1), ErrClaims},
+		{"email_verified as a list", TokenUseID, f.id("email_verified", []any{true}), ErrClaims},
+		{"email_verified null", TokenUseID, f.id("email_verified", nil), ErrClaims},
+		{"scope as a list", TokenUseAccess, f.access("scope", []string{"api/read"}), ErrClaims},
+
+		// Tampering and encoding.
+		{"tampered payload", TokenUseID, join(parts(f.id())[0], b64JSON(t, f.idClaims().with("cognito:groups", []string{"admins", "root"})), parts(f.id())[2]), ErrSignature},
+		{"tampered signature", TokenUseID, withSig(parts(f.id()), flipMiddle(parts(f.id())[2])), ErrSignature},
+		{"signature of another token", TokenUseID, withSig(parts(f.id()), parts(f.access())[2]), ErrSignature},
+		{"tampered header", TokenUseID, join(b64JSON(t, edit(f.header(), "typ", "JWT")), parts(f.id())[1], parts(f.id())[2]), ErrSignature},
+		{"non-canonical base64 signature", TokenUseID, withSig(parts(f.id()), nonCanonical(parts(f.id())[2])), ErrMalformed},
+		{"empty signature", TokenUseID, withSig(parts(f.id()), ""), ErrMalformed},
+		{"two segments", TokenUseID, join(parts(f.id())[:2]...), ErrMalformed},
+		{"four segments", TokenUseID, f.id() + ".AAAA", ErrMalformed},
+		{"empty token", TokenUseID, "", ErrMalformed},
+		{"bad base64 character", TokenUseID, "*" + f.id(), ErrMalformed},
+		{"base64 padding", TokenUseID, join(parts(f.id())[0]+"=", parts(f.id())[1], parts(f.id())[2]), ErrMalformed},
+		{"standard base64 alphabet", TokenUseID, strings.NewReplacer("-", "+", "_", "/").Replace(f.id()), ErrMalformed},
+		{"header not JSON", TokenUseID, join(b64([]byte("{not json")), parts(f.id())[1], parts(f.id())[2]), ErrMalformed},
+		{"header a JSON array", TokenUseID, join(b64([]byte(`["RS256"]`)), parts(f.id())[1], parts(f.id())[2]), ErrMalformed},
+		{"signed payload not JSON", TokenUseID, f.rs256(f.header(), "just a string"), ErrMalformed},
+		{"oversized", TokenUseID, f.id("padding", strings.Repeat("x", 8<<10)), ErrTokenTooLarge},
+		{"leading space", TokenUseID, " " + f.id(), ErrMalformed},
+		{"trailing newline", TokenUseID, f.id() + "\n", ErrMalformed},
+		{"newline inside", TokenUseID, strings.Replace(f.id(), ".", ".\n", 1), ErrMalformed},
+		{"Bearer prefix", TokenUseID, "Bearer " + f.id(), ErrMalformed},
+	}
+	if len(tests) < 30 {
+		t.Fatalf("only %d cases", len(tests))
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			// Twice: the second call may be answered by the cache and must agree.
+			for range 2 {
+				c, err := f.v.Verify(context.Background(), tc.token, tc.use)
+				if tc.want == nil {
+					if err != nil {
+						t.Fatalf("rejected: %v", err)
+					}
+					if c.Subject == "" || c.TokenUse != tc.use {
+						t.Fatalf("claims %+v", c)
+					}
+					continue
+				}
+				t.Log(err)
+				if !errors.Is(err, tc.want) {
+					t.Fatalf("error %v, want %v", err, tc.want)
+				}
+				if c != nil {
+					t.Fatal("claims returned with an error")
+				}
+				for _, p := range strings.Split(tc.token, ".") {
+					if len(p) >= 8 && strings.Contains(err.Error(), p) {
+						t.Fatalf("error message %q quotes the token", err)
+					}
+				}
+				for _, kid := range []string{f.key.kid, attacker.kid, "no-such-kid"} {
+					if strings.Contains(err.Error(), kid) {
+						t.Fatalf("error message %q quotes the kid", err)
+					}
+				}
+			}
+		})
+	}
+	if n := evilHits.Load(); n != 0 {
+		t.Errorf("attacker's server was fetched %d times", n)
+	}
+}
+
+func TestVerifyClaims(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	id, err := f.v.Verify(ctx, f.id(), TokenUseID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id.Subject != "a1b2c3d4-0000-4000-8000-123456789abc" || id.Username != "alice" ||
+		id.Email != "alice@example.com" || !id.EmailVerified || id.ClientID != testClient ||
+		id.Issuer != f.srv.issuer() || id.TokenUse != TokenUseID ||
+		strings.Join(id.Groups, ",") != "admins,readers" || len(id.Scopes) != 0 {
+		t.Errorf("ID claims %+v", id)
+	}
+	if !id.ExpiresAt.Equal(f.now.Add(3600e9)) || !id.IssuedAt.Equal(f.now.Add(-60e9)) || !id.AuthTime.Equal(f.now.Add(-60e9)) {
+		t.Errorf("ID times exp %v iat %v auth_time %v", id.ExpiresAt, id.IssuedAt, id.AuthTime)
+	}
+	if id.Raw["event_id"] != "e7f8-event" {
+		t.Errorf("raw claims %v", id.Raw)
+	}
+
+	acc, err := f.v.Verify(ctx, f.access(), TokenUseAccess)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if acc.Username != "alice" || acc.ClientID != testClient || acc.TokenUse != TokenUseAccess ||
+		strings.Join(acc.Scopes, "|") != "openid|email|api/read|api/write" || strings.Join(acc.Groups, ",") != "admins" {
+		t.Errorf("access claims %+v", acc)
+	}
+
+	// Cognito leaves cognito:groups out for users in no group; email_verified may come as a string.
+	none, err := f.v.Verify(ctx, f.id("cognito:groups", absent, "email_verified", "false"), TokenUseID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if none.Groups != nil || none.EmailVerified {
+		t.Errorf("claims %+v", none)
+	}
+}
+
+func TestVerifyConcurrent(t *testing.T) {
+	f := newFixture(t, func(c *Config) { c.CacheSize = 4 })
+	tokens := []struct {
+		tok string
+		use TokenUse
+		ok  bool
+	}{
+		{f.id(), TokenUseID, true},
+		{f.access(), TokenUseAccess, true},
+		{f.id("jti", "2"), TokenUseID, true},
+		{f.access("jti", "2"), TokenUseAccess, true},
+		{f.access("jti", "3"), TokenUseAccess, true},
+		{f.id(), TokenUseAccess, false},
+		{f.id("exp", f.now.Unix()-10), TokenUseID, false},
+	}
+	var wg sync.WaitGroup
+	var wrong atomic.Int64
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 40 {
+				tc := tokens[(g+i)%len(tokens)]
+				if _, err := f.v.Verify(context.Background(), tc.tok, tc.use); (err == nil) != tc.ok {
+					wrong.Add(1)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if n := wrong.Load(); n != 0 {
+		t.Fatalf("%d wrong verdicts", n)
+	}
+	if n := f.v.cache.len(); n > 4 {
+		t.Errorf("cache holds %d entries, limit 4", n)
+	}
+}
+
+func TestNewConfig(t *testing.T) {
+	srv := newJWKSServer(t, rsaJWK(newTestKey("pool", "k")))
+	good := Config{Issuer: srv.issuer(), ClientIDs: []string{testClient}}
+	tests := []struct {
+		name string
+		edit func(*Config)
+	}{
+		{"no issuer", func(c *Config) { c.Issuer = "" }},
+		{"relative issuer", func(c *Config) { c.Issuer = "cognito-idp.us-east-1.amazonaws.com/" + testPool }},
+		{"plain http to a remote host", func(c *Config) { c.Issuer = "http://cognito-idp.us-east-1.amazonaws.com/" + testPool }},
+		{"issuer with trailing slash", func(c *Config) { c.Issuer += "/" }},
+		{"issuer with query", func(c *Config) { c.Issuer += "?x=1" }},
+		{"JWKS URL not https", func(c *Config) { c.JWKSURL = "ftp://example.com/jwks.json" }},
+		{"no client ids", func(c *Config) { c.ClientIDs = nil }},
+		{"empty client id", func(c *Config) { c.ClientIDs = []string{testClient, " "} }},
+		{"leeway too large", func(c *Config) { c.Leeway = time.Hour }},
+		{"negative max size", func(c *Config) { c.MaxTokenSize = -1 }},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := good
+			tc.edit(&cfg)
+			if _, err := New(context.Background(), cfg); !errors.Is(err, ErrConfig) {
+				t.Fatalf("error %v, want ErrConfig", err)
+			}
+		})
+	}
+	v, err := New(context.Background(), good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v.Close()
+}
