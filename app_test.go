@@ -1,13 +1,16 @@
 package main
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -515,6 +518,96 @@ func TestUnknownStage(t *testing.T) {
 // TestCdkSynthRejectsBadInput runs the real `cdk synth`, as a user would, with bad settings:
 // it must exit non-zero, print every problem on its own line and no Go stack trace.
 func TestCdkSynthRejectsBadInput(t *testing.T) {
+	out, code := runCdkSynth(t, "-c", "domainPrefix=Amazon_Login", "-c", "callbackUrls=ftp:/x,http://example.com/cb")
+	if code == 0 {
+		t.Fatalf("cdk synth accepted bad settings:\n%s", out)
+	}
+	for _, want := range []string{
+		`error: stages.dev.domainPrefix (or -c domainPrefix): got "Amazon_Login"; want lower-case letters`,
+		`error: stages.dev.callbackUrls (or -c callbackUrls)[1]: got "http://example.com/cb"; want https`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("cdk synth output lacks %q:\n%s", want, out)
+		}
+	}
+	noStackTrace(t, out)
+}
+
+var updateGolden = flag.Bool("update", false, "rewrite testdata/*.golden.json from the synthesized templates")
+
+// TestLoginStyleGolden: the committed style reaches CloudFormation unchanged. The golden file
+// shows reviewers the exact properties; -update rewrites it after an intended change.
+func TestLoginStyleGolden(t *testing.T) {
+	dev := stage(t, "dev")
+	var got map[string]any
+	for _, r := range resourcesOf(dev.authJSON, "AWS::Cognito::ManagedLoginBranding") {
+		got = props(r)
+	}
+	delete(got, "UserPoolId") // tokens; asserted in TestManagedLoginDomainAndStyle
+	delete(got, "ClientId")
+	const golden = "testdata/login-style-dev.golden.json"
+	if *updateGolden {
+		b, _ := json.MarshalIndent(got, "", "  ")
+		if err := os.WriteFile(golden, append(b, '\n'), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var want map[string]any
+	b, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &want); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("the synthesized ManagedLoginBranding differs from %s; run go test -run TestLoginStyleGolden -update . if intended", golden)
+	}
+
+	// Independently of the golden file: Settings are the committed JSON, the assets the files.
+	var committed struct {
+		Settings map[string]any
+		Assets   []struct{ Category, ColorMode, File string }
+	}
+	b, _ = os.ReadFile("branding/style.json")
+	if err := json.Unmarshal(b, &committed); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got["Settings"], committed.Settings) {
+		t.Error("synthesized Settings differ from branding/style.json")
+	}
+	assets, _ := got["Assets"].([]any)
+	if len(assets) != len(committed.Assets) {
+		t.Fatalf("got %d assets, want %d", len(assets), len(committed.Assets))
+	}
+	for i, a := range committed.Assets {
+		data, err := os.ReadFile(filepath.Join("branding", a.File))
+		if err != nil {
+			t.Fatal(err)
+		}
+		g := assets[i].(map[string]any)
+		if g["Category"] != a.Category || g["ColorMode"] != a.ColorMode || g["Bytes"] != base64.StdEncoding.EncodeToString(data) {
+			t.Errorf("asset %d (%s %s) does not carry %s", i, a.Category, a.ColorMode, a.File)
+		}
+	}
+}
+
+// A broken branding file stops `cdk synth` with the file, the JSON path and the value.
+func TestCdkSynthRejectsBadBranding(t *testing.T) {
+	out, code := runCdkSynth(t, "-c", "brandingFile=branding/testdata/invalid-extension.json")
+	if code == 0 {
+		t.Fatalf("cdk synth accepted a bad branding file:\n%s", out)
+	}
+	want := `error: branding/testdata/invalid-extension.json: Assets[0].Extension = "JPG": unknown extension`
+	if !strings.Contains(out, want) {
+		t.Errorf("cdk synth output lacks %q:\n%s", want, out)
+	}
+	noStackTrace(t, out)
+}
+
+// runCdkSynth runs the project's pinned CDK CLI and returns its output and exit code.
+func runCdkSynth(t *testing.T, args ...string) (string, int) {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("runs the CDK CLI")
 	}
@@ -525,24 +618,20 @@ func TestCdkSynthRejectsBadInput(t *testing.T) {
 		}
 		t.Skip("the CDK CLI is not installed: run `npm ci` to include this test")
 	}
-	cmd := exec.Command(cdk, "synth", "--no-notices", "-q", "-o", t.TempDir(),
-		"-c", "domainPrefix=Amazon_Login", "-c", "callbackUrls=ftp:/x,http://example.com/cb")
+	cmd := exec.Command(cdk, append([]string{"synth", "--no-notices", "-q", "-o", t.TempDir()}, args...)...)
 	cmd.Env = append(os.Environ(), "CDK_DISABLE_CLI_TELEMETRY=true")
 	out, err := cmd.CombinedOutput()
 	var exit *exec.ExitError
-	if !errors.As(err, &exit) || exit.ExitCode() == 0 {
-		t.Fatalf("cdk synth with bad settings: err %v, want a non-zero exit\n%s", err, out)
+	if err != nil && !errors.As(err, &exit) {
+		t.Fatalf("running cdk: %v", err)
 	}
-	for _, want := range []string{
-		`error: stages.dev.domainPrefix (or -c domainPrefix): got "Amazon_Login"; want lower-case letters`,
-		`error: stages.dev.callbackUrls (or -c callbackUrls)[1]: got "http://example.com/cb"; want https`,
-	} {
-		if !strings.Contains(string(out), want) {
-			t.Errorf("cdk synth output lacks %q:\n%s", want, out)
-		}
-	}
+	return string(out), cmd.ProcessState.ExitCode()
+}
+
+func noStackTrace(t *testing.T, out string) {
+	t.Helper()
 	for _, bad := range []string{"goroutine ", "panic:", ".go:"} {
-		if strings.Contains(string(out), bad) {
+		if strings.Contains(out, bad) {
 			t.Errorf("cdk synth printed a Go stack trace (%q):\n%s", bad, out)
 		}
 	}

@@ -9,13 +9,13 @@ import (
 	"testing"
 )
 
-var update = flag.Bool("update", false, "rewrite generated files (assets/favicon.ico)")
+var update = flag.Bool("update", false, "rewrite generated files (assets/favicon-ico-dynamic.ico)")
 
-// TestFavicon keeps assets/favicon.ico in step with logo.svg's design: a keyhole on a teal
+// TestFavicon keeps assets/favicon-ico-dynamic.ico in step with form-logo-dynamic.svg's design: a keyhole on a teal
 // tile, drawn here at 16, 32 and 48 pixels. Run with -update after changing the drawing.
 func TestFavicon(t *testing.T) {
 	want := favicon(16, 32, 48)
-	const path = "assets/favicon.ico"
+	const path = "assets/favicon-ico-dynamic.ico"
 	if *update {
 		if err := os.WriteFile(path, want, 0o644); err != nil {
 			t.Fatal(err)
@@ -74,7 +74,7 @@ func iconBMP(n int) []byte {
 	return b.Bytes()
 }
 
-// logoPixel samples the logo (in logo.svg's 64-unit space) 4×4 times within pixel (x, y).
+// logoPixel samples the logo (in form-logo-dynamic.svg's 64-unit space) 4×4 times within pixel (x, y).
 func logoPixel(x, y, n int) (r, g, b, a uint8) {
 	const ss = 4
 	var sr, sg, sb, sa float64
@@ -108,7 +108,7 @@ func inRoundedSquare(u, v, size, radius float64) bool {
 	return u >= 0 && v >= 0 && u <= size && v <= size && math.Hypot(u-cx, v-cy) <= radius
 }
 
-// inKeyhole matches logo.svg: a circle at (32, 25) r 10 over a trapezoid from y 31 (x 27.5 to
+// inKeyhole matches form-logo-dynamic.svg: a circle at (32, 25) r 10 over a trapezoid from y 31 (x 27.5 to
 // 36.5) down to y 50 (x 23 to 41).
 func inKeyhole(u, v float64) bool {
 	if math.Hypot(u-32, v-25) <= 10 {

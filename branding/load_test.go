@@ -84,7 +84,7 @@ func TestInvalidFixtures(t *testing.T) {
 		{"invalid-files.json", []want{
 			{"Assets[0].File", []string{`= "assets/missing.svg": file not found (looked for ` + filepath.Join("testdata", "assets", "missing.svg")}},
 			{"Assets[1].File", []string{`= "/etc/hostname.svg": must be relative to the branding file's directory`}},
-			{"Assets[2].File", []string{`= "../assets/logo.svg": resolves to `, "outside the repository root"}},
+			{"Assets[2].File", []string{`= "../assets/form-logo-dynamic.svg": resolves to `, "outside the repository root"}},
 			{"Assets[3]", []string{"set either Bytes (base64) or File, not both"}},
 			{"Assets[4]", []string{"needs Bytes (the image in base64) or File"}},
 			{"Assets[5].File", []string{`= "assets": is not a regular file`}},

@@ -172,3 +172,34 @@ func mustDecode(t *testing.T, b64 string) []byte {
 	}
 	return b
 }
+
+// The committed sample is in the form pull writes, so pulling it back after a deploy that
+// changed nothing gives no diff.
+func TestSampleIsInPulledForm(t *testing.T) {
+	s, err := Load("style.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	files, err := Save(dir, "style.json", s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		got, err := os.ReadFile(filepath.Join(dir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatalf("pull would write %s, which the sample does not have: %v", f, err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("pull would rewrite %s", f)
+		}
+	}
+	committed, _ := filepath.Glob(filepath.Join(AssetDir, "*"))
+	if len(committed) != len(files)-1 {
+		t.Errorf("assets/ holds %v; pull writes %v", committed, files[1:])
+	}
+}
