@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 )
 
 // The tests synthesize each stage once per test binary (jsii makes every synth cost seconds)
@@ -30,6 +31,19 @@ type synthesized struct {
 	auth, api assertions.Template
 	authJSON  map[string]any
 	apiJSON   map[string]any
+}
+
+// testOutdir holds the cloud assemblies of this test binary.
+var testOutdir string
+
+func TestMain(m *testing.M) {
+	var err error
+	if testOutdir, err = os.MkdirTemp("", "app-test-"); err != nil {
+		panic(err)
+	}
+	code := m.Run()
+	os.RemoveAll(testOutdir)
+	os.Exit(code)
 }
 
 var (
@@ -62,7 +76,13 @@ func newTestApp(t *testing.T, extra map[string]any) (*appStacks, error) {
 	var stacks *appStacks
 	var err error
 	noPanic(t, func() {
-		app := awscdk.NewApp(&awscdk.AppProps{Context: &ctx, Outdir: jsii.String(t.TempDir())})
+		// Not t.TempDir(): assertions may synthesize again after the first test has ended.
+		outdir, mkErr := os.MkdirTemp(testOutdir, "synth-")
+		if mkErr != nil {
+			t.Fatal(mkErr)
+		}
+		app := awscdk.NewApp(&awscdk.AppProps{Context: &ctx, Outdir: jsii.String(outdir)})
+		awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true), Reports: jsii.Bool(false)}), nil)
 		stacks, err = addStacks(app, ".")
 	})
 	return stacks, err
@@ -186,6 +206,43 @@ func TestUserPool(t *testing.T) {
 	hasResource(t, dev.auth, "AWS::Cognito::UserPool", map[string]any{"DeletionPolicy": "Delete", "UpdateReplacePolicy": "Delete"})
 	// No SMS: no SMS role is created unless asked for.
 	count(t, dev.auth, "AWS::IAM::Role", 0)
+}
+
+func TestProductionProtection(t *testing.T) {
+	prod := stage(t, "prod")
+	// Threat protection, on the PLUS plan.
+	hasProps(t, prod.auth, "AWS::Cognito::UserPool", map[string]any{
+		"UserPoolTier":   "PLUS",
+		"UserPoolAddOns": map[string]any{"AdvancedSecurityMode": "ENFORCED"},
+	})
+	// A web ACL with AWS's common rules and a per-IP rate limit, on the API stage.
+	hasProps(t, prod.api, "AWS::WAFv2::WebACL", map[string]any{
+		"Scope":         "REGIONAL",
+		"DefaultAction": map[string]any{"Allow": map[string]any{}},
+		"Rules": []any{
+			objectLike(map[string]any{"Statement": map[string]any{"ManagedRuleGroupStatement": map[string]any{"VendorName": "AWS", "Name": "AWSManagedRulesCommonRuleSet"}}}),
+			objectLike(map[string]any{
+				"Action":    map[string]any{"Block": map[string]any{}},
+				"Statement": map[string]any{"RateBasedStatement": map[string]any{"Limit": 1000, "AggregateKeyType": "IP", "EvaluationWindowSec": 300}},
+			}),
+		},
+	})
+	associations := resourcesOf(prod.apiJSON, "AWS::WAFv2::WebACLAssociation")
+	if len(associations) != 1 {
+		t.Fatalf("got %d web ACL associations, want 1", len(associations))
+	}
+	for _, a := range associations {
+		b, _ := json.Marshal(props(a))
+		for _, part := range []string{`":apigateway:"`, `"::/restapis/",{"Ref":"Api`, `"/stages/",{"Ref":"ApiDeploymentStageprod`, `"WebACLArn":{"Fn::GetAtt":["WebAcl","Arn"]}`} {
+			if !strings.Contains(string(b), part) {
+				t.Errorf("web ACL association %s lacks %s", b, part)
+			}
+		}
+	}
+	// Dev saves the cost of both.
+	dev := stage(t, "dev")
+	count(t, dev.api, "AWS::WAFv2::WebACL", 0)
+	hasProps(t, dev.auth, "AWS::Cognito::UserPool", map[string]any{"UserPoolAddOns": assertions.Match_Absent()})
 }
 
 func TestProductionKeepsUsersAndLogs(t *testing.T) {
@@ -342,9 +399,24 @@ func TestLambdaFunction(t *testing.T) {
 			"ALLOWED_ORIGINS":    "http://localhost:3000",
 		}},
 	})
-	// The function's role may write its logs and nothing else.
-	for id, p := range resourcesOf(dev.apiJSON, "AWS::IAM::Policy") {
-		t.Errorf("unexpected inline policy %s: %v", id, props(p))
+	// The function's role may write its own logs and nothing else: no managed policy, one
+	// statement on its log group.
+	hasProps(t, dev.api, "AWS::IAM::Role", map[string]any{
+		"AssumeRolePolicyDocument": objectLike(map[string]any{"Statement": []any{objectLike(map[string]any{
+			"Principal": map[string]any{"Service": "lambda.amazonaws.com"},
+		})}}),
+		"ManagedPolicyArns": assertions.Match_Absent(),
+	})
+	policies := resourcesOf(dev.apiJSON, "AWS::IAM::Policy")
+	if len(policies) != 1 {
+		t.Fatalf("got %d IAM policies, want the handler's one", len(policies))
+	}
+	for _, p := range policies {
+		b, _ := json.Marshal(props(p)["PolicyDocument"])
+		want := `{"Statement":[{"Action":["logs:CreateLogStream","logs:PutLogEvents"],"Effect":"Allow","Resource":{"Fn::GetAtt":["HandlerLogs`
+		if !strings.HasPrefix(string(b), want) || strings.Count(string(b), `"Effect"`) != 1 {
+			t.Errorf("handler policy %s; want only log writes to its log group", b)
+		}
 	}
 }
 

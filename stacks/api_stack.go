@@ -6,6 +6,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigateway"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/constructs-go/constructs/v10"
@@ -47,7 +48,16 @@ func NewApiStack(scope constructs.Construct, id string, props *ApiStackProps) *A
 	cfg, s := p.Config, p.Config.Stage
 
 	table, _ := s.Routes.Encode() // strings only: it cannot fail
+	// The handler may write its own logs and nothing else; the managed
+	// AWSLambdaBasicExecutionRole would let it write to every log group in the account.
+	handlerLogs := logGroup(stack, "HandlerLogs", s)
+	role := awsiam.NewRole(stack, jsii.String("HandlerRole"), &awsiam.RoleProps{
+		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
+		Description: jsii.String("Runs the " + cfg.AppName + " " + cfg.StageName + " API handler"),
+	})
+	handlerLogs.GrantWrite(role)
 	fn := awslambda.NewFunction(stack, jsii.String("Handler"), &awslambda.FunctionProps{
+		Role:         role,
 		Description:  jsii.String(cfg.AppName + " " + cfg.StageName + " API handler"),
 		Runtime:      awslambda.Runtime_PROVIDED_AL2023(),
 		Architecture: awslambda.Architecture_ARM_64(),
@@ -60,7 +70,7 @@ func NewApiStack(scope constructs.Construct, id string, props *ApiStackProps) *A
 			routes.EnvAllowedClientIDs: p.ClientID,
 			routes.EnvAllowedOrigins:   jsii.String(strings.Join(s.CORS.AllowOrigins, ",")),
 		},
-		LogGroup: logGroup(stack, "HandlerLogs", s),
+		LogGroup: handlerLogs,
 	})
 
 	authorizer := awsapigateway.NewCognitoUserPoolsAuthorizer(stack, jsii.String("Authorizer"), &awsapigateway.CognitoUserPoolsAuthorizerProps{
@@ -120,7 +130,11 @@ func NewApiStack(scope constructs.Construct, id string, props *ApiStackProps) *A
 			// With scopes, API Gateway wants an access token carrying one of them.
 			options = &awsapigateway.MethodOptions{AuthorizationScopes: jsii.Strings(r.Scopes...)}
 		}
-		resource.AddMethod(jsii.String(r.Method), nil, options)
+		method := resource.AddMethod(jsii.String(r.Method), nil, options)
+		if r.Access == routes.Public {
+			why := "Public by design: the route table lists " + r.Key() + " as public, so it takes no token."
+			suppress(method, nagSuppression{Rule: "AwsSolutions-APIG4", Reason: why}, nagSuppression{Rule: "AwsSolutions-COG4", Reason: why})
+		}
 	}
 	// Everything else reaches the handler only with a valid ID token; it answers 404.
 	api.Root().AddProxy(&awsapigateway.ProxyResourceOptions{AnyMethod: jsii.Bool(true)})
@@ -140,6 +154,20 @@ func NewApiStack(scope constructs.Construct, id string, props *ApiStackProps) *A
 			})
 		}
 	}
+
+	if s.WAF.Enabled {
+		newWebACL(stack, cfg, api.DeploymentStage())
+	} else {
+		suppress(api.DeploymentStage(), nagSuppression{Rule: "AwsSolutions-APIG3",
+			Reason: "WAF is off on this non-production stage to save its monthly cost; the stage setting waf.enabled turns it on (on in prod)."})
+	}
+	suppress(api, nagSuppression{Rule: "AwsSolutions-APIG2",
+		Reason: "The Go handler validates request bodies and answers 400 with a stable JSON error code; API Gateway's validator would need a model per method and answer in another format."})
+	suppress(api.Node().FindChild(jsii.String("CloudWatchRole")), nagSuppression{
+		Rule:      "AwsSolutions-IAM4",
+		Reason:    "The account-wide role API Gateway uses to write execution logs of every REST API in the Region; AWS's managed policy is the documented policy for it.",
+		AppliesTo: []string{"Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"},
+	})
 
 	awscdk.NewCfnOutput(stack, jsii.String("ApiUrl"), &awscdk.CfnOutputProps{
 		Value:       api.Url(),

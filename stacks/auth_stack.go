@@ -80,6 +80,19 @@ func NewAuthStack(scope constructs.Construct, id string, props *AuthStackProps) 
 		RemovalPolicy:                removalPolicy(s.Production),
 	})
 
+	var waived []nagSuppression
+	if !s.ThreatProtection {
+		waived = append(waived, nagSuppression{Rule: "AwsSolutions-COG3",
+			Reason: "Threat protection needs the PLUS feature plan, billed per monthly active user; the stage setting threatProtection turns it on (on in prod)."})
+	}
+	if s.MFA != "required" {
+		waived = append(waived, nagSuppression{Rule: "AwsSolutions-COG2",
+			Reason: "MFA is offered (TOTP) but not forced, so that sign-up works without an authenticator app; the stage setting mfa: required forces it."})
+	}
+	if len(waived) > 0 {
+		suppress(pool, waived...)
+	}
+
 	for _, g := range s.Groups {
 		awscognito.NewCfnUserPoolGroup(stack, jsii.String(groupID(g.Name)), &awscognito.CfnUserPoolGroupProps{
 			UserPoolId:  pool.UserPoolId(),

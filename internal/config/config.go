@@ -70,6 +70,16 @@ type Stage struct {
 	AuthorizerCacheSeconds int        `json:"authorizerCacheSeconds"`
 	Throttling             Throttling `json:"throttling"`
 	LogRetentionDays       int        `json:"logRetentionDays"`
+	// WAF puts a web ACL (AWS common rule set and a per-IP rate limit) in front of the stage.
+	WAF WAF `json:"waf"`
+}
+
+// WAF settings of the API stage.
+type WAF struct {
+	Enabled bool `json:"enabled"`
+	// RateLimit is the most requests one IP address may send in any 5 minutes before it is
+	// blocked for a while.
+	RateLimit int `json:"rateLimit"`
 }
 
 // PasswordPolicy of the user pool.
@@ -187,5 +197,6 @@ func Defaults(appName string) Stage {
 		AuthorizerCacheSeconds: 300,
 		Throttling:             Throttling{RateLimit: 50, BurstLimit: 100},
 		LogRetentionDays:       30,
+		WAF:                    WAF{RateLimit: 1000},
 	}
 }

@@ -49,7 +49,8 @@ func TestProjectStagesLoad(t *testing.T) {
 			t.Errorf("stage %s: production %v, passwordAuth %v", stage, cfg.Production, cfg.PasswordAuth)
 		}
 		// Left out of cdk.json, so the defaults apply.
-		if cfg.EffectiveFeaturePlan() != "ESSENTIALS" || cfg.Tokens != (TokenValidity{60, 60, 7200, 3}) || cfg.PasswordPolicy.MinLength != 8 {
+		wantPlan := map[string]string{"dev": "ESSENTIALS", "prod": "PLUS"}[stage] // prod asks for threat protection
+		if cfg.EffectiveFeaturePlan() != wantPlan || cfg.WAF.Enabled != (stage == "prod") || cfg.Tokens != (TokenValidity{60, 60, 7200, 3}) || cfg.PasswordPolicy.MinLength != 8 {
 			t.Errorf("stage %s: defaults not applied: plan %s, tokens %+v, password %+v", stage, cfg.EffectiveFeaturePlan(), cfg.Tokens, cfg.PasswordPolicy)
 		}
 		if got := cfg.ResourceServer.FullNames(); !slices.Equal(got, []string{"demo-api/read", "demo-api/write"}) {
@@ -220,6 +221,8 @@ func TestBadSettings(t *testing.T) {
 			want: dev + `throttling.rateLimit: got 0; want more than 0`},
 		{name: "burst", edit: func(d map[string]any) { d["throttling"] = map[string]any{"burstLimit": 10000} },
 			want: dev + `throttling.burstLimit: got 10000; want 1 to 5000`},
+		{name: "waf rate limit", edit: func(d map[string]any) { d["waf"] = map[string]any{"enabled": true, "rateLimit": 5} },
+			want: dev + `waf.rateLimit: got 5; want 10 to 2000000000 requests per IP address in 5 minutes`},
 		{name: "log retention", edit: func(d map[string]any) { d["logRetentionDays"] = 10 },
 			want: dev + `logRetentionDays: got 10; want one of CloudWatch's retention periods: 1 3 5 7 14 30`},
 		{name: "domain prefix word", ctx: map[string]any{KeyDomainPrefix: "aws-login"},
