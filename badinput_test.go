@@ -1,0 +1,165 @@
+package main
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// badInput is one wrong setting and what the message must name: the key or JSON path, and the
+// value.
+type badInput struct {
+	name string
+	ctx  map[string]any       // top-level context keys, as -c gives them
+	dev  func(map[string]any) // edits the dev stage of cdk.json
+	want []string
+}
+
+// devRoute replaces the dev stage's routes with one route.
+func devRoute(route map[string]any) func(map[string]any) {
+	return func(d map[string]any) { d["routes"] = []any{route} }
+}
+
+func badInputs(t *testing.T) []badInput {
+	inputs := []badInput{
+		// Top-level keys and command-line overrides.
+		{name: "appName type", ctx: map[string]any{"appName": true}, want: []string{"appName: got true"}},
+		{name: "appName pattern", ctx: map[string]any{"appName": "My App"}, want: []string{`appName: got "My App"`}},
+		{name: "appName reserved word", ctx: map[string]any{"appName": "aws-shop"}, want: []string{"default domain prefix", `"aws-shop-dev-123456789012"`, `without "aws"`}},
+		{name: "unknown stage", ctx: map[string]any{"stage": "staging"}, want: []string{`stage: got "staging"`, "dev, prod"}},
+		{name: "stage type", ctx: map[string]any{"stage": 3}, want: []string{"stage: got 3"}},
+		{name: "domainPrefix reserved", ctx: map[string]any{"domainPrefix": "amazon-login"}, want: []string{"-c domainPrefix", `"amazon-login"`}},
+		{name: "domainPrefix case", ctx: map[string]any{"domainPrefix": "Login"}, want: []string{"-c domainPrefix", `"Login"`, "lower-case"}},
+		{name: "domainPrefix length", ctx: map[string]any{"domainPrefix": strings.Repeat("x", 70)}, want: []string{"-c domainPrefix", "at most 63 characters"}},
+		{name: "callbackUrls http", ctx: map[string]any{"callbackUrls": "http://app.example.com/cb"}, want: []string{"-c callbackUrls)[0]", `"http://app.example.com/cb"`}},
+		{name: "callbackUrls relative", ctx: map[string]any{"callbackUrls": "auth/callback"}, want: []string{"-c callbackUrls)[0]", `"auth/callback"`, "absolute URL"}},
+		{name: "callbackUrls fragment", ctx: map[string]any{"callbackUrls": "https://a.example.com/#cb"}, want: []string{"-c callbackUrls)[0]", "#fragment"}},
+		{name: "logoutUrls empty", ctx: map[string]any{"logoutUrls": " , "}, want: []string{"-c logoutUrls)", "want 1 to 100 URLs"}},
+		{name: "logoutUrls http", ctx: map[string]any{"logoutUrls": "http://10.0.0.1:3000"}, want: []string{"-c logoutUrls)[0]", `"http://10.0.0.1:3000"`}},
+		{name: "brandingFile missing", ctx: map[string]any{"brandingFile": "branding/nope.json"}, want: []string{"branding/nope.json"}},
+		{name: "brandingFile type", ctx: map[string]any{"brandingFile": 1}, want: []string{"brandingFile: got 1"}},
+
+		// Stage settings.
+		{name: "unknown setting", dev: func(d map[string]any) { d["retain"] = true }, want: []string{"stages.dev.retain: unknown setting"}},
+		{name: "production type", dev: func(d map[string]any) { d["production"] = "yes" }, want: []string{`stages.dev.production: got "yes"`}},
+		{name: "selfSignUp type", dev: func(d map[string]any) { d["selfSignUp"] = 1 }, want: []string{"stages.dev.selfSignUp: got 1"}},
+		{name: "mfa", dev: func(d map[string]any) { d["mfa"] = "on" }, want: []string{`stages.dev.mfa: got "on"`}},
+		{name: "mfaSms without mfa", dev: func(d map[string]any) { d["mfa"] = "off"; d["mfaSms"] = true }, want: []string{"stages.dev.mfaSms: got true"}},
+		{name: "featurePlan LITE", dev: func(d map[string]any) { d["featurePlan"] = "LITE" }, want: []string{`stages.dev.featurePlan: got "LITE"`}},
+		{name: "threat protection on ESSENTIALS", dev: func(d map[string]any) { d["featurePlan"] = "ESSENTIALS"; d["threatProtection"] = true }, want: []string{`stages.dev.featurePlan: got "ESSENTIALS"`, "PLUS"}},
+		{name: "password length", dev: func(d map[string]any) { d["passwordPolicy"] = map[string]any{"minLength": 200} }, want: []string{"stages.dev.passwordPolicy.minLength: got 200"}},
+		{name: "password unknown key", dev: func(d map[string]any) { d["passwordPolicy"] = map[string]any{"minimumLength": 12} }, want: []string{"stages.dev.passwordPolicy.minimumLength: unknown setting"}},
+		{name: "verification body", dev: func(d map[string]any) { d["verificationEmail"] = map[string]any{"body": "Your code"} }, want: []string{`stages.dev.verificationEmail.body: got "Your code"`, "{####}"}},
+		{name: "group name", dev: func(d map[string]any) { d["groups"] = []any{map[string]any{"name": ""}} }, want: []string{`stages.dev.groups[0].name: got ""`}},
+		{name: "resource server identifier", dev: func(d map[string]any) { d["resourceServer"].(map[string]any)["identifier"] = `demo"api` }, want: []string{"stages.dev.resourceServer.identifier"}},
+		{name: "scope name", dev: func(d map[string]any) {
+			d["resourceServer"].(map[string]any)["scopes"] = []any{map[string]any{"name": "read all", "description": "x"}}
+		}, want: []string{`stages.dev.resourceServer.scopes[0].name: got "read all"`}},
+		{name: "oauth flow", dev: func(d map[string]any) { d["oauthFlows"] = []any{"client_credentials"} }, want: []string{`stages.dev.oauthFlows[0]: got "client_credentials"`, "stand alone"}},
+		{name: "passwordAuth type", dev: func(d map[string]any) { d["passwordAuth"] = "true" }, want: []string{`stages.dev.passwordAuth: got "true"`}},
+		{name: "access token lifetime", dev: func(d map[string]any) { d["tokens"] = map[string]any{"accessMinutes": 2000} }, want: []string{"stages.dev.tokens.accessMinutes: got 2000"}},
+		{name: "refresh shorter than ID", dev: func(d map[string]any) { d["tokens"] = map[string]any{"refreshMinutes": 60, "idMinutes": 90} }, want: []string{"stages.dev.tokens.idMinutes: got 90", "refreshMinutes (60)"}},
+		{name: "auth session", dev: func(d map[string]any) { d["tokens"] = map[string]any{"authSessionMinutes": 1} }, want: []string{"stages.dev.tokens.authSessionMinutes: got 1"}},
+		{name: "cors origin with path", dev: func(d map[string]any) { d["cors"] = map[string]any{"allowOrigins": []any{"https://a.example.com/app"}} }, want: []string{`stages.dev.cors.allowOrigins[0]: got "https://a.example.com/app"`}},
+		{name: "cors max age", dev: func(d map[string]any) { d["cors"] = map[string]any{"maxAgeSeconds": -1} }, want: []string{"stages.dev.cors.maxAgeSeconds: got -1"}},
+		{name: "authorizer cache", dev: func(d map[string]any) { d["authorizerCacheSeconds"] = 4000 }, want: []string{"stages.dev.authorizerCacheSeconds: got 4000"}},
+		{name: "throttling rate", dev: func(d map[string]any) { d["throttling"] = map[string]any{"rateLimit": -5} }, want: []string{"stages.dev.throttling.rateLimit: got -5"}},
+		{name: "throttling burst type", dev: func(d map[string]any) { d["throttling"] = map[string]any{"burstLimit": 1.5} }, want: []string{"stages.dev.throttling.burstLimit: got 1.5", "whole number"}},
+		{name: "log retention", dev: func(d map[string]any) { d["logRetentionDays"] = 31 }, want: []string{"stages.dev.logRetentionDays: got 31"}},
+		{name: "waf rate limit", dev: func(d map[string]any) { d["waf"] = map[string]any{"enabled": true, "rateLimit": 1} }, want: []string{"stages.dev.waf.rateLimit: got 1"}},
+
+		// The route table.
+		{name: "route method", dev: devRoute(map[string]any{"method": "OPTIONS", "path": "/x", "access": "public"}), want: []string{`stages.dev.routes[0].method: got "OPTIONS"`}},
+		{name: "route path", dev: devRoute(map[string]any{"method": "GET", "path": "/x/", "access": "public"}), want: []string{`stages.dev.routes[0].path: got "/x/"`}},
+		{name: "route proxy path", dev: devRoute(map[string]any{"method": "GET", "path": "/{proxy+}", "access": "public"}), want: []string{`stages.dev.routes[0].path: got "/{proxy+}"`}},
+		{name: "route access", dev: devRoute(map[string]any{"method": "GET", "path": "/x", "access": "admin"}), want: []string{`stages.dev.routes[0].access: got "admin"`}},
+		{name: "scoped without scopes", dev: devRoute(map[string]any{"method": "GET", "path": "/x", "access": "scoped"}), want: []string{"stages.dev.routes[0].scopes: got null"}},
+		{name: "protected with scopes", dev: devRoute(map[string]any{"method": "GET", "path": "/x", "access": "protected", "scopes": []any{"demo-api/read"}}), want: []string{`stages.dev.routes[0].scopes: got ["demo-api/read"]`}},
+		{name: "unknown scope", dev: devRoute(map[string]any{"method": "GET", "path": "/x", "access": "scoped", "scopes": []any{"read"}}), want: []string{`stages.dev.routes[0].scopes[0]: got "read"`, "demo-api/read"}},
+		{name: "unknown group", dev: devRoute(map[string]any{"method": "GET", "path": "/x", "access": "protected", "groups": []any{"ops"}}), want: []string{`stages.dev.routes[0].groups[0]: got "ops"`}},
+		{name: "public group", dev: devRoute(map[string]any{"method": "GET", "path": "/x", "access": "public", "groups": []any{"admin"}}), want: []string{`stages.dev.routes[0].groups: got ["admin"]`}},
+		{name: "public endpoint needing a caller", dev: devRoute(map[string]any{"method": "GET", "path": "/me", "access": "public"}), want: []string{`stages.dev.routes[0].access: got "public"`, "GET /me"}},
+		{name: "duplicate route", dev: func(d map[string]any) {
+			d["routes"] = []any{map[string]any{"method": "GET", "path": "/x", "access": "public"}, map[string]any{"method": "GET", "path": "/x", "access": "public"}}
+		}, want: []string{`stages.dev.routes[1].path: got "/x"`, "routes[0]"}},
+		{name: "parameter names", dev: func(d map[string]any) {
+			d["routes"] = []any{map[string]any{"method": "GET", "path": "/x/{id}", "access": "protected"}, map[string]any{"method": "PUT", "path": "/x/{key}", "access": "protected"}}
+		}, want: []string{`stages.dev.routes[1].path: got "/x/{key}"`, "{id}"}},
+		{name: "route type", dev: func(d map[string]any) { d["routes"] = []any{"GET /x"} }, want: []string{`stages.dev.routes[0]: got "GET /x"; want an object`}},
+	}
+	// Every broken branding fixture, through the stage's brandingFile.
+	fixtures, _ := filepath.Glob("branding/testdata/invalid-*.json")
+	if len(fixtures) < 20 {
+		t.Fatalf("found %d branding fixtures", len(fixtures))
+	}
+	for _, f := range fixtures {
+		inputs = append(inputs, badInput{name: "branding " + filepath.Base(f), ctx: map[string]any{"brandingFile": f}, want: []string{f + ":"}})
+	}
+	return inputs
+}
+
+// TestBadInputsStopSynth: every bad input stops the app before any stack exists, with a message
+// naming the setting or path and the value, and never a panic.
+func TestBadInputsStopSynth(t *testing.T) {
+	inputs := badInputs(t)
+	if len(inputs) < 40 {
+		t.Fatalf("the catalogue has %d inputs, want at least 40", len(inputs))
+	}
+	for _, in := range inputs {
+		t.Run(in.name, func(t *testing.T) {
+			ctx := cdkContext(t)
+			for k, v := range in.ctx {
+				ctx[k] = v
+			}
+			if in.dev != nil {
+				ctx["stages"] = editedStages(t, ctx, in.dev)
+			}
+			ctx["aws:cdk:bundling-stacks"] = []any{}
+			var app awscdk.App
+			var err error
+			noPanic(t, func() {
+				app = awscdk.NewApp(&awscdk.AppProps{Context: &ctx, Outdir: jsii.String(t.TempDir())})
+				_, err = addStacks(app, ".")
+			})
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			for _, want := range in.want {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("message lacks %q:\n%s", want, err)
+				}
+			}
+			if n := len(*app.Node().Children()); n != 0 {
+				t.Errorf("%d constructs were created before the error", n)
+			}
+		})
+	}
+}
+
+// editedStages deep-copies the stages of ctx and edits dev.
+func editedStages(t *testing.T, ctx map[string]any, edit func(map[string]any)) map[string]any {
+	t.Helper()
+	b, _ := json.Marshal(ctx["stages"])
+	var stages map[string]any
+	if err := json.Unmarshal(b, &stages); err != nil {
+		t.Fatal(err)
+	}
+	edit(stages["dev"].(map[string]any))
+	return stages
+}
+
+// A bad input through the real `cdk synth`, for the keys only cdk.json holds.
+func TestCdkSynthRejectsUnknownStage(t *testing.T) {
+	out, code := runCdkSynth(t, "-c", "stage=staging")
+	if code == 0 {
+		t.Fatalf("cdk synth accepted an unknown stage:\n%s", out)
+	}
+	if want := `error: stage: got "staging"; want one of the stages in cdk.json: dev, prod`; !strings.Contains(out, want) {
+		t.Errorf("cdk synth output lacks %q:\n%s", want, out)
+	}
+	noStackTrace(t, out)
+}
