@@ -41,7 +41,7 @@ func sampleTable() routes.Table {
 }
 
 // newHandler builds a handler over the sample table, logging into the returned buffer.
-func newHandler(t *testing.T, table routes.Table, origins ...string) (*handler.Handler, *bytes.Buffer) {
+func newHandler(t testing.TB, table routes.Table, origins ...string) (*handler.Handler, *bytes.Buffer) {
 	t.Helper()
 	var logs bytes.Buffer
 	if origins == nil {
