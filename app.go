@@ -68,7 +68,7 @@ func addStacks(app awscdk.App, projectDir string) (*appStacks, error) {
 		Config:     cfg,
 		UserPool:   auth.UserPool,
 		ClientID:   auth.Client.UserPoolClientId(),
-		Handler:    &stacks.GoBinary{ModuleDir: moduleDir, Package: "./lambda"},
+		ModuleDir:  moduleDir,
 	})
 	return &appStacks{Config: cfg, Auth: auth, Api: api}, nil
 }

@@ -708,3 +708,54 @@ func noStackTrace(t *testing.T, out string) {
 		}
 	}
 }
+
+// With authorizer "lambda", a Go token authorizer verifies the JWT and returns the policy; the
+// methods are CUSTOM and carry no Cognito scopes.
+func TestLambdaTokenAuthorizerMode(t *testing.T) {
+	ctx := cdkContext(t)
+	st, err := newTestApp(t, map[string]any{"stages": editedStages(t, ctx, func(d map[string]any) { d["authorizer"] = "lambda" })})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tpl assertions.Template
+	noPanic(t, func() { tpl = assertions.Template_FromStack(st.Api.Stack, nil) })
+	api := toMap(tpl)
+
+	count(t, tpl, "AWS::Lambda::Function", 2)
+	hasProps(t, tpl, "AWS::Lambda::Function", map[string]any{
+		"Description":   "demo-api dev token authorizer",
+		"Runtime":       "provided.al2023",
+		"Architectures": []any{"arm64"},
+		"Environment": map[string]any{"Variables": map[string]any{
+			"COGNITO_ISSUER":     map[string]any{"Fn::GetStackOutput": objectLike(map[string]any{"StackName": "demo-api-dev-auth"})},
+			"ALLOWED_CLIENT_IDS": map[string]any{"Fn::GetStackOutput": objectLike(map[string]any{"StackName": "demo-api-dev-auth"})},
+			"ROUTE_TABLE":        assertions.Match_SerializedJson(arrayWith(objectLike(map[string]any{"path": "/items", "scopes": []any{"demo-api/read"}}))),
+		}},
+	})
+	hasProps(t, tpl, "AWS::ApiGateway::Authorizer", map[string]any{
+		"Type":                         "TOKEN",
+		"IdentitySource":               "method.request.header.Authorization",
+		"IdentityValidationExpression": `^Bearer [-0-9A-Za-z_]+\.[-0-9A-Za-z_]+\.[-0-9A-Za-z_]+$`,
+		"AuthorizerResultTtlInSeconds": 300,
+	})
+	// API Gateway may invoke the authorizer function.
+	hasProps(t, tpl, "AWS::Lambda::Permission", map[string]any{
+		"Action":    "lambda:InvokeFunction",
+		"Principal": "apigateway.amazonaws.com",
+		"FunctionName": map[string]any{"Fn::GetAtt": arrayWith(
+			assertions.Match_StringLikeRegexp(jsii.String("^TokenAuthorizer[0-9A-F]+$")), "Arn")},
+	})
+	for key, p := range methods(t, api) {
+		want := "CUSTOM"
+		if key == "GET /health" || strings.HasPrefix(key, "OPTIONS ") {
+			want = "NONE"
+		}
+		if p["AuthorizationType"] != want || p["AuthorizationScopes"] != nil {
+			t.Errorf("%s: AuthorizationType %v, scopes %v; want %s and no scopes", key, p["AuthorizationType"], p["AuthorizationScopes"], want)
+		}
+	}
+	// Both functions may write their own logs, nothing else.
+	if n := len(resourcesOf(api, "AWS::IAM::Policy")); n != 2 {
+		t.Errorf("got %d IAM policies, want one per function", n)
+	}
+}

@@ -20,11 +20,12 @@ import (
 type ApiStackProps struct {
 	awscdk.StackProps
 	Config   config.Config
-	UserPool awscognito.IUserPool
-	// ClientID is the app client whose tokens the handler accepts.
+	UserPool awscognito.UserPool
+	// ClientID is the app client whose tokens the API accepts.
 	ClientID *string
-	// Handler builds the Lambda function's code.
-	Handler *GoBinary
+	// ModuleDir is the Go module holding the functions' main packages (./lambda and
+	// ./lambda/authorizer), built at synth.
+	ModuleDir string
 }
 
 // ApiStack is the REST API and its handler.
@@ -37,6 +38,10 @@ type ApiStack struct {
 // Headers a browser may send to the API.
 var corsAllowHeaders = []string{"Authorization", "Content-Type"}
 
+// bearerTokenPattern is what the token authorizer accepts in Authorization; API Gateway
+// answers 401 itself, without invoking the function, for anything else.
+const bearerTokenPattern = `^Bearer [-0-9A-Za-z_]+\.[-0-9A-Za-z_]+\.[-0-9A-Za-z_]+$`
+
 // NewApiStack creates the Lambda handler and a REST API whose methods come from the route
 // table, authorized by the user pool.
 func NewApiStack(scope constructs.Construct, id string, props *ApiStackProps) *ApiStack {
@@ -48,37 +53,44 @@ func NewApiStack(scope constructs.Construct, id string, props *ApiStackProps) *A
 	cfg, s := p.Config, p.Config.Stage
 
 	table, _ := s.Routes.Encode() // strings only: it cannot fail
-	// The handler may write its own logs and nothing else; the managed
-	// AWSLambdaBasicExecutionRole would let it write to every log group in the account.
-	handlerLogs := logGroup(stack, "HandlerLogs", s)
-	role := awsiam.NewRole(stack, jsii.String("HandlerRole"), &awsiam.RoleProps{
-		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
-		Description: jsii.String("Runs the " + cfg.AppName + " " + cfg.StageName + " API handler"),
-	})
-	handlerLogs.GrantWrite(role)
-	fn := awslambda.NewFunction(stack, jsii.String("Handler"), &awslambda.FunctionProps{
-		Role:         role,
-		Description:  jsii.String(cfg.AppName + " " + cfg.StageName + " API handler"),
-		Runtime:      awslambda.Runtime_PROVIDED_AL2023(),
-		Architecture: awslambda.Architecture_ARM_64(),
-		Handler:      jsii.String("bootstrap"),
-		Code:         p.Handler.Code(),
-		MemorySize:   jsii.Number(256),
-		Timeout:      awscdk.Duration_Seconds(jsii.Number(10)),
-		Environment: &map[string]*string{
+	fn := newGoFunction(stack, "Handler", cfg.AppName+" "+cfg.StageName+" API handler", s,
+		&GoBinary{ModuleDir: p.ModuleDir, Package: "./lambda"}, map[string]*string{
 			routes.EnvRouteTable:       jsii.String(table),
 			routes.EnvAllowedClientIDs: p.ClientID,
 			routes.EnvAllowedOrigins:   jsii.String(strings.Join(s.CORS.AllowOrigins, ",")),
-		},
-		LogGroup: handlerLogs,
-	})
+		})
 
-	authorizer := awsapigateway.NewCognitoUserPoolsAuthorizer(stack, jsii.String("Authorizer"), &awsapigateway.CognitoUserPoolsAuthorizerProps{
-		AuthorizerName:   jsii.String(cfg.AppName + "-" + cfg.StageName + "-cognito"),
-		CognitoUserPools: &[]awscognito.IUserPool{p.UserPool},
-		IdentitySource:   awsapigateway.IdentitySource_Header(jsii.String("Authorization")),
-		ResultsCacheTtl:  awscdk.Duration_Seconds(jsii.Number(s.AuthorizerCacheSeconds)),
-	})
+	authorizerName := jsii.String(cfg.AppName + "-" + cfg.StageName + "-" + s.Authorizer)
+	identity := awsapigateway.IdentitySource_Header(jsii.String("Authorization"))
+	cacheTTL := awscdk.Duration_Seconds(jsii.Number(s.AuthorizerCacheSeconds))
+	var authorizer awsapigateway.IAuthorizer
+	var authType awsapigateway.AuthorizationType
+	if s.Authorizer == "lambda" {
+		verifier := newGoFunction(stack, "TokenAuthorizer", cfg.AppName+" "+cfg.StageName+" token authorizer", s,
+			&GoBinary{ModuleDir: p.ModuleDir, Package: "./lambda/authorizer"}, map[string]*string{
+				routes.EnvIssuer:           p.UserPool.UserPoolProviderUrl(),
+				routes.EnvAllowedClientIDs: p.ClientID,
+				routes.EnvRouteTable:       jsii.String(table),
+			})
+		// The policy it returns covers every route the token may call, so API Gateway can
+		// cache it per token for all methods.
+		authorizer = awsapigateway.NewTokenAuthorizer(stack, jsii.String("Authorizer"), &awsapigateway.TokenAuthorizerProps{
+			AuthorizerName:  authorizerName,
+			Handler:         verifier,
+			IdentitySource:  identity,
+			ValidationRegex: jsii.String(bearerTokenPattern),
+			ResultsCacheTtl: cacheTTL,
+		})
+		authType = awsapigateway.AuthorizationType_CUSTOM
+	} else {
+		authorizer = awsapigateway.NewCognitoUserPoolsAuthorizer(stack, jsii.String("Authorizer"), &awsapigateway.CognitoUserPoolsAuthorizerProps{
+			AuthorizerName:   authorizerName,
+			CognitoUserPools: &[]awscognito.IUserPool{p.UserPool},
+			IdentitySource:   identity,
+			ResultsCacheTtl:  cacheTTL,
+		})
+		authType = awsapigateway.AuthorizationType_COGNITO
+	}
 
 	var cors *awsapigateway.CorsOptions
 	if len(s.CORS.AllowOrigins) > 0 {
@@ -94,9 +106,9 @@ func NewApiStack(scope constructs.Construct, id string, props *ApiStackProps) *A
 		Handler:       fn,
 		Proxy:         jsii.Bool(false), // true refuses the specific resources the route table adds
 		EndpointTypes: &[]awsapigateway.EndpointType{awsapigateway.EndpointType_REGIONAL},
-		// Secure by default: a method added without options needs a valid ID token.
+		// Secure by default: a method added without options needs a valid token.
 		DefaultMethodOptions: &awsapigateway.MethodOptions{
-			AuthorizationType: awsapigateway.AuthorizationType_COGNITO,
+			AuthorizationType: authType,
 			Authorizer:        authorizer,
 		},
 		// Preflight requests carry no token; CDK adds OPTIONS methods without authorization.
@@ -127,17 +139,21 @@ func NewApiStack(scope constructs.Construct, id string, props *ApiStackProps) *A
 		case routes.Public:
 			options = &awsapigateway.MethodOptions{AuthorizationType: awsapigateway.AuthorizationType_NONE}
 		case routes.Scoped:
-			// With scopes, API Gateway wants an access token carrying one of them.
-			options = &awsapigateway.MethodOptions{AuthorizationScopes: jsii.Strings(r.Scopes...)}
+			if authType == awsapigateway.AuthorizationType_COGNITO {
+				// With scopes, API Gateway wants an access token carrying one of them. The
+				// token authorizer checks scopes itself: method scopes are Cognito-only.
+				options = &awsapigateway.MethodOptions{AuthorizationScopes: jsii.Strings(r.Scopes...)}
+			}
 		}
-		method := resource.AddMethod(jsii.String(r.Method), nil, options)
-		if r.Access == routes.Public {
-			why := "Public by design: the route table lists " + r.Key() + " as public, so it takes no token."
-			suppress(method, nagSuppression{Rule: "AwsSolutions-APIG4", Reason: why}, nagSuppression{Rule: "AwsSolutions-COG4", Reason: why})
-		}
+		resource.AddMethod(jsii.String(r.Method), nil, options)
 	}
 	// Everything else reaches the handler only with a valid ID token; it answers 404.
 	api.Root().AddProxy(&awsapigateway.ProxyResourceOptions{AnyMethod: jsii.Bool(true)})
+	for _, m := range *api.Methods() {
+		if waived := methodSuppressions(s, *m.HttpMethod(), *m.Resource().Path()); len(waived) > 0 {
+			suppress(m, waived...)
+		}
+	}
 
 	// API Gateway's own error replies (401 from the authorizer, 403, 429, 5XX) need CORS
 	// headers too, or a browser hides them from the page.
@@ -192,4 +208,45 @@ func logGroup(scope constructs.Construct, id string, s config.Stage) awslogs.Log
 	// config.Validate has checked the value against CloudWatch's retention periods.
 	lg.Node().DefaultChild().(awslogs.CfnLogGroup).SetRetentionInDays(jsii.Number(s.LogRetentionDays))
 	return lg
+}
+
+// newGoFunction creates a Go Lambda function (provided.al2023, arm64) built from binary, with a
+// log group of its own and a role that may write to that log group and nothing else (the
+// managed AWSLambdaBasicExecutionRole would allow every log group in the account).
+func newGoFunction(scope constructs.Construct, id, description string, s config.Stage, binary *GoBinary, env map[string]*string) awslambda.Function {
+	logs := logGroup(scope, id+"Logs", s)
+	role := awsiam.NewRole(scope, jsii.String(id+"Role"), &awsiam.RoleProps{
+		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
+		Description: jsii.String("Runs the " + description),
+	})
+	logs.GrantWrite(role)
+	return awslambda.NewFunction(scope, jsii.String(id), &awslambda.FunctionProps{
+		Role:         role,
+		Description:  jsii.String(description),
+		Runtime:      awslambda.Runtime_PROVIDED_AL2023(),
+		Architecture: awslambda.Architecture_ARM_64(),
+		Handler:      jsii.String("bootstrap"),
+		Code:         binary.Code(),
+		MemorySize:   jsii.Number(256),
+		Timeout:      awscdk.Duration_Seconds(jsii.Number(10)),
+		Environment:  &env,
+		LogGroup:     logs,
+	})
+}
+
+// methodSuppressions are the cdk-nag findings a method is expected to have: public routes take
+// no token, and with the token authorizer no method uses the Cognito authorizer itself.
+func methodSuppressions(s config.Stage, method, path string) []nagSuppression {
+	if method == "OPTIONS" { // CORS preflight, which cdk-nag does not check
+		return nil
+	}
+	if r, ok := s.Routes.Lookup(method, path); ok && r.Access == routes.Public {
+		why := "Public by design: the route table lists " + r.Key() + " as public, so it takes no token."
+		return []nagSuppression{{Rule: "AwsSolutions-APIG4", Reason: why}, {Rule: "AwsSolutions-COG4", Reason: why}}
+	}
+	if s.Authorizer == "lambda" {
+		return []nagSuppression{{Rule: "AwsSolutions-COG4",
+			Reason: "The stage uses the Go token authorizer (authorizer: lambda), which verifies this user pool's tokens and allows only the routes their scopes and groups permit."}}
+	}
+	return nil
 }

@@ -65,8 +65,12 @@ type Stage struct {
 	Tokens       TokenValidity `json:"tokens"`
 
 	Routes routes.Table `json:"routes"`
-	CORS   CORS         `json:"cors"`
-	// AuthorizerCacheSeconds is how long API Gateway caches a token's authorizer result (0-3600).
+	// Authorizer is "cognito" (API Gateway's Cognito user pools authorizer) or "lambda" (a Go
+	// token authorizer that verifies the JWT and returns a policy built from the route table).
+	Authorizer string `json:"authorizer"`
+	CORS       CORS   `json:"cors"`
+	// AuthorizerCacheSeconds is how long API Gateway caches the authorizer's answer for a token
+	// (0-3600).
 	AuthorizerCacheSeconds int        `json:"authorizerCacheSeconds"`
 	Throttling             Throttling `json:"throttling"`
 	LogRetentionDays       int        `json:"logRetentionDays"`
@@ -193,6 +197,7 @@ func Defaults(appName string) Stage {
 			{Method: "GET", Path: "/health", Access: routes.Public},
 			{Method: "GET", Path: "/me", Access: routes.Protected},
 		},
+		Authorizer:             "cognito",
 		CORS:                   CORS{AllowOrigins: []string{"http://localhost:3000"}, MaxAgeSeconds: 600},
 		AuthorizerCacheSeconds: 300,
 		Throttling:             Throttling{RateLimit: 50, BurstLimit: 100},

@@ -100,8 +100,10 @@ func TestBadSettings(t *testing.T) {
 		ctx  map[string]any // top-level context keys (command-line overrides)
 		want string
 	}{
-		{name: "unknown key", edit: func(d map[string]any) { d["selfSignup"] = true },
-			want: dev + "selfSignup: unknown setting; want one of authorizerCacheSeconds, brandingFile, callbackUrls"},
+		{name: "miscased key", edit: func(d map[string]any) { d["selfSignup"] = true },
+			want: dev + `selfSignup: unknown setting; did you mean "selfSignUp"? (keys are case-sensitive)`},
+		{name: "unknown key", edit: func(d map[string]any) { d["retain"] = true },
+			want: dev + "retain: unknown setting; want one of authorizer, authorizerCacheSeconds, brandingFile, callbackUrls"},
 		{name: "wrong type", edit: func(d map[string]any) { d["selfSignUp"] = "yes" },
 			want: dev + `selfSignUp: got "yes"; want true or false`},
 		{name: "wrong nested type", edit: func(d map[string]any) { d["tokens"] = map[string]any{"accessMinutes": "60"} },
@@ -215,6 +217,8 @@ func TestBadSettings(t *testing.T) {
 			want: dev + `cors.allowOrigins[1]: got "*"; want "*" alone, or exact origins`},
 		{name: "cors http", edit: func(d map[string]any) { d["cors"] = map[string]any{"allowOrigins": []any{"http://app.example.com"}} },
 			want: dev + `cors.allowOrigins[0]: got "http://app.example.com"; want https`},
+		{name: "authorizer", edit: func(d map[string]any) { d["authorizer"] = "iam" },
+			want: dev + `authorizer: got "iam"; want "cognito" (API Gateway's Cognito authorizer) or "lambda"`},
 		{name: "cache ttl", edit: func(d map[string]any) { d["authorizerCacheSeconds"] = 7200 },
 			want: dev + `authorizerCacheSeconds: got 7200; want 0 to 3600 seconds`},
 		{name: "throttling", edit: func(d map[string]any) { d["throttling"] = map[string]any{"rateLimit": 0} },

@@ -130,7 +130,11 @@ func decodeStrict(where string, data []byte, dst reflect.Value) Problems {
 		for _, k := range keys {
 			field, ok := fields[k]
 			if !ok {
-				problems = append(problems, fmt.Sprintf("%s.%s: unknown setting; want one of %s", where, k, strings.Join(sorted(known), ", ")))
+				want := "want one of " + strings.Join(sorted(known), ", ")
+				if i := slices.IndexFunc(known, func(name string) bool { return strings.EqualFold(name, k) }); i >= 0 {
+					want = fmt.Sprintf("did you mean %q? (keys are case-sensitive)", known[i])
+				}
+				problems = append(problems, fmt.Sprintf("%s.%s: unknown setting; %s", where, k, want))
 				continue
 			}
 			problems = append(problems, decodeStrict(where+"."+k, obj[k], field)...)

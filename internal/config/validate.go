@@ -270,6 +270,9 @@ func (v *validator) api(s Stage) {
 		v.add(v.at("routes"), fmt.Sprintf("%d routes", len(s.Routes)), fmt.Sprintf("want a table that encodes to at most %d bytes (it is %d): it travels in the Lambda's 4 KB environment", maxRouteTableBytes, len(enc)))
 	}
 
+	if s.Authorizer != "cognito" && s.Authorizer != "lambda" {
+		v.add(v.at("authorizer"), s.Authorizer, `want "cognito" (API Gateway's Cognito authorizer) or "lambda" (the Go token authorizer)`)
+	}
 	origins := s.CORS.AllowOrigins
 	for i, o := range origins {
 		where := fmt.Sprintf("%s[%d]", v.at("cors.allowOrigins"), i)
