@@ -1,0 +1,88 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// callTimeout bounds a call to the API: API Gateway itself gives up after 29 s.
+const callTimeout = 30 * time.Second
+
+func (c *cli) call(ctx context.Context, name string, args []string) error {
+	var s settings
+	fs := c.newFlagSet(name, &s, "[-access] [-token T] [-method M] [-data BODY] PATH")
+	fs.StringVar(&s.apiURL, "api-url", "", "API base `URL` (default: ApiUrl output)")
+	token := fs.String("token", "", "bearer `token` (default: $ID_TOKEN, or $ACCESS_TOKEN with -access)")
+	access := fs.Bool("access", false, "send $ACCESS_TOKEN, as scoped routes need, instead of $ID_TOKEN")
+	method := fs.String("method", "GET", "HTTP `method`")
+	data := fs.String("data", "", "JSON request `body`")
+	// Flags may come after PATH too: authctl call /items -access.
+	if err := parse(fs, args, len(args)); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return usageErr("PATH is required, such as /me")
+	}
+	path := fs.Arg(0)
+	if err := parse(fs, fs.Args()[1:], 0); err != nil {
+		return err
+	}
+	if !strings.HasPrefix(path, "/") {
+		return usageErr("PATH %q: want a path such as /me", path)
+	}
+	if err := s.load(fs); err != nil {
+		return err
+	}
+	if err := s.need(s.apiURL, "api-url", "ApiUrl"); err != nil {
+		return err
+	}
+	bearer, source := *token, "-token"
+	if bearer == "" {
+		source = "$" + envIDToken
+		if *access {
+			source = "$" + envAccessToken
+		}
+		bearer = c.getenv(strings.TrimPrefix(source, "$"))
+	}
+
+	ctx, cancel := context.WithTimeout(ctx, callTimeout)
+	defer cancel()
+	var body io.Reader
+	if *data != "" {
+		body = strings.NewReader(*data)
+	}
+	req, err := http.NewRequestWithContext(ctx, strings.ToUpper(*method), strings.TrimSuffix(s.apiURL, "/")+path, body)
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	if *data != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if bearer != "" {
+		req.Header.Set("Authorization", "Bearer "+bearer)
+	} else {
+		fmt.Fprintf(c.stderr, "(no token: %s is empty; calling without one)\n", source)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 10<<20))
+	if err != nil {
+		return err
+	}
+	if len(b) > 0 && b[len(b)-1] != '\n' {
+		b = append(b, '\n')
+	}
+	c.stdout.Write(b)
+	if resp.StatusCode >= 400 {
+		return fmt.Errorf("%s %s: HTTP %s", req.Method, path, resp.Status)
+	}
+	fmt.Fprintf(c.stderr, "HTTP %s\n", resp.Status)
+	return nil
+}

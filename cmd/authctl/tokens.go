@@ -1,0 +1,397 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os/exec"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+
+	"github.com/cognito-apigw/cognito-apigw/internal/config"
+)
+
+// tokenSet is what tokens and login print.
+type tokenSet struct {
+	IDToken      string `json:"id_token"`
+	AccessToken  string `json:"access_token"`
+	RefreshToken string `json:"refresh_token,omitempty"`
+	ExpiresIn    int32  `json:"expires_in"`
+	TokenType    string `json:"token_type"`
+}
+
+// Environment variables the env format sets and call reads.
+const (
+	envIDToken      = "ID_TOKEN"
+	envAccessToken  = "ACCESS_TOKEN"
+	envRefreshToken = "REFRESH_TOKEN"
+)
+
+func checkFormat(f string) error {
+	if f != "json" && f != "env" {
+		return usageErr("-format %q: want json or env", f)
+	}
+	return nil
+}
+
+// writeTokens prints the tokens as JSON, or as exports for eval "$(authctl tokens -format env ...)".
+func writeTokens(w io.Writer, format string, t tokenSet) error {
+	if format == "json" {
+		return writeJSON(w, t)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "export %s=%s\n", envIDToken, shellQuote(t.IDToken))
+	fmt.Fprintf(&b, "export %s=%s\n", envAccessToken, shellQuote(t.AccessToken))
+	if t.RefreshToken != "" {
+		fmt.Fprintf(&b, "export %s=%s\n", envRefreshToken, shellQuote(t.RefreshToken))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// shellQuote quotes s for POSIX shells. Tokens are base64url and dots, but an unexpected
+// reply must not run commands when eval'd.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+func (c *cli) tokens(ctx context.Context, name string, args []string) error {
+	var s settings
+	var pw passwordFlags
+	fs := c.newFlagSet(name, &s, "-email EMAIL (-password P | -password-stdin) [-flow user-password|admin-user-password] [-format json|env]")
+	email := fs.String("email", "", "the user's email `address` (or username)")
+	flow := fs.String("flow", "user-password", "`flow`: user-password (USER_PASSWORD_AUTH, no AWS credentials needed) or admin-user-password (ADMIN_USER_PASSWORD_AUTH)")
+	format := fs.String("format", "json", "output `format`: json, or env for shell exports of ID_TOKEN, ACCESS_TOKEN, REFRESH_TOKEN")
+	pw.add(fs)
+	s.clientFlag(fs)
+	s.poolFlags(fs)
+	if err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	if *email == "" {
+		return usageErr("-email is required")
+	}
+	if *flow != "user-password" && *flow != "admin-user-password" {
+		return usageErr("-flow %q: want user-password or admin-user-password", *flow)
+	}
+	if err := checkFormat(*format); err != nil {
+		return err
+	}
+	if err := s.loadConfig(); err != nil {
+		return err
+	}
+	if !s.cfg.PasswordAuth {
+		return fmt.Errorf("stage %s does not enable password sign-in (passwordAuth is false in cdk.json), so its app client refuses %s; sign in on the managed login page with: authctl login -stage %s",
+			s.cfg.StageName, *flow, s.cfg.StageName)
+	}
+	if err := s.loadOutputs(fs); err != nil {
+		return err
+	}
+	password, err := c.password(pw)
+	if err != nil {
+		return err
+	}
+	if err := s.need(s.clientID, "client-id", "ClientId"); err != nil {
+		return err
+	}
+	params := map[string]string{"USERNAME": *email, "PASSWORD": password}
+
+	ctx, cancel := context.WithTimeout(ctx, apiTimeout)
+	defer cancel()
+	client, err := s.cognito(ctx)
+	if err != nil {
+		return err
+	}
+	var result *types.AuthenticationResultType
+	var challenge types.ChallengeNameType
+	if *flow == "user-password" {
+		out, err := client.InitiateAuth(ctx, &cip.InitiateAuthInput{
+			AuthFlow: types.AuthFlowTypeUserPasswordAuth, ClientId: aws.String(s.clientID), AuthParameters: params,
+		})
+		if err != nil {
+			return s.describe(err)
+		}
+		result, challenge = out.AuthenticationResult, out.ChallengeName
+	} else {
+		if err := s.need(s.poolID, "user-pool-id", "UserPoolId"); err != nil {
+			return err
+		}
+		out, err := client.AdminInitiateAuth(ctx, &cip.AdminInitiateAuthInput{
+			AuthFlow: types.AuthFlowTypeAdminUserPasswordAuth, UserPoolId: aws.String(s.poolID), ClientId: aws.String(s.clientID), AuthParameters: params,
+		})
+		if err != nil {
+			return s.describe(err)
+		}
+		result, challenge = out.AuthenticationResult, out.ChallengeName
+	}
+	switch {
+	case challenge == types.ChallengeNameTypeNewPasswordRequired:
+		return fmt.Errorf("%s still has a temporary password (FORCE_CHANGE_PASSWORD); give it a permanent one with: authctl set-password -email %s -password-stdin", *email, *email)
+	case challenge != "":
+		return fmt.Errorf("Cognito asks for the %s challenge, which authctl does not answer; sign in on the managed login page with: authctl login", challenge)
+	case result == nil:
+		return errors.New("Cognito returned neither tokens nor a challenge")
+	}
+	return writeTokens(c.stdout, *format, tokenSet{
+		IDToken:      aws.ToString(result.IdToken),
+		AccessToken:  aws.ToString(result.AccessToken),
+		RefreshToken: aws.ToString(result.RefreshToken),
+		ExpiresIn:    result.ExpiresIn,
+		TokenType:    aws.ToString(result.TokenType),
+	})
+}
+
+// loginScopes are the scopes login asks for by default: what the stage's app client allows,
+// so that the access token can call scoped routes.
+func loginScopes(cfg config.Config) []string {
+	return append([]string{"openid", "email", "profile"}, cfg.ResourceServer.FullNames()...)
+}
+
+// pkce is an RFC 7636 verifier and its S256 challenge.
+type pkce struct {
+	verifier, challenge string
+}
+
+func newPKCE() pkce {
+	v := randomString(32) // 43 characters, within RFC 7636's 43 to 128
+	return pkce{verifier: v, challenge: s256(v)}
+}
+
+func s256(verifier string) string {
+	sum := sha256.Sum256([]byte(verifier))
+	return base64.RawURLEncoding.EncodeToString(sum[:])
+}
+
+func randomString(n int) string {
+	b := make([]byte, n)
+	rand.Read(b) // never fails
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// defaultRedirect is the stage's first callback URL that authctl can listen on.
+func defaultRedirect(callbacks []string) string {
+	for _, u := range callbacks {
+		if checkRedirect(u) == nil {
+			return u
+		}
+	}
+	return ""
+}
+
+// checkRedirect wants http://<loopback>:<port>/path: authctl itself receives the redirect.
+func checkRedirect(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme != "http" || !isLoopbackURL(raw) || u.Port() == "" || u.Fragment != "" {
+		return errors.New("want a loopback URL with a port, such as http://localhost:3000/auth/callback")
+	}
+	return nil
+}
+
+type loginResult struct {
+	tokens tokenSet
+	err    error
+}
+
+func (c *cli) login(ctx context.Context, name string, args []string) error {
+	var s settings
+	fs := c.newFlagSet(name, &s, "[-redirect-uri URL] [-scope SCOPES] [-no-browser] [-format json|env]")
+	s.clientFlag(fs)
+	fs.StringVar(&s.domain, "domain", "", "managed-login `URL`, https://<prefix>.auth.<region>.amazoncognito.com (default: ManagedLoginUrl output)")
+	redirect := fs.String("redirect-uri", "", "callback `URL` registered on the app client where authctl receives the code (default: the stage's first loopback callback URL)")
+	scope := fs.String("scope", "", "space-separated `scopes` to ask for (default: openid email profile and the API's scopes)")
+	noBrowser := fs.Bool("no-browser", false, "only print the sign-in URL, do not open a browser")
+	timeout := fs.Duration("timeout", 5*time.Minute, "how long to wait for the sign-in")
+	format := fs.String("format", "json", "output `format`: json, or env for shell exports of ID_TOKEN, ACCESS_TOKEN, REFRESH_TOKEN")
+	if err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	if err := checkFormat(*format); err != nil {
+		return err
+	}
+	if err := s.load(fs); err != nil {
+		return err
+	}
+	if err := s.need(s.clientID, "client-id", "ClientId"); err != nil {
+		return err
+	}
+	if err := s.need(s.domain, "domain", "ManagedLoginUrl"); err != nil {
+		return err
+	}
+	if d, err := url.Parse(s.domain); err != nil || d.Host == "" || (d.Scheme != "https" && !isLoopbackURL(s.domain)) {
+		return usageErr("-domain %q: want https://<prefix>.auth.<region>.amazoncognito.com (plain http only for a local server)", s.domain)
+	}
+	if *redirect == "" {
+		if *redirect = defaultRedirect(s.cfg.CallbackURLs); *redirect == "" {
+			return usageErr("none of stage %s's callbackUrls is a loopback URL authctl can listen on; add one such as http://localhost:3000/auth/callback to callbackUrls in cdk.json and deploy, then pass it with -redirect-uri", s.cfg.StageName)
+		}
+	}
+	if err := checkRedirect(*redirect); err != nil {
+		return usageErr("-redirect-uri %q: %v", *redirect, err)
+	}
+	scopes := strings.Join(loginScopes(s.cfg), " ")
+	if *scope != "" {
+		scopes = *scope
+	}
+	redirectURL, _ := url.Parse(*redirect)
+	domain := strings.TrimSuffix(s.domain, "/")
+	p, state := newPKCE(), randomString(16)
+	signIn := domain + "/oauth2/authorize?" + url.Values{
+		"response_type":         {"code"},
+		"client_id":             {s.clientID},
+		"redirect_uri":          {*redirect},
+		"scope":                 {scopes},
+		"state":                 {state},
+		"code_challenge":        {p.challenge},
+		"code_challenge_method": {"S256"},
+	}.Encode()
+
+	ln, err := net.Listen("tcp", redirectURL.Host)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s for the redirect (%v); stop what uses the port, or register another loopback callback URL and pass it with -redirect-uri", redirectURL.Host, err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	defer cancel()
+	results := make(chan loginResult, 1)
+	var once sync.Once
+	srv := &http.Server{ReadHeaderTimeout: 10 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != redirectURL.Path {
+			http.NotFound(w, r)
+			return
+		}
+		q := r.URL.Query()
+		if q.Get("state") != state {
+			// Not the sign-in started here (an old tab, or a forged request): keep waiting.
+			http.Error(w, "This redirect does not belong to the sign-in authctl is waiting for.", http.StatusBadRequest)
+			return
+		}
+		handled := false
+		once.Do(func() {
+			handled = true
+			var res loginResult
+			switch code := q.Get("code"); {
+			case q.Get("error") != "":
+				res.err = fmt.Errorf("sign-in failed: %s %s", q.Get("error"), q.Get("error_description"))
+			case code == "":
+				res.err = errors.New("the redirect carried no authorization code")
+			default:
+				res.tokens, res.err = exchangeCode(ctx, domain+"/oauth2/token", url.Values{
+					"grant_type":    {"authorization_code"},
+					"client_id":     {s.clientID},
+					"code":          {code},
+					"redirect_uri":  {*redirect},
+					"code_verifier": {p.verifier},
+				})
+			}
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			if res.err != nil {
+				w.WriteHeader(http.StatusBadRequest)
+				fmt.Fprintf(w, "<!doctype html><title>Sign-in failed</title><p>Sign-in failed: %s</p><p>See the terminal.</p>\n", html.EscapeString(res.err.Error()))
+			} else {
+				fmt.Fprint(w, "<!doctype html><title>Signed in</title><p>Signed in. You can close this tab and return to the terminal.</p>\n")
+			}
+			results <- res
+		})
+		if !handled {
+			http.Error(w, "The sign-in is already complete.", http.StatusConflict)
+		}
+	})}
+	go srv.Serve(ln)
+	defer func() {
+		// Shutdown, not Close: the browser must still get the page the handler is writing.
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(ctx)
+	}()
+
+	fmt.Fprintf(c.stderr, "Sign in on the managed login page:\n\n  %s\n\nWaiting for the redirect to %s ...\n", signIn, *redirect)
+	if !*noBrowser {
+		if err := c.openBrowser(signIn); err != nil {
+			fmt.Fprintf(c.stderr, "(could not open a browser: %v; open the URL yourself)\n", err)
+		}
+	}
+	select {
+	case res := <-results:
+		if res.err != nil {
+			return res.err
+		}
+		return writeTokens(c.stdout, *format, res.tokens)
+	case <-ctx.Done():
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return fmt.Errorf("no sign-in within %v", *timeout)
+		}
+		return errors.New("interrupted")
+	}
+}
+
+// exchangeCode redeems the authorization code at the token endpoint, proving with the PKCE
+// verifier that it is the client that asked for it. The app client is public: no secret.
+func exchangeCode(ctx context.Context, tokenURL string, form url.Values) (tokenSet, error) {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, tokenURL, strings.NewReader(form.Encode()))
+	if err != nil {
+		return tokenSet{}, err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return tokenSet{}, fmt.Errorf("token endpoint: %w", err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return tokenSet{}, fmt.Errorf("token endpoint: %w", err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		var e struct {
+			Error       string `json:"error"`
+			Description string `json:"error_description"`
+		}
+		json.Unmarshal(body, &e)
+		return tokenSet{}, fmt.Errorf("token endpoint answered %s: %s %s", resp.Status, e.Error, e.Description)
+	}
+	var t struct {
+		IDToken      string `json:"id_token"`
+		AccessToken  string `json:"access_token"`
+		RefreshToken string `json:"refresh_token"`
+		ExpiresIn    int32  `json:"expires_in"`
+		TokenType    string `json:"token_type"`
+	}
+	if err := json.Unmarshal(body, &t); err != nil || t.IDToken == "" || t.AccessToken == "" {
+		return tokenSet{}, errors.New("token endpoint: the reply holds no ID and access tokens (was openid among the scopes?)")
+	}
+	return tokenSet(t), nil
+}
+
+// openBrowser opens u in the user's browser without waiting for it.
+func openBrowser(u string) error {
+	var cmd *exec.Cmd
+	switch runtime.GOOS {
+	case "darwin":
+		cmd = exec.Command("open", u)
+	case "windows":
+		cmd = exec.Command("rundll32", "url.dll,FileProtocolHandler", u)
+	default:
+		cmd = exec.Command("xdg-open", u)
+	}
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	go cmd.Wait()
+	return nil
+}

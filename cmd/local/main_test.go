@@ -1,0 +1,215 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/base64"
+	"encoding/json"
+	"io"
+	"math/big"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+const (
+	pool   = "local_CmdTest"
+	client = "cmdtestclient"
+)
+
+// syncBuffer is stderr shared by the server goroutine and the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// jwksIssuer serves a JWKS on loopback and returns the issuer URL and a signing key.
+func jwksIssuer(t *testing.T) (string, *rsa.PrivateKey) {
+	t.Helper()
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	jwks, _ := json.Marshal(map[string]any{"keys": []any{map[string]any{
+		"kty": "RSA", "alg": "RS256", "use": "sig", "kid": "k1",
+		"n": base64.RawURLEncoding.EncodeToString(key.N.Bytes()),
+		"e": base64.RawURLEncoding.EncodeToString(big.NewInt(int64(key.E)).Bytes()),
+	}}})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(jwks) }))
+	t.Cleanup(srv.Close)
+	return srv.URL + "/" + pool, key
+}
+
+func idToken(t *testing.T, issuer string, key *rsa.PrivateKey) string {
+	t.Helper()
+	now := time.Now().Unix()
+	tok := jwt.NewWithClaims(jwt.SigningMethodRS256, jwt.MapClaims{
+		"sub": "5c8f1e2a-7b3d-4e6f-9a1b-2c3d4e5f6a7b", "iss": issuer, "aud": client, "token_use": "id",
+		"iat": now, "exp": now + 600, "email": "alice@example.com",
+	})
+	tok.Header["kid"] = "k1"
+	s, err := tok.SignedString(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestUsageErrors(t *testing.T) {
+	issuer, _ := jwksIssuer(t)
+	dir := t.TempDir()
+	outputsFile := filepath.Join(dir, "outputs.json")
+	os.WriteFile(outputsFile, []byte(`{"demo-api-prod-auth": {"UserPoolId": "p"}}`), 0o644)
+	cdk := "../../cdk.json"
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no issuer", []string{"-cdk-json", cdk, "-client-id", client}, "-issuer is required"},
+		{"no client id", []string{"-cdk-json", cdk, "-issuer", issuer, "-client-id", " , "}, "-client-id is required"},
+		{"all interfaces", []string{"-cdk-json", cdk, "-issuer", issuer, "-client-id", client, "-addr", ":8080"}, "want a loopback address"},
+		{"public address", []string{"-cdk-json", cdk, "-issuer", issuer, "-client-id", client, "-addr", "192.0.2.7:8080"}, "want a loopback address"},
+		{"no port", []string{"-cdk-json", cdk, "-issuer", issuer, "-client-id", client, "-addr", "127.0.0.1"}, "want host:port"},
+		{"unknown stage", []string{"-cdk-json", cdk, "-stage", "staging", "-issuer", issuer, "-client-id", client}, `want one of the stages in cdk.json: dev, prod`},
+		{"no cdk.json", []string{"-cdk-json", filepath.Join(dir, "cdk.json"), "-issuer", issuer, "-client-id", client}, "pass -cdk-json"},
+		{"plain http to another host", []string{"-cdk-json", cdk, "-issuer", "http://cognito.example.com/p", "-client-id", client}, "must use https"},
+		{"issuer with slash", []string{"-cdk-json", cdk, "-issuer", issuer + "/", "-client-id", client}, "must not end with /"},
+		{"outputs without the stage", []string{"-cdk-json", cdk, "-outputs", outputsFile}, "want demo-api-dev-auth"},
+		{"unknown flag", []string{"-port", "80"}, "flag provided but not defined: -port"},
+		{"argument", []string{"-cdk-json", cdk, "serve"}, `unexpected argument "serve"`},
+	}
+	for _, tt := range tests {
+		var stderr strings.Builder
+		code := run(context.Background(), tt.args, &stderr, nil)
+		if code != 2 || !strings.Contains(stderr.String(), tt.want) {
+			t.Errorf("%s: exit %d, stderr %q; want exit 2 and %q", tt.name, code, stderr.String(), tt.want)
+		}
+	}
+}
+
+func TestIssuerDown(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	srv.Close()
+	var stderr strings.Builder
+	code := run(context.Background(), []string{"-cdk-json", "../../cdk.json", "-issuer", srv.URL + "/p", "-client-id", client}, &stderr, nil)
+	if code != 1 || !strings.Contains(stderr.String(), "cannot load the signing keys of "+srv.URL+"/p") {
+		t.Errorf("exit %d, stderr %q", code, stderr.String())
+	}
+}
+
+// start runs the server on a free loopback port until the test ends.
+func start(t *testing.T, args ...string) (baseURL string, stderr *syncBuffer, stop func() int) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	stderr = &syncBuffer{}
+	addr := make(chan string, 1)
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, append([]string{"-cdk-json", "../../cdk.json", "-addr", "127.0.0.1:0"}, args...), stderr, func(a string) { addr <- a })
+	}()
+	stop = func() int {
+		cancel()
+		select {
+		case code := <-done:
+			return code
+		case <-time.After(10 * time.Second):
+			t.Fatal("server did not stop")
+			return -1
+		}
+	}
+	t.Cleanup(func() { cancel() })
+	select {
+	case a := <-addr:
+		return "http://" + a, stderr, stop
+	case code := <-done:
+		t.Fatalf("exit %d before serving: %s", code, stderr)
+	case <-time.After(10 * time.Second):
+		t.Fatal("server did not start")
+	}
+	return "", nil, nil
+}
+
+func get(t *testing.T, url, authorization string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url, nil)
+	if authorization != "" {
+		req.Header.Set("Authorization", authorization)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func TestServe(t *testing.T) {
+	issuer, key := jwksIssuer(t)
+	base, stderr, stop := start(t, "-issuer", issuer, "-client-id", "other,"+client)
+	token := idToken(t, issuer, key)
+
+	if code, body := get(t, base+"/health", ""); code != 200 || body != `{"status":"ok"}` {
+		t.Errorf("/health: %d %s", code, body)
+	}
+	if code, body := get(t, base+"/me", ""); code != 401 || body != `{"message":"Unauthorized"}` {
+		t.Errorf("/me without token: %d %s", code, body)
+	}
+	if code, body := get(t, base+"/me", "Bearer "+token); code != 200 || !strings.Contains(body, `"email":"alice@example.com"`) {
+		t.Errorf("/me: %d %s", code, body)
+	}
+	if code := stop(); code != 0 {
+		t.Errorf("exit %d after stop: %s", code, stderr)
+	}
+	logs := stderr.String()
+	for _, want := range []string{
+		`msg=serving url=` + base + `/ stage=dev issuer=` + issuer,
+		`msg=route route="GET /items" access=scoped`,
+		`msg=request method=GET path=/health status=200`,
+		`msg=request method=GET path=/me status=200 latency=`,
+		`sub=5c8f1e2a-7b3d-4e6f-9a1b-2c3d4e5f6a7b`,
+		`msg=stopped`,
+	} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("log lacks %q:\n%s", want, logs)
+		}
+	}
+	if strings.Contains(logs, token) {
+		t.Error("the token reached the log")
+	}
+}
+
+func TestServeFromOutputsFile(t *testing.T) {
+	issuer, key := jwksIssuer(t)
+	file := filepath.Join(t.TempDir(), "local-outputs.json")
+	content := `{"demo-api-dev-auth": {"IssuerUrl": "` + issuer + `", "ClientId": "` + client + `"}}`
+	if err := os.WriteFile(file, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	base, _, stop := start(t, "-outputs", file)
+	if code, body := get(t, base+"/me", idToken(t, issuer, key)); code != 200 {
+		t.Errorf("/me: %d %s", code, body)
+	}
+	stop()
+}

@@ -1,0 +1,558 @@
+//go:build e2e
+
+// Package e2e runs the whole sign-in-and-call loop on loopback, as a user would before owning
+// an AWS account: cognito-local (pinned in package.json) as the issuer, authctl to create the
+// pool, client and user and to get real tokens, and the local API server checking them in
+// front of the Lambda's handler. Run it with: go test -tags e2e ./e2e/
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+
+	"github.com/cognito-apigw/cognito-apigw/internal/outputs"
+)
+
+// budget bounds the whole test, builds included.
+const budget = 2 * time.Minute
+
+// httpClient gives up on a stuck server long before the budget runs out.
+var httpClient = &http.Client{Timeout: 10 * time.Second}
+
+const (
+	password = "Passw0rd!local"
+	origin   = "http://localhost:3000" // the dev stage's CORS origin
+)
+
+func TestSignInAndCall(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), budget)
+	defer cancel()
+	started := time.Now()
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cognitoLocal := requireNodeTools(t, root)
+	tmp := t.TempDir()
+	authctl, localAPI := build(t, ctx, root, tmp)
+	t.Logf("built the tools in %v", time.Since(started).Round(time.Millisecond))
+
+	// cognito-local writes its state to .cognito/ in its working directory.
+	cognitoPort, apiPort, callbackPort := freePort(t), freePort(t), freePort(t)
+	endpoint := fmt.Sprintf("http://127.0.0.1:%d", cognitoPort)
+	apiURL := fmt.Sprintf("http://127.0.0.1:%d", apiPort)
+	callback := fmt.Sprintf("http://127.0.0.1:%d/callback", callbackPort)
+	cognitoDir := filepath.Join(tmp, "cognito-local")
+	os.Mkdir(cognitoDir, 0o755)
+	cognito := start(t, ctx, "cognito-local", cognitoDir, []string{"PORT=" + itoa(cognitoPort), "HOST=127.0.0.1"}, cognitoLocal)
+	waitHTTP(t, ctx, cognito, endpoint+"/health")
+	t.Logf("cognito-local up after %v", time.Since(started).Round(time.Millisecond))
+
+	tools := tool{t: t, ctx: ctx, bin: authctl, cdkJSON: filepath.Join(root, "cdk.json")}
+	outputsFile := filepath.Join(tmp, "local-outputs.json")
+	tools.must("", "setup-local", "-endpoint", endpoint, "-outputs", outputsFile, "-api-url", apiURL+"/", "-callback-url", callback)
+	out, err := outputs.Read(outputsFile, "demo-api", "dev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.IssuerURL != endpoint+"/"+out.UserPoolID || out.ClientID == "" || out.CognitoEndpoint != endpoint {
+		t.Fatalf("outputs of setup-local: %+v", out)
+	}
+	tools.outputs = outputsFile
+
+	var alice struct {
+		Sub, Username, Email, Status string
+		Groups                       []string
+	}
+	decode(t, tools.must(password+"\n", "create-user", "-email", "alice@example.com", "-name", "Alice", "-password-stdin", "-group", "admin"), &alice)
+	if alice.Sub == "" || alice.Status != "CONFIRMED" || strings.Join(alice.Groups, ",") != "admin" {
+		t.Fatalf("create-user: %+v", alice)
+	}
+	tools.must("", "create-user", "-email", "bob@example.com", "-password", password)
+	if code, _, stderr := tools.run("", "create-user", "-email", "alice@example.com", "-password", password); code != 1 || !strings.Contains(stderr, "authctl set-password") {
+		t.Errorf("creating alice twice: exit %d, %s", code, stderr)
+	}
+
+	var tokens struct {
+		IDToken     string `json:"id_token"`
+		AccessToken string `json:"access_token"`
+	}
+	decode(t, tools.must("", "tokens", "-email", "alice@example.com", "-password", password), &tokens)
+	exports := tools.must("", "tokens", "-email", "bob@example.com", "-password", password, "-flow", "admin-user-password", "-format", "env")
+	bobID := exportedValue(t, exports, "ID_TOKEN")
+	if code, _, stderr := tools.run("", "tokens", "-email", "alice@example.com", "-password", "Wr0ng!pass"); code != 1 || !strings.Contains(stderr, "Invalid password") {
+		t.Errorf("wrong password: exit %d, %s", code, stderr)
+	}
+	t.Logf("ID token claims from cognito-local: %s", payload(t, tokens.IDToken))
+	t.Logf("access token claims from cognito-local: %s", payload(t, tokens.AccessToken))
+
+	api := start(t, ctx, "local API server", tmp, nil, localAPI,
+		"-cdk-json", tools.cdkJSON, "-addr", "127.0.0.1:"+itoa(apiPort), "-stage", "dev", "-issuer", out.IssuerURL, "-client-id", out.ClientID)
+	waitHTTP(t, ctx, api, apiURL+"/health")
+	t.Logf("local API server up after %v", time.Since(started).Round(time.Millisecond))
+
+	call := func(method, path, authorization string, header ...string) (int, string, http.Header) {
+		t.Helper()
+		req, _ := http.NewRequestWithContext(ctx, method, apiURL+path, nil)
+		if authorization != "" {
+			req.Header.Set("Authorization", authorization)
+		}
+		for i := 0; i+1 < len(header); i += 2 {
+			req.Header.Set(header[i], header[i+1])
+		}
+		resp, err := httpClient.Do(req)
+		if err != nil {
+			t.Fatalf("%s %s: %v", method, path, err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b), resp.Header
+	}
+	expect := func(what, method, path, authorization string, status int, body string) string {
+		t.Helper()
+		code, got, _ := call(method, path, authorization)
+		if code != status || !strings.Contains(got, body) {
+			t.Errorf("%s: %s %s answered %d %s; want %d with %s", what, method, path, code, got, status, body)
+		}
+		return got
+	}
+	const unauthorized = `{"message":"Unauthorized"}`
+
+	expect("public route, no token", "GET", "/health", "", 200, `{"status":"ok"}`)
+	expect("protected route, no token", "GET", "/me", "", 401, unauthorized)
+	expect("protected route, tampered token", "GET", "/me", "Bearer "+tamper(t, tokens.IDToken), 401, unauthorized)
+	expect("protected route, access token", "GET", "/me", "Bearer "+tokens.AccessToken, 401, unauthorized)
+	expect("protected route, bare ID token", "GET", "/me", tokens.IDToken, 200, `"sub":"`+alice.Sub+`"`)
+
+	var me struct {
+		Sub, Username, Email string
+		TokenUse             string `json:"token_use"`
+		ClientID             string `json:"client_id"`
+		EmailVerified        bool   `json:"email_verified"`
+		Groups               []string
+	}
+	body := expect("protected route, ID token", "GET", "/me", "Bearer "+tokens.IDToken, 200, `"token_use":"id"`)
+	json.Unmarshal([]byte(body), &me)
+	if me.Sub != alice.Sub || me.Username != alice.Username || me.Email != "alice@example.com" || !me.EmailVerified || me.TokenUse != "id" ||
+		strings.Join(me.Groups, ",") != "admin" || me.ClientID != out.ClientID {
+		t.Errorf("/me claims do not match the user: %s; user %+v, client %s", body, alice, out.ClientID)
+	}
+	expect("scoped route, ID token", "GET", "/items", "Bearer "+tokens.IDToken, 401, unauthorized)
+	// cognito-local puts only aws.cognito.signin.user.admin in access tokens, never API scopes.
+	expect("scoped route, access token without the scope", "GET", "/items", "Bearer "+tokens.AccessToken, 401, unauthorized)
+	expect("group route, member", "GET", "/admin", "Bearer "+tokens.IDToken, 200, `"admin":{"sub":"`+alice.Sub+`"`)
+	expect("group route, not a member", "GET", "/admin", "Bearer "+bobID, 403, `"code":"not_in_group"`)
+	expect("unknown path with a token", "GET", "/nope", "Bearer "+tokens.IDToken, 404, `"code":"not_found"`)
+
+	code, _, h := call("OPTIONS", "/me", "", "Origin", origin, "Access-Control-Request-Method", "GET", "Access-Control-Request-Headers", "authorization")
+	if code != 204 || h.Get("Access-Control-Allow-Origin") != origin || h.Get("Access-Control-Max-Age") != "600" {
+		t.Errorf("preflight: %d %v", code, h)
+	}
+	if code, _, h := call("GET", "/me", "", "Origin", origin); code != 401 || h.Get("Access-Control-Allow-Origin") != origin {
+		t.Errorf("401 without CORS headers: %d %v", code, h)
+	}
+
+	// A token issued to another app client of the same pool is refused.
+	otherClient := createClient(t, ctx, endpoint, out.UserPoolID)
+	var other struct {
+		IDToken string `json:"id_token"`
+	}
+	decode(t, tools.must("", "tokens", "-email", "alice@example.com", "-password", password, "-client-id", otherClient), &other)
+	expect("protected route, token of an unknown client", "GET", "/me", "Bearer "+other.IDToken, 401, unauthorized)
+
+	// authctl call reads $ID_TOKEN.
+	stdout := tools.mustEnv([]string{"ID_TOKEN=" + tokens.IDToken}, "", "call", "/me")
+	if !strings.Contains(stdout, `"sub":"`+alice.Sub+`"`) {
+		t.Errorf("authctl call /me: %s", stdout)
+	}
+
+	// Authorization code with PKCE through cognito-local's login form, as a browser would.
+	login := start(t, ctx, "authctl login", tmp, toolEnv(), authctl, "login", "-cdk-json", tools.cdkJSON, "-outputs", outputsFile,
+		"-redirect-uri", callback, "-no-browser", "-timeout", "30s")
+	signInURL := waitFor(t, ctx, login, regexp.MustCompile(`http://127\.0\.0\.1:\d+/oauth2/authorize\?\S+`))
+	if !strings.Contains(signInURL, "code_challenge_method=S256") {
+		t.Errorf("sign-in URL without PKCE: %s", signInURL)
+	}
+	submitLoginForm(t, ctx, signInURL, "alice@example.com", password)
+	if code := login.wait(t, 20*time.Second); code != 0 {
+		t.Fatalf("authctl login: exit %d\n%s", code, login.output())
+	}
+	var loginTokens struct {
+		IDToken string `json:"id_token"`
+	}
+	decode(t, login.stdout.String(), &loginTokens)
+	expect("protected route, ID token from the code flow", "GET", "/me", "Bearer "+loginTokens.IDToken, 200, `"sub":"`+alice.Sub+`"`)
+
+	// One log line per request, with sub but never a token; then a clean stop on SIGTERM.
+	if err := api.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if code := api.wait(t, 10*time.Second); code != 0 {
+		t.Errorf("local API server: exit %d after SIGTERM", code)
+	}
+	logs := api.output()
+	for _, want := range []string{"msg=request method=GET path=/me status=200 latency=", "sub=" + alice.Sub, `reason="token app client not accepted`, "msg=stopped"} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("server log lacks %q:\n%s", want, logs)
+		}
+	}
+	for _, tok := range []string{tokens.IDToken, tokens.AccessToken, other.IDToken, loginTokens.IDToken} {
+		if strings.Contains(logs, tok[strings.LastIndex(tok, "."):]) {
+			t.Errorf("a token reached the server log")
+		}
+	}
+	t.Logf("done in %v", time.Since(started).Round(time.Millisecond))
+}
+
+// requireNodeTools finds cognito-local and fails, rather than skips, when it is missing: the
+// test is part of CI.
+func requireNodeTools(t *testing.T, root string) string {
+	t.Helper()
+	if _, err := exec.LookPath("node"); err != nil {
+		t.Fatal("Node.js is not on PATH: install Node.js 20 or later, then run `npm ci` in the project root")
+	}
+	var pinned struct {
+		DevDependencies map[string]string `json:"devDependencies"`
+	}
+	var installed struct {
+		Version string `json:"version"`
+	}
+	readJSON(t, filepath.Join(root, "package.json"), &pinned)
+	want := pinned.DevDependencies["cognito-local"]
+	b, err := os.ReadFile(filepath.Join(root, "node_modules", "cognito-local", "package.json"))
+	if err != nil || json.Unmarshal(b, &installed) != nil {
+		t.Fatalf("cognito-local %s is not installed: run `npm ci` in the project root (package.json pins it)", want)
+	}
+	if installed.Version != want {
+		t.Fatalf("cognito-local %s is installed, package.json pins %s: run `npm ci` in the project root", installed.Version, want)
+	}
+	bin := filepath.Join(root, "node_modules", ".bin", "cognito-local")
+	if _, err := os.Stat(bin); err != nil {
+		t.Fatalf("%s is missing: run `npm ci` in the project root", bin)
+	}
+	return bin
+}
+
+func readJSON(t *testing.T, path string, v any) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+}
+
+// build compiles authctl and the local server once, so that signals reach them directly
+// rather than a `go run` parent.
+func build(t *testing.T, ctx context.Context, root, dir string) (authctl, local string) {
+	t.Helper()
+	authctl, local = filepath.Join(dir, "authctl"), filepath.Join(dir, "local")
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", dir+string(filepath.Separator), "./cmd/authctl", "./cmd/local")
+	cmd.Dir = root
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return authctl, local
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+func itoa(n int) string { return fmt.Sprint(n) }
+
+// toolEnv keeps the machine's AWS settings away from the tools: only loopback is used.
+func toolEnv() []string {
+	return []string{"AWS_PROFILE=", "AWS_REGION=", "AWS_DEFAULT_REGION=", "AWS_CONFIG_FILE=" + os.DevNull, "AWS_SHARED_CREDENTIALS_FILE=" + os.DevNull}
+}
+
+// tool runs authctl commands against the local pool.
+type tool struct {
+	t       *testing.T
+	ctx     context.Context
+	bin     string
+	cdkJSON string
+	outputs string
+}
+
+func (tl tool) runEnv(env []string, stdin string, args ...string) (int, string, string) {
+	tl.t.Helper()
+	ctx, cancel := context.WithTimeout(tl.ctx, 30*time.Second)
+	defer cancel()
+	full := []string{args[0], "-cdk-json", tl.cdkJSON}
+	if tl.outputs != "" && args[0] != "setup-local" {
+		full = append(full, "-outputs", tl.outputs)
+	}
+	full = append(full, args[1:]...)
+	cmd := exec.CommandContext(ctx, tl.bin, full...)
+	cmd.Env = append(append(os.Environ(), toolEnv()...), env...)
+	cmd.Stdin = strings.NewReader(stdin)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	code := cmd.ProcessState.ExitCode()
+	if err != nil && code == 0 {
+		code = -1
+	}
+	return code, stdout.String(), stderr.String()
+}
+
+func (tl tool) run(stdin string, args ...string) (int, string, string) {
+	tl.t.Helper()
+	return tl.runEnv(nil, stdin, args...)
+}
+
+func (tl tool) mustEnv(env []string, stdin string, args ...string) string {
+	tl.t.Helper()
+	code, stdout, stderr := tl.runEnv(env, stdin, args...)
+	if code != 0 {
+		tl.t.Fatalf("authctl %s: exit %d\n%s", strings.Join(args, " "), code, stderr)
+	}
+	return stdout
+}
+
+func (tl tool) must(stdin string, args ...string) string {
+	tl.t.Helper()
+	return tl.mustEnv(nil, stdin, args...)
+}
+
+// proc is a background process in its own process group, killed with its children when the
+// test ends.
+type proc struct {
+	name           string
+	cmd            *exec.Cmd
+	stdout, stderr syncBuffer
+	done           chan struct{}
+}
+
+func start(t *testing.T, ctx context.Context, name, dir string, env []string, bin string, args ...string) *proc {
+	t.Helper()
+	p := &proc{name: name, done: make(chan struct{})}
+	p.cmd = exec.Command(bin, args...)
+	p.cmd.Dir = dir
+	p.cmd.Env = append(os.Environ(), env...)
+	p.cmd.Stdout, p.cmd.Stderr = &p.stdout, &p.stderr
+	// Its own group, so that killing it also kills what it started (node's children).
+	p.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := p.cmd.Start(); err != nil {
+		t.Fatalf("starting %s: %v", name, err)
+	}
+	go func() {
+		p.cmd.Wait()
+		close(p.done)
+	}()
+	stop := func() { syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL) }
+	go func() {
+		select {
+		case <-ctx.Done():
+			stop()
+		case <-p.done:
+		}
+	}()
+	t.Cleanup(func() {
+		stop()
+		select {
+		case <-p.done:
+		case <-time.After(5 * time.Second):
+			t.Errorf("%s (pid %d) did not die", name, p.cmd.Process.Pid)
+		}
+		if t.Failed() {
+			t.Logf("output of %s:\n%s", name, p.output())
+		}
+	})
+	return p
+}
+
+func (p *proc) output() string { return p.stdout.String() + p.stderr.String() }
+
+func (p *proc) exited() bool {
+	select {
+	case <-p.done:
+		return true
+	default:
+		return false
+	}
+}
+
+func (p *proc) wait(t *testing.T, d time.Duration) int {
+	t.Helper()
+	select {
+	case <-p.done:
+		return p.cmd.ProcessState.ExitCode()
+	case <-time.After(d):
+		t.Fatalf("%s did not exit within %v", p.name, d)
+		return -1
+	}
+}
+
+// waitHTTP polls url until it answers 200.
+func waitHTTP(t *testing.T, ctx context.Context, p *proc, url string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) && ctx.Err() == nil {
+		if p.exited() {
+			t.Fatalf("%s exited before serving:\n%s", p.name, p.output())
+		}
+		resp, err := httpClient.Get(url)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("%s did not answer %s within 30s:\n%s", p.name, url, p.output())
+}
+
+// waitFor waits until the process's stderr matches re and returns the match.
+func waitFor(t *testing.T, ctx context.Context, p *proc, re *regexp.Regexp) string {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) && ctx.Err() == nil {
+		if m := re.FindString(p.stderr.String()); m != "" {
+			return m
+		}
+		if p.exited() {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("%s never printed %s:\n%s", p.name, re, p.output())
+	return ""
+}
+
+// submitLoginForm does what a user's browser does on cognito-local's sign-in page: load the
+// form, post the credentials, follow the redirect to authctl's loopback listener.
+func submitLoginForm(t *testing.T, ctx context.Context, signInURL, username, password string) {
+	t.Helper()
+	resp, err := httpClient.Get(signInURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !bytes.Contains(page, []byte(`name="password"`)) {
+		t.Fatalf("sign-in page: %d %s", resp.StatusCode, page)
+	}
+	u, _ := url.Parse(signInURL)
+	form := u.Query() // the form's hidden fields repeat the authorize parameters
+	form.Set("username", username)
+	form.Set("password", password)
+	req, _ := http.NewRequestWithContext(ctx, "POST", u.Scheme+"://"+u.Host+"/oauth2/authorize", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err = httpClient.Do(req) // follows the 302 to the callback
+	if err != nil {
+		t.Fatal(err)
+	}
+	done, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !bytes.Contains(done, []byte("Signed in.")) {
+		t.Fatalf("after the sign-in form: %d %s", resp.StatusCode, done)
+	}
+}
+
+// createClient adds a second app client to the pool, straight through the SDK.
+func createClient(t *testing.T, ctx context.Context, endpoint, poolID string) string {
+	t.Helper()
+	c := cip.New(cip.Options{
+		Region:       "local",
+		BaseEndpoint: aws.String(endpoint),
+		Credentials:  aws.AnonymousCredentials{},
+	})
+	out, err := c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{
+		UserPoolId:        aws.String(poolID),
+		ClientName:        aws.String("someone-elses-app"),
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return aws.ToString(out.UserPoolClient.ClientId)
+}
+
+func decode(t *testing.T, s string, v any) {
+	t.Helper()
+	if err := json.Unmarshal([]byte(s), v); err != nil {
+		t.Fatalf("decoding %q: %v", s, err)
+	}
+}
+
+// exportedValue reads NAME='value' from shell exports.
+func exportedValue(t *testing.T, exports, name string) string {
+	t.Helper()
+	m := regexp.MustCompile(`(?m)^export ` + name + `='([^']*)'$`).FindStringSubmatch(exports)
+	if m == nil {
+		t.Fatalf("no %s in %q", name, exports)
+	}
+	return m[1]
+}
+
+func payload(t *testing.T, token string) string {
+	t.Helper()
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		t.Fatalf("not a JWT: %d parts", len(parts))
+	}
+	header, _ := base64.RawURLEncoding.DecodeString(parts[0])
+	body, _ := base64.RawURLEncoding.DecodeString(parts[1])
+	return string(header) + " " + string(body)
+}
+
+// tamper changes the email claim and keeps the signature.
+func tamper(t *testing.T, token string) string {
+	t.Helper()
+	parts := strings.Split(token, ".")
+	body, _ := base64.RawURLEncoding.DecodeString(parts[1])
+	changed := bytes.Replace(body, []byte("alice@example.com"), []byte("mallory@example.com"), 1)
+	if bytes.Equal(body, changed) {
+		t.Fatal("nothing to tamper with")
+	}
+	return parts[0] + "." + base64.RawURLEncoding.EncodeToString(changed) + "." + parts[2]
+}
+
+// syncBuffer collects a process's output while the test reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}

@@ -1,0 +1,44 @@
+// Package cdkjson loads a stage's configuration from the project's cdk.json for the tools that
+// run outside the CDK (the local API server and authctl), so they see the very routes, CORS
+// settings and pool settings that `cdk synth` would.
+package cdkjson
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+
+	"github.com/cognito-apigw/cognito-apigw/internal/config"
+)
+
+// DefaultPath is cdk.json in the project root, where the tools are meant to run.
+const DefaultPath = "cdk.json"
+
+// Load reads the "context" object of the cdk.json at path and returns the stage's checked
+// configuration. Only cdk.json is read: context from cdk.context.json, ~/.cdk.json or -c flags
+// does not apply here.
+func Load(path, stage string) (config.Config, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return config.Config{}, fmt.Errorf("reading the project settings: %w (run from the project root or pass -cdk-json)", err)
+	}
+	var file struct {
+		Context map[string]any `json:"context"`
+	}
+	if err := json.Unmarshal(b, &file); err != nil {
+		return config.Config{}, fmt.Errorf("%s: %v", path, err)
+	}
+	if file.Context == nil {
+		return config.Config{}, fmt.Errorf("%s: no \"context\" object", path)
+	}
+	cfg, err := config.Load(func(key string) any {
+		if key == config.KeyStage {
+			return stage
+		}
+		return file.Context[key]
+	})
+	if err != nil {
+		return config.Config{}, fmt.Errorf("%s: %w", path, err)
+	}
+	return cfg, nil
+}

@@ -1,0 +1,351 @@
+// Package localapi plays API Gateway for the local API server: it matches a request against
+// the route table, checks the bearer token the way the stage's Cognito user pools authorizer
+// would, builds the REST proxy event (claims in requestContext.authorizer.claims, every value a
+// string) and calls the very handler function the Lambda runs. Its own refusals copy API
+// Gateway's: 401 {"message":"Unauthorized"}, 403 {"message":"Missing Authentication Token"},
+// with the CORS headers the stack adds to gateway responses.
+package localapi
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/cognito-apigw/cognito-apigw/internal/config"
+	"github.com/cognito-apigw/cognito-apigw/internal/routes"
+	"github.com/cognito-apigw/cognito-apigw/internal/verifier"
+)
+
+// TokenVerifier is the part of *verifier.Verifier the gateway uses.
+type TokenVerifier interface {
+	Verify(ctx context.Context, token string, use verifier.TokenUse) (*verifier.Claims, error)
+}
+
+// HandlerFunc is the Lambda's handler function, (*handler.Handler).Handle.
+type HandlerFunc func(context.Context, events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error)
+
+// Options configure New. All but Logger are required.
+type Options struct {
+	Routes   routes.Table
+	Verifier TokenVerifier
+	Handler  HandlerFunc
+	// CORS is the stage's cors setting: it drives preflight replies and the headers of the
+	// gateway's own error replies, as the API stack configures API Gateway.
+	CORS config.CORS
+	// Stage names the API stage in the event (requestContext.stage and .path).
+	Stage string
+	// Logger gets one line per request; nil discards them.
+	Logger *slog.Logger
+}
+
+// Gateway is an http.Handler that stands in for API Gateway in front of the handler.
+type Gateway struct {
+	routes   routes.Table
+	verifier TokenVerifier
+	handler  HandlerFunc
+	cors     config.CORS
+	stage    string
+	log      *slog.Logger
+}
+
+// New checks opts and builds a Gateway.
+func New(opts Options) (*Gateway, error) {
+	var errs []error
+	if len(opts.Routes) == 0 {
+		errs = append(errs, errors.New("localapi: no routes"))
+	}
+	if opts.Verifier == nil {
+		errs = append(errs, errors.New("localapi: no token verifier"))
+	}
+	if opts.Handler == nil {
+		errs = append(errs, errors.New("localapi: no handler"))
+	}
+	if opts.Stage == "" {
+		errs = append(errs, errors.New("localapi: no stage name"))
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Gateway{routes: opts.Routes, verifier: opts.Verifier, handler: opts.Handler, cors: opts.CORS, stage: opts.Stage, log: log}, nil
+}
+
+// MaxBodyBytes is API Gateway's payload limit.
+const MaxBodyBytes = 10 << 20
+
+// corsAllowHeaders and corsAllowMethods are what the API stack (through CDK's CORS options)
+// sends in preflight replies.
+const (
+	corsAllowHeaders = "Authorization,Content-Type"
+	corsAllowMethods = "OPTIONS,GET,PUT,POST,DELETE,PATCH,HEAD"
+)
+
+// outcome is what the request line logs.
+type outcome struct {
+	status int
+	sub    string
+	reason string // why the gateway refused, never token data
+}
+
+func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	out := g.serve(w, r, start)
+	attrs := []slog.Attr{
+		slog.String("method", r.Method),
+		slog.String("path", r.URL.Path), // not the query: it may carry secrets
+		slog.Int("status", out.status),
+		slog.Duration("latency", time.Since(start)),
+	}
+	if out.sub != "" {
+		attrs = append(attrs, slog.String("sub", out.sub))
+	}
+	if out.reason != "" {
+		attrs = append(attrs, slog.String("reason", out.reason))
+	}
+	g.log.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
+}
+
+func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, start time.Time) outcome {
+	requestID := newRequestID()
+	w.Header().Set("x-amzn-RequestId", requestID)
+
+	if r.Method == http.MethodOptions && len(g.cors.AllowOrigins) > 0 {
+		// CDK adds an OPTIONS method without authorization to every resource.
+		g.preflight(w, r)
+		return outcome{status: http.StatusNoContent}
+	}
+	resource, params := g.routes.Match(r.URL.Path)
+	var route routes.Route
+	switch {
+	case resource == routes.ProxyPath && params["proxy"] == "":
+		// {proxy+} does not match the root, which has no method of its own.
+		return g.refuse(w, r, http.StatusForbidden, "MissingAuthenticationTokenException", "Missing Authentication Token", "no method on this resource")
+	case resource == routes.ProxyPath:
+		// The stack adds ANY on the catch-all with the API's default: the Cognito authorizer.
+		route = routes.Route{Method: "ANY", Path: routes.ProxyPath, Access: routes.Protected}
+	default:
+		var ok bool
+		if route, ok = g.routes.Lookup(r.Method, resource); !ok {
+			return g.refuse(w, r, http.StatusForbidden, "MissingAuthenticationTokenException", "Missing Authentication Token", "no method on this resource")
+		}
+	}
+
+	var authorizer map[string]any
+	var sub string
+	if route.Access != routes.Public {
+		c, reason := g.authorize(r.Context(), r.Header.Get("Authorization"), route)
+		if c != nil {
+			sub = c.Subject
+		}
+		if reason != "" {
+			out := g.refuse(w, r, http.StatusUnauthorized, "UnauthorizedException", "Unauthorized", reason)
+			out.sub = sub
+			return out
+		}
+		claims := map[string]any{}
+		for k, v := range c.APIGatewayClaims() {
+			claims[k] = v
+		}
+		authorizer = map[string]any{"claims": claims}
+	}
+
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	if err != nil {
+		out := g.refuse(w, r, http.StatusRequestEntityTooLarge, "", "Request Too Long", "body over the payload limit or unreadable")
+		out.sub = sub
+		return out
+	}
+	event := g.event(r, resource, params, authorizer, body, requestID, start)
+	resp, err := g.handler(r.Context(), event)
+	if err != nil || resp.StatusCode < 100 || resp.StatusCode > 599 {
+		// What API Gateway does with a failed invocation or a malformed proxy response.
+		out := g.refuse(w, r, http.StatusBadGateway, "", "Internal server error", "handler returned an error or a bad status")
+		out.sub = sub
+		return out
+	}
+	respBody := []byte(resp.Body)
+	if resp.IsBase64Encoded {
+		if respBody, err = base64.StdEncoding.DecodeString(resp.Body); err != nil {
+			out := g.refuse(w, r, http.StatusBadGateway, "", "Internal server error", "handler returned bad base64")
+			out.sub = sub
+			return out
+		}
+	}
+	h := w.Header()
+	for k, v := range resp.Headers {
+		h.Set(k, v)
+	}
+	for k, vs := range resp.MultiValueHeaders {
+		h.Del(k)
+		for _, v := range vs {
+			h.Add(k, v)
+		}
+	}
+	w.WriteHeader(resp.StatusCode)
+	w.Write(respBody)
+	return outcome{status: resp.StatusCode, sub: sub}
+}
+
+// authorize checks the token as the Cognito user pools authorizer does: an ID token on methods
+// without scopes, an access token carrying one of the scopes otherwise. It returns the claims
+// it could verify, and a reason when the request is refused.
+func (g *Gateway) authorize(ctx context.Context, header string, route routes.Route) (*verifier.Claims, string) {
+	token, ok := verifier.TokenFromAuthorizationHeader(header)
+	if !ok {
+		return nil, "no bearer token"
+	}
+	use := verifier.TokenUseID
+	if route.Access == routes.Scoped {
+		use = verifier.TokenUseAccess
+	}
+	c, err := g.verifier.Verify(ctx, token, use)
+	if err != nil {
+		return nil, err.Error() // the verifier's errors never quote the token
+	}
+	if route.Access == routes.Scoped && !slices.ContainsFunc(route.Scopes, func(s string) bool { return slices.Contains(c.Scopes, s) }) {
+		return c, "token lacks the method's scopes " + strings.Join(route.Scopes, " ")
+	}
+	return c, ""
+}
+
+// event builds the REST API proxy event API Gateway would send for r.
+func (g *Gateway) event(r *http.Request, resource string, params map[string]string, authorizer map[string]any, body []byte, requestID string, now time.Time) events.APIGatewayProxyRequest {
+	e := events.APIGatewayProxyRequest{
+		Resource:   resource,
+		Path:       r.URL.Path,
+		HTTPMethod: r.Method,
+		RequestContext: events.APIGatewayProxyRequestContext{
+			AccountID:    "000000000000",
+			ResourceID:   "local",
+			Stage:        g.stage,
+			DomainName:   r.Host,
+			RequestID:    requestID,
+			Protocol:     r.Proto,
+			ResourcePath: resource,
+			Path:         "/" + g.stage + r.URL.Path,
+			Authorizer:   authorizer,
+			HTTPMethod:   r.Method,
+			RequestTime:  now.UTC().Format("02/Jan/2006:15:04:05 -0700"),
+			// API Gateway's epoch is in milliseconds.
+			RequestTimeEpoch: now.UnixMilli(),
+			APIID:            "local",
+			Identity: events.APIGatewayRequestIdentity{
+				SourceIP:  sourceIP(r.RemoteAddr),
+				UserAgent: r.UserAgent(),
+			},
+		},
+	}
+	if len(params) > 0 {
+		e.PathParameters = params
+	}
+	// Go moves Host out of the header map; API Gateway passes it on.
+	headers := r.Header.Clone()
+	if r.Host != "" {
+		headers.Set("Host", r.Host)
+	}
+	e.Headers, e.MultiValueHeaders = flatten(headers)
+	e.QueryStringParameters, e.MultiValueQueryStringParameters = flatten(r.URL.Query())
+	if len(body) > 0 {
+		// Without binary media types API Gateway passes text; anything else is base64 here.
+		if utf8.Valid(body) {
+			e.Body = string(body)
+		} else {
+			e.Body, e.IsBase64Encoded = base64.StdEncoding.EncodeToString(body), true
+		}
+	}
+	return e
+}
+
+// flatten gives API Gateway's two views of repeated values: the last one, and all of them.
+// Both are nil when there are none, as in a real event.
+func flatten(m map[string][]string) (map[string]string, map[string][]string) {
+	if len(m) == 0 {
+		return nil, nil
+	}
+	single := make(map[string]string, len(m))
+	multi := make(map[string][]string, len(m))
+	for k, vs := range m {
+		if len(vs) == 0 {
+			continue
+		}
+		single[k] = vs[len(vs)-1]
+		multi[k] = slices.Clone(vs)
+	}
+	return single, multi
+}
+
+func sourceIP(remoteAddr string) string {
+	host, _, err := net.SplitHostPort(remoteAddr)
+	if err != nil {
+		return remoteAddr
+	}
+	return host
+}
+
+// refuse writes one of API Gateway's own replies, with the CORS headers the stack adds to its
+// DEFAULT_4XX and DEFAULT_5XX gateway responses so that browsers can read them.
+func (g *Gateway) refuse(w http.ResponseWriter, r *http.Request, status int, errorType, message, reason string) outcome {
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	if errorType != "" {
+		h.Set("x-amzn-ErrorType", errorType)
+	}
+	if origins := g.cors.AllowOrigins; len(origins) > 0 {
+		// One origin is sent as is; with several the stack reflects the caller's Origin.
+		origin := origins[0]
+		if len(origins) > 1 {
+			origin = r.Header.Get("Origin")
+		}
+		if origin != "" {
+			h.Set("Access-Control-Allow-Origin", origin)
+		}
+		h.Set("Access-Control-Allow-Headers", corsAllowHeaders)
+		h.Set("Vary", "Origin")
+	}
+	w.WriteHeader(status)
+	io.WriteString(w, `{"message":"`+message+`"}`)
+	return outcome{status: status, reason: reason}
+}
+
+// preflight answers OPTIONS as CDK's mock integration does: the configured origin, or with
+// several origins the caller's own when it is one of them and the first one otherwise.
+func (g *Gateway) preflight(w http.ResponseWriter, r *http.Request) {
+	origins := g.cors.AllowOrigins
+	origin := origins[0]
+	if o := r.Header.Get("Origin"); len(origins) > 1 && slices.Contains(origins, o) {
+		origin = o
+	}
+	h := w.Header()
+	h.Set("Access-Control-Allow-Origin", origin)
+	h.Set("Access-Control-Allow-Headers", corsAllowHeaders)
+	h.Set("Access-Control-Allow-Methods", corsAllowMethods)
+	h.Set("Access-Control-Max-Age", strconv.Itoa(g.cors.MaxAgeSeconds))
+	h.Set("Vary", "Origin")
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// newRequestID returns a random UUID-shaped id, like API Gateway's request ids.
+func newRequestID() string {
+	var b [16]byte
+	rand.Read(b[:]) // never fails
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	s := hex.EncodeToString(b[:])
+	return s[:8] + "-" + s[8:12] + "-" + s[12:16] + "-" + s[16:20] + "-" + s[20:]
+}

@@ -1,0 +1,415 @@
+package localapi
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"math/big"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/cognito-apigw/cognito-apigw/internal/config"
+	"github.com/cognito-apigw/cognito-apigw/internal/routes"
+	"github.com/cognito-apigw/cognito-apigw/internal/verifier"
+	"github.com/cognito-apigw/cognito-apigw/lambda/handler"
+)
+
+const (
+	pool        = "local_TestPool"
+	client      = "4n7d2kq8v1l5h9s3c6b0x2m7pa"
+	otherClient = "7f3k9w2q5z8x1c4v6b0n3m5l8j"
+	alice       = "5c8f1e2a-7b3d-4e6f-9a1b-2c3d4e5f6a7b"
+	appOrigin   = "http://localhost:3000"
+	kid         = "test-kid"
+)
+
+// table mirrors the dev stage's routes, plus a route with a path parameter.
+var table = routes.Table{
+	{Method: "GET", Path: "/health", Access: routes.Public},
+	{Method: "GET", Path: "/me", Access: routes.Protected},
+	{Method: "GET", Path: "/items", Access: routes.Scoped, Scopes: []string{"demo-api/read"}},
+	{Method: "POST", Path: "/items", Access: routes.Scoped, Scopes: []string{"demo-api/write"}},
+	{Method: "GET", Path: "/items/{id}", Access: routes.Scoped, Scopes: []string{"demo-api/read"}},
+	{Method: "GET", Path: "/admin", Access: routes.Protected, Groups: []string{"admin"}},
+}
+
+var devCORS = config.CORS{AllowOrigins: []string{appOrigin}, MaxAgeSeconds: 600}
+
+// Keys are generated once: RSA generation is slow under -race.
+var keys = sync.OnceValue(func() map[string]*rsa.PrivateKey {
+	m := map[string]*rsa.PrivateKey{}
+	for _, name := range []string{"pool", "attacker"} {
+		k, err := rsa.GenerateKey(rand.Reader, 2048)
+		if err != nil {
+			panic(err)
+		}
+		m[name] = k
+	}
+	return m
+})
+
+// issuer serves the pool's JWKS on loopback, as cognito-local does, and mints its tokens.
+type issuer struct {
+	t   *testing.T
+	url string
+}
+
+func newIssuer(t *testing.T) *issuer {
+	t.Helper()
+	pub := keys()["pool"].PublicKey
+	jwks, _ := json.Marshal(map[string]any{"keys": []any{map[string]any{
+		"kty": "RSA", "alg": "RS256", "use": "sig", "kid": kid,
+		"n": base64.RawURLEncoding.EncodeToString(pub.N.Bytes()),
+		"e": base64.RawURLEncoding.EncodeToString(big.NewInt(int64(pub.E)).Bytes()),
+	}}})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/"+pool+"/.well-known/jwks.json" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(jwks)
+	}))
+	t.Cleanup(srv.Close)
+	return &issuer{t: t, url: srv.URL + "/" + pool}
+}
+
+// token signs claims over Cognito-like defaults; a nil value removes the claim.
+func (is *issuer) token(key string, use string, overrides map[string]any) string {
+	is.t.Helper()
+	now := time.Now().Unix()
+	c := jwt.MapClaims{
+		"sub": alice, "iss": is.url, "token_use": use, "auth_time": now - 10, "iat": now - 10, "exp": now + 3600,
+		"jti": "5d1e2c3b-jti", "event_id": "e7f8-event", "cognito:groups": []string{"admin", "readers"},
+	}
+	if use == "id" {
+		c["aud"], c["cognito:username"], c["email"], c["email_verified"] = client, alice, "alice@example.com", true
+	} else {
+		c["client_id"], c["username"], c["scope"] = client, alice, "openid demo-api/read"
+	}
+	for k, v := range overrides {
+		if v == nil {
+			delete(c, k)
+		} else {
+			c[k] = v
+		}
+	}
+	tok := jwt.NewWithClaims(jwt.SigningMethodRS256, c)
+	tok.Header["kid"] = kid
+	s, err := tok.SignedString(keys()[key])
+	if err != nil {
+		is.t.Fatal(err)
+	}
+	return s
+}
+
+func (is *issuer) id(overrides map[string]any) string { return is.token("pool", "id", overrides) }
+func (is *issuer) access(overrides map[string]any) string {
+	return is.token("pool", "access", overrides)
+}
+
+// fixture is a gateway in front of the real Lambda handler, logging into logs.
+type fixture struct {
+	is   *issuer
+	gw   *Gateway
+	logs *bytes.Buffer
+}
+
+func newFixture(t *testing.T, cors config.CORS, h HandlerFunc) *fixture {
+	t.Helper()
+	is := newIssuer(t)
+	v, err := verifier.New(context.Background(), verifier.Config{Issuer: is.url, ClientIDs: []string{client}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(v.Close)
+	logs := &bytes.Buffer{}
+	logger := slog.New(slog.NewTextHandler(logs, nil))
+	if h == nil {
+		// The handler's own records go elsewhere: they are the Lambda's log, not the gateway's.
+		lambda, err := handler.New(table, []string{client}, &handler.Options{AllowedOrigins: cors.AllowOrigins, Logger: slog.New(slog.DiscardHandler)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h = lambda.Handle
+	}
+	gw, err := New(Options{Routes: table, Verifier: v, Handler: h, CORS: cors, Stage: "dev", Logger: logger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &fixture{is: is, gw: gw, logs: logs}
+}
+
+func (f *fixture) do(method, path, authorization, body string, header ...string) *httptest.ResponseRecorder {
+	r := httptest.NewRequest(method, path, strings.NewReader(body))
+	if authorization != "" {
+		r.Header.Set("Authorization", authorization)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		r.Header.Set(header[i], header[i+1])
+	}
+	w := httptest.NewRecorder()
+	f.gw.ServeHTTP(w, r)
+	return w
+}
+
+const unauthorized = `{"message":"Unauthorized"}`
+
+func TestGatewayWithHandler(t *testing.T) {
+	f := newFixture(t, devCORS, nil)
+	is := f.is
+	id, access := is.id(nil), is.access(nil)
+	tampered := func(tok string) string {
+		parts := strings.Split(tok, ".")
+		payload, _ := base64.RawURLEncoding.DecodeString(parts[1])
+		payload = bytes.Replace(payload, []byte(alice), []byte("00000000-7b3d-4e6f-9a1b-2c3d4e5f6a7b"), 1)
+		return parts[0] + "." + base64.RawURLEncoding.EncodeToString(payload) + "." + parts[2]
+	}
+	tests := []struct {
+		name, method, path, auth, body string
+		status                         int
+		want                           string // substring of the body
+	}{
+		{"public without token", "GET", "/health", "", "", 200, `{"status":"ok"}`},
+		{"public ignores a bad token", "GET", "/health", "Bearer junk", "", 200, `{"status":"ok"}`},
+		{"no token", "GET", "/me", "", "", 401, unauthorized},
+		{"bearer ID token", "GET", "/me", "Bearer " + id, "", 200, `"sub":"` + alice + `"`},
+		{"bare ID token", "GET", "/me", id, "", 200, `"email":"alice@example.com"`},
+		{"lower-case scheme", "GET", "/me", "bearer " + id, "", 200, `"groups":["admin","readers"]`},
+		{"other scheme", "GET", "/me", "Basic " + id, "", 401, unauthorized},
+		{"tampered", "GET", "/me", "Bearer " + tampered(id), "", 401, unauthorized},
+		{"signed by another key", "GET", "/me", "Bearer " + is.token("attacker", "id", nil), "", 401, unauthorized},
+		{"expired", "GET", "/me", "Bearer " + is.id(map[string]any{"exp": time.Now().Unix() - 1}), "", 401, unauthorized},
+		{"other issuer", "GET", "/me", "Bearer " + is.id(map[string]any{"iss": "http://127.0.0.1:1/other"}), "", 401, unauthorized},
+		{"unknown app client", "GET", "/me", "Bearer " + is.id(map[string]any{"aud": otherClient}), "", 401, unauthorized},
+		{"access token on protected route", "GET", "/me", "Bearer " + access, "", 401, unauthorized},
+		{"ID token on scoped route", "GET", "/items", "Bearer " + id, "", 401, unauthorized},
+		{"access token with scope", "GET", "/items", "Bearer " + access, "", 200, `{"items":[]}`},
+		{"access token without scope", "POST", "/items", "Bearer " + access, `{"name":"x"}`, 401, unauthorized},
+		{"write scope", "POST", "/items", "Bearer " + is.access(map[string]any{"scope": "demo-api/write"}), `{"name":"Buy milk"}`, 201, `"name":"Buy milk"`},
+		{"scoped, wrong client", "GET", "/items", "Bearer " + is.access(map[string]any{"client_id": otherClient}), "", 401, unauthorized},
+		{"group route, member", "GET", "/admin", "Bearer " + id, "", 200, `"admin":{`},
+		{"group route, not a member: the handler refuses", "GET", "/admin", "Bearer " + is.id(map[string]any{"cognito:groups": nil}), "", 403, `"code":"not_in_group"`},
+		{"unknown path needs a token", "GET", "/nope", "", "", 401, unauthorized},
+		{"unknown path: the handler answers 404", "GET", "/nope/deeper", "Bearer " + id, "", 404, `"code":"not_found"`},
+		{"method without a route", "DELETE", "/me", "Bearer " + id, "", 403, `{"message":"Missing Authentication Token"}`},
+		{"root has no method", "GET", "/", "", "", 403, `{"message":"Missing Authentication Token"}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := f.do(tt.method, tt.path, tt.auth, tt.body)
+			if w.Code != tt.status || !strings.Contains(w.Body.String(), tt.want) {
+				t.Errorf("got %d %s; want %d with %s", w.Code, w.Body, tt.status, tt.want)
+			}
+			if w.Header().Get("Content-Type") != "application/json" {
+				t.Errorf("Content-Type %q", w.Header().Get("Content-Type"))
+			}
+			if w.Header().Get("x-amzn-RequestId") == "" {
+				t.Error("no request id")
+			}
+		})
+	}
+	if strings.Contains(f.logs.String(), id) || strings.Contains(f.logs.String(), access) {
+		t.Errorf("a token reached the log:\n%s", f.logs)
+	}
+}
+
+// The event the handler gets is what API Gateway's Cognito authorizer would send.
+func TestEvent(t *testing.T) {
+	var got events.APIGatewayProxyRequest
+	f := newFixture(t, devCORS, func(_ context.Context, e events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {
+		got = e
+		return events.APIGatewayProxyResponse{StatusCode: 200, Body: "{}"}, nil
+	})
+	exp := time.Date(2099, 1, 2, 3, 4, 5, 0, time.UTC)
+	tok := f.is.access(map[string]any{"exp": exp.Unix(), "scope": "openid demo-api/read"})
+	w := f.do("GET", "/items/42?a=1&a=2&b=x", "Bearer "+tok, "", "Origin", appOrigin, "X-Trace", "t1")
+	if w.Code != 200 {
+		t.Fatalf("got %d %s", w.Code, w.Body)
+	}
+	if got.Resource != "/items/{id}" || got.Path != "/items/42" || got.HTTPMethod != "GET" || got.PathParameters["id"] != "42" {
+		t.Errorf("resource %q path %q method %q params %v", got.Resource, got.Path, got.HTTPMethod, got.PathParameters)
+	}
+	rc := got.RequestContext
+	if rc.Stage != "dev" || rc.Path != "/dev/items/42" || rc.ResourcePath != "/items/{id}" || rc.RequestID != w.Header().Get("x-amzn-RequestId") || rc.Identity.SourceIP != "192.0.2.1" {
+		t.Errorf("request context %+v", rc)
+	}
+	claims, ok := rc.Authorizer["claims"].(map[string]any)
+	if !ok {
+		t.Fatalf("authorizer %v", rc.Authorizer)
+	}
+	want := map[string]any{
+		"sub": alice, "token_use": "access", "client_id": client, "scope": "openid demo-api/read",
+		"cognito:groups": "admin,readers", "exp": "Fri Jan 02 03:04:05 UTC 2099",
+	}
+	for k, v := range want {
+		if claims[k] != v {
+			t.Errorf("claims[%q] = %#v, want %#v", k, claims[k], v)
+		}
+	}
+	for k, v := range claims {
+		if _, isString := v.(string); !isString {
+			t.Errorf("claims[%q] = %#v is not a string", k, v)
+		}
+	}
+	if got.QueryStringParameters["a"] != "2" || len(got.MultiValueQueryStringParameters["a"]) != 2 || got.QueryStringParameters["b"] != "x" {
+		t.Errorf("query %v %v", got.QueryStringParameters, got.MultiValueQueryStringParameters)
+	}
+	if got.Headers["Origin"] != appOrigin || got.Headers["X-Trace"] != "t1" || got.Headers["Host"] != "example.com" {
+		t.Errorf("headers %v", got.Headers)
+	}
+
+	// Public routes get no claims, even with a token; no query gives nulls as in AWS.
+	f.do("GET", "/health", "Bearer "+tok, "")
+	if got.RequestContext.Authorizer != nil || got.QueryStringParameters != nil || got.PathParameters != nil {
+		t.Errorf("public event: authorizer %v query %v params %v", got.RequestContext.Authorizer, got.QueryStringParameters, got.PathParameters)
+	}
+	// The catch-all gets its proxy parameter.
+	f.do("GET", "/a/b", "Bearer "+f.is.id(nil), "")
+	if got.Resource != routes.ProxyPath || got.PathParameters["proxy"] != "a/b" {
+		t.Errorf("proxy event: %q %v", got.Resource, got.PathParameters)
+	}
+	// Bodies: text as is, anything else base64.
+	f.do("POST", "/items", "Bearer "+f.is.access(map[string]any{"scope": "demo-api/write"}), "\xff\x00")
+	if !got.IsBase64Encoded || got.Body != "/wA=" {
+		t.Errorf("binary body: %q base64 %v", got.Body, got.IsBase64Encoded)
+	}
+}
+
+func TestHandlerResponse(t *testing.T) {
+	var resp events.APIGatewayProxyResponse
+	var err error
+	f := newFixture(t, devCORS, func(context.Context, events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {
+		return resp, err
+	})
+	resp = events.APIGatewayProxyResponse{
+		StatusCode:        418,
+		Headers:           map[string]string{"X-One": "1", "Content-Type": "text/plain"},
+		MultiValueHeaders: map[string][]string{"Set-Cookie": {"a=1", "b=2"}},
+		Body:              base64.StdEncoding.EncodeToString([]byte("teapot")),
+		IsBase64Encoded:   true,
+	}
+	w := f.do("GET", "/health", "", "")
+	if w.Code != 418 || w.Body.String() != "teapot" || w.Header().Get("X-One") != "1" || len(w.Header().Values("Set-Cookie")) != 2 {
+		t.Errorf("got %d %q %v", w.Code, w.Body, w.Header())
+	}
+	for _, bad := range []struct {
+		resp events.APIGatewayProxyResponse
+		err  error
+	}{
+		{events.APIGatewayProxyResponse{}, nil},
+		{events.APIGatewayProxyResponse{StatusCode: 200}, errors.New("boom")},
+		{events.APIGatewayProxyResponse{StatusCode: 200, Body: "!!", IsBase64Encoded: true}, nil},
+	} {
+		resp, err = bad.resp, bad.err
+		w := f.do("GET", "/health", "", "", "Origin", appOrigin)
+		if w.Code != 502 || w.Body.String() != `{"message":"Internal server error"}` || w.Header().Get("Access-Control-Allow-Origin") != appOrigin {
+			t.Errorf("%+v, %v: got %d %s %v", bad.resp, bad.err, w.Code, w.Body, w.Header())
+		}
+	}
+}
+
+func TestCORS(t *testing.T) {
+	t.Run("one origin", func(t *testing.T) {
+		f := newFixture(t, devCORS, nil)
+		w := f.do("OPTIONS", "/me", "", "", "Origin", appOrigin, "Access-Control-Request-Method", "GET")
+		h := w.Header()
+		if w.Code != 204 || h.Get("Access-Control-Allow-Origin") != appOrigin || h.Get("Access-Control-Max-Age") != "600" ||
+			h.Get("Access-Control-Allow-Headers") != "Authorization,Content-Type" || h.Get("Access-Control-Allow-Methods") != corsAllowMethods {
+			t.Errorf("preflight: %d %v", w.Code, h)
+		}
+		// The gateway's own 401 carries the origin too, or a browser would hide it.
+		w = f.do("GET", "/me", "", "", "Origin", appOrigin)
+		if w.Code != 401 || w.Header().Get("Access-Control-Allow-Origin") != appOrigin || w.Header().Get("Vary") != "Origin" {
+			t.Errorf("401: %d %v", w.Code, w.Header())
+		}
+		// The handler's replies carry its own CORS headers.
+		w = f.do("GET", "/me", "Bearer "+f.is.id(nil), "", "Origin", appOrigin)
+		if w.Code != 200 || w.Header().Get("Access-Control-Allow-Origin") != appOrigin {
+			t.Errorf("200: %d %v", w.Code, w.Header())
+		}
+	})
+	t.Run("several origins", func(t *testing.T) {
+		other := "https://app.example.com"
+		f := newFixture(t, config.CORS{AllowOrigins: []string{appOrigin, other}, MaxAgeSeconds: 60}, nil)
+		for origin, want := range map[string]string{other: other, "https://evil.example": appOrigin, "": appOrigin} {
+			w := f.do("OPTIONS", "/items", "", "", "Origin", origin)
+			if got := w.Header().Get("Access-Control-Allow-Origin"); w.Code != 204 || got != want || w.Header().Get("Access-Control-Max-Age") != "60" {
+				t.Errorf("origin %q: %d allow-origin %q, want %q", origin, w.Code, got, want)
+			}
+		}
+		w := f.do("GET", "/me", "", "", "Origin", other)
+		if w.Header().Get("Access-Control-Allow-Origin") != other {
+			t.Errorf("401 for %s: %v", other, w.Header())
+		}
+	})
+	t.Run("off", func(t *testing.T) {
+		f := newFixture(t, config.CORS{}, nil)
+		// No OPTIONS methods exist then: the catch-all's ANY takes it, behind the authorizer.
+		w := f.do("OPTIONS", "/me", "", "", "Origin", appOrigin)
+		if w.Code != 403 || w.Header().Get("Access-Control-Allow-Origin") != "" {
+			t.Errorf("OPTIONS /me: %d %v", w.Code, w.Header())
+		}
+		w = f.do("OPTIONS", "/nope", "", "", "Origin", appOrigin)
+		if w.Code != 401 || w.Header().Get("Access-Control-Allow-Origin") != "" {
+			t.Errorf("OPTIONS /nope: %d %v", w.Code, w.Header())
+		}
+	})
+}
+
+func TestLogLine(t *testing.T) {
+	f := newFixture(t, devCORS, nil)
+	id := f.is.id(nil)
+	f.do("GET", "/me?token="+id, "Bearer "+id, "")
+	f.do("GET", "/me", "Bearer "+f.is.id(map[string]any{"aud": otherClient}), "")
+	f.do("GET", "/items", "Bearer "+f.is.access(map[string]any{"scope": "openid"}), "")
+	lines := strings.Split(strings.TrimSpace(f.logs.String()), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("want one line per request:\n%s", f.logs)
+	}
+	for i, want := range []string{
+		"msg=request method=GET path=/me status=200 latency=",
+		"msg=request method=GET path=/me status=401 latency=",
+		"msg=request method=GET path=/items status=401 latency=",
+	} {
+		if !strings.Contains(lines[i], want) {
+			t.Errorf("line %d = %s\nwant %s", i, lines[i], want)
+		}
+	}
+	if !strings.Contains(lines[0], "sub="+alice) || !strings.HasSuffix(lines[1], `reason="token app client not accepted: aud not an allowed client"`) ||
+		!strings.Contains(lines[2], "sub="+alice) || !strings.Contains(lines[2], `reason="token lacks the method's scopes demo-api/read"`) {
+		t.Errorf("log:\n%s", f.logs)
+	}
+	if strings.Contains(f.logs.String(), "eyJ") {
+		t.Errorf("a token reached the log:\n%s", f.logs)
+	}
+}
+
+func TestBodyLimit(t *testing.T) {
+	f := newFixture(t, devCORS, nil)
+	w := f.do("POST", "/items", "Bearer "+f.is.access(map[string]any{"scope": "demo-api/write"}), strings.Repeat("x", MaxBodyBytes+1))
+	if w.Code != 413 {
+		t.Errorf("got %d %s", w.Code, w.Body)
+	}
+}
+
+func TestNewChecksOptions(t *testing.T) {
+	_, err := New(Options{})
+	for _, want := range []string{"no routes", "no token verifier", "no handler", "no stage name"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("got %v, want %q", err, want)
+		}
+	}
+}
