@@ -169,10 +169,6 @@ func (h *Handler) Handle(ctx context.Context, event events.APIGatewayProxyReques
 }
 
 func (h *Handler) serve(ctx context.Context, event events.APIGatewayProxyRequest) reply {
-	if event.HTTPMethod == http.MethodOptions {
-		// API Gateway answers preflight itself; this is for the local server.
-		return reply{status: http.StatusNoContent, preflight: true}
-	}
 	route, known := h.table.Lookup(event.HTTPMethod, event.Resource)
 	if known && route.Access == routes.Public {
 		return h.dispatch(ctx, request{event: event, route: route})
@@ -249,7 +245,7 @@ func (h *Handler) respond(ctx context.Context, event events.APIGatewayProxyReque
 	for k, v := range r.headers {
 		headers[k] = v
 	}
-	h.cors(event, headers, r.preflight)
+	h.cors(event, headers)
 
 	if r.status >= 400 {
 		level := slog.LevelWarn
@@ -274,8 +270,9 @@ func (h *Handler) respond(ctx context.Context, event events.APIGatewayProxyReque
 	return events.APIGatewayProxyResponse{StatusCode: r.status, Headers: headers, Body: body}
 }
 
-// cors lets allowed browser origins read the reply, errors included.
-func (h *Handler) cors(event events.APIGatewayProxyRequest, headers map[string]string, preflight bool) {
+// cors lets allowed browser origins read the reply, errors included. Preflight requests never
+// get here: API Gateway (and the local server) answer them from the stage's CORS settings.
+func (h *Handler) cors(event events.APIGatewayProxyRequest, headers map[string]string) {
 	origin := headerValue(event, "Origin")
 	switch {
 	case origin == "":
@@ -288,11 +285,6 @@ func (h *Handler) cors(event events.APIGatewayProxyRequest, headers map[string]s
 		return
 	}
 	headers["Access-Control-Expose-Headers"] = "WWW-Authenticate"
-	if preflight {
-		headers["Access-Control-Allow-Methods"] = "GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS"
-		headers["Access-Control-Allow-Headers"] = "Authorization, Content-Type"
-		headers["Access-Control-Max-Age"] = "600"
-	}
 }
 
 // headerValue finds a header whatever its case: API Gateway passes on the client's spelling.

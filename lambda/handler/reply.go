@@ -42,10 +42,9 @@ type errorDetail struct {
 
 // reply is an endpoint's answer before it becomes a proxy response.
 type reply struct {
-	status    int
-	body      any // encoded as JSON; nil means no body
-	headers   map[string]string
-	preflight bool
+	status  int
+	body    any // encoded as JSON; nil means no body
+	headers map[string]string
 
 	// For the log only, never for the client.
 	code     string
