@@ -272,4 +272,7 @@ const (
 	EnvAllowedClientIDs = "ALLOWED_CLIENT_IDS"
 	// EnvAllowedOrigins holds the comma-separated CORS origins ("*" for any).
 	EnvAllowedOrigins = "ALLOWED_ORIGINS"
+	// EnvIssuer holds the user pool's issuer URL, https://cognito-idp.<region>.amazonaws.com/<pool
+	// id>, for functions that verify tokens themselves (the Lambda token authorizer).
+	EnvIssuer = "COGNITO_ISSUER"
 )
