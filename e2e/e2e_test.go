@@ -21,7 +21,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -31,6 +30,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/cognito-apigw/cognito-apigw/internal/outputs"
+	"github.com/cognito-apigw/cognito-apigw/internal/testissuer"
 )
 
 // budget bounds the whole test, builds included.
@@ -349,7 +349,7 @@ func (tl tool) must(stdin string, args ...string) string {
 type proc struct {
 	name           string
 	cmd            *exec.Cmd
-	stdout, stderr syncBuffer
+	stdout, stderr testissuer.SyncBuffer
 	done           chan struct{}
 }
 
@@ -537,22 +537,4 @@ func tamper(t *testing.T, token string) string {
 		t.Fatal("nothing to tamper with")
 	}
 	return parts[0] + "." + base64.RawURLEncoding.EncodeToString(changed) + "." + parts[2]
-}
-
-// syncBuffer collects a process's output while the test reads it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

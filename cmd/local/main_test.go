@@ -2,81 +2,25 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/rsa"
-	"encoding/base64"
-	"encoding/json"
 	"io"
-	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/golang-jwt/jwt/v5"
+	"github.com/cognito-apigw/cognito-apigw/internal/testissuer"
 )
 
 const (
 	pool   = "local_CmdTest"
-	client = "cmdtestclient"
+	client = testissuer.ClientID
 )
 
-// syncBuffer is stderr shared by the server goroutine and the test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-// jwksIssuer serves a JWKS on loopback and returns the issuer URL and a signing key.
-func jwksIssuer(t *testing.T) (string, *rsa.PrivateKey) {
-	t.Helper()
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	jwks, _ := json.Marshal(map[string]any{"keys": []any{map[string]any{
-		"kty": "RSA", "alg": "RS256", "use": "sig", "kid": "k1",
-		"n": base64.RawURLEncoding.EncodeToString(key.N.Bytes()),
-		"e": base64.RawURLEncoding.EncodeToString(big.NewInt(int64(key.E)).Bytes()),
-	}}})
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(jwks) }))
-	t.Cleanup(srv.Close)
-	return srv.URL + "/" + pool, key
-}
-
-func idToken(t *testing.T, issuer string, key *rsa.PrivateKey) string {
-	t.Helper()
-	now := time.Now().Unix()
-	tok := jwt.NewWithClaims(jwt.SigningMethodRS256, jwt.MapClaims{
-		"sub": "5c8f1e2a-7b3d-4e6f-9a1b-2c3d4e5f6a7b", "iss": issuer, "aud": client, "token_use": "id",
-		"iat": now, "exp": now + 600, "email": "alice@example.com",
-	})
-	tok.Header["kid"] = "k1"
-	s, err := tok.SignedString(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
 func TestUsageErrors(t *testing.T) {
-	issuer, _ := jwksIssuer(t)
+	issuer := testissuer.New(t, pool).Issuer()
 	dir := t.TempDir()
 	outputsFile := filepath.Join(dir, "outputs.json")
 	os.WriteFile(outputsFile, []byte(`{"demo-api-prod-auth": {"UserPoolId": "p"}}`), 0o644)
@@ -119,10 +63,10 @@ func TestIssuerDown(t *testing.T) {
 }
 
 // start runs the server on a free loopback port until the test ends.
-func start(t *testing.T, args ...string) (baseURL string, stderr *syncBuffer, stop func() int) {
+func start(t *testing.T, args ...string) (baseURL string, stderr *testissuer.SyncBuffer, stop func() int) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	stderr = &syncBuffer{}
+	stderr = &testissuer.SyncBuffer{}
 	addr := make(chan string, 1)
 	done := make(chan int, 1)
 	go func() {
@@ -166,9 +110,10 @@ func get(t *testing.T, url, authorization string) (int, string) {
 }
 
 func TestServe(t *testing.T) {
-	issuer, key := jwksIssuer(t)
+	is := testissuer.New(t, pool)
+	issuer := is.Issuer()
 	base, stderr, stop := start(t, "-issuer", issuer, "-client-id", "other,"+client)
-	token := idToken(t, issuer, key)
+	token := is.Mint(t, is.IDClaims())
 
 	if code, body := get(t, base+"/health", ""); code != 200 || body != `{"status":"ok"}` {
 		t.Errorf("/health: %d %s", code, body)
@@ -201,14 +146,15 @@ func TestServe(t *testing.T) {
 }
 
 func TestServeFromOutputsFile(t *testing.T) {
-	issuer, key := jwksIssuer(t)
+	is := testissuer.New(t, pool)
+	issuer := is.Issuer()
 	file := filepath.Join(t.TempDir(), "local-outputs.json")
 	content := `{"demo-api-dev-auth": {"IssuerUrl": "` + issuer + `", "ClientId": "` + client + `"}}`
 	if err := os.WriteFile(file, []byte(content), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	base, _, stop := start(t, "-outputs", file)
-	if code, body := get(t, base+"/me", idToken(t, issuer, key)); code != 200 {
+	if code, body := get(t, base+"/me", is.Mint(t, is.IDClaims())); code != 200 {
 		t.Errorf("/me: %d %s", code, body)
 	}
 	stop()

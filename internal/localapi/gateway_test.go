@@ -3,36 +3,29 @@ package localapi
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"crypto/rsa"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"log/slog"
-	"math/big"
-	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
+	"github.com/cognito-apigw/cognito-apigw/internal/testissuer"
 	"github.com/cognito-apigw/cognito-apigw/internal/verifier"
 	"github.com/cognito-apigw/cognito-apigw/lambda/handler"
 )
 
 const (
 	pool        = "local_TestPool"
-	client      = "4n7d2kq8v1l5h9s3c6b0x2m7pa"
+	client      = testissuer.ClientID
 	otherClient = "7f3k9w2q5z8x1c4v6b0n3m5l8j"
-	alice       = "5c8f1e2a-7b3d-4e6f-9a1b-2c3d4e5f6a7b"
+	alice       = testissuer.Subject
 	appOrigin   = "http://localhost:3000"
-	kid         = "test-kid"
 )
 
 // table mirrors the dev stage's routes, plus a route with a path parameter.
@@ -47,90 +40,17 @@ var table = routes.Table{
 
 var devCORS = config.CORS{AllowOrigins: []string{appOrigin}, MaxAgeSeconds: 600}
 
-// Keys are generated once: RSA generation is slow under -race.
-var keys = sync.OnceValue(func() map[string]*rsa.PrivateKey {
-	m := map[string]*rsa.PrivateKey{}
-	for _, name := range []string{"pool", "attacker"} {
-		k, err := rsa.GenerateKey(rand.Reader, 2048)
-		if err != nil {
-			panic(err)
-		}
-		m[name] = k
-	}
-	return m
-})
-
-// issuer serves the pool's JWKS on loopback, as cognito-local does, and mints its tokens.
-type issuer struct {
-	t   *testing.T
-	url string
-}
-
-func newIssuer(t *testing.T) *issuer {
-	t.Helper()
-	pub := keys()["pool"].PublicKey
-	jwks, _ := json.Marshal(map[string]any{"keys": []any{map[string]any{
-		"kty": "RSA", "alg": "RS256", "use": "sig", "kid": kid,
-		"n": base64.RawURLEncoding.EncodeToString(pub.N.Bytes()),
-		"e": base64.RawURLEncoding.EncodeToString(big.NewInt(int64(pub.E)).Bytes()),
-	}}})
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/"+pool+"/.well-known/jwks.json" {
-			http.NotFound(w, r)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		w.Write(jwks)
-	}))
-	t.Cleanup(srv.Close)
-	return &issuer{t: t, url: srv.URL + "/" + pool}
-}
-
-// token signs claims over Cognito-like defaults; a nil value removes the claim.
-func (is *issuer) token(key string, use string, overrides map[string]any) string {
-	is.t.Helper()
-	now := time.Now().Unix()
-	c := jwt.MapClaims{
-		"sub": alice, "iss": is.url, "token_use": use, "auth_time": now - 10, "iat": now - 10, "exp": now + 3600,
-		"jti": "5d1e2c3b-jti", "event_id": "e7f8-event", "cognito:groups": []string{"admin", "readers"},
-	}
-	if use == "id" {
-		c["aud"], c["cognito:username"], c["email"], c["email_verified"] = client, alice, "alice@example.com", true
-	} else {
-		c["client_id"], c["username"], c["scope"] = client, alice, "openid demo-api/read"
-	}
-	for k, v := range overrides {
-		if v == nil {
-			delete(c, k)
-		} else {
-			c[k] = v
-		}
-	}
-	tok := jwt.NewWithClaims(jwt.SigningMethodRS256, c)
-	tok.Header["kid"] = kid
-	s, err := tok.SignedString(keys()[key])
-	if err != nil {
-		is.t.Fatal(err)
-	}
-	return s
-}
-
-func (is *issuer) id(overrides map[string]any) string { return is.token("pool", "id", overrides) }
-func (is *issuer) access(overrides map[string]any) string {
-	return is.token("pool", "access", overrides)
-}
-
 // fixture is a gateway in front of the real Lambda handler, logging into logs.
 type fixture struct {
-	is   *issuer
+	is   *testissuer.Issuer
 	gw   *Gateway
 	logs *bytes.Buffer
 }
 
 func newFixture(t *testing.T, cors config.CORS, h HandlerFunc) *fixture {
 	t.Helper()
-	is := newIssuer(t)
-	v, err := verifier.New(context.Background(), verifier.Config{Issuer: is.url, ClientIDs: []string{client}})
+	is := testissuer.New(t, pool)
+	v, err := verifier.New(context.Background(), verifier.Config{Issuer: is.Issuer(), ClientIDs: []string{client}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,7 +90,7 @@ const unauthorized = `{"message":"Unauthorized"}`
 func TestGatewayWithHandler(t *testing.T) {
 	f := newFixture(t, devCORS, nil)
 	is := f.is
-	id, access := is.id(nil), is.access(nil)
+	id, access := is.Mint(t, is.IDClaims()), is.Mint(t, is.AccessClaims())
 	tampered := func(tok string) string {
 		parts := strings.Split(tok, ".")
 		payload, _ := base64.RawURLEncoding.DecodeString(parts[1])
@@ -187,21 +107,21 @@ func TestGatewayWithHandler(t *testing.T) {
 		{"no token", "GET", "/me", "", "", 401, unauthorized},
 		{"bearer ID token", "GET", "/me", "Bearer " + id, "", 200, `"sub":"` + alice + `"`},
 		{"bare ID token", "GET", "/me", id, "", 200, `"email":"alice@example.com"`},
-		{"lower-case scheme", "GET", "/me", "bearer " + id, "", 200, `"groups":["admin","readers"]`},
+		{"lower-case scheme", "GET", "/me", "bearer " + id, "", 200, `"groups":["admin","users"]`},
 		{"other scheme", "GET", "/me", "Basic " + id, "", 401, unauthorized},
 		{"tampered", "GET", "/me", "Bearer " + tampered(id), "", 401, unauthorized},
-		{"signed by another key", "GET", "/me", "Bearer " + is.token("attacker", "id", nil), "", 401, unauthorized},
-		{"expired", "GET", "/me", "Bearer " + is.id(map[string]any{"exp": time.Now().Unix() - 1}), "", 401, unauthorized},
-		{"other issuer", "GET", "/me", "Bearer " + is.id(map[string]any{"iss": "http://127.0.0.1:1/other"}), "", 401, unauthorized},
-		{"unknown app client", "GET", "/me", "Bearer " + is.id(map[string]any{"aud": otherClient}), "", 401, unauthorized},
+		{"signed by another key", "GET", "/me", "Bearer " + is.Forge(t, testissuer.Kid, is.IDClaims()), "", 401, unauthorized},
+		{"expired", "GET", "/me", "Bearer " + is.Mint(t, is.IDClaims("exp", time.Now().Unix()-1)), "", 401, unauthorized},
+		{"other issuer", "GET", "/me", "Bearer " + is.Mint(t, is.IDClaims("iss", "http://127.0.0.1:1/other")), "", 401, unauthorized},
+		{"unknown app client", "GET", "/me", "Bearer " + is.Mint(t, is.IDClaims("aud", otherClient)), "", 401, unauthorized},
 		{"access token on protected route", "GET", "/me", "Bearer " + access, "", 401, unauthorized},
 		{"ID token on scoped route", "GET", "/items", "Bearer " + id, "", 401, unauthorized},
 		{"access token with scope", "GET", "/items", "Bearer " + access, "", 200, `{"items":[]}`},
 		{"access token without scope", "POST", "/items", "Bearer " + access, `{"name":"x"}`, 401, unauthorized},
-		{"write scope", "POST", "/items", "Bearer " + is.access(map[string]any{"scope": "demo-api/write"}), `{"name":"Buy milk"}`, 201, `"name":"Buy milk"`},
-		{"scoped, wrong client", "GET", "/items", "Bearer " + is.access(map[string]any{"client_id": otherClient}), "", 401, unauthorized},
+		{"write scope", "POST", "/items", "Bearer " + is.Mint(t, is.AccessClaims("scope", "demo-api/write")), `{"name":"Buy milk"}`, 201, `"name":"Buy milk"`},
+		{"scoped, wrong client", "GET", "/items", "Bearer " + is.Mint(t, is.AccessClaims("client_id", otherClient)), "", 401, unauthorized},
 		{"group route, member", "GET", "/admin", "Bearer " + id, "", 200, `"admin":{`},
-		{"group route, not a member: the handler refuses", "GET", "/admin", "Bearer " + is.id(map[string]any{"cognito:groups": nil}), "", 403, `"code":"not_in_group"`},
+		{"group route, not a member: the handler refuses", "GET", "/admin", "Bearer " + is.Mint(t, is.IDClaims("cognito:groups", testissuer.Absent)), "", 403, `"code":"not_in_group"`},
 		{"unknown path needs a token", "GET", "/nope", "", "", 401, unauthorized},
 		{"unknown path: the handler answers 404", "GET", "/nope/deeper", "Bearer " + id, "", 404, `"code":"not_found"`},
 		{"method without a route", "DELETE", "/me", "Bearer " + id, "", 403, `{"message":"Missing Authentication Token"}`},
@@ -234,7 +154,7 @@ func TestEvent(t *testing.T) {
 		return events.APIGatewayProxyResponse{StatusCode: 200, Body: "{}"}, nil
 	})
 	exp := time.Date(2099, 1, 2, 3, 4, 5, 0, time.UTC)
-	tok := f.is.access(map[string]any{"exp": exp.Unix(), "scope": "openid demo-api/read"})
+	tok := f.is.Mint(t, f.is.AccessClaims("exp", exp.Unix(), "scope", "openid demo-api/read", "cognito:groups", []string{"admin", "readers"}))
 	w := f.do("GET", "/items/42?a=1&a=2&b=x", "Bearer "+tok, "", "Origin", appOrigin, "X-Trace", "t1")
 	if w.Code != 200 {
 		t.Fatalf("got %d %s", w.Code, w.Body)
@@ -277,12 +197,12 @@ func TestEvent(t *testing.T) {
 		t.Errorf("public event: authorizer %v query %v params %v", got.RequestContext.Authorizer, got.QueryStringParameters, got.PathParameters)
 	}
 	// The catch-all gets its proxy parameter.
-	f.do("GET", "/a/b", "Bearer "+f.is.id(nil), "")
+	f.do("GET", "/a/b", "Bearer "+f.is.Mint(t, f.is.IDClaims()), "")
 	if got.Resource != routes.ProxyPath || got.PathParameters["proxy"] != "a/b" {
 		t.Errorf("proxy event: %q %v", got.Resource, got.PathParameters)
 	}
 	// Bodies: text as is, anything else base64.
-	f.do("POST", "/items", "Bearer "+f.is.access(map[string]any{"scope": "demo-api/write"}), "\xff\x00")
+	f.do("POST", "/items", "Bearer "+f.is.Mint(t, f.is.AccessClaims("scope", "demo-api/write")), "\xff\x00")
 	if !got.IsBase64Encoded || got.Body != "/wA=" {
 		t.Errorf("binary body: %q base64 %v", got.Body, got.IsBase64Encoded)
 	}
@@ -336,7 +256,7 @@ func TestCORS(t *testing.T) {
 			t.Errorf("401: %d %v", w.Code, w.Header())
 		}
 		// The handler's replies carry its own CORS headers.
-		w = f.do("GET", "/me", "Bearer "+f.is.id(nil), "", "Origin", appOrigin)
+		w = f.do("GET", "/me", "Bearer "+f.is.Mint(t, f.is.IDClaims()), "", "Origin", appOrigin)
 		if w.Code != 200 || w.Header().Get("Access-Control-Allow-Origin") != appOrigin {
 			t.Errorf("200: %d %v", w.Code, w.Header())
 		}
@@ -371,10 +291,10 @@ func TestCORS(t *testing.T) {
 
 func TestLogLine(t *testing.T) {
 	f := newFixture(t, devCORS, nil)
-	id := f.is.id(nil)
+	id := f.is.Mint(t, f.is.IDClaims())
 	f.do("GET", "/me?token="+id, "Bearer "+id, "")
-	f.do("GET", "/me", "Bearer "+f.is.id(map[string]any{"aud": otherClient}), "")
-	f.do("GET", "/items", "Bearer "+f.is.access(map[string]any{"scope": "openid"}), "")
+	f.do("GET", "/me", "Bearer "+f.is.Mint(t, f.is.IDClaims("aud", otherClient)), "")
+	f.do("GET", "/items", "Bearer "+f.is.Mint(t, f.is.AccessClaims("scope", "openid")), "")
 	lines := strings.Split(strings.TrimSpace(f.logs.String()), "\n")
 	if len(lines) != 3 {
 		t.Fatalf("want one line per request:\n%s", f.logs)
@@ -399,7 +319,7 @@ func TestLogLine(t *testing.T) {
 
 func TestBodyLimit(t *testing.T) {
 	f := newFixture(t, devCORS, nil)
-	w := f.do("POST", "/items", "Bearer "+f.is.access(map[string]any{"scope": "demo-api/write"}), strings.Repeat("x", MaxBodyBytes+1))
+	w := f.do("POST", "/items", "Bearer "+f.is.Mint(t, f.is.AccessClaims("scope", "demo-api/write")), strings.Repeat("x", MaxBodyBytes+1))
 	if w.Code != 413 {
 		t.Errorf("got %d %s", w.Code, w.Body)
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/golang-jwt/jwt/v5"
 
+	"github.com/cognito-apigw/cognito-apigw/internal/testissuer"
 	"github.com/cognito-apigw/cognito-apigw/lambda/claims"
 	"github.com/cognito-apigw/cognito-apigw/lambda/handler"
 )
@@ -28,10 +29,11 @@ var update = flag.Bool("update", false, "rewrite the golden policies in testdata
 // and an empty response, and the logs never hold the token.
 func TestRefusals(t *testing.T) {
 	f := newFixture(t)
+	is := f.is
 	now := time.Now().Unix()
-	good := f.token(f.idClaims())
+	good := is.Mint(t, is.IDClaims())
 	p := strings.Split(good, ".")
-	hs256, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims(f.idClaims())).SignedString([]byte("secret"))
+	hs256, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims(is.IDClaims())).SignedString([]byte("secret"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,21 +46,21 @@ func TestRefusals(t *testing.T) {
 		"two tokens":               "Bearer " + good + " " + good,
 		"junk segments":            "Bearer a.b.c",
 		"unsigned":                 "Bearer " + p[0] + "." + p[1] + ".",
-		"signature of another":     "Bearer " + p[0] + "." + p[1] + "." + strings.Split(f.token(f.accessClaims()), ".")[2],
+		"signature of another":     "Bearer " + p[0] + "." + p[1] + "." + strings.Split(is.Mint(t, is.AccessClaims()), ".")[2],
 		"HS256":                    "Bearer " + hs256,
-		"another key, pool kid":    "Bearer " + sign(t, keys()["attacker"], poolKid, f.idClaims()),
-		"another key, unknown kid": "Bearer " + sign(t, keys()["attacker"], "attacker-kid", f.idClaims()),
-		"expired ID token":         "Bearer " + f.token(f.idClaims("exp", now-1)),
-		"expired access token":     "Bearer " + f.token(f.accessClaims("exp", now-1)),
-		"not yet valid":            "Bearer " + f.token(f.idClaims("nbf", now+3600)),
-		"ID token, other client":   "Bearer " + f.token(f.idClaims("aud", otherClient)),
-		"access, other client":     "Bearer " + f.token(f.accessClaims("client_id", otherClient)),
-		"other issuer":             "Bearer " + f.token(f.idClaims("iss", "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other")),
-		"refresh token use":        "Bearer " + f.token(f.idClaims("token_use", "refresh")),
-		"no token use":             "Bearer " + f.token(f.idClaims("token_use", absent)),
-		"no sub":                   "Bearer " + f.token(f.accessClaims("sub", absent)),
-		"groups not a list":        "Bearer " + f.token(f.idClaims("cognito:groups", 7)),
-		"too large":                "Bearer " + f.token(f.idClaims("pad", strings.Repeat("x", 9000))),
+		"another key, pool kid":    "Bearer " + is.Forge(t, testissuer.Kid, is.IDClaims()),
+		"another key, unknown kid": "Bearer " + is.Forge(t, "attacker-kid", is.IDClaims()),
+		"expired ID token":         "Bearer " + is.Mint(t, is.IDClaims("exp", now-1)),
+		"expired access token":     "Bearer " + is.Mint(t, is.AccessClaims("exp", now-1)),
+		"not yet valid":            "Bearer " + is.Mint(t, is.IDClaims("nbf", now+3600)),
+		"ID token, other client":   "Bearer " + is.Mint(t, is.IDClaims("aud", otherClient)),
+		"access, other client":     "Bearer " + is.Mint(t, is.AccessClaims("client_id", otherClient)),
+		"other issuer":             "Bearer " + is.Mint(t, is.IDClaims("iss", "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other")),
+		"refresh token use":        "Bearer " + is.Mint(t, is.IDClaims("token_use", "refresh")),
+		"no token use":             "Bearer " + is.Mint(t, is.IDClaims("token_use", testissuer.Absent)),
+		"no sub":                   "Bearer " + is.Mint(t, is.AccessClaims("sub", testissuer.Absent)),
+		"groups not a list":        "Bearer " + is.Mint(t, is.IDClaims("cognito:groups", 7)),
+		"too large":                "Bearer " + is.Mint(t, is.IDClaims("pad", strings.Repeat("x", 9000))),
 	}
 	for name, header := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -90,7 +92,8 @@ func TestRefusals(t *testing.T) {
 // which API Gateway answers with 500.
 func TestInternalErrors(t *testing.T) {
 	f := newFixture(t)
-	good := "Bearer " + f.token(f.idClaims())
+	is := f.is
+	good := "Bearer " + is.Mint(t, is.IDClaims())
 	for _, arn := range []string{"", "arn:aws:execute-api:us-east-1:123456789012:k3x9w2v7q1/*/GET/me", "GET /me"} {
 		_, err := f.a.handle(context.Background(), events.APIGatewayCustomAuthorizerRequest{
 			Type: "TOKEN", AuthorizationToken: good, MethodArn: arn,
@@ -101,8 +104,8 @@ func TestInternalErrors(t *testing.T) {
 	}
 
 	// A key rotation while Cognito's JWKS is out of reach: the new kid cannot be checked.
-	f.down.Store(true)
-	rotated := "Bearer " + sign(t, keys()["attacker"], "rotated-kid", f.idClaims())
+	is.SetDown(true)
+	rotated := "Bearer " + is.Forge(t, "rotated-kid", is.IDClaims())
 	_, err := f.a.handle(context.Background(), events.APIGatewayCustomAuthorizerRequest{
 		Type: "TOKEN", AuthorizationToken: rotated, MethodArn: stage + "GET/me",
 	})
@@ -121,6 +124,7 @@ func TestInternalErrors(t *testing.T) {
 // context for good tokens, then hands the context to the proxy handler as API Gateway would.
 func TestAccepts(t *testing.T) {
 	f := newFixture(t)
+	is := f.is
 	tests := []struct {
 		name    string
 		request string
@@ -133,7 +137,7 @@ func TestAccepts(t *testing.T) {
 		want int
 	}{
 		{
-			name: "ID token in admin", request: "token-get-me", token: f.token(f.idClaims()),
+			name: "ID token in admin", request: "token-get-me", token: is.Mint(t, is.IDClaims()),
 			golden: "policy-id-token-admin",
 			context: map[string]string{
 				"sub": alice, "token_use": "id", "aud": client, "cognito:groups": "admin,users",
@@ -142,18 +146,18 @@ func TestAccepts(t *testing.T) {
 			call: "GET /admin", want: http.StatusOK,
 		},
 		{
-			name: "ID token in no group", request: "token-get-me", token: f.token(f.idClaims("cognito:groups", absent)),
+			name: "ID token in no group", request: "token-get-me", token: is.Mint(t, is.IDClaims("cognito:groups", testissuer.Absent)),
 			golden:  "policy-id-token",
 			context: map[string]string{"sub": alice, "token_use": "id", "aud": client},
 			call:    "GET /me", want: http.StatusOK,
 		},
 		{
-			name: "bare ID token", request: "token-get-me", header: f.token(f.idClaims()),
+			name: "bare ID token", request: "token-get-me", header: is.Mint(t, is.IDClaims()),
 			golden: "policy-id-token-admin",
 			call:   "GET /me", want: http.StatusOK,
 		},
 		{
-			name: "access token, read", request: "token-get-me", token: f.token(f.accessClaims()),
+			name: "access token, read", request: "token-get-me", token: is.Mint(t, is.AccessClaims()),
 			golden: "policy-access-read",
 			context: map[string]string{
 				"sub": alice, "token_use": "access", "client_id": client, "scope": "openid demo-api/read",
@@ -163,23 +167,23 @@ func TestAccepts(t *testing.T) {
 		},
 		{
 			// The policy does not depend on the method called: API Gateway reuses it.
-			name: "access token, read, calling POST", request: "token-post-items", token: f.token(f.accessClaims()),
+			name: "access token, read, calling POST", request: "token-post-items", token: is.Mint(t, is.AccessClaims()),
 			golden: "policy-access-read",
 		},
 		{
-			name: "access token, write", request: "token-post-items", token: f.token(f.accessClaims("scope", "demo-api/write")),
+			name: "access token, write", request: "token-post-items", token: is.Mint(t, is.AccessClaims("scope", "demo-api/write")),
 			golden: "policy-access-write",
 			call:   "POST /items", want: http.StatusCreated,
 		},
 		{
 			name: "access token, read and write", request: "token-post-items",
-			token:  f.token(f.accessClaims("scope", "demo-api/write openid demo-api/read")),
+			token:  is.Mint(t, is.AccessClaims("scope", "demo-api/write openid demo-api/read")),
 			golden: "policy-access-read-write",
 			call:   "GET /items", want: http.StatusOK,
 		},
 		{
 			// Valid, but no route takes it: Deny "*", which API Gateway answers with 403.
-			name: "access token, no API scope", request: "token-get-me", token: f.token(f.accessClaims("scope", "openid email")),
+			name: "access token, no API scope", request: "token-get-me", token: is.Mint(t, is.AccessClaims("scope", "openid email")),
 			golden: "policy-access-no-scope",
 		},
 	}
@@ -287,7 +291,8 @@ func checkGolden(t *testing.T, name string, doc events.APIGatewayCustomAuthorize
 // authorizer keeps no per-request state, so it must hold up under -race anyway.
 func TestConcurrentInvocations(t *testing.T) {
 	f := newFixture(t)
-	tokens := []string{f.token(f.idClaims()), f.token(f.accessClaims()), "garbage"}
+	is := f.is
+	tokens := []string{is.Mint(t, is.IDClaims()), is.Mint(t, is.AccessClaims()), "garbage"}
 	done := make(chan error)
 	for i := range 30 {
 		go func() {

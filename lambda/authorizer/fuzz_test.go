@@ -7,6 +7,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/cognito-apigw/cognito-apigw/internal/testissuer"
 	"github.com/cognito-apigw/cognito-apigw/internal/verifier"
 	"github.com/cognito-apigw/cognito-apigw/lambda/authorizer/policy"
 )
@@ -19,17 +20,17 @@ func FuzzHandle(f *testing.F) {
 	fx := newFixture(f)
 	valid := map[string]bool{}
 	for _, claims := range []map[string]any{
-		fx.idClaims(), fx.idClaims("cognito:groups", absent), fx.accessClaims(),
-		fx.accessClaims("scope", "demo-api/write demo-api/read"), fx.accessClaims("scope", "openid"),
+		fx.is.IDClaims(), fx.is.IDClaims("cognito:groups", testissuer.Absent), fx.is.AccessClaims(),
+		fx.is.AccessClaims("scope", "demo-api/write demo-api/read"), fx.is.AccessClaims("scope", "openid"),
 	} {
-		tok := fx.token(claims)
+		tok := fx.is.Mint(f, claims)
 		valid[tok] = true
 		f.Add("Bearer "+tok, stage+"GET/me")
 		f.Add(tok, stage+"POST/items")
 	}
-	expired := fx.token(fx.idClaims("exp", 1))
+	expired := fx.is.Mint(f, fx.is.IDClaims("exp", 1))
 	f.Add("Bearer "+expired, stage+"GET/me")
-	f.Add("Bearer "+sign(f, keys()["attacker"], poolKid, fx.idClaims()), stage+"GET/")
+	f.Add("Bearer "+fx.is.Forge(f, testissuer.Kid, fx.is.IDClaims()), stage+"GET/")
 	f.Add("Bearer a.b.c", stage+"GET/me")
 	f.Add("", "")
 	f.Add("bearer  x", "arn:aws:execute-api:us-east-1:123456789012:k3x9w2v7q1/*/GET/")

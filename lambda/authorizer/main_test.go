@@ -18,7 +18,7 @@ func TestNewAuthorizerFromEnv(t *testing.T) {
 	}
 	badTable, _ := routes.Table{{Method: "GET", Path: "/items", Access: routes.Scoped}}.Encode()
 	env := func(kv ...string) map[string]string {
-		m := map[string]string{routes.EnvIssuer: f.issuer, routes.EnvAllowedClientIDs: " " + client + " , other,", routes.EnvRouteTable: table}
+		m := map[string]string{routes.EnvIssuer: f.is.Issuer(), routes.EnvAllowedClientIDs: " " + client + " , other,", routes.EnvRouteTable: table}
 		for i := 0; i < len(kv); i += 2 {
 			m[kv[i]] = kv[i+1]
 		}
@@ -35,7 +35,7 @@ func TestNewAuthorizerFromEnv(t *testing.T) {
 		{"table not JSON", env(routes.EnvRouteTable, "{"), []string{"ROUTE_TABLE: route table:"}},
 		{"table with problems", env(routes.EnvRouteTable, badTable), []string{"ROUTE_TABLE: routes[0].scopes"}},
 		{"issuer not https", env(routes.EnvIssuer, "http://cognito-idp.us-east-1.amazonaws.com/us-east-1_X"), []string{"must use https"}},
-		{"JWKS out of reach", env(routes.EnvIssuer, f.issuer+"x"), []string{"JWKS unavailable"}},
+		{"JWKS out of reach", env(routes.EnvIssuer, f.is.Issuer()+"x"), []string{"JWKS unavailable"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
