@@ -93,6 +93,15 @@ func TestSignInAndCall(t *testing.T) {
 		t.Errorf("creating alice twice: exit %d, %s", code, stderr)
 	}
 
+	// set-password gives bob a new permanent password: the old one stops working.
+	const newPassword = "N3w-Passw0rd!"
+	tools.must(newPassword+"\n", "set-password", "-email", "bob@example.com", "-password-stdin")
+	if code, _, stderr := tools.run("", "tokens", "-email", "bob@example.com", "-password", password); code != 1 || !strings.Contains(stderr, "Invalid password") {
+		t.Errorf("bob's old password after set-password: exit %d, %s", code, stderr)
+	}
+	tools.must("", "tokens", "-email", "bob@example.com", "-password", newPassword)
+	tools.must(password+"\n", "set-password", "-email", "bob@example.com", "-password-stdin") // back, for the steps below
+
 	var tokens struct {
 		IDToken     string `json:"id_token"`
 		AccessToken string `json:"access_token"`
