@@ -590,6 +590,7 @@ func TestUnknownStage(t *testing.T) {
 // TestCdkSynthRejectsBadInput runs the real `cdk synth`, as a user would, with bad settings:
 // it must exit non-zero, print every problem on its own line and no Go stack trace.
 func TestCdkSynthRejectsBadInput(t *testing.T) {
+	t.Parallel() // runs the CDK CLI in a subprocess, with its own output directory
 	out, code := runCdkSynth(t, "-c", "domainPrefix=Amazon_Login", "-c", "callbackUrls=ftp:/x,http://example.com/cb")
 	if code == 0 {
 		t.Fatalf("cdk synth accepted bad settings:\n%s", out)
@@ -666,6 +667,7 @@ func TestLoginStyleGolden(t *testing.T) {
 
 // A broken branding file stops `cdk synth` with the file, the JSON path and the value.
 func TestCdkSynthRejectsBadBranding(t *testing.T) {
+	t.Parallel() // runs the CDK CLI in a subprocess, with its own output directory
 	out, code := runCdkSynth(t, "-c", "brandingFile=branding/testdata/invalid-extension.json")
 	if code == 0 {
 		t.Fatalf("cdk synth accepted a bad branding file:\n%s", out)

@@ -154,6 +154,7 @@ func editedStages(t *testing.T, ctx map[string]any, edit func(map[string]any)) m
 
 // A bad input through the real `cdk synth`, for the keys only cdk.json holds.
 func TestCdkSynthRejectsUnknownStage(t *testing.T) {
+	t.Parallel() // runs the CDK CLI in a subprocess, with its own output directory
 	out, code := runCdkSynth(t, "-c", "stage=staging")
 	if code == 0 {
 		t.Fatalf("cdk synth accepted an unknown stage:\n%s", out)

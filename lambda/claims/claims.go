@@ -232,11 +232,15 @@ func timeClaim(m map[string]any, key string) (time.Time, error) {
 		if v == "" {
 			return time.Time{}, nil
 		}
-		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-			if n < 0 || n > maxUnix {
-				return time.Time{}, malformed("%s: Unix seconds out of range: %d", key, n)
+		// Only a string starting like a number can be Unix seconds: try it first for those
+		// alone, since a failed ParseInt allocates its error (two allocations per date).
+		if c := v[0]; ('0' <= c && c <= '9') || c == '-' || c == '+' {
+			if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+				if n < 0 || n > maxUnix {
+					return time.Time{}, malformed("%s: Unix seconds out of range: %d", key, n)
+				}
+				return time.Unix(n, 0).UTC(), nil
 			}
-			return time.Unix(n, 0).UTC(), nil
 		}
 		t, err := time.Parse(javaDate, v)
 		if err != nil {

@@ -43,7 +43,8 @@ type errorDetail struct {
 // reply is an endpoint's answer before it becomes a proxy response.
 type reply struct {
 	status  int
-	body    any // encoded as JSON; nil means no body
+	body    any    // encoded as JSON; nil means no body
+	raw     string // the body, already JSON; used when body is nil
 	headers map[string]string
 
 	// For the log only, never for the client.
@@ -100,7 +101,7 @@ func (r *reply) withCaller(c claims.Claims) *reply {
 
 func (r reply) encode() (string, error) {
 	if r.body == nil {
-		return "", nil
+		return r.raw, nil
 	}
 	b, err := json.Marshal(r.body)
 	return string(b), err
