@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"strings"
 
 	"github.com/aws/aws-lambda-go/lambda"
 
@@ -35,19 +34,8 @@ func newHandler(getenv func(string) string, logger *slog.Logger) (*handler.Handl
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", routes.EnvRouteTable, err)
 	}
-	return handler.New(table, splitList(getenv(routes.EnvAllowedClientIDs)), &handler.Options{
-		AllowedOrigins: splitList(getenv(routes.EnvAllowedOrigins)), // unset: no CORS header
+	return handler.New(table, routes.SplitList(getenv(routes.EnvAllowedClientIDs)), &handler.Options{
+		AllowedOrigins: routes.SplitList(getenv(routes.EnvAllowedOrigins)), // unset: no CORS header
 		Logger:         logger,
 	})
-}
-
-// splitList splits a comma-separated variable, dropping blanks.
-func splitList(s string) []string {
-	var out []string
-	for part := range strings.SplitSeq(s, ",") {
-		if part = strings.TrimSpace(part); part != "" {
-			out = append(out, part)
-		}
-	}
-	return out
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"log/slog"
-	"reflect"
 	"strings"
 	"testing"
 
@@ -42,18 +41,5 @@ func TestNewHandlerFromEnv(t *testing.T) {
 				t.Fatalf("err = %v, want it to mention %q", err, tt.wantErr)
 			}
 		})
-	}
-}
-
-func TestSplitList(t *testing.T) {
-	for in, want := range map[string][]string{
-		"":             nil,
-		" , ,":         nil,
-		"a":            {"a"},
-		" a , b ,, c ": {"a", "b", "c"},
-	} {
-		if got := splitList(in); !reflect.DeepEqual(got, want) {
-			t.Errorf("splitList(%q) = %q, want %q", in, got, want)
-		}
 	}
 }

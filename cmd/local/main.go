@@ -31,6 +31,7 @@ import (
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
 	"github.com/cognito-apigw/cognito-apigw/internal/localapi"
 	"github.com/cognito-apigw/cognito-apigw/internal/outputs"
+	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 	"github.com/cognito-apigw/cognito-apigw/internal/verifier"
 	"github.com/cognito-apigw/cognito-apigw/lambda/handler"
 )
@@ -94,7 +95,7 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 	if *issuer == "" {
 		return usageError("-issuer is required: the user pool's issuer URL, such as http://localhost:9229/<pool id> for cognito-local (or pass -outputs FILE)")
 	}
-	clientIDs := splitList(*clients)
+	clientIDs := routes.SplitList(*clients)
 	if len(clientIDs) == 0 {
 		return usageError("-client-id is required: the app client ids whose tokens the API accepts, comma-separated (or pass -outputs FILE)")
 	}
@@ -185,14 +186,4 @@ func checkLoopback(addr string) error {
 		return errors.New("want a loopback address such as 127.0.0.1:8080 or [::1]:8080: this server is for local use only")
 	}
 	return nil
-}
-
-func splitList(s string) []string {
-	var out []string
-	for part := range strings.SplitSeq(s, ",") {
-		if part = strings.TrimSpace(part); part != "" {
-			out = append(out, part)
-		}
-	}
-	return out
 }

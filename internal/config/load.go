@@ -7,6 +7,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 )
 
 // Problems is every problem found in the configuration, one line each.
@@ -77,12 +79,7 @@ func applyOverrides(cfg *Config, get func(string) any) Problems {
 		switch v := get(key).(type) {
 		case nil:
 		case string: // -c callbackUrls=https://a/cb,https://b/cb
-			*dst = nil
-			for _, s := range strings.Split(v, ",") {
-				if s = strings.TrimSpace(s); s != "" {
-					*dst = append(*dst, s)
-				}
-			}
+			*dst = routes.SplitList(v)
 		case []any:
 			*dst = nil
 			for i, e := range v {

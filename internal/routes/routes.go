@@ -276,3 +276,15 @@ const (
 	// id>, for functions that verify tokens themselves (the Lambda token authorizer).
 	EnvIssuer = "COGNITO_ISSUER"
 )
+
+// SplitList splits a comma-separated list, such as the value of EnvAllowedClientIDs or a -c
+// override, trimming spaces and dropping blanks.
+func SplitList(s string) []string {
+	var out []string
+	for part := range strings.SplitSeq(s, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
+}

@@ -212,3 +212,16 @@ func TestEncodeDecode(t *testing.T) {
 		}
 	}
 }
+
+func TestSplitList(t *testing.T) {
+	for in, want := range map[string][]string{
+		"":             nil,
+		" , ,":         nil,
+		"a":            {"a"},
+		" a , b ,, c ": {"a", "b", "c"},
+	} {
+		if got := SplitList(in); !reflect.DeepEqual(got, want) {
+			t.Errorf("SplitList(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

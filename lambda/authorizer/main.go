@@ -38,7 +38,7 @@ func newAuthorizer(ctx context.Context, getenv func(string) string, logger *slog
 	if issuer == "" {
 		problems = append(problems, routes.EnvIssuer+" is not set")
 	}
-	clients := splitList(getenv(routes.EnvAllowedClientIDs))
+	clients := routes.SplitList(getenv(routes.EnvAllowedClientIDs))
 	if len(clients) == 0 {
 		problems = append(problems, routes.EnvAllowedClientIDs+" is not set")
 	}
@@ -58,15 +58,4 @@ func newAuthorizer(ctx context.Context, getenv func(string) string, logger *slog
 		return nil, err
 	}
 	return &authorizer{tokens: tokens, policies: policies, log: logger}, nil
-}
-
-// splitList splits a comma-separated variable, dropping blanks.
-func splitList(s string) []string {
-	var out []string
-	for part := range strings.SplitSeq(s, ",") {
-		if part = strings.TrimSpace(part); part != "" {
-			out = append(out, part)
-		}
-	}
-	return out
 }

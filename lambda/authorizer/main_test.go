@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"log/slog"
-	"reflect"
 	"strings"
 	"testing"
 
@@ -59,18 +58,5 @@ func TestNewAuthorizerFromEnv(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-func TestSplitList(t *testing.T) {
-	for in, want := range map[string][]string{
-		"":             nil,
-		" , ,":         nil,
-		"a":            {"a"},
-		" a , b ,, c ": {"a", "b", "c"},
-	} {
-		if got := splitList(in); !reflect.DeepEqual(got, want) {
-			t.Errorf("splitList(%q) = %q, want %q", in, got, want)
-		}
 	}
 }
