@@ -20,6 +20,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
+
+	"github.com/cognito-apigw/cognito-apigw/internal/cdkjson"
 )
 
 // The tests synthesize each stage once per test binary (jsii makes every synth cost seconds)
@@ -55,15 +57,11 @@ var (
 // cdkContext is the "context" object of cdk.json, the configuration users edit.
 func cdkContext(t *testing.T) map[string]any {
 	t.Helper()
-	b, err := os.ReadFile("cdk.json")
+	ctx, err := cdkjson.ReadContext("cdk.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var f struct{ Context map[string]any }
-	if err := json.Unmarshal(b, &f); err != nil {
-		t.Fatalf("cdk.json: %v", err)
-	}
-	return f.Context
+	return ctx
 }
 
 // newTestApp builds the app with cdk.json's context plus extra keys, the way `cdk synth -c`

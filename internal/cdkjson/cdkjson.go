@@ -18,27 +18,36 @@ const DefaultPath = "cdk.json"
 // configuration. Only cdk.json is read: context from cdk.context.json, ~/.cdk.json or -c flags
 // does not apply here.
 func Load(path, stage string) (config.Config, error) {
-	b, err := os.ReadFile(path)
+	context, err := ReadContext(path)
 	if err != nil {
-		return config.Config{}, fmt.Errorf("reading the project settings: %w (run from the project root or pass -cdk-json)", err)
-	}
-	var file struct {
-		Context map[string]any `json:"context"`
-	}
-	if err := json.Unmarshal(b, &file); err != nil {
-		return config.Config{}, fmt.Errorf("%s: %v", path, err)
-	}
-	if file.Context == nil {
-		return config.Config{}, fmt.Errorf("%s: no \"context\" object", path)
+		return config.Config{}, err
 	}
 	cfg, err := config.Load(func(key string) any {
 		if key == config.KeyStage {
 			return stage
 		}
-		return file.Context[key]
+		return context[key]
 	})
 	if err != nil {
 		return config.Config{}, fmt.Errorf("%s: %w", path, err)
 	}
 	return cfg, nil
+}
+
+// ReadContext returns the "context" object of the cdk.json at path: the settings users edit.
+func ReadContext(path string) (map[string]any, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading the project settings: %w (run from the project root or pass -cdk-json)", err)
+	}
+	var file struct {
+		Context map[string]any `json:"context"`
+	}
+	if err := json.Unmarshal(b, &file); err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	if file.Context == nil {
+		return nil, fmt.Errorf("%s: no \"context\" object", path)
+	}
+	return file.Context, nil
 }
