@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
+
+	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 )
 
 // callTimeout bounds a call to the API: API Gateway itself gives up after 29 s.
@@ -20,6 +23,7 @@ func (c *cli) call(ctx context.Context, name string, args []string) error {
 	access := fs.Bool("access", false, "send $ACCESS_TOKEN, as scoped routes need, instead of $ID_TOKEN")
 	method := fs.String("method", "GET", "HTTP `method`")
 	data := fs.String("data", "", "JSON request `body`")
+	insecure := fs.Bool("allow-insecure-http", false, "send the token over plain http to a host that is not localhost, 127.0.0.1 or [::1]")
 	// Flags may come after PATH too: authctl call /items -access.
 	if err := parse(fs, args, len(args)); err != nil {
 		return err
@@ -47,6 +51,12 @@ func (c *cli) call(ctx context.Context, name string, args []string) error {
 			source = "$" + envAccessToken
 		}
 		bearer = c.getenv(strings.TrimPrefix(source, "$"))
+	}
+
+	if bearer != "" && !*insecure {
+		if err := checkTokenDestination(s.apiURL); err != nil {
+			return err
+		}
 	}
 
 	ctx, cancel := context.WithTimeout(ctx, callTimeout)
@@ -85,4 +95,17 @@ func (c *cli) call(ctx context.Context, name string, args []string) error {
 	}
 	fmt.Fprintf(c.stderr, "HTTP %s\n", resp.Status)
 	return nil
+}
+
+// checkTokenDestination refuses to send a bearer token where anyone on the path can read it:
+// the API must be https, or plain http on loopback (the local server).
+func checkTokenDestination(apiURL string) error {
+	u, err := url.Parse(apiURL)
+	if err != nil || u.Host == "" {
+		return usageErr("-api-url %q: want an absolute URL such as https://abc123.execute-api.eu-west-1.amazonaws.com/dev/", apiURL)
+	}
+	if strings.EqualFold(u.Scheme, "https") || routes.IsLoopbackURL(apiURL) {
+		return nil
+	}
+	return usageErr("-api-url %q: the bearer token would travel unencrypted; want https, or http on localhost, 127.0.0.1 or [::1] (pass -allow-insecure-http to send it anyway)", apiURL)
 }

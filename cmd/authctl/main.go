@@ -22,7 +22,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/url"
 	"os"
 	"os/signal"
 	"strings"
@@ -36,6 +35,7 @@ import (
 	"github.com/cognito-apigw/cognito-apigw/internal/cdkjson"
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
 	"github.com/cognito-apigw/cognito-apigw/internal/outputs"
+	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 )
 
 const usage = `Usage: authctl COMMAND [flags]
@@ -237,7 +237,7 @@ func isSet(fs *flag.FlagSet, name string) bool {
 // cognito builds a Cognito client for the settings' Region and endpoint.
 func (s *settings) cognito(ctx context.Context) (*cip.Client, error) {
 	var opts []func(*awsconfig.LoadOptions) error
-	local := s.endpoint != "" && isLoopbackURL(s.endpoint)
+	local := s.endpoint != "" && routes.IsLoopbackURL(s.endpoint)
 	if local {
 		// A local emulator checks no signature, so it never gets real credentials; nor does a
 		// dead emulator deserve retries.
@@ -269,17 +269,6 @@ func (s *settings) cognito(ctx context.Context) (*cip.Client, error) {
 
 // localRegion is the Region name used with a local emulator, which ignores it.
 const localRegion = "local"
-
-// isLoopbackURL reports whether u is an http(s) URL to localhost or a loopback IP.
-func isLoopbackURL(u string) bool {
-	p, err := url.Parse(u)
-	if err != nil || (p.Scheme != "http" && p.Scheme != "https") {
-		return false
-	}
-	h := p.Hostname()
-	ip := net.ParseIP(h)
-	return h == "localhost" || (ip != nil && ip.IsLoopback())
-}
 
 // describe turns an AWS error into one line with a hint where the fix is known.
 func (s *settings) describe(err error) error {

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
@@ -366,18 +367,38 @@ func TestCall(t *testing.T) {
 	}
 }
 
-func TestIsLoopbackURL(t *testing.T) {
-	for u, want := range map[string]bool{
-		"http://localhost:9229":                       true,
-		"http://127.0.0.1:9229/":                      true,
-		"http://[::1]:9229":                           true,
-		"https://cognito-idp.eu-west-1.amazonaws.com": false,
-		"http://192.168.1.2:9229":                     false,
-		"ftp://localhost":                             false,
-		"localhost:9229":                              false,
-	} {
-		if got := isLoopbackURL(u); got != want {
-			t.Errorf("%s: %v", u, got)
-		}
+// TestCallRefusesPlainHTTP: authctl call sends the bearer token over plain http only to
+// loopback, unless told to.
+func TestCallRefusesPlainHTTP(t *testing.T) {
+	// 127.0.0.2 is loopback to Linux, so the test stays on this machine, but not to the
+	// project's loopback rule (Cognito's), so authctl treats it as a remote host.
+	ln, err := net.Listen("tcp", "127.0.0.2:0")
+	if err != nil {
+		t.Skipf("cannot listen on 127.0.0.2: %v", err)
+	}
+	var calls atomic.Int32
+	api := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		io.WriteString(w, `{"ok":true}`)
+	}))
+	api.Listener.Close()
+	api.Listener = ln
+	api.Start()
+	defer api.Close()
+	env := map[string]string{"ID_TOKEN": "id.tok.en"}
+	outputsFile := writeOutputs(t, map[string]string{"ClientId": "c"}, map[string]string{"ApiUrl": api.URL + "/dev/"})
+
+	code, _, stderr := testRun{env: env}.run(t, "call", "-cdk-json", cdkJSON, "-outputs", outputsFile, "/me")
+	if code != 2 || !strings.Contains(stderr, "the bearer token would travel unencrypted") || calls.Load() != 0 {
+		t.Errorf("plain http: exit %d, %d calls, stderr %q", code, calls.Load(), stderr)
+	}
+	code, _, stderr = testRun{env: env}.run(t, "call", "-cdk-json", cdkJSON, "-outputs", outputsFile, "-allow-insecure-http", "/me")
+	if code != 0 || calls.Load() != 1 {
+		t.Errorf("-allow-insecure-http: exit %d, %d calls, stderr %q", code, calls.Load(), stderr)
+	}
+	// Without a token there is nothing to protect.
+	code, _, stderr = testRun{env: map[string]string{}}.run(t, "call", "-cdk-json", cdkJSON, "-outputs", outputsFile, "/health")
+	if code != 0 || calls.Load() != 2 {
+		t.Errorf("no token: exit %d, %d calls, stderr %q", code, calls.Load(), stderr)
 	}
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
+	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 )
 
 // tokenSet is what tokens and login print.
@@ -196,7 +197,7 @@ func defaultRedirect(callbacks []string) string {
 // checkRedirect wants http://<loopback>:<port>/path: authctl itself receives the redirect.
 func checkRedirect(raw string) error {
 	u, err := url.Parse(raw)
-	if err != nil || u.Scheme != "http" || !isLoopbackURL(raw) || u.Port() == "" || u.Fragment != "" {
+	if err != nil || u.Scheme != "http" || !routes.IsLoopbackURL(raw) || u.Port() == "" || u.Fragment != "" {
 		return errors.New("want a loopback URL with a port, such as http://localhost:3000/auth/callback")
 	}
 	return nil
@@ -232,7 +233,7 @@ func (c *cli) login(ctx context.Context, name string, args []string) error {
 	if err := s.need(s.domain, "domain", "ManagedLoginUrl"); err != nil {
 		return err
 	}
-	if d, err := url.Parse(s.domain); err != nil || d.Host == "" || (d.Scheme != "https" && !isLoopbackURL(s.domain)) {
+	if d, err := url.Parse(s.domain); err != nil || d.Host == "" || (d.Scheme != "https" && !routes.IsLoopbackURL(s.domain)) {
 		return usageErr("-domain %q: want https://<prefix>.auth.<region>.amazoncognito.com (plain http only for a local server)", s.domain)
 	}
 	if *redirect == "" {

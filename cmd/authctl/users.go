@@ -21,6 +21,7 @@ import (
 	"github.com/cognito-apigw/cognito-apigw/internal/cdkjson"
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
 	"github.com/cognito-apigw/cognito-apigw/internal/outputs"
+	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 )
 
 // apiTimeout bounds each command's calls to Cognito.
@@ -284,7 +285,7 @@ func (c *cli) setupLocal(ctx context.Context, name string, args []string) error 
 	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
-	if !isLoopbackURL(s.endpoint) {
+	if !routes.IsLoopbackURL(s.endpoint) {
 		return usageErr("-endpoint %q: want a loopback URL such as %s; setup-local never creates pools in AWS (cdk deploy does)", s.endpoint, defaultLocalEndpoint)
 	}
 	s.endpoint = strings.TrimSuffix(s.endpoint, "/")

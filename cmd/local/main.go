@@ -182,7 +182,7 @@ func checkLoopback(addr string) error {
 	if port == "" {
 		return errors.New("want a port, such as 127.0.0.1:8080")
 	}
-	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+	if !routes.IsLoopbackHost(host) {
 		return errors.New("want a loopback address such as 127.0.0.1:8080 or [::1]:8080: this server is for local use only")
 	}
 	return nil

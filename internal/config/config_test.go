@@ -210,7 +210,7 @@ func TestBadSettings(t *testing.T) {
 			d["routes"] = []any{map[string]any{"method": "GET", "path": "/me", "access": "public"}}
 		}, want: dev + `routes[0].access: got "public"; want "protected" or "scoped": the handler's GET /me answers for a signed-in caller`},
 		{name: "cors path", edit: func(d map[string]any) { d["cors"] = map[string]any{"allowOrigins": []any{"https://app.example.com/"}} },
-			want: dev + `cors.allowOrigins[0]: got "https://app.example.com/"; want an origin`},
+			want: dev + `cors.allowOrigins[0]: got "https://app.example.com/"; want the origin exactly as a browser sends it: did you mean https://app.example.com?`},
 		{name: "cors star mixed", edit: func(d map[string]any) {
 			d["cors"] = map[string]any{"allowOrigins": []any{"https://a.example.com", "*"}}
 		},

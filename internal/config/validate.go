@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
-	"github.com/cognito-apigw/cognito-apigw/lambda/handler"
 )
 
 var (
@@ -245,7 +244,7 @@ func checkRedirectURL(raw string) string {
 			return "want a host after https://"
 		}
 	case "http":
-		if !isLoopback(u.Hostname()) {
+		if !routes.IsLoopbackHost(u.Hostname()) {
 			return "want https; plain http is allowed only for http://localhost, http://127.0.0.1 and http://[::1]"
 		}
 	default: // a native app's custom scheme, e.g. myapp://callback
@@ -253,16 +252,12 @@ func checkRedirectURL(raw string) string {
 	return ""
 }
 
-func isLoopback(host string) bool {
-	return host == "localhost" || host == "127.0.0.1" || host == "::1"
-}
-
 func (v *validator) api(s Stage) {
 	for _, p := range s.Routes.Check(v.at("routes"), s.ResourceServer.FullNames(), s.GroupNames()) {
 		v.problems = append(v.problems, p.String())
 	}
 	for i, r := range s.Routes {
-		if r.Access == routes.Public && handler.CallerRequired(r.Key()) {
+		if r.Access == routes.Public && routes.NeedsCaller(r.Key()) {
 			v.add(fmt.Sprintf("%s[%d].access", v.at("routes"), i), r.Access, fmt.Sprintf(`want "protected" or "scoped": the handler's %s answers for a signed-in caller`, r.Key()))
 		}
 	}
@@ -276,13 +271,10 @@ func (v *validator) api(s Stage) {
 	origins := s.CORS.AllowOrigins
 	for i, o := range origins {
 		where := fmt.Sprintf("%s[%d]", v.at("cors.allowOrigins"), i)
-		if o == "*" {
-			if len(origins) > 1 {
-				v.add(where, o, `want "*" alone, or exact origins`)
-			}
-			continue
+		if o == "*" && len(origins) > 1 {
+			v.add(where, o, `want "*" alone, or exact origins`)
 		}
-		if msg := checkOrigin(o); msg != "" {
+		if msg := routes.CheckOrigin(o); msg != "" {
 			v.add(where, o, msg)
 		}
 	}
@@ -304,24 +296,4 @@ func (v *validator) api(s Stage) {
 	if !slices.Contains(logRetentionDays, s.LogRetentionDays) {
 		v.add(v.at("logRetentionDays"), s.LogRetentionDays, fmt.Sprintf("want one of CloudWatch's retention periods: %s", strings.Trim(fmt.Sprint(logRetentionDays), "[]")))
 	}
-}
-
-func checkOrigin(o string) string {
-	u, err := url.Parse(o)
-	if err != nil || u.Host == "" || (u.Path != "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil) {
-		return "want an origin: scheme://host[:port] with no path, such as https://app.example.com"
-	}
-	switch u.Scheme {
-	case "https":
-	case "http":
-		if !isLoopback(u.Hostname()) {
-			return "want https; plain http is allowed only for localhost, 127.0.0.1 and [::1]"
-		}
-	default:
-		return "want an http(s) origin"
-	}
-	if strings.Contains(u.Host, "*") {
-		return "want an exact origin; wildcards are not allowed inside an origin"
-	}
-	return ""
 }

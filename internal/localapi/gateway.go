@@ -24,6 +24,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/cognito-apigw/cognito-apigw/internal/apigwclaims"
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 	"github.com/cognito-apigw/cognito-apigw/internal/verifier"
@@ -31,7 +32,7 @@ import (
 
 // TokenVerifier is the part of *verifier.Verifier the gateway uses.
 type TokenVerifier interface {
-	Verify(ctx context.Context, token string, use verifier.TokenUse) (*verifier.Claims, error)
+	VerifyAny(ctx context.Context, token string) (*verifier.Claims, error)
 }
 
 // HandlerFunc is the Lambda's handler function, (*handler.Handler).Handle.
@@ -134,8 +135,10 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, start time.Time)
 	var route routes.Route
 	switch {
 	case resource == routes.ProxyPath && params["proxy"] == "":
-		// {proxy+} does not match the root, which has no method of its own.
-		return g.refuse(w, r, http.StatusForbidden, "MissingAuthenticationTokenException", "Missing Authentication Token", "no method on this resource")
+		// {proxy+} does not match the root, but CDK's proxy resource under the root also adds
+		// ANY / (with the API's default authorizer) when the table has no route there.
+		resource, params = "/", nil
+		route = routes.Route{Method: "ANY", Path: "/", Access: routes.Protected}
 	case resource == routes.ProxyPath:
 		// The stack adds ANY on the catch-all with the API's default: the Cognito authorizer.
 		route = routes.Route{Method: "ANY", Path: routes.ProxyPath, Access: routes.Protected}
@@ -159,7 +162,7 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, start time.Time)
 			return out
 		}
 		claims := map[string]any{}
-		for k, v := range c.APIGatewayClaims() {
+		for k, v := range apigwclaims.Encode(c.Raw) {
 			claims[k] = v
 		}
 		authorizer = map[string]any{"claims": claims}
@@ -202,23 +205,23 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, start time.Time)
 	return outcome{status: resp.StatusCode, sub: sub}
 }
 
-// authorize checks the token as the Cognito user pools authorizer does: an ID token on methods
-// without scopes, an access token carrying one of the scopes otherwise. It returns the claims
-// it could verify, and a reason when the request is refused.
+// authorize checks the token as the Cognito user pools authorizer does: the route table's rule
+// for token use (an ID token on methods without scopes) and scopes (an access token carrying one
+// of them); groups are the handler's part. It returns the claims it could verify, and a reason
+// when the request is refused.
 func (g *Gateway) authorize(ctx context.Context, header string, route routes.Route) (*verifier.Claims, string) {
 	token, ok := verifier.TokenFromAuthorizationHeader(header)
 	if !ok {
 		return nil, "no bearer token"
 	}
-	use := verifier.TokenUseID
-	if route.Access == routes.Scoped {
-		use = verifier.TokenUseAccess
-	}
-	c, err := g.verifier.Verify(ctx, token, use)
+	c, err := g.verifier.VerifyAny(ctx, token)
 	if err != nil {
 		return nil, err.Error() // the verifier's errors never quote the token
 	}
-	if route.Access == routes.Scoped && !slices.ContainsFunc(route.Scopes, func(s string) bool { return slices.Contains(c.Scopes, s) }) {
+	switch v := route.Decide(routes.Caller{TokenUse: string(c.TokenUse), Scopes: c.Scopes}); v {
+	case routes.DeniedWrongTokenUse:
+		return c, "method needs an " + route.Access.TokenUse() + " token"
+	case routes.DeniedInsufficientScope:
 		return c, "token lacks the method's scopes " + strings.Join(route.Scopes, " ")
 	}
 	return c, ""
@@ -306,15 +309,8 @@ func (g *Gateway) refuse(w http.ResponseWriter, r *http.Request, status int, err
 	if errorType != "" {
 		h.Set("x-amzn-ErrorType", errorType)
 	}
-	if origins := g.cors.AllowOrigins; len(origins) > 0 {
-		// One origin is sent as is; with several the stack reflects the caller's Origin.
-		origin := origins[0]
-		if len(origins) > 1 {
-			origin = r.Header.Get("Origin")
-		}
-		if origin != "" {
-			h.Set("Access-Control-Allow-Origin", origin)
-		}
+	if origin := routes.GatewayErrorOrigin(g.cors.AllowOrigins); origin != "" {
+		h.Set("Access-Control-Allow-Origin", origin)
 		h.Set("Access-Control-Allow-Headers", corsAllowHeaders)
 		h.Set("Vary", "Origin")
 	}
@@ -328,7 +324,7 @@ func (g *Gateway) refuse(w http.ResponseWriter, r *http.Request, status int, err
 func (g *Gateway) preflight(w http.ResponseWriter, r *http.Request) {
 	origins := g.cors.AllowOrigins
 	origin := origins[0]
-	if o := r.Header.Get("Origin"); len(origins) > 1 && slices.Contains(origins, o) {
+	if o := r.Header.Get("Origin"); len(origins) > 1 && routes.OriginAllowed(origins, o) {
 		origin = o
 	}
 	h := w.Header()

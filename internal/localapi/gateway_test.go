@@ -125,7 +125,9 @@ func TestGatewayWithHandler(t *testing.T) {
 		{"unknown path needs a token", "GET", "/nope", "", "", 401, unauthorized},
 		{"unknown path: the handler answers 404", "GET", "/nope/deeper", "Bearer " + id, "", 404, `"code":"not_found"`},
 		{"method without a route", "DELETE", "/me", "Bearer " + id, "", 403, `{"message":"Missing Authentication Token"}`},
-		{"root has no method", "GET", "/", "", "", 403, `{"message":"Missing Authentication Token"}`},
+		// CDK's proxy resource adds ANY / beside {proxy+}: the root is the catch-all's too.
+		{"root needs a token", "GET", "/", "", "", 401, unauthorized},
+		{"root: the handler answers 404", "POST", "/", "Bearer " + id, "", 404, `"code":"not_found"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -270,9 +272,18 @@ func TestCORS(t *testing.T) {
 				t.Errorf("origin %q: %d allow-origin %q, want %q", origin, w.Code, got, want)
 			}
 		}
-		w := f.do("GET", "/me", "", "", "Origin", other)
-		if w.Header().Get("Access-Control-Allow-Origin") != other {
-			t.Errorf("401 for %s: %v", other, w.Header())
+		// The gateway's own errors name the first origin whoever asks: reflecting Origin would
+		// let any site read them (GatewayErrorOrigin).
+		for _, origin := range []string{other, "https://evil.example"} {
+			w := f.do("GET", "/me", "", "", "Origin", origin)
+			if got := w.Header().Get("Access-Control-Allow-Origin"); w.Code != 401 || got != appOrigin {
+				t.Errorf("401 for %s: allow-origin %q, want %q", origin, got, appOrigin)
+			}
+		}
+		// The handler's replies serve every configured origin.
+		w := f.do("GET", "/me", "Bearer "+f.is.Mint(t, f.is.IDClaims()), "", "Origin", other)
+		if got := w.Header().Get("Access-Control-Allow-Origin"); w.Code != 200 || got != other {
+			t.Errorf("200 for %s: allow-origin %q", other, got)
 		}
 	})
 	t.Run("off", func(t *testing.T) {

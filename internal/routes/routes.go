@@ -24,17 +24,6 @@ const (
 	Scoped Access = "scoped"
 )
 
-// TokenUse is the token_use claim the route's token must carry ("" for public routes).
-func (a Access) TokenUse() string {
-	switch a {
-	case Protected:
-		return "id"
-	case Scoped:
-		return "access"
-	}
-	return ""
-}
-
 // Route is one method on one resource path.
 type Route struct {
 	// Method is an HTTP method in upper case, or ANY.

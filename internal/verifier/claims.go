@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -165,49 +164,6 @@ func stringList(v any) ([]string, bool) {
 		}
 	}
 	return out, true
-}
-
-// javaDateUTC is Java's Date.toString() layout, which API Gateway uses for exp and iat.
-const javaDateUTC = "Mon Jan 02 15:04:05 UTC 2006"
-
-// APIGatewayClaims renders the claims as API Gateway's Cognito user pool authorizer puts them
-// in requestContext.authorizer.claims of a REST API proxy event: every value a string.
-//
-//   - exp and iat as Java Date.toString() in UTC ("Tue Apr 04 18:39:39 UTC 2023"), other
-//     numbers such as auth_time as written in the token ("1680629979"), booleans as
-//     "true"/"false": the claims dump in the AWS re:Post question "AWS Cognito Group"
-//     (repost.aws/questions/QUFJRBaEJRSmmqarNrvCWoQA) and the sample in
-//     aws/serverless-java-container's CognitoAuthorizerClaims.java.
-//   - cognito:groups and other string lists joined with commas ("a,b"): the article at
-//     openillumi.com/en/en-api-gateway-cognito-jwt-claim-conversion-zero-trust shows
-//     ["group-a","group-b"] arriving as "group-a,group-b", aws/chalice#783 splits the claim
-//     on ",", and the re:Post dump shows a single group as a plain string.
-//   - Anything else (objects such as identities, mixed lists, null) as compact JSON: no
-//     source shows API Gateway's rendering of these, so it is a best guess.
-func (c *Claims) APIGatewayClaims() map[string]string {
-	out := make(map[string]string, len(c.Raw))
-	for name, v := range c.Raw {
-		switch v := v.(type) {
-		case string:
-			out[name] = v
-		case bool:
-			out[name] = strconv.FormatBool(v)
-		case json.Number:
-			out[name] = v.String()
-			if name == "exp" || name == "iat" {
-				if t, ok, err := numericDate(c.Raw, name); ok && err == nil {
-					out[name] = t.UTC().Format(javaDateUTC)
-				}
-			}
-		default:
-			if list, ok := stringList(v); ok {
-				out[name] = strings.Join(list, ",")
-			} else if b, err := json.Marshal(v); err == nil {
-				out[name] = string(b)
-			}
-		}
-	}
-	return out
 }
 
 // TokenFromAuthorizationHeader extracts the token from an Authorization header value, which

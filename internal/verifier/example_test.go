@@ -31,7 +31,6 @@ func Example() {
 			http.Error(w, "Unauthorized", http.StatusUnauthorized)
 			return
 		}
-		// The same string map API Gateway would put in requestContext.authorizer.claims.
-		fmt.Fprintln(w, claims.APIGatewayClaims()["cognito:username"])
+		fmt.Fprintln(w, claims.Username)
 	})
 }

@@ -17,14 +17,16 @@ import (
 
 	"github.com/MicahParks/jwkset"
 	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 )
 
 // TokenUse is the token_use claim a caller wants: Cognito issues "id" and "access" tokens.
 type TokenUse string
 
 const (
-	TokenUseID     TokenUse = "id"
-	TokenUseAccess TokenUse = "access"
+	TokenUseID     TokenUse = routes.TokenUseID
+	TokenUseAccess TokenUse = routes.TokenUseAccess
 )
 
 // Errors returned by Verify (wrapped; test with errors.Is). Their messages never contain the

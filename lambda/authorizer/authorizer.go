@@ -8,6 +8,8 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/cognito-apigw/cognito-apigw/internal/apigwclaims"
+	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 	"github.com/cognito-apigw/cognito-apigw/internal/verifier"
 	"github.com/cognito-apigw/cognito-apigw/lambda/authorizer/policy"
 )
@@ -55,8 +57,8 @@ func (a *authorizer) handle(ctx context.Context, req events.APIGatewayCustomAuth
 		return none, errUnauthorized
 	}
 
-	rules := a.policies.Rules(policy.Token{Use: string(c.TokenUse), Scopes: c.Scopes, Groups: c.Groups})
-	claims := c.APIGatewayClaims()
+	rules := a.policies.Rules(routes.Caller{TokenUse: string(c.TokenUse), Scopes: c.Scopes, Groups: c.Groups})
+	claims := apigwclaims.Encode(c.Raw)
 	// The same string map the Cognito authorizer gives, so the proxy handler reads it alike.
 	authContext := make(map[string]any, len(claims))
 	for k, v := range claims {

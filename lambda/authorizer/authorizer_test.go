@@ -16,8 +16,8 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/golang-jwt/jwt/v5"
 
+	"github.com/cognito-apigw/cognito-apigw/internal/apigwclaims"
 	"github.com/cognito-apigw/cognito-apigw/internal/testissuer"
-	"github.com/cognito-apigw/cognito-apigw/lambda/claims"
 	"github.com/cognito-apigw/cognito-apigw/lambda/handler"
 )
 
@@ -238,7 +238,7 @@ func checkProxy(t *testing.T, resp events.APIGatewayCustomAuthorizerResponse, ca
 	for k, v := range resp.Context {
 		authorizer[k] = v
 	}
-	c, err := claims.FromAuthorizer(authorizer)
+	c, err := apigwclaims.FromAuthorizer(authorizer)
 	if err != nil {
 		t.Fatalf("claims from the authorizer context: %v", err)
 	}

@@ -11,16 +11,16 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"os"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/cognito-apigw/cognito-apigw/internal/apigwclaims"
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
-	"github.com/cognito-apigw/cognito-apigw/lambda/claims"
 )
 
 // Options are the handler's optional settings; the zero value (or nil) is valid.
@@ -39,8 +39,7 @@ type Options struct {
 type Handler struct {
 	table     routes.Table
 	clients   map[string]bool
-	origins   map[string]bool
-	anyOrigin bool
+	origins   []string
 	log       *slog.Logger
 	now       func() time.Time
 	endpoints map[string]endpoint
@@ -55,7 +54,6 @@ func New(table routes.Table, allowedClientIDs []string, opts *Options) (*Handler
 	h := &Handler{
 		table:   table,
 		clients: map[string]bool{},
-		origins: map[string]bool{},
 		log:     opts.Logger,
 		now:     opts.Now,
 		items:   newItemStore(),
@@ -83,7 +81,7 @@ func New(table routes.Table, allowedClientIDs []string, opts *Options) (*Handler
 		errs = append(errs, errors.New(p.String()))
 	}
 	for _, r := range table {
-		if r.Access == routes.Public && CallerRequired(r.Key()) {
+		if r.Access == routes.Public && routes.NeedsCaller(r.Key()) {
 			errs = append(errs, fmt.Errorf("routes: %s is public, but its endpoint needs a signed-in caller", r.Key()))
 		}
 	}
@@ -98,17 +96,11 @@ func New(table routes.Table, allowedClientIDs []string, opts *Options) (*Handler
 		errs = append(errs, errors.New("allowed client ids: want at least one app client id (API Gateway does not check the client; the handler does)"))
 	}
 	for i, o := range opts.AllowedOrigins {
-		if o == "*" {
-			h.anyOrigin = true
-			continue
+		if msg := routes.CheckOrigin(o); msg != "" {
+			errs = append(errs, fmt.Errorf("allowed origins[%d]: got %q; %s", i, o, msg))
 		}
-		norm, err := normalizeOrigin(o)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("allowed origins[%d]: got %q; %v", i, o, err))
-			continue
-		}
-		h.origins[norm] = true
 	}
+	h.origins = opts.AllowedOrigins
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
@@ -120,32 +112,11 @@ func New(table routes.Table, allowedClientIDs []string, opts *Options) (*Handler
 	return h, nil
 }
 
-// normalizeOrigin accepts scheme://host[:port] and nothing more, as browsers send it.
-func normalizeOrigin(o string) (string, error) {
-	u, err := url.Parse(o)
-	if err != nil || u.Scheme == "" || u.Host == "" || u.User != nil || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
-		return "", errors.New("want an origin such as https://app.example.com (scheme, host and port only), or *")
-	}
-	return strings.ToLower(u.Scheme + "://" + u.Host), nil
-}
-
-// CallerRequired says whether the endpoint of a route key ("GET /me") needs a signed-in
-// caller, so that the configuration can refuse to make it public before anything deploys.
-func CallerRequired(routeKey string) bool {
-	return (*Handler)(nil).implemented()[routeKey].needsCaller
-}
-
 // request is what an endpoint gets: the event, its route, and the caller (zero on public routes).
 type request struct {
 	event  events.APIGatewayProxyRequest
 	route  routes.Route
-	caller claims.Claims
-}
-
-type endpoint struct {
-	// needsCaller endpoints refuse to be configured as public routes.
-	needsCaller bool
-	serve       func(ctx context.Context, r request) reply
+	caller apigwclaims.Claims
 }
 
 // Handle answers one event. It never returns an error, which API Gateway would turn into a bare
@@ -188,37 +159,42 @@ func (h *Handler) serve(ctx context.Context, event events.APIGatewayProxyRequest
 	return h.dispatch(ctx, request{event: event, route: route, caller: caller})
 }
 
-// authorize checks the caller against a non-public route: the rules API Gateway's Cognito
-// authorizer leaves to the backend, plus the ones it applies, in case a method is misconfigured.
-func (h *Handler) authorize(route routes.Route, rc events.APIGatewayProxyRequestContext) (claims.Claims, *reply) {
-	c, err := claims.ClaimsFromRequest(rc)
+// authorize checks the caller against a non-public route: the app client, which API Gateway's
+// Cognito authorizer leaves to the backend, then the route table's rule, which the authorizer
+// applies only in part (token use and scopes, not groups) and only if the method is configured.
+func (h *Handler) authorize(route routes.Route, rc events.APIGatewayProxyRequestContext) (apigwclaims.Claims, *reply) {
+	c, err := apigwclaims.ClaimsFromRequest(rc)
 	switch {
-	case errors.Is(err, claims.ErrNoClaims):
+	case errors.Is(err, apigwclaims.ErrNoClaims):
 		r := errorReply(http.StatusUnauthorized, codeUnauthenticated, "Sign in and send a bearer token.")
 		// RFC 6750 section 3.1: no error code when the request had no credentials at all.
 		r.header("WWW-Authenticate", "Bearer")
-		return claims.Claims{}, r.because(err)
+		return apigwclaims.Claims{}, r.because(err)
 	case err != nil:
-		return claims.Claims{}, unauthorized(codeInvalidToken, "The token's claims cannot be read.").because(err)
+		return apigwclaims.Claims{}, unauthorized(codeInvalidToken, "The token's claims cannot be read.").because(err)
 	}
-	if c.TokenUse != route.Access.TokenUse() {
+	verdict := route.Decide(c.Caller())
+	// The wrong kind of token is the likelier mistake, and its answer the more useful.
+	if verdict != routes.DeniedWrongTokenUse && !h.clients[c.ClientID] {
+		return c, unauthorized(codeClientNotAllowed, "The token was issued to an app client this API does not accept.").withCaller(c)
+	}
+	switch verdict {
+	case routes.Allowed:
+		return c, nil
+	case routes.DeniedWrongTokenUse:
 		msg := "This route needs an ID token."
 		if route.Access == routes.Scoped {
 			msg = "This route needs an access token."
 		}
 		return c, unauthorized(codeWrongTokenUse, msg).withCaller(c)
-	}
-	if !h.clients[c.ClientID] {
-		return c, unauthorized(codeClientNotAllowed, "The token was issued to an app client this API does not accept.").withCaller(c)
-	}
-	if route.Access == routes.Scoped && !c.HasAnyScope(route.Scopes) {
-		r := forbidden(codeInsufficientScope, "The token lacks the scope this route needs.", route.Scopes)
-		return c, r.withCaller(c)
-	}
-	if len(route.Groups) > 0 && !c.InAnyGroup(route.Groups) {
+	case routes.DeniedInsufficientScope:
+		return c, forbidden(codeInsufficientScope, "The token lacks the scope this route needs.", route.Scopes).withCaller(c)
+	case routes.DeniedNotInGroup:
 		return c, forbidden(codeNotInGroup, "The caller is not in a group this route allows.", nil).withCaller(c)
 	}
-	return c, nil
+	// DeniedUnauthenticated: claims without a token use cannot get here (ClaimsFromRequest
+	// refuses them), but a new verdict must not let a caller through.
+	return c, unauthorized(codeInvalidToken, "The token's claims cannot be read.").withCaller(c)
 }
 
 func (h *Handler) dispatch(ctx context.Context, r request) reply {
@@ -226,7 +202,7 @@ func (h *Handler) dispatch(ctx context.Context, r request) reply {
 	if !ok {
 		return errorReply(http.StatusNotImplemented, codeNotImplemented, "This route is not implemented yet.")
 	}
-	return ep.serve(ctx, r)
+	return ep(ctx, r)
 }
 
 // respond turns a reply into the proxy response, adds CORS headers, and logs problems. It logs
@@ -273,31 +249,44 @@ func (h *Handler) respond(ctx context.Context, event events.APIGatewayProxyReque
 // cors lets allowed browser origins read the reply, errors included. Preflight requests never
 // get here: API Gateway (and the local server) answer them from the stage's CORS settings.
 func (h *Handler) cors(event events.APIGatewayProxyRequest, headers map[string]string) {
-	origin := headerValue(event, "Origin")
-	switch {
-	case origin == "":
-		return
-	case h.anyOrigin:
-		headers["Access-Control-Allow-Origin"] = "*"
-	case h.origins[strings.ToLower(origin)]:
-		headers["Access-Control-Allow-Origin"] = origin
-	default:
+	origin, ok := Origin(event)
+	if !ok || !routes.OriginAllowed(h.origins, origin) {
 		return
 	}
+	if slices.Contains(h.origins, "*") {
+		origin = "*"
+	}
+	headers["Access-Control-Allow-Origin"] = origin
 	headers["Access-Control-Expose-Headers"] = "WWW-Authenticate"
 }
 
-// headerValue finds a header whatever its case: API Gateway passes on the client's spelling.
-func headerValue(event events.APIGatewayProxyRequest, name string) string {
+// Origin returns the request's Origin header whatever its spelling: API Gateway passes on the
+// client's, in headers and multiValueHeaders. A browser sends one Origin; an event whose
+// spellings or values disagree ("Origin: a" and "origin: b") has no usable origin, and gets no
+// CORS headers, whatever order the maps iterate in.
+func Origin(event events.APIGatewayProxyRequest) (string, bool) {
+	origin, found := "", false
+	see := func(v string) bool {
+		if found && v != origin {
+			return false
+		}
+		origin, found = v, true
+		return true
+	}
 	for k, v := range event.Headers {
-		if strings.EqualFold(k, name) {
-			return v
+		if strings.EqualFold(k, "Origin") && !see(v) {
+			return "", false
 		}
 	}
 	for k, vs := range event.MultiValueHeaders {
-		if strings.EqualFold(k, name) && len(vs) > 0 {
-			return vs[0]
+		if !strings.EqualFold(k, "Origin") {
+			continue
+		}
+		for _, v := range vs {
+			if !see(v) {
+				return "", false
+			}
 		}
 	}
-	return ""
+	return origin, found && origin != ""
 }

@@ -418,7 +418,6 @@ func TestCORS(t *testing.T) {
 		{"other origin gets nothing", []string{appOrigin}, "https://evil.example", ""},
 		{"no Origin header", []string{appOrigin}, "", ""},
 		{"star allows any", []string{"*"}, "https://anything.example", "*"},
-		{"configured with a trailing slash and capitals", []string{"HTTPS://App.Example.com/"}, appOrigin, appOrigin},
 		{"no origins configured", []string{}, appOrigin, ""},
 	}
 	for _, tt := range tests {
@@ -504,6 +503,10 @@ func TestNew(t *testing.T) {
 		{name: "bad origins", table: sampleTable(), clients: []string{client},
 			opts: &handler.Options{AllowedOrigins: []string{"app.example.com", "https://app.example.com/path", "https://ok.example"}},
 			want: []string{"allowed origins[0]", "allowed origins[1]"}},
+		// Browsers send the exact form; API Gateway compares strings, so must the handler.
+		{name: "origin not as a browser sends it", table: sampleTable(), clients: []string{client},
+			opts: &handler.Options{AllowedOrigins: []string{"HTTPS://App.Example.com/", "https://ok.example"}},
+			want: []string{"allowed origins[0]", "did you mean https://app.example.com"}},
 		{name: "every problem at once", want: []string{"want at least one route", "at least one app client id"}},
 	}
 	for _, tt := range tests {
@@ -567,5 +570,35 @@ func TestLogsCarryNoToken(t *testing.T) {
 		if !json.Valid([]byte(line)) {
 			t.Errorf("log line is not JSON: %s", line)
 		}
+	}
+}
+
+// TestOriginSpellings: an event may carry Origin under several spellings; one value is used
+// whatever the map order, and disagreeing values get no CORS headers at all.
+func TestOriginSpellings(t *testing.T) {
+	tests := []struct {
+		name    string
+		headers map[string]string
+		multi   map[string][]string
+		want    string
+	}{
+		{"one spelling", map[string]string{"origin": appOrigin}, nil, appOrigin},
+		{"two spellings, one value", map[string]string{"Origin": appOrigin, "origin": appOrigin}, nil, appOrigin},
+		{"two spellings, two values", map[string]string{"Origin": appOrigin, "origin": "https://evil.example"}, nil, ""},
+		{"two spellings, allowed second", map[string]string{"Origin": "https://evil.example", "origin": appOrigin}, nil, ""},
+		{"multi-value disagrees", map[string]string{"Origin": appOrigin}, map[string][]string{"Origin": {appOrigin, "https://evil.example"}}, ""},
+		{"multi-value only", nil, map[string][]string{"ORIGIN": {appOrigin}}, appOrigin},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h, _ := newHandler(t, sampleTable())
+			for range 20 { // map order varies from run to run
+				ev := loadEvent(t, "health-public")
+				ev.Headers, ev.MultiValueHeaders = tt.headers, tt.multi
+				if got := call(t, h, ev).Headers["Access-Control-Allow-Origin"]; got != tt.want {
+					t.Fatalf("Access-Control-Allow-Origin = %q, want %q", got, tt.want)
+				}
+			}
+		})
 	}
 }

@@ -19,9 +19,9 @@ func TestPanicBecomes500(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.endpoints["GET /health"] = endpoint{serve: func(context.Context, request) reply {
+	h.endpoints["GET /health"] = func(context.Context, request) reply {
 		panic("database password is hunter2")
-	}}
+	}
 	ev := events.APIGatewayProxyRequest{HTTPMethod: "GET", Resource: "/health", Headers: map[string]string{"Origin": "https://a.example"}}
 	resp, err := h.Handle(context.Background(), ev)
 	if err != nil {
@@ -45,9 +45,9 @@ func TestReplyEncodingFailure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.endpoints["GET /health"] = endpoint{serve: func(context.Context, request) reply {
+	h.endpoints["GET /health"] = func(context.Context, request) reply {
 		return jsonReply(200, map[string]any{"bad": func() {}})
-	}}
+	}
 	resp, err := h.Handle(context.Background(), events.APIGatewayProxyRequest{HTTPMethod: "GET", Resource: "/health"})
 	if err != nil || resp.StatusCode != 500 || resp.Body != internalErrorBody {
 		t.Errorf("reply = %d %s, %v; want 500 %s", resp.StatusCode, resp.Body, err, internalErrorBody)

@@ -5,24 +5,25 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/cognito-apigw/cognito-apigw/lambda/claims"
+	"github.com/cognito-apigw/cognito-apigw/internal/apigwclaims"
+	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 )
 
 // Error codes: stable, snake_case, part of the API. Clients branch on them, not on messages.
 const (
-	codeUnauthenticated   = "unauthenticated"    // 401: no token claims at all
-	codeInvalidToken      = "invalid_token"      // 401: claims present but unreadable
-	codeWrongTokenUse     = "wrong_token_use"    // 401: ID token where an access token is needed, or the reverse
-	codeClientNotAllowed  = "client_not_allowed" // 401: token issued to another app client
-	codeInsufficientScope = "insufficient_scope" // 403: access token without the route's scope
-	codeNotInGroup        = "not_in_group"       // 403: caller in none of the route's groups
-	codeNotFound          = "not_found"          // 404
-	codeInvalidJSON       = "invalid_json"       // 400: body is not the JSON object expected
-	codeInvalidName       = "invalid_name"       // 400
-	codeBodyTooLarge      = "body_too_large"     // 413
-	codeTooManyItems      = "too_many_items"     // 409
-	codeNotImplemented    = "not_implemented"    // 501: route in the table, no Go code yet
-	codeInternal          = "internal_error"     // 500
+	codeUnauthenticated   = string(routes.DeniedUnauthenticated)   // 401: no token claims at all
+	codeInvalidToken      = "invalid_token"                        // 401: claims present but unreadable, or expired
+	codeWrongTokenUse     = string(routes.DeniedWrongTokenUse)     // 401
+	codeClientNotAllowed  = "client_not_allowed"                   // 401: token issued to another app client
+	codeInsufficientScope = string(routes.DeniedInsufficientScope) // 403
+	codeNotInGroup        = string(routes.DeniedNotInGroup)        // 403
+	codeNotFound          = "not_found"                            // 404
+	codeInvalidJSON       = "invalid_json"                         // 400: body is not the JSON object expected
+	codeInvalidName       = "invalid_name"                         // 400
+	codeBodyTooLarge      = "body_too_large"                       // 413
+	codeTooManyItems      = "too_many_items"                       // 409
+	codeNotImplemented    = "not_implemented"                      // 501: route in the table, no Go code yet
+	codeInternal          = "internal_error"                       // 500
 )
 
 const msgInternal = "Something went wrong on our side."
@@ -94,7 +95,7 @@ func (r *reply) because(err error) *reply {
 	return r
 }
 
-func (r *reply) withCaller(c claims.Claims) *reply {
+func (r *reply) withCaller(c apigwclaims.Claims) *reply {
 	r.sub, r.clientID = c.Subject, c.ClientID
 	return r
 }

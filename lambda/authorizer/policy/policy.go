@@ -50,13 +50,6 @@ import (
 // Action is the only action an authorizer policy grants or denies.
 const Action = "execute-api:Invoke"
 
-// Token is what decides a token's policy: its token_use ("id" or "access"), scopes and groups.
-type Token struct {
-	Use    string
-	Scopes []string
-	Groups []string
-}
-
 // Rules is a token's policy as patterns relative to the stage ARN. Rules returned by a Builder
 // are shared between callers: treat them as read-only.
 type Rules struct {
@@ -223,13 +216,13 @@ func witnesses(table routes.Table, path string, methods, values []string) ([]str
 	return out, nil
 }
 
-// Rules returns the policy for a token.
-func (b *Builder) Rules(tok Token) Rules {
+// Rules returns the policy for a verified token.
+func (b *Builder) Rules(tok routes.Caller) Rules {
 	// Tokens that may call the same routes get the same policy, so that is the cache key.
 	permitted := make([]bool, len(b.targets))
-	key := []byte(tok.Use + ":")
+	key := []byte(tok.TokenUse + ":")
 	for i, t := range b.targets {
-		permitted[i] = permits(tok, t.route)
+		permitted[i] = t.route.Decide(tok) == routes.Allowed
 		if permitted[i] {
 			key = append(key, '1')
 		} else {
@@ -239,26 +232,11 @@ func (b *Builder) Rules(tok Token) Rules {
 	if r, ok := b.cache.Load(string(key)); ok {
 		return r.(Rules)
 	}
-	r := b.rules(tok.Use, permitted)
+	r := b.rules(tok.TokenUse, permitted)
 	if b.cached.Add(1) <= maxCached {
 		b.cache.Store(string(key), r)
 	}
 	return r
-}
-
-// permits applies a route's rule to a token, as the proxy handler does.
-func permits(tok Token, r routes.Route) bool {
-	if tok.Use == "" || tok.Use != r.Access.TokenUse() {
-		return false
-	}
-	if r.Access == routes.Scoped && !anyOf(r.Scopes, tok.Scopes) {
-		return false
-	}
-	return len(r.Groups) == 0 || anyOf(r.Groups, tok.Groups)
-}
-
-func anyOf(want, have []string) bool {
-	return slices.ContainsFunc(want, func(s string) bool { return slices.Contains(have, s) })
 }
 
 // rules picks the policy for a token. ID tokens may call the catch-all, so they first get the
@@ -266,7 +244,7 @@ func anyOf(want, have []string) bool {
 // would refuse a route the token may call, the explicit form (an Allow per route it may call)
 // is used instead: it only loses the handler's 404 for unknown paths, which then get 403.
 func (b *Builder) rules(use string, permitted []bool) Rules {
-	if use != routes.Protected.TokenUse() {
+	if use != routes.TokenUseID {
 		return b.build(false, false, permitted)
 	}
 	r := b.build(true, true, permitted)
@@ -402,6 +380,13 @@ func match(pattern, s string) bool {
 		p++
 	}
 	return p == len(pattern)
+}
+
+// Allows evaluates the rules as IAM does for one request relative to the stage ARN, such as
+// "GET/items/42": an explicit Deny wins, then an Allow, and anything else is denied.
+func (r Rules) Allows(request string) bool {
+	hit := func(p string) bool { return match(p, request) }
+	return !slices.ContainsFunc(r.Deny, hit) && slices.ContainsFunc(r.Allow, hit)
 }
 
 // Document renders the rules as the authorizer's policy document for a stage ARN from

@@ -42,16 +42,16 @@ var shopTable = routes.Table{
 }
 
 var (
-	idToken      = policy.Token{Use: "id"}
-	idAdmin      = policy.Token{Use: "id", Groups: []string{"users", "admin"}}
-	accessNone   = policy.Token{Use: "access", Scopes: []string{"openid", "email"}}
-	accessRead   = policy.Token{Use: "access", Scopes: []string{"openid", "demo-api/read"}}
-	accessWrite  = policy.Token{Use: "access", Scopes: []string{"demo-api/write"}}
-	accessBoth   = policy.Token{Use: "access", Scopes: []string{"demo-api/read", "demo-api/write"}, Groups: []string{"admin"}}
-	shopRead     = policy.Token{Use: "access", Scopes: []string{"shop/read"}}
-	shopWrite    = policy.Token{Use: "access", Scopes: []string{"shop/write"}}
-	shopAdmin    = policy.Token{Use: "access", Scopes: []string{"shop/read", "shop/write"}, Groups: []string{"admin"}}
-	tokensByName = map[string]policy.Token{
+	idToken      = routes.Caller{TokenUse: "id"}
+	idAdmin      = routes.Caller{TokenUse: "id", Groups: []string{"users", "admin"}}
+	accessNone   = routes.Caller{TokenUse: "access", Scopes: []string{"openid", "email"}}
+	accessRead   = routes.Caller{TokenUse: "access", Scopes: []string{"openid", "demo-api/read"}}
+	accessWrite  = routes.Caller{TokenUse: "access", Scopes: []string{"demo-api/write"}}
+	accessBoth   = routes.Caller{TokenUse: "access", Scopes: []string{"demo-api/read", "demo-api/write"}, Groups: []string{"admin"}}
+	shopRead     = routes.Caller{TokenUse: "access", Scopes: []string{"shop/read"}}
+	shopWrite    = routes.Caller{TokenUse: "access", Scopes: []string{"shop/write"}}
+	shopAdmin    = routes.Caller{TokenUse: "access", Scopes: []string{"shop/read", "shop/write"}, Groups: []string{"admin"}}
+	tokensByName = map[string]routes.Caller{
 		"ID token": idToken, "ID token in admin": idAdmin, "access, no API scope": accessNone,
 		"access, read": accessRead, "access, write": accessWrite, "access, read+write": accessBoth,
 		"shop read": shopRead, "shop write": shopWrite, "shop admin": shopAdmin,
@@ -122,7 +122,7 @@ func arn(request string) string {
 	return stage + method + path
 }
 
-func build(t *testing.T, table routes.Table, tok policy.Token) (policy.Rules, events.APIGatewayCustomAuthorizerPolicy) {
+func build(t *testing.T, table routes.Table, tok routes.Caller) (policy.Rules, events.APIGatewayCustomAuthorizerPolicy) {
 	t.Helper()
 	b, err := policy.NewBuilder(table)
 	if err != nil {
@@ -299,7 +299,7 @@ func TestLiteralBesideParameter(t *testing.T) {
 			t.Errorf("ID token, %s: %s, want %s", req, got, want)
 		}
 	}
-	_, doc = build(t, table, policy.Token{Use: "access", Scopes: []string{"api/read"}})
+	_, doc = build(t, table, routes.Caller{TokenUse: "access", Scopes: []string{"api/read"}})
 	for req, want := range map[string]string{
 		"GET /items/1": "Allow", "GET /items/newer": "Allow", "GET /items/new": "Deny", "GET /me": "Deny",
 	} {
@@ -316,9 +316,9 @@ func TestAnyBesideMethod(t *testing.T) {
 		{Method: "ANY", Path: "/orders/{id}", Access: routes.Scoped, Scopes: []string{"api/write"}},
 		{Method: "GET", Path: "/orders/{id}", Access: routes.Protected},
 	}
-	write := policy.Token{Use: "access", Scopes: []string{"api/write"}}
+	write := routes.Caller{TokenUse: "access", Scopes: []string{"api/write"}}
 	for _, tc := range []struct {
-		tok         policy.Token
+		tok         routes.Caller
 		allow, deny []string
 		decisions   map[string]string
 	}{
@@ -341,11 +341,11 @@ func TestAnyBesideMethod(t *testing.T) {
 	} {
 		r, doc := build(t, table, tc.tok)
 		if !slices.Equal(r.Allow, tc.allow) || !slices.Equal(r.Deny, tc.deny) || len(r.Unenforced) > 0 {
-			t.Errorf("%s token: rules = %+v, want allow %q deny %q", tc.tok.Use, r, tc.allow, tc.deny)
+			t.Errorf("%s token: rules = %+v, want allow %q deny %q", tc.tok.TokenUse, r, tc.allow, tc.deny)
 		}
 		for req, want := range tc.decisions {
 			if got := decide(t, doc, arn(req)); got != want {
-				t.Errorf("%s token, %s: %s, want %s", tc.tok.Use, req, got, want)
+				t.Errorf("%s token, %s: %s, want %s", tc.tok.TokenUse, req, got, want)
 			}
 		}
 		checkAll(t, table, tc.tok, r, doc, false)
@@ -362,7 +362,7 @@ func TestUnenforced(t *testing.T) {
 		{Method: "GET", Path: "/a/{y}/c", Access: routes.Scoped, Scopes: []string{"api/one"}},
 		{Method: "GET", Path: "/a/{y}", Access: routes.Scoped, Scopes: []string{"api/two"}},
 	}
-	tok := policy.Token{Use: "access", Scopes: []string{"api/one"}}
+	tok := routes.Caller{TokenUse: "access", Scopes: []string{"api/one"}}
 	r, doc := build(t, table, tok)
 	if !slices.Equal(r.Unenforced, []string{"GET /a/{y}"}) {
 		t.Errorf("unenforced = %q", r.Unenforced)
@@ -388,7 +388,7 @@ func TestRootRoutes(t *testing.T) {
 		{Method: "GET", Path: "/{id}", Access: routes.Scoped, Scopes: []string{"api/read"}},
 		{Method: "GET", Path: "/me", Access: routes.Protected},
 	}
-	_, doc := build(t, table, policy.Token{Use: "access", Scopes: []string{"api/read"}})
+	_, doc := build(t, table, routes.Caller{TokenUse: "access", Scopes: []string{"api/read"}})
 	for req, want := range map[string]string{
 		"GET /": "Allow", "GET /x": "Allow", "GET /me": "Deny", "POST /": "Deny", "GET /x/y": "Deny",
 	} {
@@ -416,7 +416,7 @@ func TestRootRoutes(t *testing.T) {
 //   - the catch-all (/{proxy+}, ANY /): anything when exact is false (a Deny there only turns
 //     a 404 into a 403); when exact is true, Allow for ID tokens and Deny for others;
 //   - a public route or a method no resource has: anything (the authorizer is not called).
-func checkAll(t *testing.T, table routes.Table, tok policy.Token, r policy.Rules, doc events.APIGatewayCustomAuthorizerPolicy, exact bool) {
+func checkAll(t *testing.T, table routes.Table, tok routes.Caller, r policy.Rules, doc events.APIGatewayCustomAuthorizerPolicy, exact bool) {
 	t.Helper()
 	checked := 0
 	for _, req := range requestsFor(table) {
@@ -426,14 +426,12 @@ func checkAll(t *testing.T, table routes.Table, tok policy.Token, r policy.Rules
 			if !exact {
 				continue
 			}
-			want = decision(tok.Use == "id")
+			want = decision(tok.TokenUse == "id")
 		case req.route == nil:
 			continue // public, or no such method
 		default:
 			rt := *req.route
-			ok := tok.Use == rt.Access.TokenUse() &&
-				(rt.Access != routes.Scoped || overlaps(rt.Scopes, tok.Scopes)) &&
-				(len(rt.Groups) == 0 || overlaps(rt.Groups, tok.Groups))
+			ok := rt.Decide(tok) == routes.Allowed
 			if !ok && slices.Contains(r.Unenforced, rt.Key()) {
 				continue
 			}
@@ -525,7 +523,7 @@ func TestEveryTokenKind(t *testing.T) {
 	scopes := []string{"shop/read", "shop/write", "openid"}
 	for _, use := range []string{"id", "access"} {
 		for mask := range 1 << (len(scopes) + 1) {
-			tok := policy.Token{Use: use}
+			tok := routes.Caller{TokenUse: use}
 			for i, s := range scopes {
 				if mask&(1<<i) != 0 {
 					tok.Scopes = append(tok.Scopes, s)
@@ -634,7 +632,7 @@ func TestRulesStable(t *testing.T) {
 		t.Fatal(err)
 	}
 	first := b.Rules(shopAdmin)
-	again := b.Rules(policy.Token{Use: "access", Scopes: []string{"shop/write", "x", "shop/read"}, Groups: []string{"admin", "y"}})
+	again := b.Rules(routes.Caller{TokenUse: "access", Scopes: []string{"shop/write", "x", "shop/read"}, Groups: []string{"admin", "y"}})
 	if !slices.Equal(first.Allow, again.Allow) || !slices.Equal(first.Deny, again.Deny) {
 		t.Errorf("rules differ: %+v and %+v", first, again)
 	}

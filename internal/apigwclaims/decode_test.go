@@ -1,4 +1,4 @@
-package claims_test
+package apigwclaims_test
 
 import (
 	"encoding/json"
@@ -13,7 +13,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/cognito-apigw/cognito-apigw/lambda/claims"
+	"github.com/cognito-apigw/cognito-apigw/internal/apigwclaims"
 )
 
 const (
@@ -30,7 +30,7 @@ var (
 
 func loadEvent(t testing.TB, name string) events.APIGatewayProxyRequest {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "testdata", name+".json"))
+	b, err := os.ReadFile(filepath.Join("..", "..", "lambda", "testdata", name+".json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,8 +41,8 @@ func loadEvent(t testing.TB, name string) events.APIGatewayProxyRequest {
 	return ev
 }
 
-func aliceID(groups ...string) claims.Claims {
-	return claims.Claims{
+func aliceID(groups ...string) apigwclaims.Claims {
+	return apigwclaims.Claims{
 		Subject: alice, TokenUse: "id", ClientID: client, Username: alice,
 		Email: "alice@example.com", EmailVerified: true, Groups: groups, Issuer: issuer,
 		AuthTime: authTime, IssuedAt: authTime, ExpiresAt: expires,
@@ -50,12 +50,12 @@ func aliceID(groups ...string) claims.Claims {
 }
 
 func TestClaimsFromRequestFixtures(t *testing.T) {
-	aliceAccess := claims.Claims{
+	aliceAccess := apigwclaims.Claims{
 		Subject: alice, TokenUse: "access", ClientID: client, Username: alice,
 		Groups: []string{"admin", "users"}, Scopes: []string{"demo-api/read", "demo-api/write"},
 		Issuer: issuer, AuthTime: authTime, IssuedAt: authTime, ExpiresAt: expires,
 	}
-	bobRead := claims.Claims{
+	bobRead := apigwclaims.Claims{
 		Subject: bob, TokenUse: "access", ClientID: client, Username: bob,
 		Scopes: []string{"demo-api/read"}, Issuer: issuer,
 		AuthTime: authTime, IssuedAt: authTime, ExpiresAt: expires,
@@ -65,12 +65,12 @@ func TestClaimsFromRequestFixtures(t *testing.T) {
 
 	tests := []struct {
 		fixture string
-		want    claims.Claims
+		want    apigwclaims.Claims
 		wantErr error
 	}{
-		{fixture: "health-public", wantErr: claims.ErrNoClaims},
-		{fixture: "me-missing-claims", wantErr: claims.ErrNoClaims},
-		{fixture: "me-malformed-claims", wantErr: claims.ErrMalformed},
+		{fixture: "health-public", wantErr: apigwclaims.ErrNoClaims},
+		{fixture: "me-missing-claims", wantErr: apigwclaims.ErrNoClaims},
+		{fixture: "me-malformed-claims", wantErr: apigwclaims.ErrMalformed},
 		{fixture: "me-id-token", want: aliceID("admin", "users")},
 		{fixture: "me-id-token-bracket-groups", want: aliceID("admin", "users")},
 		{fixture: "admin-bracket-groups", want: aliceID("users", "admin")},
@@ -80,7 +80,7 @@ func TestClaimsFromRequestFixtures(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.fixture, func(t *testing.T) {
-			got, err := claims.ClaimsFromRequest(loadEvent(t, tt.fixture).RequestContext)
+			got, err := apigwclaims.ClaimsFromRequest(loadEvent(t, tt.fixture).RequestContext)
 			if tt.wantErr != nil {
 				if !errors.Is(err, tt.wantErr) {
 					t.Fatalf("err = %v, want %v", err, tt.wantErr)
@@ -117,35 +117,35 @@ func TestFromAuthorizerErrors(t *testing.T) {
 		wantErr    error
 		wantInErr  string
 	}{
-		{"nil map", nil, claims.ErrNoClaims, ""},
-		{"empty map", map[string]any{}, claims.ErrNoClaims, ""},
-		{"lambda authorizer without claims", map[string]any{"principalId": "user", "integrationLatency": 12.0}, claims.ErrNoClaims, ""},
-		{"empty claims", map[string]any{"claims": map[string]any{}}, claims.ErrNoClaims, ""},
-		{"claims is a string", map[string]any{"claims": `{"sub":"x"}`}, claims.ErrMalformed, "claims: want an object"},
-		{"claims is null", map[string]any{"claims": nil}, claims.ErrMalformed, "claims: want an object"},
-		{"missing sub", map[string]any{"claims": base(map[string]any{"sub": nil})}, claims.ErrMalformed, "sub: missing"},
-		{"empty sub", map[string]any{"claims": base(map[string]any{"sub": ""})}, claims.ErrMalformed, "sub: missing"},
-		{"sub is a number", map[string]any{"claims": base(map[string]any{"sub": 42.0})}, claims.ErrMalformed, "sub: want a string"},
-		{"missing token_use", map[string]any{"claims": base(map[string]any{"token_use": nil})}, claims.ErrMalformed, "token_use"},
-		{"refresh token_use", map[string]any{"claims": base(map[string]any{"token_use": "refresh"})}, claims.ErrMalformed, `got "refresh"`},
-		{"aud is a list", map[string]any{"claims": base(map[string]any{"aud": []any{client}})}, claims.ErrMalformed, "aud: want a string"},
-		{"scope is a number", map[string]any{"claims": base(map[string]any{"token_use": "access", "client_id": client, "scope": 1.0})}, claims.ErrMalformed, "scope"},
-		{"email_verified yes", map[string]any{"claims": base(map[string]any{"email_verified": "yes"})}, claims.ErrMalformed, "email_verified"},
-		{"email_verified number", map[string]any{"claims": base(map[string]any{"email_verified": 1.0})}, claims.ErrMalformed, "email_verified"},
-		{"groups is a number", map[string]any{"claims": base(map[string]any{"cognito:groups": 7.0})}, claims.ErrMalformed, "cognito:groups"},
-		{"groups list of numbers", map[string]any{"claims": base(map[string]any{"cognito:groups": []any{"admin", 7.0}})}, claims.ErrMalformed, "cognito:groups[1]"},
-		{"group name with a space", map[string]any{"claims": base(map[string]any{"cognito:groups": []any{"admin users"}})}, claims.ErrMalformed, "cognito:groups[0]"},
-		{"exp garbage", map[string]any{"claims": base(map[string]any{"exp": "soon"})}, claims.ErrMalformed, "exp: want Unix seconds"},
-		{"exp not UTC", map[string]any{"claims": base(map[string]any{"exp": "Sun Nov 22 10:00:00 PST 2026"})}, claims.ErrMalformed, "exp: want a UTC date"},
-		{"exp negative", map[string]any{"claims": base(map[string]any{"exp": "-1"})}, claims.ErrMalformed, "out of range"},
-		{"exp too far", map[string]any{"claims": base(map[string]any{"exp": "99999999999999"})}, claims.ErrMalformed, "out of range"},
-		{"iat fraction", map[string]any{"claims": base(map[string]any{"iat": 1.5})}, claims.ErrMalformed, "iat: want whole Unix seconds"},
-		{"auth_time bool", map[string]any{"claims": base(map[string]any{"auth_time": true})}, claims.ErrMalformed, "auth_time"},
-		{"long garbage is cut short", map[string]any{"claims": base(map[string]any{"token_use": strings.Repeat("x", 500)})}, claims.ErrMalformed, `"...`},
+		{"nil map", nil, apigwclaims.ErrNoClaims, ""},
+		{"empty map", map[string]any{}, apigwclaims.ErrNoClaims, ""},
+		{"lambda authorizer without claims", map[string]any{"principalId": "user", "integrationLatency": 12.0}, apigwclaims.ErrNoClaims, ""},
+		{"empty claims", map[string]any{"claims": map[string]any{}}, apigwclaims.ErrNoClaims, ""},
+		{"claims is a string", map[string]any{"claims": `{"sub":"x"}`}, apigwclaims.ErrMalformed, "claims: want an object"},
+		{"claims is null", map[string]any{"claims": nil}, apigwclaims.ErrMalformed, "claims: want an object"},
+		{"missing sub", map[string]any{"claims": base(map[string]any{"sub": nil})}, apigwclaims.ErrMalformed, "sub: missing"},
+		{"empty sub", map[string]any{"claims": base(map[string]any{"sub": ""})}, apigwclaims.ErrMalformed, "sub: missing"},
+		{"sub is a number", map[string]any{"claims": base(map[string]any{"sub": 42.0})}, apigwclaims.ErrMalformed, "sub: want a string"},
+		{"missing token_use", map[string]any{"claims": base(map[string]any{"token_use": nil})}, apigwclaims.ErrMalformed, "token_use"},
+		{"refresh token_use", map[string]any{"claims": base(map[string]any{"token_use": "refresh"})}, apigwclaims.ErrMalformed, `got "refresh"`},
+		{"aud is a list", map[string]any{"claims": base(map[string]any{"aud": []any{client}})}, apigwclaims.ErrMalformed, "aud: want a string"},
+		{"scope is a number", map[string]any{"claims": base(map[string]any{"token_use": "access", "client_id": client, "scope": 1.0})}, apigwclaims.ErrMalformed, "scope"},
+		{"email_verified yes", map[string]any{"claims": base(map[string]any{"email_verified": "yes"})}, apigwclaims.ErrMalformed, "email_verified"},
+		{"email_verified number", map[string]any{"claims": base(map[string]any{"email_verified": 1.0})}, apigwclaims.ErrMalformed, "email_verified"},
+		{"groups is a number", map[string]any{"claims": base(map[string]any{"cognito:groups": 7.0})}, apigwclaims.ErrMalformed, "cognito:groups"},
+		{"groups list of numbers", map[string]any{"claims": base(map[string]any{"cognito:groups": []any{"admin", 7.0}})}, apigwclaims.ErrMalformed, "cognito:groups[1]"},
+		{"group name with a space", map[string]any{"claims": base(map[string]any{"cognito:groups": []any{"admin users"}})}, apigwclaims.ErrMalformed, "cognito:groups[0]"},
+		{"exp garbage", map[string]any{"claims": base(map[string]any{"exp": "soon"})}, apigwclaims.ErrMalformed, "exp: want Unix seconds"},
+		{"exp not UTC", map[string]any{"claims": base(map[string]any{"exp": "Sun Nov 22 10:00:00 PST 2026"})}, apigwclaims.ErrMalformed, "exp: want a UTC date"},
+		{"exp negative", map[string]any{"claims": base(map[string]any{"exp": "-1"})}, apigwclaims.ErrMalformed, "out of range"},
+		{"exp too far", map[string]any{"claims": base(map[string]any{"exp": "99999999999999"})}, apigwclaims.ErrMalformed, "out of range"},
+		{"iat fraction", map[string]any{"claims": base(map[string]any{"iat": 1.5})}, apigwclaims.ErrMalformed, "iat: want whole Unix seconds"},
+		{"auth_time bool", map[string]any{"claims": base(map[string]any{"auth_time": true})}, apigwclaims.ErrMalformed, "auth_time"},
+		{"long garbage is cut short", map[string]any{"claims": base(map[string]any{"token_use": strings.Repeat("x", 500)})}, apigwclaims.ErrMalformed, `"...`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := claims.FromAuthorizer(tt.authorizer)
+			got, err := apigwclaims.FromAuthorizer(tt.authorizer)
 			if !errors.Is(err, tt.wantErr) {
 				t.Fatalf("err = %v, want %v", err, tt.wantErr)
 			}
@@ -155,7 +155,7 @@ func TestFromAuthorizerErrors(t *testing.T) {
 			if len(err.Error()) > 200 {
 				t.Errorf("err is %d bytes long; claim values must be cut short", len(err.Error()))
 			}
-			if !reflect.DeepEqual(got, claims.Claims{}) {
+			if !reflect.DeepEqual(got, apigwclaims.Claims{}) {
 				t.Errorf("claims = %+v, want zero on error", got)
 			}
 		})
@@ -181,7 +181,7 @@ func TestGroupShapes(t *testing.T) {
 		{[]any{}, []string{}},
 	}
 	for _, tt := range tests {
-		c, err := claims.FromAuthorizer(map[string]any{"claims": base(map[string]any{"cognito:groups": tt.in})})
+		c, err := apigwclaims.FromAuthorizer(map[string]any{"claims": base(map[string]any{"cognito:groups": tt.in})})
 		if err != nil {
 			t.Errorf("%#v: %v", tt.in, err)
 			continue
@@ -207,7 +207,7 @@ func TestDateShapes(t *testing.T) {
 		{nil, time.Time{}},
 	}
 	for _, tt := range tests {
-		c, err := claims.FromAuthorizer(map[string]any{"claims": base(map[string]any{"exp": tt.in})})
+		c, err := apigwclaims.FromAuthorizer(map[string]any{"claims": base(map[string]any{"exp": tt.in})})
 		if err != nil {
 			t.Errorf("%#v: %v", tt.in, err)
 			continue
@@ -220,7 +220,7 @@ func TestDateShapes(t *testing.T) {
 
 func TestEmailVerified(t *testing.T) {
 	for in, want := range map[any]bool{"true": true, "false": false, true: true, false: false, "": false} {
-		c, err := claims.FromAuthorizer(map[string]any{"claims": base(map[string]any{"email_verified": in})})
+		c, err := apigwclaims.FromAuthorizer(map[string]any{"claims": base(map[string]any{"email_verified": in})})
 		if err != nil || c.EmailVerified != want {
 			t.Errorf("%#v: email_verified = %v, %v; want %v", in, c.EmailVerified, err, want)
 		}
@@ -228,7 +228,7 @@ func TestEmailVerified(t *testing.T) {
 }
 
 func TestAccessTokenFields(t *testing.T) {
-	c, err := claims.FromAuthorizer(map[string]any{"claims": map[string]any{
+	c, err := apigwclaims.FromAuthorizer(map[string]any{"claims": map[string]any{
 		"sub": bob, "token_use": "access", "client_id": client, "username": "bob",
 		"aud": "ignored-in-access-tokens", "cognito:username": "ignored-too",
 		"scope": "  demo-api/read\tdemo-api/write  openid ",
@@ -244,7 +244,7 @@ func TestAccessTokenFields(t *testing.T) {
 	}
 
 	// An ID token has no scopes, whatever it carries in a scope claim.
-	c, err = claims.FromAuthorizer(map[string]any{"claims": base(map[string]any{"scope": "demo-api/read", "client_id": "other"})})
+	c, err = apigwclaims.FromAuthorizer(map[string]any{"claims": base(map[string]any{"scope": "demo-api/read", "client_id": "other"})})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -253,20 +253,10 @@ func TestAccessTokenFields(t *testing.T) {
 	}
 }
 
-func TestInAnyGroupAndHasAnyScope(t *testing.T) {
-	c := claims.Claims{Groups: []string{"users", "admin"}, Scopes: []string{"demo-api/read"}}
-	if !c.InAnyGroup([]string{"ops", "admin"}) || c.InAnyGroup([]string{"ops"}) || c.InAnyGroup(nil) {
-		t.Error("InAnyGroup: want true only when a group is shared")
-	}
-	if !c.HasAnyScope([]string{"demo-api/write", "demo-api/read"}) || c.HasAnyScope([]string{"demo-api/write"}) || c.HasAnyScope(nil) {
-		t.Error("HasAnyScope: want true only when a scope is shared")
-	}
-}
-
 // FuzzClaimsFromRequest feeds whole events, seeded from the fixtures, through the parser: it must
 // never panic, and whatever it accepts must be usable.
 func FuzzClaimsFromRequest(f *testing.F) {
-	files, err := filepath.Glob(filepath.Join("..", "testdata", "*.json"))
+	files, err := filepath.Glob(filepath.Join("..", "..", "lambda", "testdata", "*.json"))
 	if err != nil || len(files) == 0 {
 		f.Fatalf("no fixtures: %v", err)
 	}
@@ -284,14 +274,14 @@ func FuzzClaimsFromRequest(f *testing.F) {
 		if json.Unmarshal(data, &ev) != nil {
 			return
 		}
-		c, err := claims.ClaimsFromRequest(ev.RequestContext)
+		c, err := apigwclaims.ClaimsFromRequest(ev.RequestContext)
 		if err != nil {
-			if !errors.Is(err, claims.ErrNoClaims) && !errors.Is(err, claims.ErrMalformed) {
+			if !errors.Is(err, apigwclaims.ErrNoClaims) && !errors.Is(err, apigwclaims.ErrMalformed) {
 				t.Fatalf("error %v wraps neither ErrNoClaims nor ErrMalformed", err)
 			}
 			return
 		}
-		if c.Subject == "" || (c.TokenUse != claims.TokenUseID && c.TokenUse != claims.TokenUseAccess) {
+		if c.Subject == "" || (c.TokenUse != apigwclaims.TokenUseID && c.TokenUse != apigwclaims.TokenUseAccess) {
 			t.Fatalf("accepted claims without sub or a known token_use: %+v", c)
 		}
 		for _, g := range c.Groups {

@@ -1,4 +1,7 @@
-// Package claims reads the caller's identity out of an API Gateway REST proxy event.
+// Package apigwclaims is API Gateway's claims format, both ways: Encode writes a verified token's
+// claims the way API Gateway's Cognito user pools authorizer hands them to the backend (the local
+// gateway and the Lambda token authorizer use it), and ClaimsFromRequest reads them back out of
+// a REST proxy event (the proxy handler uses it).
 //
 // API Gateway's Cognito user pools authorizer puts the verified token's claims in
 // requestContext.authorizer.claims, and it flattens every value to a string on the way:
@@ -9,25 +12,26 @@
 //
 // The authorizer has already checked the signature, issuer, expiry and method scopes. What it does
 // not check (the app client, groups) is up to the caller of this package.
-package claims
+package apigwclaims
 
 import (
 	"errors"
 	"fmt"
 	"math"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 	"unicode"
 
 	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 )
 
 // Token uses, as Cognito writes them in token_use.
 const (
-	TokenUseID     = "id"
-	TokenUseAccess = "access"
+	TokenUseID     = routes.TokenUseID
+	TokenUseAccess = routes.TokenUseAccess
 )
 
 // ErrNoClaims means the event carries no caller identity at all: the method has no authorizer,
@@ -56,14 +60,9 @@ type Claims struct {
 	ExpiresAt     time.Time // zero when absent
 }
 
-// InAnyGroup reports whether the caller is in at least one of groups.
-func (c Claims) InAnyGroup(groups []string) bool {
-	return slices.ContainsFunc(groups, func(g string) bool { return slices.Contains(c.Groups, g) })
-}
-
-// HasAnyScope reports whether the token carries at least one of scopes.
-func (c Claims) HasAnyScope(scopes []string) bool {
-	return slices.ContainsFunc(scopes, func(s string) bool { return slices.Contains(c.Scopes, s) })
+// Caller is what the route table's access rule (routes.Route.Decide) needs of the claims.
+func (c Claims) Caller() routes.Caller {
+	return routes.Caller{TokenUse: c.TokenUse, Scopes: c.Scopes, Groups: c.Groups}
 }
 
 // ClaimsFromRequest reads the caller's claims from a REST proxy event's request context. It

@@ -1,0 +1,33 @@
+package internal_test
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/cognito-apigw/cognito-apigw/"
+
+// TestImportDirection: shared code never links the Lambda's packages, and the configuration
+// links only the route table of this module, so that config, the stacks and the CLIs do not
+// carry the handler with them.
+func TestImportDirection(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", "-f", "{{.ImportPath}}", "./...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	for _, p := range strings.Fields(string(out)) {
+		if strings.HasPrefix(p, module+"lambda") {
+			t.Errorf("a package under internal/ depends on %s", p)
+		}
+	}
+	out, err = exec.Command("go", "list", "-deps", "-f", "{{.ImportPath}}", "./config").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	for _, p := range strings.Fields(string(out)) {
+		if strings.HasPrefix(p, module) && p != module+"internal/routes" && p != module+"internal/config" {
+			t.Errorf("internal/config depends on %s; want internal/routes only", p)
+		}
+	}
+}

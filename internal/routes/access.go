@@ -1,0 +1,91 @@
+package routes
+
+import "slices"
+
+// Token uses, as Cognito writes them in the token_use claim.
+const (
+	TokenUseID     = "id"
+	TokenUseAccess = "access"
+)
+
+// TokenUse is the token_use claim the route's token must carry ("" for public routes).
+func (a Access) TokenUse() string {
+	switch a {
+	case Protected:
+		return TokenUseID
+	case Scoped:
+		return TokenUseAccess
+	}
+	return ""
+}
+
+// Caller is what the access rule needs to know of a verified token.
+type Caller struct {
+	TokenUse string // "" when the request carries no token
+	Scopes   []string
+	Groups   []string
+}
+
+// Verdict is the outcome of the access rule: Allowed, or the error code the API answers with
+// (the README's error table lists them).
+type Verdict string
+
+const (
+	Allowed Verdict = ""
+	// DeniedUnauthenticated: a non-public route called without a token (401).
+	DeniedUnauthenticated Verdict = "unauthenticated"
+	// DeniedWrongTokenUse: an ID token where an access token is needed, or the reverse (401).
+	DeniedWrongTokenUse Verdict = "wrong_token_use"
+	// DeniedInsufficientScope: an access token without one of the route's scopes (403).
+	DeniedInsufficientScope Verdict = "insufficient_scope"
+	// DeniedNotInGroup: a caller in none of the route's groups (403).
+	DeniedNotInGroup Verdict = "not_in_group"
+)
+
+// Decide is the one rule of who may call a route: the proxy handler, the Lambda token
+// authorizer's policy and the local gateway all ask it. The checks run in the order API Gateway
+// applies them (token use, then scopes), then the groups API Gateway leaves to the backend. The
+// app client is checked where the token is verified, not here.
+func (r Route) Decide(c Caller) Verdict {
+	switch {
+	case r.Access == Public:
+		return Allowed
+	case c.TokenUse == "":
+		return DeniedUnauthenticated
+	case c.TokenUse != r.Access.TokenUse():
+		return DeniedWrongTokenUse
+	case r.Access == Scoped && !anyOf(r.Scopes, c.Scopes):
+		return DeniedInsufficientScope
+	case len(r.Groups) > 0 && !anyOf(r.Groups, c.Groups):
+		return DeniedNotInGroup
+	}
+	return Allowed
+}
+
+func anyOf(want, have []string) bool {
+	return slices.ContainsFunc(want, func(s string) bool { return slices.Contains(have, s) })
+}
+
+// Endpoint is one route key the sample handler has Go code for, and whether that code needs a
+// signed-in caller (such an endpoint cannot be made public in the configuration).
+type Endpoint struct {
+	Key         string
+	NeedsCaller bool
+}
+
+// Endpoints lists the handler's endpoints. It is plain data so that the configuration can check
+// routes against it without linking the Lambda handler; the handler attaches one function to each
+// key (a test checks it).
+var Endpoints = []Endpoint{
+	{Key: "GET /health"},
+	{Key: "GET /me", NeedsCaller: true},
+	{Key: "GET /items", NeedsCaller: true},
+	{Key: "POST /items", NeedsCaller: true},
+	{Key: "GET /admin", NeedsCaller: true},
+}
+
+// NeedsCaller reports whether the endpoint for a route key needs a signed-in caller.
+func NeedsCaller(key string) bool {
+	i := slices.IndexFunc(Endpoints, func(e Endpoint) bool { return e.Key == key })
+	return i >= 0 && Endpoints[i].NeedsCaller
+}
