@@ -82,9 +82,9 @@ func (c *cli) call(ctx context.Context, name string, args []string) error {
 		return err
 	}
 	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, 10<<20))
+	b, err := readCapped(resp.Body, 10<<20) // API Gateway's payload limit
 	if err != nil {
-		return err
+		return fmt.Errorf("%s %s: %w", req.Method, path, err)
 	}
 	if len(b) > 0 && b[len(b)-1] != '\n' {
 		b = append(b, '\n')
@@ -108,4 +108,17 @@ func checkTokenDestination(apiURL string) error {
 		return nil
 	}
 	return usageErr("-api-url %q: the bearer token would travel unencrypted; want https, or http on localhost, 127.0.0.1 or [::1] (pass -allow-insecure-http to send it anyway)", apiURL)
+}
+
+// readCapped reads a response body of at most max bytes, and says so when it is longer rather
+// than cutting it short without a word.
+func readCapped(r io.Reader, max int64) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > max {
+		return nil, fmt.Errorf("reply over %d bytes; not read", max)
+	}
+	return b, nil
 }

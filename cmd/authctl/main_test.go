@@ -402,3 +402,12 @@ func TestCallRefusesPlainHTTP(t *testing.T) {
 		t.Errorf("no token: exit %d, %d calls, stderr %q", code, calls.Load(), stderr)
 	}
 }
+
+func TestReadCapped(t *testing.T) {
+	for n, wantErr := range map[int]bool{0: false, 10: false, 11: true, 1000: true} {
+		b, err := readCapped(strings.NewReader(strings.Repeat("x", n)), 10)
+		if (err != nil) != wantErr || (!wantErr && len(b) != n) {
+			t.Errorf("%d bytes: %d read, %v", n, len(b), err)
+		}
+	}
+}

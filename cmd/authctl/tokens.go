@@ -354,7 +354,7 @@ func exchangeCode(ctx context.Context, tokenURL string, form url.Values) (tokenS
 		return tokenSet{}, fmt.Errorf("token endpoint: %w", err)
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	body, err := readCapped(resp.Body, 1<<20)
 	if err != nil {
 		return tokenSet{}, fmt.Errorf("token endpoint: %w", err)
 	}

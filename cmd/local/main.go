@@ -101,7 +101,7 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 	}
 
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
-	v, err := verifier.New(ctx, verifier.Config{Issuer: *issuer, ClientIDs: clientIDs})
+	v, err := verifier.New(ctx, verifier.Config{Issuer: *issuer, ClientIDs: clientIDs, Logger: logger})
 	switch {
 	case errors.Is(err, verifier.ErrConfig):
 		return usageError("-issuer or -client-id: %v", err)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http/httptest"
@@ -97,11 +98,18 @@ func TestGatewayWithHandler(t *testing.T) {
 		payload = bytes.Replace(payload, []byte(alice), []byte("00000000-7b3d-4e6f-9a1b-2c3d4e5f6a7b"), 1)
 		return parts[0] + "." + base64.RawURLEncoding.EncodeToString(payload) + "." + parts[2]
 	}
+	idJSON, err := json.Marshal(is.IDClaims())
+	if err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name, method, path, auth, body string
 		status                         int
 		want                           string // substring of the body
 	}{
+		// Signed by the pool, but not one JSON object with each claim once.
+		{"trailing data after the payload", "GET", "/me", "Bearer " + is.MintRaw(t, string(idJSON)+`{"token_use":"access"}`), "", 401, unauthorized},
+		{"a claim twice", "GET", "/items", "Bearer " + is.MintRaw(t, `{"token_use":"access",`+string(idJSON[1:])), "", 401, unauthorized},
 		{"public without token", "GET", "/health", "", "", 200, `{"status":"ok"}`},
 		{"public ignores a bad token", "GET", "/health", "Bearer junk", "", 200, `{"status":"ok"}`},
 		{"no token", "GET", "/me", "", "", 401, unauthorized},

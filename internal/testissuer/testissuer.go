@@ -135,6 +135,19 @@ func (is *Issuer) Forge(t testing.TB, kid string, claims map[string]any) string 
 	return sign(t, keys()["attacker"], kid, claims)
 }
 
+// MintRaw signs payload bytes exactly as given with the pool's key, for payloads no JSON
+// encoder writes (trailing data, a claim twice).
+func (is *Issuer) MintRaw(t testing.TB, payload string) string {
+	t.Helper()
+	header := base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"RS256","kid":"` + Kid + `","typ":"JWT"}`))
+	input := header + "." + base64.RawURLEncoding.EncodeToString([]byte(payload))
+	sig, err := jwt.SigningMethodRS256.Sign(input, keys()["pool"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return input + "." + base64.RawURLEncoding.EncodeToString(sig)
+}
+
 func sign(t testing.TB, key *rsa.PrivateKey, kid string, claims map[string]any) string {
 	t.Helper()
 	tok := jwt.NewWithClaims(jwt.SigningMethodRS256, jwt.MapClaims(claims))

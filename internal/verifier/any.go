@@ -2,10 +2,7 @@ package verifier
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"fmt"
-	"strings"
 )
 
 // VerifyAny verifies a token of either use, for callers such as a Lambda token authorizer that
@@ -26,20 +23,15 @@ func (v *Verifier) VerifyAny(ctx context.Context, token string) (*Claims, error)
 	return v.Verify(ctx, token, use)
 }
 
-// peekTokenUse reads token_use from a token that has passed checkShape. Only that one claim is
-// decoded, and exactly by that name: encoding/json would match struct fields case-insensitively.
+// peekTokenUse reads token_use from a token that has passed checkShape, with the same decoding
+// Verify uses.
 func peekTokenUse(token string) (TokenUse, error) {
-	payload := token[strings.IndexByte(token, '.')+1 : strings.LastIndexByte(token, '.')]
-	b, err := base64.RawURLEncoding.DecodeString(payload)
+	claims, err := decodePayload(token)
 	if err != nil {
-		return "", fmt.Errorf("%w: cannot decode", ErrMalformed)
+		return "", err
 	}
-	var claims map[string]json.RawMessage
-	if err := json.Unmarshal(b, &claims); err != nil {
-		return "", fmt.Errorf("%w: cannot decode", ErrMalformed)
-	}
-	var use string
-	if raw, ok := claims["token_use"]; !ok || json.Unmarshal(raw, &use) != nil {
+	use, ok := claims["token_use"].(string)
+	if !ok {
 		return "", fmt.Errorf("%w: token_use missing or not a string", ErrTokenUse)
 	}
 	switch TokenUse(use) {

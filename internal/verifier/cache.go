@@ -16,15 +16,20 @@ type cacheKey struct {
 type cacheEntry struct {
 	key    cacheKey
 	claims *Claims
+	kid    string // the signing key: the entry goes when the key leaves the JWKS
 }
 
 // cache is a bounded LRU of verified tokens, so a client reusing its token does not pay for
-// an RSA verification on every request. Entries die at the token's exp.
+// an RSA verification on every request. Entries die at the token's exp, or when their signing
+// key leaves the JWKS (keepOnly).
 type cache struct {
 	mu    sync.Mutex
 	limit int
 	items map[cacheKey]*list.Element
 	lru   list.List // front: most recently used
+	// kids are the JWKS's kids at the last keepOnly (nil before): a verification that raced
+	// with a refresh is not cached for a key that has just left.
+	kids map[string]bool
 }
 
 func newCache(limit int) *cache {
@@ -49,11 +54,15 @@ func (c *cache) get(key cacheKey, now time.Time) (*Claims, bool) {
 	return entry.claims, true
 }
 
-func (c *cache) put(key cacheKey, claims *Claims) {
+func (c *cache) put(key cacheKey, claims *Claims, kid string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.kids != nil && !c.kids[kid] {
+		return
+	}
 	if e, ok := c.items[key]; ok {
-		e.Value.(*cacheEntry).claims = claims
+		entry := e.Value.(*cacheEntry)
+		entry.claims, entry.kid = claims, kid
 		c.lru.MoveToFront(e)
 		return
 	}
@@ -62,7 +71,23 @@ func (c *cache) put(key cacheKey, claims *Claims) {
 		c.lru.Remove(oldest)
 		delete(c.items, oldest.Value.(*cacheEntry).key)
 	}
-	c.items[key] = c.lru.PushFront(&cacheEntry{key: key, claims: claims})
+	c.items[key] = c.lru.PushFront(&cacheEntry{key: key, claims: claims, kid: kid})
+}
+
+// keepOnly drops the entries of every signing key not in kids: the JWKS no longer has it, so
+// its tokens must stop being accepted now, as new ones are.
+func (c *cache) keepOnly(kids map[string]bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.kids = kids
+	for e := c.lru.Front(); e != nil; {
+		next := e.Next()
+		if entry := e.Value.(*cacheEntry); !kids[entry.kid] {
+			c.lru.Remove(e)
+			delete(c.items, entry.key)
+		}
+		e = next
+	}
 }
 
 func (c *cache) len() int {

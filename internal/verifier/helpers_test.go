@@ -81,6 +81,8 @@ type jwksServer struct {
 	body     atomic.Pointer[[]byte]
 	fail     atomic.Bool
 	requests atomic.Int64
+	// override, when set, answers instead of the JWKS (requests are still counted).
+	override atomic.Pointer[http.HandlerFunc]
 }
 
 func newJWKSServer(t testing.TB, keys ...map[string]any) *jwksServer {
@@ -89,6 +91,10 @@ func newJWKSServer(t testing.TB, keys ...map[string]any) *jwksServer {
 	s.setKeys(t, keys...)
 	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.requests.Add(1)
+		if h := s.override.Load(); h != nil {
+			(*h)(w, r)
+			return
+		}
 		if s.fail.Load() || r.URL.Path != "/"+testPool+"/.well-known/jwks.json" {
 			http.Error(w, "unavailable", http.StatusServiceUnavailable)
 			return

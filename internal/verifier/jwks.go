@@ -5,6 +5,8 @@ import (
 	"crypto/rsa"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"sync/atomic"
 
 	"github.com/MicahParks/jwkset"
@@ -26,18 +28,84 @@ func (f *fetchLog) ok()        { f.lastOK.Store(f.seq.Add(1)) }
 func (f *fetchLog) failed()    { f.lastFailed.Store(f.seq.Add(1)) }
 func (f *fetchLog) down() bool { return f.lastFailed.Load() > f.lastOK.Load() }
 
-// loggedStore is the in-memory key store that jwkset fills after each successful fetch.
-type loggedStore struct {
+// MaxJWKSBytes caps a JWKS response. Cognito's has two keys, about 1 KB; anything near the cap
+// is not a JWKS, and reading it whole could exhaust a small Lambda's memory.
+const MaxJWKSBytes = 1 << 20
+
+// errJWKSTooLarge, errNoUsableKeys and errDuplicateKid make a fetched key set unusable.
+var (
+	errJWKSTooLarge = fmt.Errorf("JWKS response over %d bytes", MaxJWKSBytes)
+	errNoUsableKeys = errors.New("no usable keys (RSA signing keys of at least 2048 bits)")
+	errDuplicateKid = errors.New("a kid appears twice")
+)
+
+// guardedStore is the in-memory key store that jwkset fills after each fetch. It refuses a key
+// set that could not verify a single Cognito token, or that names a kid twice (which key would
+// be meant is unknowable), so that a bad refresh keeps the last good set instead of removing
+// every key; jwkset then reports the refusal as a failed refresh. When a set is stored, cached
+// verifications of keys that left it are dropped.
+type guardedStore struct {
 	*jwkset.MemoryJWKSet
-	log *fetchLog
+	log     *fetchLog
+	removed func(kept map[string]bool) // nil when nothing is cached
 }
 
-func (s loggedStore) KeyReplaceAll(ctx context.Context, keys []jwkset.JWK) error {
-	err := s.MemoryJWKSet.KeyReplaceAll(ctx, keys)
-	if err == nil {
-		s.log.ok()
+func (s guardedStore) KeyReplaceAll(ctx context.Context, keys []jwkset.JWK) error {
+	kids := make(map[string]bool, len(keys))
+	usable := false
+	for _, k := range keys {
+		kid := k.Marshal().KID
+		if kids[kid] {
+			return errDuplicateKid
+		}
+		kids[kid] = true
+		if _, err := rsaKey(k); err == nil {
+			usable = true
+		}
 	}
-	return err
+	if !usable {
+		return errNoUsableKeys
+	}
+	if err := s.MemoryJWKSet.KeyReplaceAll(ctx, keys); err != nil {
+		return err
+	}
+	s.log.ok()
+	if s.removed != nil {
+		s.removed(kids)
+	}
+	return nil
+}
+
+// cappedTransport ends a response body with errJWKSTooLarge past MaxJWKSBytes.
+type cappedTransport struct{ base http.RoundTripper }
+
+func (t cappedTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := t.base.RoundTrip(r)
+	if err == nil {
+		resp.Body = &cappedBody{ReadCloser: resp.Body, left: MaxJWKSBytes}
+	}
+	return resp, err
+}
+
+type cappedBody struct {
+	io.ReadCloser
+	left int64
+}
+
+func (b *cappedBody) Read(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	if int64(len(p)) > b.left+1 {
+		p = p[:b.left+1] // one byte past the cap tells a body of exactly the cap from a longer one
+	}
+	n, err := b.ReadCloser.Read(p)
+	if int64(n) > b.left {
+		n, b.left = int(b.left), 0
+		return n, errJWKSTooLarge
+	}
+	b.left -= int64(n)
+	return n, err
 }
 
 // newKeyStore builds jwkset's HTTP client storage: one fetch now, a background refresh, and a
@@ -51,21 +119,40 @@ func (s loggedStore) KeyReplaceAll(ctx context.Context, keys []jwkset.JWK) error
 // keyfunc.NewDefaultOverrideCtx builds the same thing but starts with an empty key set when the
 // first fetch fails, offers no hook to see fetches succeed, and its Keyfunc tries every key
 // for a token without kid; so jwkset is used directly, with Verifier.key in place of Keyfunc.
-func newKeyStore(ctx context.Context, cfg Config) (jwkset.Storage, *fetchLog, error) {
+//
+// Every failed fetch, refused key sets included, is logged and counted: while the latest fetch
+// has failed, a token with an unknown kid gets ErrJWKSUnavailable rather than ErrUnknownKey.
+func newKeyStore(ctx context.Context, cfg Config, c *cache) (jwkset.Storage, *fetchLog, error) {
 	log := &fetchLog{}
 	refresh := cfg.RefreshInterval
 	if refresh < 0 {
 		refresh = 0 // jwkset starts no refresh goroutine
 	}
+	client := *cfg.HTTPClient
+	base := client.Transport
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	client.Transport = cappedTransport{base: base}
+	store := guardedStore{MemoryJWKSet: jwkset.NewMemoryStorage(), log: log}
+	if c != nil {
+		store.removed = c.keepOnly
+	}
 	remote, err := jwkset.NewStorageFromHTTP(cfg.JWKSURL, jwkset.HTTPClientStorageOptions{
-		Client:              cfg.HTTPClient,
-		Ctx:                 ctx,
-		HTTPTimeout:         cfg.FetchTimeout,
-		RefreshInterval:     refresh,
-		RefreshErrorHandler: func(context.Context, error) { log.failed() },
-		Storage:             loggedStore{MemoryJWKSet: jwkset.NewMemoryStorage(), log: log},
+		Client:          &client,
+		Ctx:             ctx,
+		HTTPTimeout:     cfg.FetchTimeout,
+		RefreshInterval: refresh,
+		RefreshErrorHandler: func(_ context.Context, err error) {
+			log.failed()
+			cfg.Logger.Warn("JWKS fetch failed; the last good keys stay in use", "url", cfg.JWKSURL, "reason", err.Error())
+		},
+		Storage: store,
 	})
-	if err != nil {
+	switch {
+	case errors.Is(err, errNoUsableKeys), errors.Is(err, errDuplicateKid), errors.Is(err, errJWKSTooLarge):
+		return nil, nil, fmt.Errorf("%w: %s at %s", ErrJWKSUnavailable, rootCause(err), cfg.JWKSURL)
+	case err != nil:
 		return nil, nil, fmt.Errorf("%w: %v", ErrJWKSUnavailable, err)
 	}
 	keys, err := jwkset.NewHTTPClient(jwkset.HTTPClientOptions{
@@ -94,7 +181,10 @@ func (v *Verifier) key(ctx context.Context, header map[string]any) (*rsa.PublicK
 	if kid == "" {
 		return nil, fmt.Errorf("%w: no kid", ErrUnknownKey)
 	}
-	jwk, err := v.keys.KeyRead(ctx, kid)
+	// The refetch for an unknown kid must not run under the caller's context: a caller who hangs
+	// up would make it fail, and a failed fetch reports the JWKS as down to everyone. jwkset
+	// bounds the wait and the fetch by FetchTimeout (RateLimitWaitMax).
+	jwk, err := v.keys.KeyRead(context.WithoutCancel(ctx), kid)
 	if err != nil {
 		// jwkset's errors quote the kid (token data), so they are not wrapped.
 		if v.fetches.down() {
@@ -105,6 +195,12 @@ func (v *Verifier) key(ctx context.Context, header map[string]any) (*rsa.PublicK
 		}
 		return nil, fmt.Errorf("%w: kid not in JWKS, refetch rate limited", ErrUnknownKey)
 	}
+	return rsaKey(jwk)
+}
+
+// rsaKey returns the key if it can verify a Cognito token: RSA, for signatures, RS256 (or no
+// alg or use stated), at least minRSABits.
+func rsaKey(jwk jwkset.JWK) (*rsa.PublicKey, error) {
 	m := jwk.Marshal()
 	if m.USE != "" && m.USE != jwkset.UseSig {
 		return nil, fmt.Errorf("%w: key not for signatures", ErrUnknownKey)
@@ -125,4 +221,15 @@ func (v *Verifier) key(ctx context.Context, header map[string]any) (*rsa.PublicK
 		return nil, fmt.Errorf("%w: RSA key too short", ErrUnknownKey)
 	}
 	return pub, nil
+}
+
+// rootCause is the innermost error of a chain, without jwkset's wrapping sentences.
+func rootCause(err error) error {
+	for {
+		next := errors.Unwrap(err)
+		if next == nil {
+			return err
+		}
+		err = next
+	}
 }

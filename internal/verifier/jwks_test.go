@@ -1,14 +1,18 @@
 package verifier
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -244,5 +248,179 @@ func TestJWKSKeyProperties(t *testing.T) {
 				t.Fatalf("error %v, want %v", err, tc.want)
 			}
 		})
+	}
+}
+
+// waitForFetches waits until the JWKS server has answered n requests and the verifier has had
+// a moment to store or refuse what it got.
+func waitForFetches(t *testing.T, s *jwksServer, n int64) {
+	t.Helper()
+	deadline := time.Now().Add(3 * time.Second)
+	for s.requests.Load() < n && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if s.requests.Load() < n {
+		t.Fatalf("%d JWKS fetches, want %d", s.requests.Load(), n)
+	}
+	time.Sleep(30 * time.Millisecond)
+}
+
+// TestRefreshWithoutUsableKeysKeepsLastGoodSet: a refresh that brings no key able to verify a
+// token (or an ambiguous set) keeps the keys there were, is logged, and counts as a JWKS fault.
+func TestRefreshWithoutUsableKeysKeepsLastGoodSet(t *testing.T) {
+	short, err := rsa.GenerateKey(rand.Reader, 1024)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rotated := newTestKey("rotated", "rotated-kid")
+	tests := []struct {
+		name   string
+		keys   []map[string]any
+		reason string
+	}{
+		{"empty key set", nil, "no usable keys"},
+		{"only unsupported key types", []map[string]any{{"kty": "OKP", "crv": "X448", "x": "AA", "kid": "x"}}, "no usable keys"},
+		{"only encryption keys", []map[string]any{edit(rsaJWK(rotated), "use", "enc")}, "no usable keys"},
+		{"only short keys", []map[string]any{rsaJWK(testKey{kid: "short", priv: short})}, "no usable keys"},
+		{"duplicated kid", []map[string]any{rsaJWK(rotated), edit(rsaJWK(newTestKey("attacker", "")), "kid", rotated.kid)}, "a kid appears twice"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var logs bytes.Buffer
+			f := newFixture(t, func(c *Config) {
+				c.RefreshInterval = 40 * time.Millisecond
+				c.CacheSize = -1 // every Verify looks the key up
+				c.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+			})
+			f.srv.setKeys(t, tc.keys...)
+			waitForFetches(t, f.srv, 2)
+			if _, err := f.v.Verify(context.Background(), f.id(), TokenUseID); err != nil {
+				t.Fatalf("token of the last good key: %v", err)
+			}
+			unknown := sign(t, jwt.SigningMethodRS256, rotated.priv, edit(f.header(), "kid", "new-kid"), f.idClaims())
+			if _, err := f.v.Verify(context.Background(), unknown, TokenUseID); !errors.Is(err, ErrJWKSUnavailable) {
+				t.Errorf("unknown kid while the JWKS is bad: %v, want ErrJWKSUnavailable", err)
+			}
+			if !strings.Contains(logs.String(), "JWKS fetch failed; the last good keys stay in use") || !strings.Contains(logs.String(), tc.reason) {
+				t.Errorf("log does not say why: %s", logs.String())
+			}
+		})
+	}
+	t.Run("at start", func(t *testing.T) {
+		srv := newJWKSServer(t, rsaJWK(rotated), rsaJWK(testKey{kid: rotated.kid, priv: testKeys()["pool"]}))
+		_, err := New(context.Background(), Config{Issuer: srv.issuer(), ClientIDs: []string{testClient}})
+		if !errors.Is(err, ErrJWKSUnavailable) || !strings.Contains(err.Error(), "a kid appears twice") {
+			t.Errorf("New with a duplicated kid: %v", err)
+		}
+	})
+}
+
+// TestCacheDropsRemovedKeys: once a refresh removes a key, a token it signed is refused even if
+// it was verified (and cached) before.
+func TestCacheDropsRemovedKeys(t *testing.T) {
+	f := newFixture(t, func(c *Config) { c.RefreshInterval = 40 * time.Millisecond })
+	rotated := newTestKey("rotated", "rotated-kid")
+	tok := f.id()
+	if _, err := f.v.Verify(context.Background(), tok, TokenUseID); err != nil {
+		t.Fatal(err)
+	}
+	newTok := sign(t, jwt.SigningMethodRS256, rotated.priv, edit(f.header(), "kid", rotated.kid), f.idClaims())
+	if _, err := f.v.Verify(context.Background(), newTok, TokenUseID); !errors.Is(err, ErrUnknownKey) {
+		t.Fatal(err)
+	}
+	f.srv.setKeys(t, rsaJWK(rotated))
+	waitForFetches(t, f.srv, f.srv.requests.Load()+1)
+	if _, err := f.v.Verify(context.Background(), tok, TokenUseID); !errors.Is(err, ErrUnknownKey) {
+		t.Errorf("cached token of a removed key: %v, want ErrUnknownKey", err)
+	}
+	if _, err := f.v.Verify(context.Background(), newTok, TokenUseID); err != nil {
+		t.Errorf("token of the new key: %v", err)
+	}
+}
+
+// TestCancelledCallerIsNotAJWKSFault: a caller who hangs up during an unknown-kid refetch does
+// not mark a healthy JWKS as down for everyone else.
+func TestCancelledCallerIsNotAJWKSFault(t *testing.T) {
+	f := newFixture(t, func(c *Config) { c.RefetchInterval = 10 * time.Millisecond; c.CacheSize = -1 })
+	rotated := newTestKey("rotated", "rotated-kid")
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(150 * time.Millisecond) // Cognito taking its time, well within FetchTimeout
+		w.Write(*f.srv.body.Load())
+	}))
+	defer slow.Close()
+	v, err := New(context.Background(), Config{Issuer: f.srv.issuer(), JWKSURL: slow.URL + "/" + testPool + "/.well-known/jwks.json",
+		ClientIDs: []string{testClient}, RefetchInterval: 10 * time.Millisecond, CacheSize: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	v.now = func() time.Time { return f.now }
+
+	forged := func(kid string) string {
+		return sign(t, jwt.SigningMethodRS256, rotated.priv, edit(f.header(), "kid", kid), f.idClaims())
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
+	defer cancel()
+	v.Verify(ctx, forged("gone-1"), TokenUseID) // hangs up mid-refetch
+	time.Sleep(20 * time.Millisecond)
+	if v.fetches.down() {
+		t.Fatal("a cancelled caller marked the JWKS as down")
+	}
+	if _, err := v.Verify(context.Background(), forged("gone-2"), TokenUseID); errors.Is(err, ErrJWKSUnavailable) || !errors.Is(err, ErrUnknownKey) {
+		t.Errorf("next unknown kid: %v, want ErrUnknownKey without ErrJWKSUnavailable", err)
+	}
+}
+
+// TestJWKSBodyIsCapped: a huge JWKS answer is cut off at MaxJWKSBytes, at start and on refresh,
+// with a clear error, instead of being read whole.
+func TestJWKSBodyIsCapped(t *testing.T) {
+	huge := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"keys":[`)
+		chunk := bytes.Repeat([]byte(" "), 1<<20)
+		for range 200 { // 200 MiB, unless the reader hangs up first
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+		}
+		io.WriteString(w, `]}`)
+	})
+	srv := httptest.NewServer(huge)
+	defer srv.Close()
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	_, err := New(context.Background(), Config{Issuer: srv.URL + "/" + testPool, ClientIDs: []string{testClient}})
+	runtime.ReadMemStats(&after)
+	if !errors.Is(err, ErrJWKSUnavailable) || !strings.Contains(err.Error(), "JWKS response over 1048576 bytes") {
+		t.Errorf("New with a 200 MiB JWKS: %v", err)
+	}
+	if grew := after.TotalAlloc - before.TotalAlloc; grew > 32<<20 {
+		t.Errorf("reading the JWKS allocated %d MiB", grew>>20)
+	}
+
+	// On refresh: the last good keys stay.
+	f := newFixture(t, func(c *Config) { c.RefreshInterval = 40 * time.Millisecond; c.CacheSize = -1 })
+	f.srv.override.Store(&huge)
+	deadline := time.Now().Add(3 * time.Second)
+	for !f.v.fetches.down() && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if !f.v.fetches.down() {
+		t.Error("a huge JWKS is not counted as a JWKS fault")
+	}
+	if _, err := f.v.Verify(context.Background(), f.id(), TokenUseID); err != nil {
+		t.Errorf("after a huge refresh: %v", err)
+	}
+}
+
+// TestCappedBody: the cap allows exactly MaxJWKSBytes.
+func TestCappedBody(t *testing.T) {
+	for n, wantErr := range map[int]bool{MaxJWKSBytes - 1: false, MaxJWKSBytes: false, MaxJWKSBytes + 1: true} {
+		b := &cappedBody{ReadCloser: io.NopCloser(bytes.NewReader(make([]byte, n))), left: MaxJWKSBytes}
+		got, err := io.ReadAll(b)
+		if (err != nil) != wantErr || (!wantErr && len(got) != n) {
+			t.Errorf("%d bytes: read %d, %v", n, len(got), err)
+		}
 	}
 }

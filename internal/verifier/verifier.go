@@ -9,7 +9,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
-	"net"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -92,6 +92,8 @@ type Config struct {
 	// CacheSize bounds the cache of verified tokens (entries). Zero means 1000, a negative
 	// value disables the cache.
 	CacheSize int
+	// Logger receives failed JWKS fetches (never token data). Default: slog.Default().
+	Logger *slog.Logger
 }
 
 // Verifier verifies Cognito tokens. It is safe for concurrent use.
@@ -116,8 +118,12 @@ func New(ctx context.Context, cfg Config) (*Verifier, error) {
 	if err != nil {
 		return nil, err
 	}
+	var c *cache
+	if cfg.CacheSize > 0 {
+		c = newCache(cfg.CacheSize)
+	}
 	ctx, cancel := context.WithCancel(ctx)
-	keys, fetches, err := newKeyStore(ctx, cfg)
+	keys, fetches, err := newKeyStore(ctx, cfg, c)
 	if err != nil {
 		cancel() // jwkset has already started its refresh goroutine
 		return nil, err
@@ -129,6 +135,7 @@ func New(ctx context.Context, cfg Config) (*Verifier, error) {
 		leeway:  cfg.Leeway,
 		keys:    keys,
 		fetches: fetches,
+		cache:   c,
 		now:     time.Now,
 		cancel:  cancel,
 		// Claims are checked by checkClaims, not by jwt's validator: exp gets no leeway and
@@ -142,9 +149,6 @@ func New(ctx context.Context, cfg Config) (*Verifier, error) {
 	}
 	for _, id := range cfg.ClientIDs {
 		v.clients[id] = true
-	}
-	if cfg.CacheSize > 0 {
-		v.cache = newCache(cfg.CacheSize)
 	}
 	return v, nil
 }
@@ -175,39 +179,47 @@ func (v *Verifier) Verify(ctx context.Context, token string, use TokenUse) (*Cla
 			return c, nil
 		}
 	}
-	c, err := v.verify(ctx, token, use)
+	c, kid, err := v.verify(ctx, token, use)
 	if err != nil {
 		return nil, err
 	}
 	if v.cache != nil {
-		v.cache.put(key, c)
+		v.cache.put(key, c, kid)
 	}
 	return c, nil
 }
 
-func (v *Verifier) verify(ctx context.Context, token string, use TokenUse) (*Claims, error) {
+// verify checks the token and returns its claims and the kid of the key that signed it.
+func (v *Verifier) verify(ctx context.Context, token string, use TokenUse) (*Claims, string, error) {
+	// The claims checked are those of decodePayload; the JWT library's own decoding, which
+	// would accept trailing data, only serves its signature check.
+	raw, err := decodePayload(token)
+	if err != nil {
+		return nil, "", err
+	}
 	var keyErr error
-	mc := jwt.MapClaims{}
-	parsed, err := v.parser.ParseWithClaims(token, mc, func(t *jwt.Token) (any, error) {
+	parsed, err := v.parser.ParseWithClaims(token, jwt.MapClaims{}, func(t *jwt.Token) (any, error) {
 		k, err := v.key(ctx, t.Header)
 		keyErr = err
 		return k, err
 	})
 	switch {
 	case keyErr != nil:
-		return nil, keyErr
+		return nil, "", keyErr
 	case err == nil:
 	case errors.Is(err, jwt.ErrTokenMalformed):
-		return nil, fmt.Errorf("%w: cannot decode", ErrMalformed)
+		return nil, "", fmt.Errorf("%w: cannot decode", ErrMalformed)
 	case parsed != nil && parsed.Header["alg"] != "RS256":
 		// Wrong, unknown or missing alg: refused by WithValidMethods before any key lookup.
-		return nil, ErrAlgorithm
+		return nil, "", ErrAlgorithm
 	case errors.Is(err, jwt.ErrTokenSignatureInvalid):
-		return nil, ErrSignature
+		return nil, "", ErrSignature
 	default:
-		return nil, ErrMalformed
+		return nil, "", ErrMalformed
 	}
-	return v.checkClaims(mc, use)
+	c, err := v.checkClaims(raw, use)
+	kid, _ := parsed.Header["kid"].(string) // key has checked it
+	return c, kid, err
 }
 
 // checkShape accepts exactly three non-empty base64url segments (no padding, no whitespace),
@@ -297,6 +309,9 @@ func (c Config) withDefaults() (Config, error) {
 	if c.HTTPClient == nil {
 		c.HTTPClient = &http.Client{Timeout: c.FetchTimeout}
 	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
 	if len(problems) > 0 {
 		return c, fmt.Errorf("%w: %s", ErrConfig, strings.Join(problems, "; "))
 	}
@@ -313,10 +328,9 @@ func checkURL(s string) error {
 	case "https":
 		return nil
 	case "http":
-		h := u.Hostname()
-		if ip := net.ParseIP(h); h == "localhost" || (ip != nil && ip.IsLoopback()) {
+		if routes.IsLoopbackHost(u.Hostname()) {
 			return nil
 		}
 	}
-	return fmt.Errorf("%q must use https (http only for localhost)", s)
+	return fmt.Errorf("%q must use https (http only for localhost, 127.0.0.1 and [::1])", s)
 }

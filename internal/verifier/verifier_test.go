@@ -330,3 +330,50 @@ func TestNewConfig(t *testing.T) {
 	}
 	v.Close()
 }
+
+// signRaw signs payload bytes exactly as given, so that tests can write JSON no encoder would.
+func (f *fixture) signRaw(payload string) string {
+	input := b64JSON(f.t, f.header()) + "." + b64([]byte(payload))
+	sig, err := jwt.SigningMethodRS256.Sign(input, f.key.priv)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return input + "." + b64(sig)
+}
+
+// TestStrictPayload: a correctly signed payload that is more or less than one JSON object with
+// each claim once is refused by Verify and VerifyAny alike, so that the token authorizer and
+// the local server agree on every token.
+func TestStrictPayload(t *testing.T) {
+	f := newFixture(t)
+	good, err := json.Marshal(f.idClaims())
+	if err != nil {
+		t.Fatal(err)
+	}
+	obj := string(good)
+	tests := []struct{ name, payload string }{
+		{"trailing garbage", obj + "garbage"},
+		{"trailing object", obj + `{"token_use":"access"}`},
+		{"trailing brace", obj + "}"},
+		{"duplicate token_use", `{"token_use":"access",` + obj[1:]},
+		{"duplicate sub", obj[:len(obj)-1] + `,"sub":"someone-else"}`},
+		{"array", "[" + obj + "]"},
+		{"string", `"` + "x" + `"`},
+		{"truncated", obj[:len(obj)-1]},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			token := f.signRaw(tc.payload)
+			if _, err := f.v.Verify(context.Background(), token, TokenUseID); !errors.Is(err, ErrMalformed) {
+				t.Errorf("Verify: %v, want ErrMalformed", err)
+			}
+			if _, err := f.v.VerifyAny(context.Background(), token); !errors.Is(err, ErrMalformed) {
+				t.Errorf("VerifyAny: %v, want ErrMalformed", err)
+			}
+		})
+	}
+	// Trailing white space is still one JSON value, as JSON.parse (and so aws-jwt-verify) reads it.
+	if _, err := f.v.Verify(context.Background(), f.signRaw(obj+" \n"), TokenUseID); err != nil {
+		t.Errorf("trailing white space: %v", err)
+	}
+}

@@ -53,7 +53,7 @@ func newAuthorizer(ctx context.Context, getenv func(string) string, logger *slog
 	if len(problems) > 0 {
 		return nil, errors.New(strings.Join(problems, "; "))
 	}
-	tokens, err := verifier.New(ctx, verifier.Config{Issuer: issuer, ClientIDs: clients})
+	tokens, err := verifier.New(ctx, verifier.Config{Issuer: issuer, ClientIDs: clients, Logger: logger})
 	if err != nil {
 		return nil, err
 	}

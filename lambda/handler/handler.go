@@ -35,6 +35,15 @@ type Options struct {
 	Now func() time.Time
 }
 
+// expiryLeeway absorbs clock skew between API Gateway, which checked exp when it called the
+// authorizer, and this function.
+const expiryLeeway = 5 * time.Second
+
+var (
+	errNoExpiry = errors.New("claims carry no exp")
+	errExpired  = errors.New("token expired; the authorizer's cached answer outlived it")
+)
+
 // Handler answers API Gateway REST proxy events. It is safe for concurrent use.
 type Handler struct {
 	table     routes.Table
@@ -172,6 +181,14 @@ func (h *Handler) authorize(route routes.Route, rc events.APIGatewayProxyRequest
 		return apigwclaims.Claims{}, r.because(err)
 	case err != nil:
 		return apigwclaims.Claims{}, unauthorized(codeInvalidToken, "The token's claims cannot be read.").because(err)
+	}
+	// API Gateway caches the authorizer's answer for the token (up to the stage's
+	// authorizerCacheSeconds), so a context can outlive the token it came from.
+	if c.ExpiresAt.IsZero() {
+		return c, unauthorized(codeInvalidToken, "The token's claims cannot be read.").because(errNoExpiry).withCaller(c)
+	}
+	if now := h.now(); !now.Before(c.ExpiresAt.Add(expiryLeeway)) {
+		return c, unauthorized(codeInvalidToken, "The token has expired.").because(errExpired).withCaller(c)
 	}
 	verdict := route.Decide(c.Caller())
 	// The wrong kind of token is the likelier mistake, and its answer the more useful.

@@ -236,12 +236,8 @@ func TestMeShape(t *testing.T) {
 	ev := loadEvent(t, "me-id-token")
 	claims := ev.RequestContext.Authorizer["claims"].(map[string]any)
 	delete(claims, "auth_time")
-	delete(claims, "exp")
 	delete(claims, "cognito:groups")
 	body := decode(t, call(t, h, ev))
-	if _, ok := body["exp"]; ok {
-		t.Errorf("exp present without an exp claim: %v", body)
-	}
 	if _, ok := body["auth_time"]; ok {
 		t.Errorf("auth_time present without an auth_time claim: %v", body)
 	}
@@ -600,5 +596,48 @@ func TestOriginSpellings(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestExpiredCaller: API Gateway caches the authorizer's answer, so the handler checks exp
+// itself, with both authorizers' context shapes.
+func TestExpiredCaller(t *testing.T) {
+	expires := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC) // the fixtures' exp
+	tests := []struct {
+		name   string
+		now    time.Time
+		edit   func(map[string]any)
+		status int
+		code   string
+	}{
+		{"before exp", expires.Add(-time.Second), nil, 200, ""},
+		{"within the leeway", expires.Add(4 * time.Second), nil, 200, ""},
+		{"expired", expires.Add(5 * time.Second), nil, 401, "invalid_token"},
+		{"expired an hour ago", expires.Add(time.Hour), nil, 401, "invalid_token"},
+		{"no exp", expires.Add(-time.Hour), func(c map[string]any) { delete(c, "exp") }, 401, "invalid_token"},
+	}
+	for _, fixture := range []string{"me-id-token", "me-token-authorizer"} {
+		for _, tt := range tests {
+			t.Run(fixture+"/"+tt.name, func(t *testing.T) {
+				h, err := handler.New(sampleTable(), []string{client}, &handler.Options{
+					Logger: slog.New(slog.DiscardHandler), Now: func() time.Time { return tt.now },
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				ev := loadEvent(t, fixture)
+				if tt.edit != nil {
+					claims, ok := ev.RequestContext.Authorizer["claims"].(map[string]any)
+					if !ok {
+						claims = ev.RequestContext.Authorizer // a token authorizer's context
+					}
+					tt.edit(claims)
+				}
+				resp := call(t, h, ev)
+				if got := field(decode(t, resp), "error.code"); resp.StatusCode != tt.status || (tt.code != "" && got != tt.code) {
+					t.Errorf("%d %v, want %d %s", resp.StatusCode, got, tt.status, tt.code)
+				}
+			})
+		}
 	}
 }
