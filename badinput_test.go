@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -198,5 +199,29 @@ func TestAbsoluteBrandingFile(t *testing.T) {
 	}
 	if st.Config.BrandingFile != abs {
 		t.Errorf("brandingFile %q", st.Config.BrandingFile)
+	}
+}
+
+// `cdk diff` without credentials prints the CLI's own "Unable to resolve AWS account" (the app
+// adds nothing): the README's troubleshooting entry quotes that text and says what to set.
+func TestReadmeExplainsMissingAccount(t *testing.T) {
+	const msg = "Unable to resolve AWS account to use"
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, troubleshooting, _ := strings.Cut(string(readme), "## Troubleshooting")
+	entry, _, _ := strings.Cut(troubleshooting[strings.Index(troubleshooting, msg)+1:], "\n- ")
+	for _, want := range []string{msg, "AWS_PROFILE", "AWS_ACCESS_KEY_ID", "CDK_DEFAULT_ACCOUNT"} {
+		if !strings.Contains(troubleshooting, want) || (want != msg && !strings.Contains(entry, want)) {
+			t.Errorf("README's troubleshooting entry for %q lacks %q", msg, want)
+		}
+	}
+	cli, err := os.ReadFile(filepath.Join("node_modules", "aws-cdk", "lib", "index.js"))
+	if err != nil {
+		t.Skip("the CDK CLI is not installed: run `npm ci` to include this check")
+	}
+	if !strings.Contains(string(cli), msg) {
+		t.Errorf("the pinned CDK CLI no longer prints %q: update README's troubleshooting", msg)
 	}
 }

@@ -253,8 +253,9 @@ func checkRedirectURL(raw string) string {
 	if len(raw) < 1 || len(raw) > 1024 {
 		return "want 1 to 1024 characters"
 	}
-	const want = "want an absolute URL such as https://app.example.com/auth/callback"
+	want := "want an absolute URL such as https://app.example.com/auth/callback"
 	if !strings.Contains(raw, "://") {
+		want = `want an absolute URL with "://", such as https://app.example.com/auth/callback or myapp://callback`
 		// localhost:3000/cb parses as the custom scheme "localhost"; nobody means that.
 		if guess := withScheme(raw); guess != "" {
 			return fmt.Sprintf("%s; did you mean %s?", want, guess)
