@@ -38,15 +38,30 @@ type appStacks struct {
 	Api    *stacks.ApiStack
 }
 
+// contextOf is the app's whole context (cdk.json, -c keys and what the CDK CLI adds). The keys
+// come from GetAllContext and the values from TryGetContext: GetAllContext hands nested
+// objects back in jsii's wire form.
+func contextOf(app awscdk.App) map[string]any {
+	all, _ := app.Node().GetAllContext(nil).(map[string]any)
+	ctx := make(map[string]any, len(all))
+	for key := range all {
+		ctx[key] = app.Node().TryGetContext(jsii.String(key))
+	}
+	return ctx
+}
+
 // addStacks reads the configuration from app's context and adds the selected stage's stacks.
 // projectDir holds go.mod and the branding files. Every configuration problem is returned at
 // once, before any stack exists.
 func addStacks(app awscdk.App, projectDir string) (*appStacks, error) {
-	cfg, cfgErr := config.Load(func(key string) any { return app.Node().TryGetContext(jsii.String(key)) })
+	cfg, cfgErr := config.Load(contextOf(app))
 	var style *branding.Style
 	var brandingErr error
 	if cfg.BrandingFile != "" {
-		style, brandingErr = branding.Load(filepath.Join(projectDir, cfg.BrandingFile))
+		var path string
+		if path, brandingErr = cfg.BrandingPath(projectDir); brandingErr == nil {
+			style, brandingErr = branding.Load(path)
+		}
 	}
 	if err := errors.Join(cfgErr, brandingErr); err != nil {
 		return nil, err

@@ -567,7 +567,7 @@ func TestConfigProblemsAreReportedTogether(t *testing.T) {
 		`stages.dev.domainPrefix (or -c domainPrefix): got "my-cognito-login"; want a prefix without "cognito"`,
 		`stages.dev.callbackUrls (or -c callbackUrls)[0]: got "http://example.com/cb"; want https`,
 		`stages.dev.callbackUrls (or -c callbackUrls)[1]: got "https://app.example.com/#frag"; want a URL without a #fragment`,
-		`stages.dev.logoutUrls (or -c logoutUrls): got null; want 1 to 100 URLs`,
+		`-c logoutUrls: got an empty value; want 1 to 100 comma-separated URLs`,
 	} {
 		if !slices.ContainsFunc(lines, func(l string) bool { return strings.HasPrefix(l, want) }) {
 			t.Errorf("no problem line starting %q in:\n%s", want, err)

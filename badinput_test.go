@@ -2,7 +2,9 @@ package main
 
 import (
 	"encoding/json"
+	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -38,9 +40,16 @@ func badInputs(t *testing.T) []badInput {
 		{name: "callbackUrls http", ctx: map[string]any{"callbackUrls": "http://app.example.com/cb"}, want: []string{"-c callbackUrls)[0]", `"http://app.example.com/cb"`}},
 		{name: "callbackUrls relative", ctx: map[string]any{"callbackUrls": "auth/callback"}, want: []string{"-c callbackUrls)[0]", `"auth/callback"`, "absolute URL"}},
 		{name: "callbackUrls fragment", ctx: map[string]any{"callbackUrls": "https://a.example.com/#cb"}, want: []string{"-c callbackUrls)[0]", "#fragment"}},
-		{name: "logoutUrls empty", ctx: map[string]any{"logoutUrls": " , "}, want: []string{"-c logoutUrls)", "want 1 to 100 URLs"}},
+		{name: "logoutUrls empty", ctx: map[string]any{"logoutUrls": " , "}, want: []string{"-c logoutUrls: got an empty value", "want 1 to 100 comma-separated URLs"}},
 		{name: "logoutUrls http", ctx: map[string]any{"logoutUrls": "http://10.0.0.1:3000"}, want: []string{"-c logoutUrls)[0]", `"http://10.0.0.1:3000"`}},
-		{name: "brandingFile missing", ctx: map[string]any{"brandingFile": "branding/nope.json"}, want: []string{"branding/nope.json"}},
+		{name: "brandingFile missing", ctx: map[string]any{"brandingFile": "branding/nope.json"}, want: []string{`-c brandingFile): got "branding/nope.json"; want an existing branding file: branding/nope.json does not exist`}},
+		{name: "brandingFile absolute missing", ctx: map[string]any{"brandingFile": "/abs/path/style.json"}, want: []string{`-c brandingFile): got "/abs/path/style.json"; want an existing branding file: /abs/path/style.json does not exist`}},
+		{name: "callbackUrls without scheme", ctx: map[string]any{"callbackUrls": "localhost:3000/auth/callback"}, want: []string{"-c callbackUrls)[0]", "did you mean http://localhost:3000/auth/callback?"}},
+		{name: "logoutUrls without scheme", ctx: map[string]any{"logoutUrls": "app.example.com"}, want: []string{"-c logoutUrls)[0]", "did you mean https://app.example.com?"}},
+		{name: "callbackUrls empty", ctx: map[string]any{"callbackUrls": ""}, want: []string{"-c callbackUrls: got an empty value"}},
+		{name: "unknown -c key", ctx: map[string]any{"mfa": "required"}, want: []string{`mfa: got "required"; unknown context key`, "stages.<stage>.mfa or defaults.mfa", "-c takes only stage, domainPrefix, callbackUrls, logoutUrls, brandingFile"}},
+		{name: "-c key in the wrong case", ctx: map[string]any{"domainprefix": "x"}, want: []string{`domainprefix: got "x"; unknown context key`, `did you mean "domainPrefix"?`}},
+		{name: "unknown default", ctx: map[string]any{"defaults": map[string]any{"mfaa": "off"}}, want: []string{"defaults.mfaa: unknown setting"}},
 		{name: "brandingFile type", ctx: map[string]any{"brandingFile": 1}, want: []string{"brandingFile: got 1"}},
 
 		// Stage settings.
@@ -55,10 +64,11 @@ func badInputs(t *testing.T) []badInput {
 		{name: "password unknown key", dev: func(d map[string]any) { d["passwordPolicy"] = map[string]any{"minimumLength": 12} }, want: []string{"stages.dev.passwordPolicy.minimumLength: unknown setting"}},
 		{name: "verification body", dev: func(d map[string]any) { d["verificationEmail"] = map[string]any{"body": "Your code"} }, want: []string{`stages.dev.verificationEmail.body: got "Your code"`, "{####}"}},
 		{name: "group name", dev: func(d map[string]any) { d["groups"] = []any{map[string]any{"name": ""}} }, want: []string{`stages.dev.groups[0].name: got ""`}},
-		{name: "resource server identifier", dev: func(d map[string]any) { d["resourceServer"].(map[string]any)["identifier"] = `demo"api` }, want: []string{"stages.dev.resourceServer.identifier"}},
+		{name: "resource server identifier", dev: func(d map[string]any) { d["resourceServer"] = map[string]any{"identifier": `demo"api`} }, want: []string{"stages.dev.resourceServer.identifier"}},
 		{name: "scope name", dev: func(d map[string]any) {
-			d["resourceServer"].(map[string]any)["scopes"] = []any{map[string]any{"name": "read all", "description": "x"}}
+			d["resourceServer"] = map[string]any{"scopes": []any{map[string]any{"name": "read all", "description": "x"}}}
 		}, want: []string{`stages.dev.resourceServer.scopes[0].name: got "read all"`}},
+		{name: "group name with comma", dev: func(d map[string]any) { d["groups"] = []any{map[string]any{"name": "ops,admin"}} }, want: []string{`stages.dev.groups[0].name: got "ops,admin"`, "API Gateway flattens cognito:groups"}},
 		{name: "oauth flow", dev: func(d map[string]any) { d["oauthFlows"] = []any{"client_credentials"} }, want: []string{`stages.dev.oauthFlows[0]: got "client_credentials"`, "stand alone"}},
 		{name: "passwordAuth type", dev: func(d map[string]any) { d["passwordAuth"] = "true" }, want: []string{`stages.dev.passwordAuth: got "true"`}},
 		{name: "access token lifetime", dev: func(d map[string]any) { d["tokens"] = map[string]any{"accessMinutes": 2000} }, want: []string{"stages.dev.tokens.accessMinutes: got 2000"}},
@@ -152,15 +162,66 @@ func editedStages(t *testing.T, ctx map[string]any, edit func(map[string]any)) m
 	return stages
 }
 
-// A bad input through the real `cdk synth`, for the keys only cdk.json holds.
-func TestCdkSynthRejectsUnknownStage(t *testing.T) {
+// Bad inputs through the real `cdk synth`: a stage cdk.json lacks and a key the app does not
+// know. The keys the CLI itself passes (aws:cdk:*) and cdk.json's feature flags are accepted,
+// so these two are the only problems.
+func TestCdkSynthRejectsUnknownStageAndKey(t *testing.T) {
 	t.Parallel() // runs the CDK CLI in a subprocess, with its own output directory
-	out, code := runCdkSynth(t, "-c", "stage=staging")
+	out, code := runCdkSynth(t, "-c", "stage=staging", "-c", "mfa=required")
 	if code == 0 {
 		t.Fatalf("cdk synth accepted an unknown stage:\n%s", out)
 	}
-	if want := `error: stage: got "staging"; want one of the stages in cdk.json: dev, prod`; !strings.Contains(out, want) {
-		t.Errorf("cdk synth output lacks %q:\n%s", want, out)
+	var errors []string
+	for _, line := range strings.Split(out, "\n") {
+		if strings.HasPrefix(line, "error: ") {
+			errors = append(errors, line)
+		}
+	}
+	want := []string{
+		`error: mfa: got "required"; unknown context key (from -c or cdk.json's "context"); mfa is a stage setting: set it in cdk.json under stages.<stage>.mfa or defaults.mfa; -c takes only stage, domainPrefix, callbackUrls, logoutUrls, brandingFile`,
+		`error: stage: got "staging"; want one of the stages in cdk.json: dev, prod`,
+	}
+	if !slices.Equal(errors, want) {
+		t.Errorf("cdk synth printed the errors\n%s\nwant\n%s\nfull output:\n%s", strings.Join(errors, "\n"), strings.Join(want, "\n"), out)
 	}
 	noStackTrace(t, out)
+}
+
+// An absolute brandingFile is used as it is, not joined to the project directory.
+func TestAbsoluteBrandingFile(t *testing.T) {
+	abs, err := filepath.Abs("branding/style.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := newTestApp(t, map[string]any{"brandingFile": abs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Config.BrandingFile != abs {
+		t.Errorf("brandingFile %q", st.Config.BrandingFile)
+	}
+}
+
+// `cdk diff` without credentials prints the CLI's own "Unable to resolve AWS account" (the app
+// adds nothing): the README's troubleshooting entry quotes that text and says what to set.
+func TestReadmeExplainsMissingAccount(t *testing.T) {
+	const msg = "Unable to resolve AWS account to use"
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, troubleshooting, _ := strings.Cut(string(readme), "## Troubleshooting")
+	entry, _, _ := strings.Cut(troubleshooting[strings.Index(troubleshooting, msg)+1:], "\n- ")
+	for _, want := range []string{msg, "AWS_PROFILE", "AWS_ACCESS_KEY_ID", "CDK_DEFAULT_ACCOUNT"} {
+		if !strings.Contains(troubleshooting, want) || (want != msg && !strings.Contains(entry, want)) {
+			t.Errorf("README's troubleshooting entry for %q lacks %q", msg, want)
+		}
+	}
+	cli, err := os.ReadFile(filepath.Join("node_modules", "aws-cdk", "lib", "index.js"))
+	if err != nil {
+		t.Skip("the CDK CLI is not installed: run `npm ci` to include this check")
+	}
+	if !strings.Contains(string(cli), msg) {
+		t.Errorf("the pinned CDK CLI no longer prints %q: update README's troubleshooting", msg)
+	}
 }

@@ -32,6 +32,7 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/smithy-go"
 
+	"github.com/cognito-apigw/cognito-apigw/internal/awsauth"
 	"github.com/cognito-apigw/cognito-apigw/internal/cdkjson"
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
 	"github.com/cognito-apigw/cognito-apigw/internal/outputs"
@@ -224,6 +225,10 @@ func (s *settings) need(value, flagName, output string) error {
 	why := fmt.Sprintf("the outputs file %s has no %s", s.outputsFile, output)
 	if s.outErr != nil {
 		why = s.outErr.Error()
+		// The README's local loop writes local-outputs.json, which is not the default.
+		if _, err := os.Stat(defaultLocalOutputs); err == nil && s.outputsFile != defaultLocalOutputs {
+			why += fmt.Sprintf("; for the local pool that setup-local made, pass -outputs %s", defaultLocalOutputs)
+		}
 	}
 	return usageErr("pass -%s, or an outputs file with %s (-outputs FILE): %s", flagName, output, why)
 }
@@ -234,8 +239,9 @@ func isSet(fs *flag.FlagSet, name string) bool {
 	return set
 }
 
-// cognito builds a Cognito client for the settings' Region and endpoint.
-func (s *settings) cognito(ctx context.Context) (*cip.Client, error) {
+// cognito builds a Cognito client for the settings' Region and endpoint. With needCredentials
+// it makes sure AWS credentials can be had before the first call; InitiateAuth needs none.
+func (s *settings) cognito(ctx context.Context, needCredentials bool) (*cip.Client, error) {
 	var opts []func(*awsconfig.LoadOptions) error
 	local := s.endpoint != "" && routes.IsLoopbackURL(s.endpoint)
 	if local {
@@ -253,12 +259,17 @@ func (s *settings) cognito(ctx context.Context) (*cip.Client, error) {
 	if s.region != "" {
 		opts = append(opts, awsconfig.WithRegion(s.region))
 	}
-	cfg, err := awsconfig.LoadDefaultConfig(ctx, opts...)
+	cfg, err := awsauth.Load(ctx, opts...)
 	if err != nil {
-		return nil, fmt.Errorf("loading the AWS configuration: %w", err)
+		return nil, err
 	}
 	if cfg.Region == "" {
 		return nil, usageErr("no AWS Region: pass -region, set AWS_REGION, or use an outputs file with the Region output")
+	}
+	if needCredentials {
+		if err := awsauth.Check(ctx, cfg); err != nil {
+			return nil, err
+		}
 	}
 	return cip.NewFromConfig(cfg, func(o *cip.Options) {
 		if s.endpoint != "" {

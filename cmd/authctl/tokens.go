@@ -114,7 +114,7 @@ func (c *cli) tokens(ctx context.Context, name string, args []string) error {
 
 	ctx, cancel := context.WithTimeout(ctx, apiTimeout)
 	defer cancel()
-	client, err := s.cognito(ctx)
+	client, err := s.cognito(ctx, *flow == "admin-user-password")
 	if err != nil {
 		return err
 	}

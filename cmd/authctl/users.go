@@ -171,7 +171,7 @@ func (c *cli) createUser(ctx context.Context, name string, args []string) error 
 
 	ctx, cancel := context.WithTimeout(ctx, apiTimeout)
 	defer cancel()
-	client, err := s.cognito(ctx)
+	client, err := s.cognito(ctx, true)
 	if err != nil {
 		return err
 	}
@@ -255,7 +255,7 @@ func (c *cli) setPassword(ctx context.Context, name string, args []string) error
 	}
 	ctx, cancel := context.WithTimeout(ctx, apiTimeout)
 	defer cancel()
-	client, err := s.cognito(ctx)
+	client, err := s.cognito(ctx, true)
 	if err != nil {
 		return err
 	}
@@ -299,7 +299,7 @@ func (c *cli) setupLocal(ctx context.Context, name string, args []string) error 
 
 	ctx, cancel := context.WithTimeout(ctx, apiTimeout)
 	defer cancel()
-	client, err := s.cognito(ctx)
+	client, err := s.cognito(ctx, true)
 	if err != nil {
 		return err
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/cognito-apigw/cognito-apigw/branding"
+	"github.com/cognito-apigw/cognito-apigw/internal/awsauth"
 )
 
 func (c *cli) pull(args []string) int {
@@ -39,6 +40,16 @@ func (c *cli) pull(args []string) int {
 		return 2
 	}
 
+	// Refuse a bad -out before asking AWS for anything.
+	if info, err := os.Stat(*out); err == nil && !info.IsDir() {
+		fmt.Fprintf(c.stderr, "branding pull: -out %s is a file; want the directory to write %s and assets/ into, such as -out branding\n", *out, *name)
+		return 2
+	}
+	if *name == "" || filepath.Base(*name) != *name {
+		fmt.Fprintf(c.stderr, "branding pull: -name %q: want a file name without a directory, such as style.json (the directory is -out)\n", *name)
+		return 2
+	}
+
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
@@ -48,12 +59,15 @@ func (c *cli) pull(args []string) int {
 	if *region != "" {
 		opts = append(opts, config.WithRegion(*region))
 	}
-	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	cfg, err := awsauth.Load(ctx, opts...)
 	if err != nil {
-		return c.fail("loading the AWS configuration: %v", err)
+		return c.fail("%v", err)
 	}
 	if cfg.Region == "" {
 		return c.fail("no AWS Region: pass -region or set AWS_REGION")
+	}
+	if err := awsauth.Check(ctx, cfg); err != nil {
+		return c.fail("%v", err)
 	}
 	client := cip.NewFromConfig(cfg, func(o *cip.Options) {
 		if *endpoint != "" {
@@ -73,7 +87,7 @@ func (c *cli) pull(args []string) int {
 		return c.fail("%v", err)
 	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
-		return c.fail("%v", err)
+		return c.fail("-out %s: cannot create the directory: %v", *out, unwrapPath(err))
 	}
 	written, err := branding.Save(*out, *name, style)
 	if err != nil {
@@ -90,6 +104,15 @@ func (c *cli) pull(args []string) int {
 		return 1
 	}
 	return 0
+}
+
+// unwrapPath drops the operation and path of a file error when the message names the path.
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 func (c *cli) fail(format string, args ...any) int {

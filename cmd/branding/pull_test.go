@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 
 	"github.com/cognito-apigw/cognito-apigw/branding"
+	"github.com/cognito-apigw/cognito-apigw/internal/awsauth/awsauthtest"
 )
 
 const testdata = "../../branding/testdata"
@@ -263,4 +264,59 @@ func jsonSame(a, b any) bool {
 	x, err1 := json.Marshal(a)
 	y, err2 := json.Marshal(b)
 	return err1 == nil && err2 == nil && bytes.Equal(x, y)
+}
+
+// Without credentials pull says what is missing and how to provide it, before any call and
+// without the SDK's chain of provider errors.
+func TestPullWithoutCredentials(t *testing.T) {
+	srv, requests := fakeCognito(t, func() (int, []byte) { return 200, exportJSON(t, false) })
+	awsauthtest.NoCredentials(t)
+	var stdout, stderr bytes.Buffer
+	out := filepath.Join(t.TempDir(), "branding")
+	c := &cli{stdout: &stdout, stderr: &stderr}
+	code := c.run([]string{"pull", "-user-pool-id", "p", "-client-id", "c", "-region", "eu-west-1", "-endpoint", srv.URL, "-out", out})
+	if code != 1 {
+		t.Fatalf("exit %d, stderr %q", code, stderr.String())
+	}
+	msg := stderr.String()
+	for _, want := range []string{"branding pull: no AWS credentials found", "AWS_PROFILE", "aws configure sso", "AWS_ACCESS_KEY_ID"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, msg)
+		}
+	}
+	if strings.Contains(msg, "IMDS") || strings.Count(msg, "\n") != 1 {
+		t.Errorf("want one line without the SDK's provider chain:\n%s", msg)
+	}
+	if len(*requests) != 0 {
+		t.Errorf("%d requests reached Cognito", len(*requests))
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("-out was created: %v", err)
+	}
+}
+
+// A bad -out or -name is refused before any call, naming the flag and the path.
+func TestPullOutFlags(t *testing.T) {
+	srv, requests := fakeCognito(t, func() (int, []byte) { return 200, exportJSON(t, false) })
+	file := filepath.Join(t.TempDir(), "style.json")
+	os.WriteFile(file, []byte("{}"), 0o644)
+	blocked := filepath.Join(file, "branding") // under a file: cannot be created
+	for _, tt := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"-out", file}, 2, "branding pull: -out " + file + " is a file; want the directory to write style.json and assets/ into"},
+		{[]string{"-out", t.TempDir(), "-name", "sub/style.json"}, 2, `branding pull: -name "sub/style.json": want a file name without a directory`},
+		{[]string{"-out", blocked}, 1, "branding pull: -out " + blocked + ": cannot create the directory: not a directory"},
+	} {
+		args := append([]string{"pull", "-user-pool-id", "p", "-client-id", "c", "-region", "eu-west-1", "-endpoint", srv.URL}, tt.args...)
+		code, _, stderr := testCLI(t, args...)
+		if code != tt.code || !strings.HasPrefix(stderr, tt.want) {
+			t.Errorf("%v: exit %d, stderr %q; want exit %d and %q", tt.args, code, stderr, tt.code, tt.want)
+		}
+	}
+	if len(*requests) != 1 { // only the last case gets as far as the call
+		t.Errorf("%d requests reached Cognito, want 1", len(*requests))
+	}
 }

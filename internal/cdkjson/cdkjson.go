@@ -5,7 +5,9 @@ package cdkjson
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
@@ -22,12 +24,8 @@ func Load(path, stage string) (config.Config, error) {
 	if err != nil {
 		return config.Config{}, err
 	}
-	cfg, err := config.Load(func(key string) any {
-		if key == config.KeyStage {
-			return stage
-		}
-		return context[key]
-	})
+	context[config.KeyStage] = stage
+	cfg, err := config.Load(context)
 	if err != nil {
 		return config.Config{}, fmt.Errorf("%s: %w", path, err)
 	}
@@ -37,6 +35,9 @@ func Load(path, stage string) (config.Config, error) {
 // ReadContext returns the "context" object of the cdk.json at path: the settings users edit.
 func ReadContext(path string) (map[string]any, error) {
 	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("the project settings %s do not exist: run from the project root, where cdk.json is, or pass -cdk-json PATH", path)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("reading the project settings: %w (run from the project root or pass -cdk-json)", err)
 	}

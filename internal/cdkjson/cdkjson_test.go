@@ -31,7 +31,9 @@ func TestLoadErrors(t *testing.T) {
 	tests := []struct {
 		path, stage, want string
 	}{
-		{filepath.Join(dir, "missing.json"), "dev", "pass -cdk-json"},
+		{filepath.Join(dir, "missing.json"), "dev", "the project settings " + filepath.Join(dir, "missing.json") + " do not exist: run from the project root, where cdk.json is, or pass -cdk-json PATH"},
+		{write("unknown.json", `{"context": {"stages": {"dev": {}}, "defualts": {}}}`), "dev", `unknown.json: defualts: got {}; unknown context key (from -c or cdk.json's "context"); did you mean "defaults"?`},
+		{write("defaults.json", `{"context": {"stages": {"dev": {}}, "defaults": {"mfaa": "off"}}}`), "dev", `defaults.json: defaults.mfaa: unknown setting`},
 		{write("syntax.json", `{"context": `), "dev", "syntax.json: unexpected end of JSON input"},
 		{write("nocontext.json", `{"app": "go run ."}`), "dev", `no "context" object`},
 		{"../../cdk.json", "staging", `stage: got "staging"; want one of the stages in cdk.json: dev, prod`},

@@ -13,12 +13,17 @@ const (
 	KeyAppName = "appName"
 	KeyStage   = "stage"
 	KeyStages  = "stages"
+	// KeyDefaults holds the settings every stage starts from; a stage's own keys win.
+	KeyDefaults = "defaults"
 	// These override the selected stage's value from the command line.
 	KeyDomainPrefix = "domainPrefix"
 	KeyCallbackURLs = "callbackUrls" // comma-separated
 	KeyLogoutURLs   = "logoutUrls"   // comma-separated
 	KeyBrandingFile = "brandingFile"
 )
+
+// OverrideKeys are the keys `cdk synth -c key=value` may set, beside cdk.json's own.
+var OverrideKeys = []string{KeyStage, KeyDomainPrefix, KeyCallbackURLs, KeyLogoutURLs, KeyBrandingFile}
 
 // DefaultStage is the stage synthesized when no -c stage=NAME is given.
 const DefaultStage = "dev"
@@ -28,6 +33,10 @@ type Config struct {
 	AppName   string
 	StageName string
 	Stage
+
+	// fromDefaults holds the setting paths (e.g. "cors.maxAgeSeconds") whose value came from
+	// the shared defaults rather than the stage, so that a problem names where to fix it.
+	fromDefaults map[string]bool
 }
 
 // Stage is one entry of the "stages" context object. Keys left out keep the defaults of

@@ -22,10 +22,6 @@ func projectContext(t *testing.T) map[string]any {
 	return f.Context
 }
 
-func getter(ctx map[string]any) func(string) any {
-	return func(k string) any { return ctx[k] }
-}
-
 // withDev returns the project context with the dev stage changed by edit.
 func withDev(t *testing.T, edit func(dev map[string]any)) map[string]any {
 	t.Helper()
@@ -38,7 +34,7 @@ func TestProjectStagesLoad(t *testing.T) {
 	for _, stage := range []string{"dev", "prod"} {
 		ctx := projectContext(t)
 		ctx[KeyStage] = stage
-		cfg, err := Load(getter(ctx))
+		cfg, err := Load(ctx)
 		if err != nil {
 			t.Fatalf("stage %s: %v", stage, err)
 		}
@@ -60,7 +56,7 @@ func TestProjectStagesLoad(t *testing.T) {
 }
 
 func TestDefaultStageIsDev(t *testing.T) {
-	cfg, err := Load(getter(projectContext(t)))
+	cfg, err := Load(projectContext(t))
 	if err != nil || cfg.StageName != "dev" {
 		t.Fatalf("got stage %q, %v", cfg.StageName, err)
 	}
@@ -72,7 +68,7 @@ func TestOverrides(t *testing.T) {
 	ctx[KeyCallbackURLs] = "https://a.example.com/cb, myapp://callback,"
 	ctx[KeyLogoutURLs] = []any{"https://a.example.com"}
 	ctx[KeyBrandingFile] = "branding/other.json"
-	cfg, err := Load(getter(ctx))
+	cfg, err := Load(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +80,7 @@ func TestOverrides(t *testing.T) {
 }
 
 func TestThreatProtectionPicksPlus(t *testing.T) {
-	cfg, err := Load(getter(withDev(t, func(dev map[string]any) { dev["threatProtection"] = true })))
+	cfg, err := Load(withDev(t, func(dev map[string]any) { dev["threatProtection"] = true }))
 	if err != nil || cfg.EffectiveFeaturePlan() != "PLUS" {
 		t.Fatalf("plan %s, %v", cfg.EffectiveFeaturePlan(), err)
 	}
@@ -129,7 +125,16 @@ func TestBadSettings(t *testing.T) {
 		{name: "empty email subject", edit: func(d map[string]any) { d["verificationEmail"] = map[string]any{"subject": ""} },
 			want: dev + `verificationEmail.subject: got ""; want 1 to 140 characters`},
 		{name: "group with space", edit: func(d map[string]any) { d["groups"] = []any{map[string]any{"name": "site admins"}} },
-			want: dev + `groups[0].name: got "site admins"; want 1 to 128 letters`},
+			want: dev + `groups[0].name: got "site admins"; want a name without commas, spaces or square brackets: API Gateway flattens cognito:groups`},
+		{name: "group with comma", edit: func(d map[string]any) {
+			d["groups"] = []any{map[string]any{"name": "x,admin"}}
+			d["routes"] = []any{map[string]any{"method": "GET", "path": "/x", "access": "protected", "groups": []any{"x,admin"}}}
+		}, want: dev + `groups[0].name: got "x,admin"; want a name without commas, spaces or square brackets: API Gateway flattens cognito:groups into one comma-separated string, so a group named x,admin would look like admin`},
+		{name: "group with brackets", edit: func(d map[string]any) { d["groups"] = []any{map[string]any{"name": "[admin]"}} },
+			want: dev + `groups[0].name: got "[admin]"; want a name without commas, spaces or square brackets`},
+		{name: "route group with comma", edit: func(d map[string]any) {
+			d["routes"] = []any{map[string]any{"method": "GET", "path": "/x", "access": "protected", "groups": []any{"admin,ops"}}}
+		}, want: dev + `routes[0].groups[0]: got "admin,ops"; want a name without commas, spaces or square brackets`},
 		{name: "duplicate group", edit: func(d map[string]any) {
 			d["groups"] = []any{map[string]any{"name": "admin"}, map[string]any{"name": "admin"}}
 		}, want: dev + `groups[1].name: got "admin"; want each group once`},
@@ -143,6 +148,16 @@ func TestBadSettings(t *testing.T) {
 			want: dev + `resourceServer.scopes: got []; want at least one scope`},
 		{name: "http callback", edit: func(d map[string]any) { d["callbackUrls"] = []any{"http://app.example.com/cb"} },
 			want: dev + `callbackUrls (or -c callbackUrls)[0]: got "http://app.example.com/cb"; want https; plain http is allowed only for http://localhost`},
+		{name: "callback without scheme", edit: func(d map[string]any) { d["callbackUrls"] = []any{"localhost:3000/auth/callback"} },
+			want: dev + `callbackUrls (or -c callbackUrls)[0]: got "localhost:3000/auth/callback"; want an absolute URL with "://", such as https://app.example.com/auth/callback or myapp://callback; did you mean http://localhost:3000/auth/callback?`},
+		{name: "callback loopback IP without scheme", edit: func(d map[string]any) { d["callbackUrls"] = []any{"127.0.0.1:3000/cb"} },
+			want: dev + `callbackUrls (or -c callbackUrls)[0]: got "127.0.0.1:3000/cb"; want an absolute URL with "://", such as https://app.example.com/auth/callback or myapp://callback; did you mean http://127.0.0.1:3000/cb?`},
+		{name: "callback host without scheme", edit: func(d map[string]any) { d["callbackUrls"] = []any{"app.example.com/auth/callback"} },
+			want: dev + `callbackUrls (or -c callbackUrls)[0]: got "app.example.com/auth/callback"; want an absolute URL with "://", such as https://app.example.com/auth/callback or myapp://callback; did you mean https://app.example.com/auth/callback?`},
+		{name: "sign-out URL without scheme", edit: func(d map[string]any) { d["logoutUrls"] = []any{"localhost:3000"} },
+			want: dev + `logoutUrls (or -c logoutUrls)[0]: got "localhost:3000"; want an absolute URL with "://", such as https://app.example.com/auth/callback or myapp://callback; did you mean http://localhost:3000?`},
+		{name: "custom scheme without slashes", edit: func(d map[string]any) { d["callbackUrls"] = []any{"myapp:callback"} },
+			want: dev + `callbackUrls (or -c callbackUrls)[0]: got "myapp:callback"; want an absolute URL with "://", such as https://app.example.com/auth/callback or myapp://callback`},
 		{name: "relative callback", edit: func(d map[string]any) { d["callbackUrls"] = []any{"/auth/callback"} },
 			want: dev + `callbackUrls (or -c callbackUrls)[0]: got "/auth/callback"; want an absolute URL`},
 		{name: "callback fragment", edit: func(d map[string]any) { d["callbackUrls"] = []any{"https://a.example.com/cb#x"} },
@@ -156,7 +171,7 @@ func TestBadSettings(t *testing.T) {
 		},
 			want: dev + `callbackUrls (or -c callbackUrls)[0]: got "https://a.example.com/xxx`},
 		{name: "no sign-out URL", edit: func(d map[string]any) { d["logoutUrls"] = []any{} },
-			want: dev + `logoutUrls (or -c logoutUrls): got []; want 1 to 100 URLs: managed-login sign-out only redirects to a registered sign-out URL`},
+			want: dev + `logoutUrls (or -c logoutUrls): got an empty list; want 1 to 100 URLs: managed-login sign-out only redirects to a registered sign-out URL`},
 		{name: "client credentials", edit: func(d map[string]any) { d["oauthFlows"] = []any{"code", "client_credentials"} },
 			want: dev + `oauthFlows[1]: got "client_credentials"; want code or implicit: client_credentials must stand alone`},
 		{name: "unknown flow", edit: func(d map[string]any) { d["oauthFlows"] = []any{"password"} },
@@ -243,6 +258,12 @@ func TestBadSettings(t *testing.T) {
 			want: `appName: got "Demo"; want 1-24 lower-case letters`},
 		{name: "app name type", ctx: map[string]any{KeyAppName: 7},
 			want: `appName: got 7; want a string`},
+		{name: "callback override without scheme", ctx: map[string]any{KeyCallbackURLs: "localhost:3000/auth/callback"},
+			want: dev + `callbackUrls (or -c callbackUrls)[0]: got "localhost:3000/auth/callback"; want an absolute URL with "://", such as https://app.example.com/auth/callback or myapp://callback; did you mean http://localhost:3000/auth/callback?`},
+		{name: "empty callback override", ctx: map[string]any{KeyCallbackURLs: ""},
+			want: `-c callbackUrls: got an empty value; want 1 to 100 comma-separated URLs, such as -c callbackUrls=https://app.example.com/auth/callback`},
+		{name: "empty sign-out override", ctx: map[string]any{KeyLogoutURLs: " , "},
+			want: `-c logoutUrls: got an empty value; want 1 to 100 comma-separated URLs`},
 		{name: "override type", ctx: map[string]any{KeyCallbackURLs: 3},
 			want: `callbackUrls: got 3; want comma-separated URLs`},
 		{name: "unknown stage", ctx: map[string]any{KeyStage: "qa"},
@@ -258,7 +279,7 @@ func TestBadSettings(t *testing.T) {
 			for k, v := range tc.ctx {
 				ctx[k] = v
 			}
-			_, err := Load(getter(ctx))
+			_, err := Load(ctx)
 			if err == nil {
 				t.Fatal("accepted")
 			}
@@ -280,7 +301,7 @@ func TestEveryProblemAtOnce(t *testing.T) {
 		d["tokens"] = map[string]any{"idMinutes": 2}
 	})
 	ctx[KeyDomainPrefix] = "Bad_Prefix"
-	_, err := Load(getter(ctx))
+	_, err := Load(ctx)
 	var problems Problems
 	if err == nil || !asProblems(err, &problems) {
 		t.Fatalf("got %v", err)
@@ -308,7 +329,7 @@ func TestLongestNamesGiveValidPrefix(t *testing.T) {
 	stages["abcdefghijklmnop"] = stages["dev"]
 	ctx[KeyStage] = "abcdefghijklmnop"
 	ctx[KeyAppName] = "abcdefghijklmnopqrstuvwx"
-	cfg, err := Load(getter(ctx))
+	cfg, err := Load(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

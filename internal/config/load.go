@@ -2,7 +2,11 @@ package config
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"sort"
@@ -16,19 +20,21 @@ type Problems []string
 
 func (p Problems) Error() string { return strings.Join(p, "\n") }
 
-// Load reads the configuration of the selected stage from the CDK context (get returns nil for
-// an absent key) and validates it. The error, if any, is Problems listing everything wrong.
-func Load(get func(key string) any) (Config, error) {
-	var problems Problems
+// Load reads the configuration of the selected stage from the CDK context (cdk.json's
+// "context" merged with -c keys) and validates it. The stage starts from Defaults(), then the
+// shared "defaults" object, then its own settings: objects merge key by key, lists and plain
+// values replace. The error, if any, is Problems listing everything wrong.
+func Load(ctx map[string]any) (Config, error) {
+	problems := checkContextKeys(ctx)
 	cfg := Config{AppName: "demo-api", StageName: DefaultStage}
-	if v := get(KeyAppName); v != nil {
+	if v := ctx[KeyAppName]; v != nil {
 		if s, ok := v.(string); ok {
 			cfg.AppName = s
 		} else {
 			problems = append(problems, fmt.Sprintf("%s: got %s; want a string", KeyAppName, show(v)))
 		}
 	}
-	if v := get(KeyStage); v != nil {
+	if v := ctx[KeyStage]; v != nil {
 		if s, ok := v.(string); ok {
 			cfg.StageName = s
 		} else {
@@ -36,9 +42,9 @@ func Load(get func(key string) any) (Config, error) {
 		}
 	}
 
-	stages, ok := get(KeyStages).(map[string]any)
+	stages, ok := ctx[KeyStages].(map[string]any)
 	if !ok {
-		problems = append(problems, fmt.Sprintf("%s: got %s; want an object of stage settings, e.g. {\"dev\": {...}}", KeyStages, show(get(KeyStages))))
+		problems = append(problems, fmt.Sprintf("%s: got %s; want an object of stage settings, e.g. {\"dev\": {...}}", KeyStages, show(ctx[KeyStages])))
 		return cfg, problems
 	}
 	raw, ok := stages[cfg.StageName]
@@ -51,11 +57,25 @@ func Load(get func(key string) any) (Config, error) {
 		problems = append(problems, fmt.Sprintf("%s: got %q; want one of the stages in cdk.json: %s", KeyStage, cfg.StageName, strings.Join(names, ", ")))
 		return cfg, problems
 	}
-	where := KeyStages + "." + cfg.StageName
 	cfg.Stage = Defaults(cfg.AppName)
-	b, _ := json.Marshal(raw) // values from the CDK context are JSON already
-	problems = append(problems, decodeStrict(where, b, reflect.ValueOf(&cfg.Stage).Elem())...)
-	problems = append(problems, applyOverrides(&cfg, get)...)
+	stageSet := map[string]bool{}
+	if shared, ok := ctx[KeyDefaults]; ok {
+		if _, isObject := shared.(map[string]any); !isObject {
+			problems = append(problems, fmt.Sprintf("%s: got %s; want an object of the settings every stage starts from", KeyDefaults, show(shared)))
+		} else {
+			b, _ := json.Marshal(shared) // values from the CDK context are JSON already
+			problems = append(problems, decodeStrict(KeyDefaults, b, reflect.ValueOf(&cfg.Stage).Elem())...)
+			cfg.fromDefaults = map[string]bool{}
+			settingPaths("", shared, cfg.fromDefaults)
+		}
+	}
+	b, _ := json.Marshal(raw)
+	problems = append(problems, decodeStrict(KeyStages+"."+cfg.StageName, b, reflect.ValueOf(&cfg.Stage).Elem())...)
+	settingPaths("", raw, stageSet)
+	problems = append(problems, applyOverrides(&cfg, ctx, stageSet)...)
+	for path := range stageSet {
+		delete(cfg.fromDefaults, path)
+	}
 	problems = append(problems, cfg.Validate()...)
 	if len(problems) > 0 {
 		return cfg, problems
@@ -63,40 +83,88 @@ func Load(get func(key string) any) (Config, error) {
 	return cfg, nil
 }
 
-// applyOverrides applies the command-line context keys that override the stage's settings.
-func applyOverrides(cfg *Config, get func(string) any) Problems {
+// BrandingPath is the branding file to read: BrandingFile itself when it is absolute, else
+// BrandingFile under projectDir. A file that does not exist is reported with the path as given.
+func (c Config) BrandingPath(projectDir string) (string, error) {
+	path := c.BrandingFile
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(projectDir, path)
+	}
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		v := validator{stage: KeyStages + "." + c.StageName, fromDefaults: c.fromDefaults}
+		v.add(v.at(KeyBrandingFile), c.BrandingFile, fmt.Sprintf("want an existing branding file: %s does not exist (a relative path starts at the project root, where cdk.json is; an absolute path is used as it is)", path))
+		return "", v.problems
+	}
+	return path, nil
+}
+
+// settingPaths records the paths of the values a layer sets: objects are walked, because
+// they merge, and anything else (lists, plain values) is one setting, because it replaces.
+func settingPaths(prefix string, v any, out map[string]bool) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		if prefix != "" {
+			out[prefix] = true
+		}
+		return
+	}
+	if prefix != "" {
+		prefix += "."
+	}
+	for k, x := range m {
+		settingPaths(prefix+k, x, out)
+	}
+}
+
+// applyOverrides applies the command-line context keys that override the stage's settings,
+// recording each one given in set.
+func applyOverrides(cfg *Config, ctx map[string]any, set map[string]bool) Problems {
 	var problems Problems
 	str := func(key string, dst *string) {
-		if v := get(key); v != nil {
+		if v := ctx[key]; v != nil {
 			if s, ok := v.(string); ok {
 				*dst = strings.TrimSpace(s)
+				set[key] = true
 			} else {
 				problems = append(problems, fmt.Sprintf("%s: got %s; want a string", key, show(v)))
 			}
 		}
 	}
-	list := func(key string, dst *[]string) {
-		switch v := get(key).(type) {
+	list := func(key, example string) *[]string {
+		var urls []string
+		switch v := ctx[key].(type) {
 		case nil:
+			return nil
 		case string: // -c callbackUrls=https://a/cb,https://b/cb
-			*dst = routes.SplitList(v)
+			urls = routes.SplitList(v)
 		case []any:
-			*dst = nil
 			for i, e := range v {
 				s, ok := e.(string)
 				if !ok {
 					problems = append(problems, fmt.Sprintf("%s[%d]: got %s; want a URL string", key, i, show(e)))
 				}
-				*dst = append(*dst, s)
+				urls = append(urls, s)
 			}
 		default:
 			problems = append(problems, fmt.Sprintf("%s: got %s; want comma-separated URLs", key, show(v)))
+			return nil
 		}
+		if len(urls) == 0 {
+			// -c logoutUrls= arrives as an empty string; the stage's own value stays.
+			problems = append(problems, fmt.Sprintf("-c %s: got an empty value; want 1 to %d comma-separated URLs, such as -c %s=%s", key, maxURLs, key, example))
+			return nil
+		}
+		set[key] = true
+		return &urls
 	}
 	str(KeyDomainPrefix, &cfg.DomainPrefix)
 	str(KeyBrandingFile, &cfg.BrandingFile)
-	list(KeyCallbackURLs, &cfg.CallbackURLs)
-	list(KeyLogoutURLs, &cfg.LogoutURLs)
+	if urls := list(KeyCallbackURLs, "https://app.example.com/auth/callback"); urls != nil {
+		cfg.CallbackURLs = *urls
+	}
+	if urls := list(KeyLogoutURLs, "https://app.example.com"); urls != nil {
+		cfg.LogoutURLs = *urls
+	}
 	return problems
 }
 

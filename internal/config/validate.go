@@ -20,6 +20,8 @@ var (
 	// Cognito's GroupType.GroupName.
 	groupNamePattern = regexp.MustCompile(`^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$`)
 	schemePattern    = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9+.-]*$`)
+	// A DNS name: letter-digit-hyphen labels joined by dots.
+	domainLabelsPattern = regexp.MustCompile(`^[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)+$`)
 
 	// Words Cognito refuses in a prefix domain.
 	reservedDomainWords = []string{"aws", "amazon", "cognito"}
@@ -43,7 +45,7 @@ func (c Config) DerivedDomainPrefixStem() string { return c.AppName + "-" + c.St
 // Validate applies every rule and returns all problems, one line each. Each line names the
 // setting, the bad value and what is allowed.
 func (c Config) Validate() Problems {
-	v := validator{stage: KeyStages + "." + c.StageName}
+	v := validator{stage: KeyStages + "." + c.StageName, fromDefaults: c.fromDefaults}
 	v.names(c)
 	v.userPool(c.Stage)
 	v.client(c.Stage)
@@ -52,22 +54,27 @@ func (c Config) Validate() Problems {
 }
 
 type validator struct {
-	stage    string
-	problems Problems
+	stage        string
+	fromDefaults map[string]bool
+	problems     Problems
 }
 
 func (v *validator) add(key string, value any, want string) {
 	v.problems = append(v.problems, fmt.Sprintf("%s: got %s; %s", key, show(value), want))
 }
 
-// at names a stage setting; the keys that -c can override are named both ways so that the
-// message points at the value the user really gave.
+// at names a stage setting where the user wrote it: in the stage, or in the shared defaults
+// when the stage left it to them. The keys that -c can override are named both ways.
 func (v *validator) at(key string) string {
+	where := v.stage + "." + key
+	if v.fromDefaults[key] {
+		where = KeyDefaults + "." + key
+	}
 	switch key {
 	case KeyDomainPrefix, KeyCallbackURLs, KeyLogoutURLs, KeyBrandingFile:
-		return v.stage + "." + key + " (or -c " + key + ")"
+		return where + " (or -c " + key + ")"
 	}
-	return v.stage + "." + key
+	return where
 }
 
 func (v *validator) names(c Config) {
@@ -138,7 +145,9 @@ func (v *validator) userPool(s Stage) {
 	seen := map[string]bool{}
 	for i, g := range s.Groups {
 		where := fmt.Sprintf("%s[%d]", v.at("groups"), i)
-		if n := len([]rune(g.Name)); n < 1 || n > 128 || !groupNamePattern.MatchString(g.Name) {
+		if msg := checkGroupName(g.Name); msg != "" {
+			v.add(where+".name", g.Name, msg)
+		} else if n := len([]rune(g.Name)); n < 1 || n > 128 || !groupNamePattern.MatchString(g.Name) {
 			v.add(where+".name", g.Name, "want 1 to 128 letters, digits, punctuation or symbols, no spaces")
 		} else if seen[g.Name] {
 			v.add(where+".name", g.Name, "want each group once")
@@ -213,9 +222,21 @@ func (v *validator) client(s Stage) {
 	}
 }
 
+// checkGroupName refuses what would make one group look like another in the claims API
+// Gateway hands on; Cognito itself allows these characters.
+func checkGroupName(name string) string {
+	if strings.ContainsAny(name, ", []") {
+		return "want a name without commas, spaces or square brackets: API Gateway flattens cognito:groups into one comma-separated string, so a group named x,admin would look like admin"
+	}
+	return ""
+}
+
 // urls checks callback or sign-out URLs the way Cognito does.
 func (v *validator) urls(where string, urls []string, why string) {
-	if len(urls) == 0 || len(urls) > maxURLs {
+	switch {
+	case len(urls) == 0:
+		v.problems = append(v.problems, fmt.Sprintf("%s: got an empty list; want 1 to %d URLs: %s", where, maxURLs, why))
+	case len(urls) > maxURLs:
 		v.add(where, urls, fmt.Sprintf("want 1 to %d URLs: %s", maxURLs, why))
 	}
 	for i, raw := range urls {
@@ -231,9 +252,18 @@ func checkRedirectURL(raw string) string {
 	if len(raw) < 1 || len(raw) > 1024 {
 		return "want 1 to 1024 characters"
 	}
+	want := "want an absolute URL such as https://app.example.com/auth/callback"
+	if !strings.Contains(raw, "://") {
+		want = `want an absolute URL with "://", such as https://app.example.com/auth/callback or myapp://callback`
+		// localhost:3000/cb parses as the custom scheme "localhost"; nobody means that.
+		if guess := withScheme(raw); guess != "" {
+			return fmt.Sprintf("%s; did you mean %s?", want, guess)
+		}
+		return want
+	}
 	u, err := url.Parse(raw)
 	if err != nil || u.Scheme == "" || !schemePattern.MatchString(u.Scheme) {
-		return "want an absolute URL such as https://app.example.com/auth/callback"
+		return want
 	}
 	if strings.Contains(raw, "#") {
 		return "want a URL without a #fragment (Cognito refuses them)"
@@ -252,11 +282,33 @@ func checkRedirectURL(raw string) string {
 	return ""
 }
 
+// withScheme turns host[:port][/path] into the URL it probably stands for: http:// on a
+// loopback host, https:// elsewhere; "" when raw does not start with a host name.
+func withScheme(raw string) string {
+	u, err := url.Parse("http://" + raw)
+	if err != nil || u.User != nil {
+		return ""
+	}
+	host := u.Hostname()
+	switch {
+	case routes.IsLoopbackHost(host):
+		return "http://" + raw
+	case strings.Contains(host, ".") && domainLabelsPattern.MatchString(host):
+		return "https://" + raw
+	}
+	return ""
+}
+
 func (v *validator) api(s Stage) {
 	for _, p := range s.Routes.Check(v.at("routes"), s.ResourceServer.FullNames(), s.GroupNames()) {
 		v.problems = append(v.problems, p.String())
 	}
 	for i, r := range s.Routes {
+		for j, g := range r.Groups {
+			if msg := checkGroupName(g); msg != "" {
+				v.add(fmt.Sprintf("%s[%d].groups[%d]", v.at("routes"), i, j), g, msg)
+			}
+		}
 		if r.Access == routes.Public && routes.NeedsCaller(r.Key()) {
 			v.add(fmt.Sprintf("%s[%d].access", v.at("routes"), i), r.Access, fmt.Sprintf(`want "protected" or "scoped": the handler's %s answers for a signed-in caller`, r.Key()))
 		}

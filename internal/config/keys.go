@@ -1,0 +1,120 @@
+package config
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// appKeys are the context keys the app reads: cdk.json's own and the -c overrides.
+var appKeys = []string{KeyAppName, KeyStages, KeyDefaults, KeyStage, KeyDomainPrefix, KeyCallbackURLs, KeyLogoutURLs, KeyBrandingFile}
+
+// The context keys that belong to the CDK, not to the app: the CLI passes them to every app
+// (aws:cdk:enable-path-metadata, aws:cdk:enable-asset-metadata, aws:cdk:version-reporting,
+// aws:cdk:bundling-stacks), cdk.json holds the feature flags, and cdk.context.json and
+// ~/.cdk.json may hold the CLI's own settings and cached lookups.
+var (
+	cdkKeyPrefixes = []string{
+		"@aws-cdk/",            // feature flags and library settings, e.g. @aws-cdk/core:bootstrapQualifier
+		"@aws-cdk-containers/", // the ecs-service-extensions feature flag
+		"aws:cdk:",             // what the CLI passes, e.g. aws:cdk:bundling-stacks
+		"aws-cdk:",             // aws-cdk:enableDiffNoFail
+	}
+	cdkKeys = []string{
+		"acknowledged-issue-numbers", // cdk acknowledge
+		"cli-telemetry",              // cdk cli-telemetry --disable
+		"assets-ecr-repository-name", // the legacy synthesizer's asset repository
+	}
+	// Cached context lookups in cdk.context.json are named <provider>:<parameters>.
+	cdkLookupProviders = []string{
+		"ami", "availability-zones", "cc-api-provider", "endpoint-service-availability-zones",
+		"hosted-zone", "key-provider", "load-balancer", "load-balancer-listener", "plugin",
+		"security-group", "ssm", "vpc-provider",
+	}
+)
+
+// isCDKKey reports whether key is one of the CDK's own context keys.
+func isCDKKey(key string) bool {
+	if slices.Contains(cdkKeys, key) || slices.ContainsFunc(cdkKeyPrefixes, func(p string) bool { return strings.HasPrefix(key, p) }) {
+		return true
+	}
+	provider, _, found := strings.Cut(key, ":")
+	return found && slices.Contains(cdkLookupProviders, provider)
+}
+
+// checkContextKeys refuses context keys that neither the app nor the CDK knows, so that
+// `-c mfa=required` or `-c domainprefix=x` fails instead of synthesizing as if unsaid.
+func checkContextKeys(ctx map[string]any) Problems {
+	var unknown []string
+	for k := range ctx {
+		if !slices.Contains(appKeys, k) && !isCDKKey(k) {
+			unknown = append(unknown, k)
+		}
+	}
+	sort.Strings(unknown)
+	var problems Problems
+	for _, k := range unknown {
+		problems = append(problems, fmt.Sprintf("%s: got %s; unknown context key (from -c or cdk.json's \"context\")%s; -c takes only %s",
+			k, show(ctx[k]), hintForKey(k), strings.Join(OverrideKeys, ", ")))
+	}
+	return problems
+}
+
+// hintForKey names what the user probably meant by an unknown context key.
+func hintForKey(key string) string {
+	for _, k := range appKeys {
+		if strings.EqualFold(k, key) {
+			return fmt.Sprintf("; did you mean %q? (keys are case-sensitive)", k)
+		}
+	}
+	for _, name := range stageSettingNames() {
+		if strings.EqualFold(name, key) {
+			return fmt.Sprintf("; %s is a stage setting: set it in cdk.json under %s.<stage>.%s or %s.%s", name, KeyStages, name, KeyDefaults, name)
+		}
+	}
+	best, dist := "", 0
+	for _, k := range appKeys {
+		if d := editDistance(strings.ToLower(key), strings.ToLower(k)); best == "" || d < dist {
+			best, dist = k, d
+		}
+	}
+	if dist <= max(2, len(best)/3) {
+		return fmt.Sprintf("; did you mean %q?", best)
+	}
+	return ""
+}
+
+// stageSettingNames are the top-level keys of a stage object.
+func stageSettingNames() []string {
+	t := reflect.TypeFor[Stage]()
+	var names []string
+	for i := range t.NumField() {
+		if name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ","); name != "" && name != "-" {
+			names = append(names, name)
+		}
+	}
+	return names
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
