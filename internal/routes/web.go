@@ -36,7 +36,15 @@ func CheckOrigin(o string) string {
 	}
 	u, err := url.Parse(o)
 	if err != nil || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" {
-		return "want an origin: scheme://host[:port] with no path, such as https://app.example.com"
+		want := "want an origin: scheme://host[:port] with no path, such as https://app.example.com"
+		if h, err := url.Parse("http://" + o); err == nil && !strings.Contains(o, "://") && h.Host != "" && h.User == nil && strings.Trim(h.Path, "/") == "" {
+			scheme := "https://"
+			if IsLoopbackHost(h.Hostname()) {
+				scheme = "http://"
+			}
+			want += "; did you mean " + scheme + strings.ToLower(h.Host) + "?"
+		}
+		return want
 	}
 	if strings.Contains(u.Host, "*") {
 		return "want an exact origin; wildcards are not allowed inside an origin (use \"*\" alone for any)"
