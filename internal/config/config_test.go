@@ -337,3 +337,30 @@ func TestLongestNamesGiveValidPrefix(t *testing.T) {
 		t.Fatalf("derived prefix has %d characters", n)
 	}
 }
+
+func TestWarnings(t *testing.T) {
+	prod := Config{AppName: "demo-api", StageName: "prod", Stage: Stage{
+		Production:   true,
+		CallbackURLs: []string{"https://app.example.com/auth/callback", "https://app.acme.io/cb", "myapp://callback"},
+		LogoutURLs:   []string{"https://www.EXAMPLE.org."},
+		CORS:         CORS{AllowOrigins: []string{"https://shop.test", "https://example.community"}},
+	}}
+	got := strings.Join(prod.Warnings(), "\n")
+	for _, want := range []string{
+		`stages.prod.callbackUrls[0]: "https://app.example.com/auth/callback" is on a reserved example domain`,
+		`stages.prod.logoutUrls[0]: "https://www.EXAMPLE.org."`,
+		`stages.prod.cors.allowOrigins[0]: "https://shop.test"`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("warnings lack %q:\n%s", want, got)
+		}
+	}
+	if n := len(prod.Warnings()); n != 3 {
+		t.Errorf("%d warnings, want 3:\n%s", n, got)
+	}
+	dev := prod
+	dev.Stage.Production = false
+	if w := dev.Warnings(); len(w) != 0 {
+		t.Errorf("a development stage got warnings: %v", w)
+	}
+}
