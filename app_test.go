@@ -145,8 +145,6 @@ func count(t *testing.T, tpl assertions.Template, typ string, n int) {
 	noPanic(t, func() { tpl.ResourceCountIs(jsii.String(typ), jsii.Number(n)) })
 }
 
-func like(v any) assertions.Matcher { return assertions.Match_ObjectLike(&map[string]any{"x": v}) }
-
 func objectLike(m map[string]any) assertions.Matcher { return assertions.Match_ObjectLike(&m) }
 
 func arrayWith(items ...any) assertions.Matcher { return assertions.Match_ArrayWith(&items) }

@@ -144,9 +144,9 @@ func (c *cli) tokens(ctx context.Context, name string, args []string) error {
 	case challenge == types.ChallengeNameTypeNewPasswordRequired:
 		return fmt.Errorf("%s still has a temporary password (FORCE_CHANGE_PASSWORD); give it a permanent one with: authctl set-password -email %s -password-stdin", *email, *email)
 	case challenge != "":
-		return fmt.Errorf("Cognito asks for the %s challenge, which authctl does not answer; sign in on the managed login page with: authctl login", challenge)
+		return fmt.Errorf("the Cognito user pool asks for the %s challenge, which authctl does not answer; sign in on the managed login page with: authctl login", challenge)
 	case result == nil:
-		return errors.New("Cognito returned neither tokens nor a challenge")
+		return errors.New("the Cognito user pool returned neither tokens nor a challenge")
 	}
 	return writeTokens(c.stdout, *format, tokenSet{
 		IDToken:      aws.ToString(result.IdToken),
