@@ -509,10 +509,6 @@ func requestsFor(table routes.Table) []request {
 	return out
 }
 
-func overlaps(a, b []string) bool {
-	return slices.ContainsFunc(a, func(s string) bool { return slices.Contains(b, s) })
-}
-
 // TestEveryTokenKind runs checkAll for every combination of the shop table's scopes and
 // groups, so no token kind is left out.
 func TestEveryTokenKind(t *testing.T) {
