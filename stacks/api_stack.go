@@ -74,12 +74,18 @@ func NewApiStack(scope constructs.Construct, id string, props *ApiStackProps) *A
 // newHandler creates the Go function behind every method, given the route table it enforces.
 func newHandler(stack awscdk.Stack, p ApiStackProps, table string) awslambda.Function {
 	cfg, s := p.Config, p.Config.Stage
-	return newGoFunction(stack, "Handler", cfg.AppName+" "+cfg.StageName+" API handler", s,
-		&GoBinary{ModuleDir: p.ModuleDir, Package: "./lambda"}, map[string]*string{
-			routes.EnvRouteTable:       jsii.String(table),
-			routes.EnvAllowedClientIDs: p.ClientID,
-			routes.EnvAllowedOrigins:   jsii.String(strings.Join(s.CORS.AllowOrigins, ",")),
-		})
+	return newGoFunction(stack, "Handler", &goFunctionProps{
+		FunctionProps: awslambda.FunctionProps{
+			Description: jsii.String(cfg.AppName + " " + cfg.StageName + " API handler"),
+			Environment: &map[string]*string{
+				routes.EnvRouteTable:       jsii.String(table),
+				routes.EnvAllowedClientIDs: p.ClientID,
+				routes.EnvAllowedOrigins:   jsii.String(strings.Join(s.CORS.AllowOrigins, ",")),
+			},
+		},
+		Binary: &GoBinary{ModuleDir: p.ModuleDir, Package: "./lambda"},
+		Stage:  s,
+	})
 }
 
 // newAuthorizer creates the stage's authorizer: the Go token authorizer (authorizer: lambda) or
@@ -90,12 +96,18 @@ func newAuthorizer(stack awscdk.Stack, p ApiStackProps, table string) (awsapigat
 	identity := awsapigateway.IdentitySource_Header(jsii.String("Authorization"))
 	cacheTTL := awscdk.Duration_Seconds(jsii.Number(s.AuthorizerCacheSeconds))
 	if s.Authorizer == "lambda" {
-		verifier := newGoFunction(stack, "TokenAuthorizer", cfg.AppName+" "+cfg.StageName+" token authorizer", s,
-			&GoBinary{ModuleDir: p.ModuleDir, Package: "./lambda/authorizer"}, map[string]*string{
-				routes.EnvIssuer:           p.UserPool.UserPoolProviderUrl(),
-				routes.EnvAllowedClientIDs: p.ClientID,
-				routes.EnvRouteTable:       jsii.String(table),
-			})
+		verifier := newGoFunction(stack, "TokenAuthorizer", &goFunctionProps{
+			FunctionProps: awslambda.FunctionProps{
+				Description: jsii.String(cfg.AppName + " " + cfg.StageName + " token authorizer"),
+				Environment: &map[string]*string{
+					routes.EnvIssuer:           p.UserPool.UserPoolProviderUrl(),
+					routes.EnvAllowedClientIDs: p.ClientID,
+					routes.EnvRouteTable:       jsii.String(table),
+				},
+			},
+			Binary: &GoBinary{ModuleDir: p.ModuleDir, Package: "./lambda/authorizer"},
+			Stage:  s,
+		})
 		// The policy it returns covers every route the token may call, so API Gateway can
 		// cache it per token for all methods.
 		return awsapigateway.NewTokenAuthorizer(stack, jsii.String("Authorizer"), &awsapigateway.TokenAuthorizerProps{
@@ -222,26 +234,37 @@ func logGroup(scope constructs.Construct, id string, s config.Stage) awslogs.Log
 	return lg
 }
 
-// newGoFunction creates a Go Lambda function (provided.al2023, arm64) built from binary, with a
-// log group of its own and a role that may write to that log group and nothing else (the
-// managed AWSLambdaBasicExecutionRole would allow every log group in the account).
-func newGoFunction(scope constructs.Construct, id, description string, s config.Stage, binary *GoBinary, env map[string]*string) awslambda.Function {
-	logs := logGroup(scope, id+"Logs", s)
+// goFunctionProps configure newGoFunction: the function's own settings (Description and
+// Environment; MemorySize and Timeout have defaults), the Go package to build, and the stage
+// whose log retention and removal policy its log group takes.
+type goFunctionProps struct {
+	awslambda.FunctionProps
+	Binary *GoBinary
+	Stage  config.Stage
+}
+
+// newGoFunction creates a Go Lambda function (provided.al2023, arm64) built from props.Binary,
+// with a log group of its own and a role that may write to that log group and nothing else
+// (the managed AWSLambdaBasicExecutionRole would allow every log group in the account).
+func newGoFunction(scope constructs.Construct, id string, props *goFunctionProps) awslambda.Function {
+	fp := props.FunctionProps
+	logs := logGroup(scope, id+"Logs", props.Stage)
 	role := awsiam.NewRole(scope, jsii.String(id+"Role"), &awsiam.RoleProps{
 		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
-		Description: jsii.String("Runs the " + description),
+		Description: jsii.String("Runs the " + *fp.Description),
 	})
 	logs.GrantWrite(role)
-	return awslambda.NewFunction(scope, jsii.String(id), &awslambda.FunctionProps{
-		Role:         role,
-		Description:  jsii.String(description),
-		Runtime:      awslambda.Runtime_PROVIDED_AL2023(),
-		Architecture: awslambda.Architecture_ARM_64(),
-		Handler:      jsii.String("bootstrap"),
-		Code:         binary.Code(),
-		MemorySize:   jsii.Number(256),
-		Timeout:      awscdk.Duration_Seconds(jsii.Number(10)),
-		Environment:  &env,
-		LogGroup:     logs,
-	})
+	fp.Role = role
+	fp.Runtime = awslambda.Runtime_PROVIDED_AL2023()
+	fp.Architecture = awslambda.Architecture_ARM_64()
+	fp.Handler = jsii.String("bootstrap")
+	fp.Code = props.Binary.Code()
+	fp.LogGroup = logs
+	if fp.MemorySize == nil {
+		fp.MemorySize = jsii.Number(256)
+	}
+	if fp.Timeout == nil {
+		fp.Timeout = awscdk.Duration_Seconds(jsii.Number(10))
+	}
+	return awslambda.NewFunction(scope, jsii.String(id), &fp)
 }
