@@ -10,6 +10,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
+	"github.com/cognito-apigw/cognito-apigw/internal/names"
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 	"github.com/cognito-apigw/cognito-apigw/stacks"
 )
@@ -201,5 +202,14 @@ func TestStackFromExplicitProps(t *testing.T) {
 		t.Run("GIVEN "+tt.given+" WHEN "+tt.when, func(t *testing.T) {
 			tt.then(t, synth(t, defaultStage(tt.change)))
 		})
+	}
+}
+
+// config checks the derived domain prefix's length with its own <app>-<stage> (config may
+// import no package of this module but internal/routes); it must be the stacks' prefix.
+func TestDomainPrefixStemIsTheNamePrefix(t *testing.T) {
+	cfg := defaultStage(nil)
+	if got, want := cfg.DerivedDomainPrefixStem(), names.Prefix(cfg.AppName, cfg.StageName); got != want {
+		t.Errorf("config's domain prefix stem %q, the stacks' name prefix %q", got, want)
 	}
 }
