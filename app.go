@@ -14,6 +14,7 @@ import (
 
 	"github.com/cognito-apigw/cognito-apigw/branding"
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
+	"github.com/cognito-apigw/cognito-apigw/internal/names"
 	"github.com/cognito-apigw/cognito-apigw/stacks"
 )
 
@@ -71,14 +72,13 @@ func addStacks(app awscdk.App, projectDir string) (*appStacks, error) {
 	if err != nil {
 		return nil, err
 	}
-	name := cfg.AppName + "-" + cfg.StageName
 	tags := map[string]*string{"app": jsii.String(cfg.AppName), "stage": jsii.String(cfg.StageName)}
-	auth := stacks.NewAuthStack(app, name+"-auth", &stacks.AuthStackProps{
+	auth := stacks.NewAuthStack(app, names.AuthStack(cfg.AppName, cfg.StageName), &stacks.AuthStackProps{
 		StackProps: awscdk.StackProps{Description: jsii.String(cfg.AppName + " " + cfg.StageName + ": Cognito user pool, app client and managed login"), Tags: &tags},
 		Config:     cfg,
 		Branding:   style,
 	})
-	api := stacks.NewApiStack(app, name+"-api", &stacks.ApiStackProps{
+	api := stacks.NewApiStack(app, names.APIStack(cfg.AppName, cfg.StageName), &stacks.ApiStackProps{
 		StackProps: awscdk.StackProps{Description: jsii.String(cfg.AppName + " " + cfg.StageName + ": REST API authorized by Cognito"), Tags: &tags},
 		Config:     cfg,
 		UserPool:   auth.UserPool,
@@ -87,7 +87,7 @@ func addStacks(app awscdk.App, projectDir string) (*appStacks, error) {
 	})
 	// Warnings do not stop synth: `cdk synth` prints them (and --strict makes them errors).
 	for _, w := range cfg.Warnings() {
-		awscdk.Annotations_Of(auth.Stack).AddWarningV2(jsii.String("cognito-apigw:placeholder-url"), jsii.String(w))
+		awscdk.Annotations_Of(auth.Stack).AddWarningV2(jsii.String("cognito-apigw:placeholder-url"), jsii.String(w), nil)
 	}
 	return &appStacks{Config: cfg, Auth: auth, Api: api}, nil
 }

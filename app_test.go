@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -22,6 +23,8 @@ import (
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
 	"github.com/cognito-apigw/cognito-apigw/internal/cdkjson"
+	"github.com/cognito-apigw/cognito-apigw/internal/names"
+	"github.com/cognito-apigw/cognito-apigw/internal/outputs"
 )
 
 // The tests synthesize each stage once per test binary (jsii makes every synth cost seconds)
@@ -514,8 +517,11 @@ func TestStageLoggingAndThrottling(t *testing.T) {
 		hasProps(t, s.api, "AWS::ApiGateway::Stage", map[string]any{
 			"StageName": tc.stage,
 			"AccessLogSetting": map[string]any{
-				"DestinationArn": map[string]any{"Fn::GetAtt": arrayWith("Arn")},
-				"Format":         assertions.Match_StringLikeRegexp(jsii.String(`"requestId":"\$context.requestId"`)),
+				// The log group's ARN without the ":*" of its Arn attribute, which API Gateway
+				// wants (feature flag @aws-cdk/aws-apigateway:logGroupDestinationArnWithoutWildcard).
+				"DestinationArn": map[string]any{"Fn::Join": arrayWith(arrayWith(":log-group:",
+					map[string]any{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^AccessLogs"))}))},
+				"Format": assertions.Match_StringLikeRegexp(jsii.String(`"requestId":"\$context.requestId"`)),
 			},
 			"MethodSettings": []any{map[string]any{
 				"HttpMethod": "*", "ResourcePath": "/*",
@@ -755,5 +761,44 @@ func TestLambdaTokenAuthorizerMode(t *testing.T) {
 	// Both functions may write their own logs, nothing else.
 	if n := len(resourcesOf(api, "AWS::IAM::Policy")); n != 2 {
 		t.Errorf("got %d IAM policies, want one per function", n)
+	}
+}
+
+// cdkOutput matches the outputs CDK adds on its own: the endpoint of every RestApi (the tools
+// read ApiUrl instead) and the values the API stack takes from the auth stack.
+var cdkOutput = regexp.MustCompile(`^(ApiEndpoint[0-9A-F]{8}|PublishOutput[A-Za-z0-9]+)$`)
+
+// The stacks write exactly the outputs internal/outputs reads, under the stack names it looks
+// for, so a renamed output or stack cannot leave authctl and cmd/local reading nothing.
+func TestOutputKeysAreTheReadersKeys(t *testing.T) {
+	wantAuth, wantAPI := outputs.StackOutputKeys()
+	slices.Sort(wantAuth)
+	slices.Sort(wantAPI)
+	for _, name := range []string{"dev", "prod"} {
+		s := stage(t, name)
+		cfg := s.stacks.Config
+		for _, tc := range []struct {
+			stack     awscdk.Stack
+			wantStack string
+			tpl       map[string]any
+			want      []string
+		}{
+			{s.stacks.Auth.Stack, names.AuthStack(cfg.AppName, cfg.StageName), s.authJSON, wantAuth},
+			{s.stacks.Api.Stack, names.APIStack(cfg.AppName, cfg.StageName), s.apiJSON, wantAPI},
+		} {
+			if got := *tc.stack.StackName(); got != tc.wantStack {
+				t.Errorf("%s: stack %s, the outputs reader looks for %s", name, got, tc.wantStack)
+			}
+			var got []string
+			for key := range tc.tpl["Outputs"].(map[string]any) {
+				if !cdkOutput.MatchString(key) {
+					got = append(got, key)
+				}
+			}
+			slices.Sort(got)
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("%s %s: the template's outputs are %v, the outputs reader knows %v", name, tc.wantStack, got, tc.want)
+			}
+		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
+	"github.com/cognito-apigw/cognito-apigw/internal/names"
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 )
 
@@ -50,48 +51,85 @@ func NewApiStack(scope constructs.Construct, id string, props *ApiStackProps) *A
 		p = *props
 	}
 	stack := awscdk.NewStack(scope, &id, &p.StackProps)
-	cfg, s := p.Config, p.Config.Stage
+	s := p.Config.Stage
 
 	table, _ := s.Routes.Encode() // strings only: it cannot fail
-	fn := newGoFunction(stack, "Handler", cfg.AppName+" "+cfg.StageName+" API handler", s,
-		&GoBinary{ModuleDir: p.ModuleDir, Package: "./lambda"}, map[string]*string{
-			routes.EnvRouteTable:       jsii.String(table),
-			routes.EnvAllowedClientIDs: p.ClientID,
-			routes.EnvAllowedOrigins:   jsii.String(strings.Join(s.CORS.AllowOrigins, ",")),
-		})
+	fn := newHandler(stack, p, table)
+	authorizer, authType := newAuthorizer(stack, p, table)
+	api := newRestAPI(stack, p.Config, fn, &awsapigateway.MethodOptions{AuthorizationType: authType, Authorizer: authorizer})
+	addRouteMethods(api, s, authType)
+	addGatewayResponses(api, s)
+	if s.WAF.Enabled {
+		newWebACL(stack, p.Config, api.DeploymentStage())
+	}
+	suppressApiFindings(api, s)
 
-	authorizerName := jsii.String(cfg.AppName + "-" + cfg.StageName + "-" + s.Authorizer)
+	awscdk.NewCfnOutput(stack, jsii.String(names.OutAPIURL), &awscdk.CfnOutputProps{
+		Value:       api.Url(),
+		Description: jsii.String("Base URL of the API stage"),
+	})
+	return &ApiStack{Stack: stack, Api: api, Function: fn}
+}
+
+// newHandler creates the Go function behind every method, given the route table it enforces.
+func newHandler(stack awscdk.Stack, p ApiStackProps, table string) awslambda.Function {
+	cfg, s := p.Config, p.Config.Stage
+	return newGoFunction(stack, "Handler", &goFunctionProps{
+		FunctionProps: awslambda.FunctionProps{
+			Description: jsii.String(cfg.AppName + " " + cfg.StageName + " API handler"),
+			Environment: &map[string]*string{
+				routes.EnvRouteTable:       jsii.String(table),
+				routes.EnvAllowedClientIDs: p.ClientID,
+				routes.EnvAllowedOrigins:   jsii.String(strings.Join(s.CORS.AllowOrigins, ",")),
+			},
+		},
+		Binary: &GoBinary{ModuleDir: p.ModuleDir, Package: "./lambda"},
+		Stage:  s,
+	})
+}
+
+// newAuthorizer creates the stage's authorizer: the Go token authorizer (authorizer: lambda) or
+// API Gateway's Cognito user pool authorizer, and the authorization type its methods use.
+func newAuthorizer(stack awscdk.Stack, p ApiStackProps, table string) (awsapigateway.IAuthorizer, awsapigateway.AuthorizationType) {
+	cfg, s := p.Config, p.Config.Stage
+	authorizerName := jsii.String(names.Prefix(cfg.AppName, cfg.StageName) + "-" + s.Authorizer)
 	identity := awsapigateway.IdentitySource_Header(jsii.String("Authorization"))
 	cacheTTL := awscdk.Duration_Seconds(jsii.Number(s.AuthorizerCacheSeconds))
-	var authorizer awsapigateway.IAuthorizer
-	var authType awsapigateway.AuthorizationType
 	if s.Authorizer == "lambda" {
-		verifier := newGoFunction(stack, "TokenAuthorizer", cfg.AppName+" "+cfg.StageName+" token authorizer", s,
-			&GoBinary{ModuleDir: p.ModuleDir, Package: "./lambda/authorizer"}, map[string]*string{
-				routes.EnvIssuer:           p.UserPool.UserPoolProviderUrl(),
-				routes.EnvAllowedClientIDs: p.ClientID,
-				routes.EnvRouteTable:       jsii.String(table),
-			})
+		verifier := newGoFunction(stack, "TokenAuthorizer", &goFunctionProps{
+			FunctionProps: awslambda.FunctionProps{
+				Description: jsii.String(cfg.AppName + " " + cfg.StageName + " token authorizer"),
+				Environment: &map[string]*string{
+					routes.EnvIssuer:           p.UserPool.UserPoolProviderUrl(),
+					routes.EnvAllowedClientIDs: p.ClientID,
+					routes.EnvRouteTable:       jsii.String(table),
+				},
+			},
+			Binary: &GoBinary{ModuleDir: p.ModuleDir, Package: "./lambda/authorizer"},
+			Stage:  s,
+		})
 		// The policy it returns covers every route the token may call, so API Gateway can
 		// cache it per token for all methods.
-		authorizer = awsapigateway.NewTokenAuthorizer(stack, jsii.String("Authorizer"), &awsapigateway.TokenAuthorizerProps{
+		return awsapigateway.NewTokenAuthorizer(stack, jsii.String("Authorizer"), &awsapigateway.TokenAuthorizerProps{
 			AuthorizerName:  authorizerName,
 			Handler:         verifier,
 			IdentitySource:  identity,
 			ValidationRegex: jsii.String(bearerTokenPattern),
 			ResultsCacheTtl: cacheTTL,
-		})
-		authType = awsapigateway.AuthorizationType_CUSTOM
-	} else {
-		authorizer = awsapigateway.NewCognitoUserPoolsAuthorizer(stack, jsii.String("Authorizer"), &awsapigateway.CognitoUserPoolsAuthorizerProps{
-			AuthorizerName:   authorizerName,
-			CognitoUserPools: &[]awscognito.IUserPool{p.UserPool},
-			IdentitySource:   identity,
-			ResultsCacheTtl:  cacheTTL,
-		})
-		authType = awsapigateway.AuthorizationType_COGNITO
+		}), awsapigateway.AuthorizationType_CUSTOM
 	}
+	return awsapigateway.NewCognitoUserPoolsAuthorizer(stack, jsii.String("Authorizer"), &awsapigateway.CognitoUserPoolsAuthorizerProps{
+		AuthorizerName:   authorizerName,
+		CognitoUserPools: &[]awscognito.IUserPool{p.UserPool},
+		IdentitySource:   identity,
+		ResultsCacheTtl:  cacheTTL,
+	}), awsapigateway.AuthorizationType_COGNITO
+}
 
+// newRestAPI creates the regional REST API with its CORS preflight and its stage; every method
+// gets defaults (the authorizer) unless it says otherwise.
+func newRestAPI(stack awscdk.Stack, cfg config.Config, fn awslambda.Function, defaults *awsapigateway.MethodOptions) awsapigateway.LambdaRestApi {
+	s := cfg.Stage
 	var cors *awsapigateway.CorsOptions
 	if len(s.CORS.AllowOrigins) > 0 {
 		cors = &awsapigateway.CorsOptions{
@@ -101,37 +139,45 @@ func NewApiStack(scope constructs.Construct, id string, props *ApiStackProps) *A
 			MaxAge:       awscdk.Duration_Seconds(jsii.Number(s.CORS.MaxAgeSeconds)),
 		}
 	}
-	api := awsapigateway.NewLambdaRestApi(stack, jsii.String("Api"), &awsapigateway.LambdaRestApiProps{
-		RestApiName:   jsii.String(cfg.AppName + "-" + cfg.StageName),
+	return awsapigateway.NewLambdaRestApi(stack, jsii.String("Api"), &awsapigateway.LambdaRestApiProps{
+		RestApiName:   jsii.String(names.Prefix(cfg.AppName, cfg.StageName)),
 		Handler:       fn,
 		Proxy:         jsii.Bool(false), // true refuses the specific resources the route table adds
 		EndpointTypes: &[]awsapigateway.EndpointType{awsapigateway.EndpointType_REGIONAL},
 		// Secure by default: a method added without options needs a valid token.
-		DefaultMethodOptions: &awsapigateway.MethodOptions{
-			AuthorizationType: authType,
-			Authorizer:        authorizer,
-		},
+		DefaultMethodOptions: defaults,
 		// Preflight requests carry no token; CDK adds OPTIONS methods without authorization.
 		DefaultCorsPreflightOptions: cors,
 		// Execution logging needs the account's API Gateway CloudWatch role.
 		CloudWatchRole: jsii.Bool(true),
-		DeployOptions: &awsapigateway.StageOptions{
-			StageName:            jsii.String(cfg.StageName),
-			AccessLogDestination: awsapigateway.NewLogGroupLogDestination(logGroup(stack, "AccessLogs", s)),
-			AccessLogFormat: awsapigateway.AccessLogFormat_JsonWithStandardFields(&awsapigateway.JsonWithStandardFieldProps{
-				Caller: jsii.Bool(false), HttpMethod: jsii.Bool(true), Ip: jsii.Bool(true), Protocol: jsii.Bool(true),
-				RequestTime: jsii.Bool(true), ResourcePath: jsii.Bool(true), ResponseLength: jsii.Bool(true),
-				Status: jsii.Bool(true), User: jsii.Bool(true),
-			}),
-			LoggingLevel: awsapigateway.MethodLoggingLevel_INFO,
-			// Data trace would write request headers, and so tokens, to the logs.
-			DataTraceEnabled:     jsii.Bool(false),
-			MetricsEnabled:       jsii.Bool(true),
-			ThrottlingRateLimit:  jsii.Number(s.Throttling.RateLimit),
-			ThrottlingBurstLimit: jsii.Number(s.Throttling.BurstLimit),
-		},
+		DeployOptions:  stageOptions(stack, cfg),
 	})
+}
 
+// stageOptions configure the API's stage: access logs, execution logs without data, metrics
+// and the stage's throttling.
+func stageOptions(stack awscdk.Stack, cfg config.Config) *awsapigateway.StageOptions {
+	s := cfg.Stage
+	return &awsapigateway.StageOptions{
+		StageName:            jsii.String(cfg.StageName),
+		AccessLogDestination: awsapigateway.NewLogGroupLogDestination(logGroup(stack, "AccessLogs", s)),
+		AccessLogFormat: awsapigateway.AccessLogFormat_JsonWithStandardFields(&awsapigateway.JsonWithStandardFieldProps{
+			Caller: jsii.Bool(false), HttpMethod: jsii.Bool(true), Ip: jsii.Bool(true), Protocol: jsii.Bool(true),
+			RequestTime: jsii.Bool(true), ResourcePath: jsii.Bool(true), ResponseLength: jsii.Bool(true),
+			Status: jsii.Bool(true), User: jsii.Bool(true),
+		}),
+		LoggingLevel: awsapigateway.MethodLoggingLevel_INFO,
+		// Data trace would write request headers, and so tokens, to the logs.
+		DataTraceEnabled:     jsii.Bool(false),
+		MetricsEnabled:       jsii.Bool(true),
+		ThrottlingRateLimit:  jsii.Number(s.Throttling.RateLimit),
+		ThrottlingBurstLimit: jsii.Number(s.Throttling.BurstLimit),
+	}
+}
+
+// addRouteMethods adds a method per route of the table, and a catch-all proxy behind the
+// authorizer for everything else.
+func addRouteMethods(api awsapigateway.LambdaRestApi, s config.Stage, authType awsapigateway.AuthorizationType) {
 	for _, r := range s.Routes {
 		resource := api.Root().ResourceForPath(jsii.String(r.Path))
 		var options *awsapigateway.MethodOptions
@@ -149,47 +195,25 @@ func NewApiStack(scope constructs.Construct, id string, props *ApiStackProps) *A
 	}
 	// Everything else reaches the handler only with a valid ID token; it answers 404.
 	api.Root().AddProxy(&awsapigateway.ProxyResourceOptions{AnyMethod: jsii.Bool(true)})
-	for _, m := range *api.Methods() {
-		if waived := methodSuppressions(s, *m.HttpMethod(), *m.Resource().Path()); len(waived) > 0 {
-			suppress(m, waived...)
-		}
-	}
+}
 
-	// API Gateway's own error replies (401 from the authorizer, 403, 429, 5XX) need CORS
-	// headers too, or a browser hides them from the page.
-	if len(s.CORS.AllowOrigins) > 0 {
-		headers := map[string]*string{
-			"Access-Control-Allow-Origin":  jsii.String(gatewayResponseOrigin(s.CORS.AllowOrigins)),
-			"Access-Control-Allow-Headers": jsii.String("'" + strings.Join(corsAllowHeaders, ",") + "'"),
-			"Vary":                         jsii.String("'Origin'"),
-		}
-		for _, t := range []awsapigateway.ResponseType{awsapigateway.ResponseType_DEFAULT_4XX(), awsapigateway.ResponseType_DEFAULT_5XX()} {
-			api.AddGatewayResponse(jsii.String("GatewayResponse"+*t.ResponseType()), &awsapigateway.GatewayResponseOptions{
-				Type:            t,
-				ResponseHeaders: &headers,
-			})
-		}
+// addGatewayResponses gives API Gateway's own error replies (401 from the authorizer, 403, 429,
+// 5XX) CORS headers too, or a browser hides them from the page.
+func addGatewayResponses(api awsapigateway.LambdaRestApi, s config.Stage) {
+	if len(s.CORS.AllowOrigins) == 0 {
+		return
 	}
-
-	if s.WAF.Enabled {
-		newWebACL(stack, cfg, api.DeploymentStage())
-	} else {
-		suppress(api.DeploymentStage(), nagSuppression{Rule: "AwsSolutions-APIG3",
-			Reason: "WAF is off on this non-production stage to save its monthly cost; the stage setting waf.enabled turns it on (on in prod)."})
+	headers := map[string]*string{
+		"Access-Control-Allow-Origin":  jsii.String(gatewayResponseOrigin(s.CORS.AllowOrigins)),
+		"Access-Control-Allow-Headers": jsii.String("'" + strings.Join(corsAllowHeaders, ",") + "'"),
+		"Vary":                         jsii.String("'Origin'"),
 	}
-	suppress(api, nagSuppression{Rule: "AwsSolutions-APIG2",
-		Reason: "The Go handler validates request bodies and answers 400 with a stable JSON error code; API Gateway's validator would need a model per method and answer in another format."})
-	suppress(api.Node().FindChild(jsii.String("CloudWatchRole")), nagSuppression{
-		Rule:      "AwsSolutions-IAM4",
-		Reason:    "The account-wide role API Gateway uses to write execution logs of every REST API in the Region; AWS's managed policy is the documented policy for it.",
-		AppliesTo: []string{"Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"},
-	})
-
-	awscdk.NewCfnOutput(stack, jsii.String("ApiUrl"), &awscdk.CfnOutputProps{
-		Value:       api.Url(),
-		Description: jsii.String("Base URL of the API stage"),
-	})
-	return &ApiStack{Stack: stack, Api: api, Function: fn}
+	for _, t := range []awsapigateway.ResponseType{awsapigateway.ResponseType_DEFAULT_4XX(), awsapigateway.ResponseType_DEFAULT_5XX()} {
+		api.AddGatewayResponse(jsii.String("GatewayResponse"+*t.ResponseType()), &awsapigateway.GatewayResponseOptions{
+			Type:            t,
+			ResponseHeaders: &headers,
+		})
+	}
 }
 
 // gatewayResponseOrigin is the Access-Control-Allow-Origin of API Gateway's error replies. A
@@ -210,43 +234,37 @@ func logGroup(scope constructs.Construct, id string, s config.Stage) awslogs.Log
 	return lg
 }
 
-// newGoFunction creates a Go Lambda function (provided.al2023, arm64) built from binary, with a
-// log group of its own and a role that may write to that log group and nothing else (the
-// managed AWSLambdaBasicExecutionRole would allow every log group in the account).
-func newGoFunction(scope constructs.Construct, id, description string, s config.Stage, binary *GoBinary, env map[string]*string) awslambda.Function {
-	logs := logGroup(scope, id+"Logs", s)
-	role := awsiam.NewRole(scope, jsii.String(id+"Role"), &awsiam.RoleProps{
-		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
-		Description: jsii.String("Runs the " + description),
-	})
-	logs.GrantWrite(role)
-	return awslambda.NewFunction(scope, jsii.String(id), &awslambda.FunctionProps{
-		Role:         role,
-		Description:  jsii.String(description),
-		Runtime:      awslambda.Runtime_PROVIDED_AL2023(),
-		Architecture: awslambda.Architecture_ARM_64(),
-		Handler:      jsii.String("bootstrap"),
-		Code:         binary.Code(),
-		MemorySize:   jsii.Number(256),
-		Timeout:      awscdk.Duration_Seconds(jsii.Number(10)),
-		Environment:  &env,
-		LogGroup:     logs,
-	})
+// goFunctionProps configure newGoFunction: the function's own settings (Description and
+// Environment; MemorySize and Timeout have defaults), the Go package to build, and the stage
+// whose log retention and removal policy its log group takes.
+type goFunctionProps struct {
+	awslambda.FunctionProps
+	Binary *GoBinary
+	Stage  config.Stage
 }
 
-// methodSuppressions are the cdk-nag findings a method is expected to have: public routes take
-// no token, and with the token authorizer no method uses the Cognito authorizer itself.
-func methodSuppressions(s config.Stage, method, path string) []nagSuppression {
-	if method == "OPTIONS" { // CORS preflight, which cdk-nag does not check
-		return nil
+// newGoFunction creates a Go Lambda function (provided.al2023, arm64) built from props.Binary,
+// with a log group of its own and a role that may write to that log group and nothing else
+// (the managed AWSLambdaBasicExecutionRole would allow every log group in the account).
+func newGoFunction(scope constructs.Construct, id string, props *goFunctionProps) awslambda.Function {
+	fp := props.FunctionProps
+	logs := logGroup(scope, id+"Logs", props.Stage)
+	role := awsiam.NewRole(scope, jsii.String(id+"Role"), &awsiam.RoleProps{
+		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
+		Description: jsii.String("Runs the " + *fp.Description),
+	})
+	logs.GrantWrite(role)
+	fp.Role = role
+	fp.Runtime = awslambda.Runtime_PROVIDED_AL2023()
+	fp.Architecture = awslambda.Architecture_ARM_64()
+	fp.Handler = jsii.String("bootstrap")
+	fp.Code = props.Binary.Code()
+	fp.LogGroup = logs
+	if fp.MemorySize == nil {
+		fp.MemorySize = jsii.Number(256)
 	}
-	if r, ok := s.Routes.Lookup(method, path); ok && r.Access == routes.Public {
-		why := "Public by design: the route table lists " + r.Key() + " as public, so it takes no token."
-		return []nagSuppression{{Rule: "AwsSolutions-APIG4", Reason: why}, {Rule: "AwsSolutions-COG4", Reason: why}}
+	if fp.Timeout == nil {
+		fp.Timeout = awscdk.Duration_Seconds(jsii.Number(10))
 	}
-	if s.Authorizer == "lambda" {
-		return []nagSuppression{{Rule: "AwsSolutions-COG4",
-			Reason: "The stage uses the Go token authorizer (authorizer: lambda), which verifies this user pool's tokens and allows only the routes their scopes and groups permit."}}
-	}
-	return nil
+	return awslambda.NewFunction(scope, jsii.String(id), &fp)
 }

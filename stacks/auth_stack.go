@@ -9,6 +9,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
+	"github.com/cognito-apigw/cognito-apigw/internal/names"
 )
 
 // AuthStackProps configure NewAuthStack.
@@ -38,14 +39,28 @@ func NewAuthStack(scope constructs.Construct, id string, props *AuthStackProps) 
 		sprops, cfg, style = props.StackProps, props.Config, props.Branding
 	}
 	stack := awscdk.NewStack(scope, &id, &sprops)
-	s := cfg.Stage
 
+	pool := newUserPool(stack, cfg)
+	addGroups(stack, pool, cfg.Stage.Groups)
+	scopes := addResourceServer(pool, cfg)
+	client := newWebClient(pool, cfg, scopes)
+	domainURL := newDomainAndStyle(stack, cfg, pool, client, style)
+	addAuthOutputs(stack, cfg.Stage, pool, client, domainURL)
+	suppressUserPoolFindings(pool, cfg.Stage)
+
+	return &AuthStack{Stack: stack, UserPool: pool, Client: client, DomainURL: domainURL}
+}
+
+// newUserPool creates the user pool: email sign-in, the stage's password, MFA and feature-plan
+// settings, and a production stage's pool kept when its stack goes.
+func newUserPool(stack awscdk.Stack, cfg config.Config) awscognito.UserPool {
+	s := cfg.Stage
 	var threatProtection awscognito.StandardThreatProtectionMode
 	if s.ThreatProtection {
 		threatProtection = awscognito.StandardThreatProtectionMode_FULL_FUNCTION
 	}
-	pool := awscognito.NewUserPool(stack, jsii.String("UserPool"), &awscognito.UserPoolProps{
-		UserPoolName: jsii.String(cfg.AppName + "-" + cfg.StageName),
+	return awscognito.NewUserPool(stack, jsii.String("UserPool"), &awscognito.UserPoolProps{
+		UserPoolName: jsii.String(names.UserPool(cfg.AppName, cfg.StageName)),
 		// Sign-in aliases and required attributes cannot change after creation: changing them
 		// replaces the pool and deletes every user.
 		SignInAliases:       &awscognito.SignInAliases{Email: jsii.Bool(true)},
@@ -79,36 +94,31 @@ func NewAuthStack(scope constructs.Construct, id string, props *AuthStackProps) 
 		DeletionProtection:           jsii.Bool(s.Production),
 		RemovalPolicy:                removalPolicy(s.Production),
 	})
+}
 
-	var waived []nagSuppression
-	if !s.ThreatProtection {
-		waived = append(waived, nagSuppression{Rule: "AwsSolutions-COG3",
-			Reason: "Threat protection needs the PLUS feature plan, billed per monthly active user; the stage setting threatProtection turns it on (on in prod)."})
-	}
-	if s.MFA != "required" {
-		waived = append(waived, nagSuppression{Rule: "AwsSolutions-COG2",
-			Reason: "MFA is offered (TOTP) but not forced, so that sign-up works without an authenticator app; the stage setting mfa: required forces it."})
-	}
-	if len(waived) > 0 {
-		suppress(pool, waived...)
-	}
-
-	for _, g := range s.Groups {
+// addGroups creates the stage's user groups, which the route table's group rules name.
+func addGroups(stack awscdk.Stack, pool awscognito.UserPool, groups []config.Group) {
+	for _, g := range groups {
 		awscognito.NewCfnUserPoolGroup(stack, jsii.String(groupID(g.Name)), &awscognito.CfnUserPoolGroupProps{
 			UserPoolId:  pool.UserPoolId(),
 			GroupName:   jsii.String(g.Name),
 			Description: nonEmpty(g.Description),
 		})
 	}
+}
 
+// addResourceServer creates the API's resource server and returns the OAuth scopes the app
+// client may ask for: OpenID's own and every scope of the server.
+func addResourceServer(pool awscognito.UserPool, cfg config.Config) []awscognito.OAuthScope {
+	rs := cfg.Stage.ResourceServer
 	var serverScopes []awscognito.ResourceServerScope
-	for _, sc := range s.ResourceServer.Scopes {
+	for _, sc := range rs.Scopes {
 		serverScopes = append(serverScopes, awscognito.NewResourceServerScope(&awscognito.ResourceServerScopeProps{
 			ScopeName: jsii.String(sc.Name), ScopeDescription: jsii.String(sc.Description),
 		}))
 	}
 	server := pool.AddResourceServer(jsii.String("ResourceServer"), &awscognito.UserPoolResourceServerOptions{
-		Identifier:                 jsii.String(s.ResourceServer.Identifier),
+		Identifier:                 jsii.String(rs.Identifier),
 		UserPoolResourceServerName: jsii.String(cfg.AppName + " API"),
 		Scopes:                     &serverScopes,
 	})
@@ -116,9 +126,14 @@ func NewAuthStack(scope constructs.Construct, id string, props *AuthStackProps) 
 	for _, sc := range serverScopes {
 		scopes = append(scopes, awscognito.OAuthScope_ResourceServer(server, sc))
 	}
+	return scopes
+}
 
-	client := pool.AddClient(jsii.String("WebClient"), &awscognito.UserPoolClientOptions{
-		UserPoolClientName: jsii.String(cfg.AppName + "-" + cfg.StageName + "-web"),
+// newWebClient creates the public app client the managed login and the tools sign in with.
+func newWebClient(pool awscognito.UserPool, cfg config.Config, scopes []awscognito.OAuthScope) awscognito.UserPoolClient {
+	s := cfg.Stage
+	return pool.AddClient(jsii.String("WebClient"), &awscognito.UserPoolClientOptions{
+		UserPoolClientName: jsii.String(names.WebClient(cfg.AppName, cfg.StageName)),
 		// A public client (browser or native app): PKCE protects the code exchange, not a secret.
 		GenerateSecret: jsii.Bool(false),
 		AuthFlows: &awscognito.AuthFlow{
@@ -143,9 +158,13 @@ func NewAuthStack(scope constructs.Construct, id string, props *AuthStackProps) 
 		PreventUserExistenceErrors: jsii.Bool(true),
 		SupportedIdentityProviders: &[]awscognito.UserPoolClientIdentityProvider{awscognito.UserPoolClientIdentityProvider_COGNITO()},
 	})
+}
 
-	prefix := jsii.String(s.DomainPrefix)
-	if s.DomainPrefix == "" {
+// newDomainAndStyle creates the managed-login domain (version 2) and the client's login style,
+// and returns the domain's URL.
+func newDomainAndStyle(stack awscdk.Stack, cfg config.Config, pool awscognito.UserPool, client awscognito.UserPoolClient, style *BrandingStyle) *string {
+	prefix := jsii.String(cfg.Stage.DomainPrefix)
+	if cfg.Stage.DomainPrefix == "" {
 		// Prefixes are unique per Region across all accounts; the account id makes this one so.
 		prefix = awscdk.Fn_Join(jsii.String("-"), jsii.Strings(cfg.DerivedDomainPrefixStem(), *awscdk.Aws_ACCOUNT_ID()))
 	}
@@ -159,28 +178,30 @@ func NewAuthStack(scope constructs.Construct, id string, props *AuthStackProps) 
 	branding := awscognito.NewCfnManagedLoginBranding(stack, jsii.String("LoginStyle"), loginStyleProps(style, pool.UserPoolId(), client.UserPoolClientId()))
 	branding.Node().AddDependency(domain)
 
-	domainURL := awscdk.Fn_Join(jsii.String(""), jsii.Strings(
+	return awscdk.Fn_Join(jsii.String(""), jsii.Strings(
 		"https://", *prefix, ".auth.", *awscdk.Aws_REGION(), ".amazoncognito.com"))
-	issuer := pool.UserPoolProviderUrl()
+}
 
-	output := func(id, value, description string) {
-		awscdk.NewCfnOutput(stack, jsii.String(id), &awscdk.CfnOutputProps{Value: jsii.String(value), Description: jsii.String(description)})
+// addAuthOutputs writes the outputs internal/outputs reads back for the tools.
+func addAuthOutputs(stack awscdk.Stack, s config.Stage, pool awscognito.UserPool, client awscognito.UserPoolClient, domainURL *string) {
+	output := func(key, value, description string) {
+		awscdk.NewCfnOutput(stack, jsii.String(key), &awscdk.CfnOutputProps{Value: jsii.String(value), Description: jsii.String(description)})
 	}
-	output("Region", *awscdk.Aws_REGION(), "Region of the user pool and the API")
-	output("UserPoolId", *pool.UserPoolId(), "Cognito user pool id")
-	output("ClientId", *client.UserPoolClientId(), "App client id (public client: authorization code with PKCE)")
-	output("IssuerUrl", *issuer, "Token issuer (the iss claim)")
-	output("JwksUrl", *issuer+"/.well-known/jwks.json", "Public keys that sign the pool's tokens")
-	output("ManagedLoginUrl", *domainURL, "Managed-login domain")
-	output("SignInUrl", *domainURL+"/oauth2/authorize?"+url.Values{
+	issuer := pool.UserPoolProviderUrl()
+	clientID := *client.UserPoolClientId()
+	output(names.OutRegion, *awscdk.Aws_REGION(), "Region of the user pool and the API")
+	output(names.OutUserPoolID, *pool.UserPoolId(), "Cognito user pool id")
+	output(names.OutClientID, clientID, "App client id (public client: authorization code with PKCE)")
+	output(names.OutIssuerURL, *issuer, "Token issuer (the iss claim)")
+	output(names.OutJWKSURL, *issuer+"/.well-known/jwks.json", "Public keys that sign the pool's tokens")
+	output(names.OutManagedLoginURL, *domainURL, "Managed-login domain")
+	output(names.OutSignInURL, *domainURL+"/oauth2/authorize?"+url.Values{
 		"response_type": {"code"},
 		"scope":         {"openid email profile"},
 		"redirect_uri":  {s.CallbackURLs[0]},
-	}.Encode()+"&client_id="+*client.UserPoolClientId(), "Managed-login sign-in page for the first callback URL (add PKCE code_challenge in a real client)")
-	output("SignOutUrl", *domainURL+"/logout?"+url.Values{"logout_uri": {s.LogoutURLs[0]}}.Encode()+"&client_id="+*client.UserPoolClientId(),
+	}.Encode()+"&client_id="+clientID, "Managed-login sign-in page for the first callback URL (add PKCE code_challenge in a real client)")
+	output(names.OutSignOutURL, *domainURL+"/logout?"+url.Values{"logout_uri": {s.LogoutURLs[0]}}.Encode()+"&client_id="+clientID,
 		"Managed-login sign-out, back to the first sign-out URL")
-
-	return &AuthStack{Stack: stack, UserPool: pool, Client: client, DomainURL: domainURL}
 }
 
 func mfaMode(m string) awscognito.Mfa {

@@ -7,13 +7,14 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
+	"github.com/cognito-apigw/cognito-apigw/internal/names"
 )
 
 // newWebACL puts a regional WAF web ACL in front of the API stage: AWS's common rule set
 // against the usual exploits, and a per-IP rate limit that blocks floods before they cost
 // Lambda invocations or authorizer calls.
 func newWebACL(scope constructs.Construct, cfg config.Config, stage awsapigateway.Stage) awswafv2.CfnWebACL {
-	name := cfg.AppName + "-" + cfg.StageName
+	name := names.Prefix(cfg.AppName, cfg.StageName)
 	visibility := func(metric string) *awswafv2.CfnWebACL_VisibilityConfigProperty {
 		return &awswafv2.CfnWebACL_VisibilityConfigProperty{
 			CloudWatchMetricsEnabled: jsii.Bool(true),

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cognito-apigw/cognito-apigw/internal/names"
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 )
 
@@ -18,7 +19,7 @@ const callTimeout = 30 * time.Second
 func (c *cli) call(ctx context.Context, name string, args []string) error {
 	var s settings
 	fs := c.newFlagSet(name, &s, "[-access] [-token T] [-method M] [-data BODY] PATH")
-	fs.StringVar(&s.apiURL, "api-url", "", "API base `URL` (default: ApiUrl output)")
+	fs.StringVar(&s.apiURL, "api-url", "", "API base `URL` (default: "+names.OutAPIURL+" output)")
 	token := fs.String("token", "", "bearer `token` (default: $ID_TOKEN, or $ACCESS_TOKEN with -access)")
 	access := fs.Bool("access", false, "send $ACCESS_TOKEN, as scoped routes need, instead of $ID_TOKEN")
 	method := fs.String("method", "GET", "HTTP `method`")
@@ -41,7 +42,7 @@ func (c *cli) call(ctx context.Context, name string, args []string) error {
 	if err := s.load(fs); err != nil {
 		return err
 	}
-	if err := s.need(s.apiURL, "api-url", "ApiUrl"); err != nil {
+	if err := s.need(s.apiURL, "api-url", names.OutAPIURL); err != nil {
 		return err
 	}
 	bearer, source := *token, "-token"

@@ -35,6 +35,7 @@ import (
 	"github.com/cognito-apigw/cognito-apigw/internal/awsauth"
 	"github.com/cognito-apigw/cognito-apigw/internal/cdkjson"
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
+	"github.com/cognito-apigw/cognito-apigw/internal/names"
 	"github.com/cognito-apigw/cognito-apigw/internal/outputs"
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 )
@@ -152,7 +153,7 @@ func (c *cli) newFlagSet(name string, s *settings, synopsis string) *flag.FlagSe
 }
 
 func (s *settings) poolFlags(fs *flag.FlagSet) {
-	fs.StringVar(&s.poolID, "user-pool-id", "", "user pool `id` (default: UserPoolId output)")
+	fs.StringVar(&s.poolID, "user-pool-id", "", "user pool `id` (default: "+names.OutUserPoolID+" output)")
 	s.awsFlags(fs)
 }
 
@@ -162,7 +163,7 @@ func (s *settings) awsFlags(fs *flag.FlagSet) {
 }
 
 func (s *settings) clientFlag(fs *flag.FlagSet) {
-	fs.StringVar(&s.clientID, "client-id", "", "app client `id` (default: ClientId output)")
+	fs.StringVar(&s.clientID, "client-id", "", "app client `id` (default: "+names.OutClientID+" output)")
 }
 
 // parse parses flags; commands that take no arguments pass maxArgs 0.

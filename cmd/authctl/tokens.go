@@ -24,6 +24,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
+	"github.com/cognito-apigw/cognito-apigw/internal/names"
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 )
 
@@ -107,7 +108,7 @@ func (c *cli) tokens(ctx context.Context, name string, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := s.need(s.clientID, "client-id", "ClientId"); err != nil {
+	if err := s.need(s.clientID, "client-id", names.OutClientID); err != nil {
 		return err
 	}
 	params := map[string]string{"USERNAME": *email, "PASSWORD": password}
@@ -129,7 +130,7 @@ func (c *cli) tokens(ctx context.Context, name string, args []string) error {
 		}
 		result, challenge = out.AuthenticationResult, out.ChallengeName
 	} else {
-		if err := s.need(s.poolID, "user-pool-id", "UserPoolId"); err != nil {
+		if err := s.need(s.poolID, "user-pool-id", names.OutUserPoolID); err != nil {
 			return err
 		}
 		out, err := client.AdminInitiateAuth(ctx, &cip.AdminInitiateAuthInput{
@@ -227,7 +228,7 @@ func (c *cli) login(ctx context.Context, name string, args []string) error {
 	if err := s.load(fs); err != nil {
 		return err
 	}
-	if err := s.need(s.clientID, "client-id", "ClientId"); err != nil {
+	if err := s.need(s.clientID, "client-id", names.OutClientID); err != nil {
 		return err
 	}
 	if err := s.need(s.domain, "domain", "ManagedLoginUrl"); err != nil {

@@ -20,6 +20,7 @@ import (
 
 	"github.com/cognito-apigw/cognito-apigw/internal/cdkjson"
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
+	"github.com/cognito-apigw/cognito-apigw/internal/names"
 	"github.com/cognito-apigw/cognito-apigw/internal/outputs"
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 )
@@ -162,7 +163,7 @@ func (c *cli) createUser(ctx context.Context, name string, args []string) error 
 			return usageErr("-group %q: the stage defines the groups %s", g, strings.Join(s.cfg.GroupNames(), ", "))
 		}
 	}
-	if err := s.need(s.poolID, "user-pool-id", "UserPoolId"); err != nil {
+	if err := s.need(s.poolID, "user-pool-id", names.OutUserPoolID); err != nil {
 		return err
 	}
 	if *fullName == "" {
@@ -250,7 +251,7 @@ func (c *cli) setPassword(ctx context.Context, name string, args []string) error
 	if err := checkPassword(password, s.cfg.PasswordPolicy); err != nil {
 		return usageErr("%v", err)
 	}
-	if err := s.need(s.poolID, "user-pool-id", "UserPoolId"); err != nil {
+	if err := s.need(s.poolID, "user-pool-id", names.OutUserPoolID); err != nil {
 		return err
 	}
 	ctx, cancel := context.WithTimeout(ctx, apiTimeout)
@@ -276,7 +277,7 @@ func (c *cli) setupLocal(ctx context.Context, name string, args []string) error 
 	var callbacks listFlag
 	fs := c.newFlagSet(name, &s, "[-endpoint URL] [-outputs FILE] [-api-url URL] [-callback-url URL]...")
 	fs.StringVar(&s.endpoint, "endpoint", defaultLocalEndpoint, "`URL` of the local Cognito-compatible server; must be loopback")
-	fs.StringVar(&s.apiURL, "api-url", defaultLocalAPIURL, "`URL` of the local API server, written as the ApiUrl output")
+	fs.StringVar(&s.apiURL, "api-url", defaultLocalAPIURL, "`URL` of the local API server, written as the "+names.OutAPIURL+" output")
 	fs.Var(&callbacks, "callback-url", "extra callback `URL` for the app client, besides the stage's (repeatable), e.g. for authctl login -redirect-uri")
 	// Here -outputs is the file written, kept apart from the deploy's cdk-outputs.json.
 	out := fs.Lookup("outputs")
@@ -306,7 +307,7 @@ func (c *cli) setupLocal(ctx context.Context, name string, args []string) error 
 	st := cfg.Stage
 	mfa := map[string]types.UserPoolMfaType{"off": types.UserPoolMfaTypeOff, "optional": types.UserPoolMfaTypeOptional, "required": types.UserPoolMfaTypeOn}[st.MFA]
 	pool, err := client.CreateUserPool(ctx, &cip.CreateUserPoolInput{
-		PoolName:               aws.String(cfg.AppName + "-" + cfg.StageName),
+		PoolName:               aws.String(names.UserPool(cfg.AppName, cfg.StageName)),
 		UsernameAttributes:     []types.UsernameAttributeType{types.UsernameAttributeTypeEmail},
 		UsernameConfiguration:  &types.UsernameConfigurationType{CaseSensitive: aws.Bool(false)},
 		AutoVerifiedAttributes: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail},
@@ -344,7 +345,7 @@ func (c *cli) setupLocal(ctx context.Context, name string, args []string) error 
 	minutes := types.TimeUnitsTypeMinutes
 	appClient, err := client.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{
 		UserPoolId:                      aws.String(poolID),
-		ClientName:                      aws.String(cfg.AppName + "-" + cfg.StageName + "-web"),
+		ClientName:                      aws.String(names.WebClient(cfg.AppName, cfg.StageName)),
 		GenerateSecret:                  false,
 		ExplicitAuthFlows:               flows,
 		AllowedOAuthFlows:               oauthFlows,
@@ -403,7 +404,7 @@ func refuseDeployedOutputs(path string) error {
 		return fmt.Errorf("%s exists and is not an outputs file; choose another -outputs", path)
 	}
 	for stack, values := range file {
-		if _, local := values[outputs.KeyCognitoEndpoint]; !local && strings.HasSuffix(stack, "-auth") {
+		if _, local := values[names.OutCognitoEndpoint]; !local && strings.HasSuffix(stack, names.AuthStackSuffix) {
 			return fmt.Errorf("%s holds the outputs of a deployed stack (%s); choose another -outputs", path, stack)
 		}
 	}

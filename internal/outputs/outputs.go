@@ -11,26 +11,12 @@ import (
 	"os"
 	"sort"
 	"strings"
+
+	"github.com/cognito-apigw/cognito-apigw/internal/names"
 )
 
 // DefaultFile is the outputs file the README's deploy command writes and the tools read.
 const DefaultFile = "cdk-outputs.json"
-
-// Output names of the auth and API stacks (see stacks/auth_stack.go and stacks/api_stack.go).
-const (
-	KeyRegion          = "Region"
-	KeyUserPoolID      = "UserPoolId"
-	KeyClientID        = "ClientId"
-	KeyIssuerURL       = "IssuerUrl"
-	KeyJWKSURL         = "JwksUrl"
-	KeyManagedLoginURL = "ManagedLoginUrl"
-	KeySignInURL       = "SignInUrl"
-	KeySignOutURL      = "SignOutUrl"
-	KeyAPIURL          = "ApiUrl"
-	// KeyCognitoEndpoint is not a stack output: only files written for a local server carry
-	// it, so that the tools talk to that server without an -endpoint flag.
-	KeyCognitoEndpoint = "CognitoEndpoint"
-)
 
 // Stage is what the tools need from one stage's outputs. Empty fields were not in the file.
 type Stage struct {
@@ -46,9 +32,42 @@ type Stage struct {
 	CognitoEndpoint string
 }
 
-// StackNames are the stacks app.go creates for a stage.
-func StackNames(app, stage string) (auth, api string) {
-	return app + "-" + stage + "-auth", app + "-" + stage + "-api"
+// field ties an output key to the Stage field that holds its value.
+type field struct {
+	key string
+	ptr func(*Stage) *string
+}
+
+// authFields and apiFields are the outputs the tools use, per stack.
+var (
+	authFields = []field{
+		{names.OutRegion, func(s *Stage) *string { return &s.Region }},
+		{names.OutUserPoolID, func(s *Stage) *string { return &s.UserPoolID }},
+		{names.OutClientID, func(s *Stage) *string { return &s.ClientID }},
+		{names.OutIssuerURL, func(s *Stage) *string { return &s.IssuerURL }},
+		{names.OutJWKSURL, func(s *Stage) *string { return &s.JWKSURL }},
+		{names.OutManagedLoginURL, func(s *Stage) *string { return &s.ManagedLoginURL }},
+		{names.OutSignInURL, func(s *Stage) *string { return &s.SignInURL }},
+		{names.OutSignOutURL, func(s *Stage) *string { return &s.SignOutURL }},
+		{names.OutCognitoEndpoint, func(s *Stage) *string { return &s.CognitoEndpoint }},
+	}
+	apiFields = []field{
+		{names.OutAPIURL, func(s *Stage) *string { return &s.APIURL }},
+	}
+)
+
+// StackOutputKeys are the stack outputs Parse reads, per stack; CognitoEndpoint, which only
+// files written for a local server carry, is not one.
+func StackOutputKeys() (auth, api []string) {
+	for _, f := range authFields {
+		if f.key != names.OutCognitoEndpoint {
+			auth = append(auth, f.key)
+		}
+	}
+	for _, f := range apiFields {
+		api = append(api, f.key)
+	}
+	return auth, api
 }
 
 // ErrNoStack means the file holds no auth stack for the app and stage asked for.
@@ -77,7 +96,7 @@ func Parse(data []byte, app, stage string) (Stage, error) {
 	if err := json.Unmarshal(data, &file); err != nil {
 		return Stage{}, fmt.Errorf("not a CDK outputs file (want {\"<stack>\": {\"<output>\": \"value\"}}): %v", err)
 	}
-	authName, apiName := StackNames(app, stage)
+	authName, apiName := names.AuthStack(app, stage), names.APIStack(app, stage)
 	auth, ok := file[authName]
 	if !ok {
 		names := make([]string, 0, len(file))
@@ -103,19 +122,14 @@ func Parse(data []byte, app, stage string) (Stage, error) {
 			return ""
 		}
 	}
-	s := Stage{
-		Region:          get(auth, authName, KeyRegion),
-		UserPoolID:      get(auth, authName, KeyUserPoolID),
-		ClientID:        get(auth, authName, KeyClientID),
-		IssuerURL:       get(auth, authName, KeyIssuerURL),
-		JWKSURL:         get(auth, authName, KeyJWKSURL),
-		ManagedLoginURL: get(auth, authName, KeyManagedLoginURL),
-		SignInURL:       get(auth, authName, KeySignInURL),
-		SignOutURL:      get(auth, authName, KeySignOutURL),
-		CognitoEndpoint: get(auth, authName, KeyCognitoEndpoint),
+	var s Stage
+	for _, f := range authFields {
+		*f.ptr(&s) = get(auth, authName, f.key)
 	}
 	if api, ok := file[apiName]; ok {
-		s.APIURL = get(api, apiName, KeyAPIURL)
+		for _, f := range apiFields {
+			*f.ptr(&s) = get(api, apiName, f.key)
+		}
 	}
 	if len(problems) > 0 {
 		return Stage{}, errors.New(strings.Join(problems, "; "))
@@ -125,25 +139,20 @@ func Parse(data []byte, app, stage string) (Stage, error) {
 
 // Marshal renders s as an outputs file holding app's stage, in the shape cdk deploy writes.
 func Marshal(app, stage string, s Stage) ([]byte, error) {
-	authName, apiName := StackNames(app, stage)
-	auth := map[string]string{}
-	set := func(m map[string]string, k, v string) {
-		if v != "" {
-			m[k] = v
+	authName, apiName := names.AuthStack(app, stage), names.APIStack(app, stage)
+	// Empty fields are left out: a file for a local server has no sign-in URLs, for one.
+	values := func(s *Stage, fields []field) map[string]string {
+		m := map[string]string{}
+		for _, f := range fields {
+			if v := *f.ptr(s); v != "" {
+				m[f.key] = v
+			}
 		}
+		return m
 	}
-	set(auth, KeyRegion, s.Region)
-	set(auth, KeyUserPoolID, s.UserPoolID)
-	set(auth, KeyClientID, s.ClientID)
-	set(auth, KeyIssuerURL, s.IssuerURL)
-	set(auth, KeyJWKSURL, s.JWKSURL)
-	set(auth, KeyManagedLoginURL, s.ManagedLoginURL)
-	set(auth, KeySignInURL, s.SignInURL)
-	set(auth, KeySignOutURL, s.SignOutURL)
-	set(auth, KeyCognitoEndpoint, s.CognitoEndpoint)
-	file := map[string]map[string]string{authName: auth}
-	if s.APIURL != "" {
-		file[apiName] = map[string]string{KeyAPIURL: s.APIURL}
+	file := map[string]map[string]string{authName: values(&s, authFields)}
+	if api := values(&s, apiFields); len(api) > 0 {
+		file[apiName] = api
 	}
 	b, err := json.MarshalIndent(file, "", "  ")
 	if err != nil {

@@ -4,8 +4,12 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/cognito-apigw/cognito-apigw/internal/names"
 )
 
 // deployed is what `cdk deploy --all --outputs-file` writes for the dev stage, including the
@@ -118,5 +122,31 @@ func TestMarshalRoundTrip(t *testing.T) {
 	got, err := Parse(b, "demo-api", "dev")
 	if err != nil || got != local {
 		t.Errorf("round trip: got %+v, %v", got, err)
+	}
+}
+
+// Every field of Stage has an output key, so a field added without one fails here.
+func TestEveryFieldRoundTrips(t *testing.T) {
+	var full Stage
+	v := reflect.ValueOf(&full).Elem()
+	for i := range v.NumField() {
+		v.Field(i).SetString("value of " + v.Type().Field(i).Name)
+	}
+	b, err := Marshal("demo-api", "dev", full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := Parse(b, "demo-api", "dev"); err != nil || got != full {
+		t.Errorf("round trip lost fields: got %+v, %v\nwant %+v", got, err, full)
+	}
+}
+
+func TestStackOutputKeys(t *testing.T) {
+	auth, api := StackOutputKeys()
+	if !slices.Contains(auth, names.OutUserPoolID) || slices.Contains(auth, names.OutCognitoEndpoint) {
+		t.Errorf("auth keys %v: want UserPoolId and no CognitoEndpoint (not a stack output)", auth)
+	}
+	if !slices.Equal(api, []string{names.OutAPIURL}) {
+		t.Errorf("api keys %v, want [ApiUrl]", api)
 	}
 }

@@ -1,0 +1,45 @@
+// Package names is the one source of the names a stage gives its stacks, its AWS resources and
+// its stack outputs. The stacks write them and the tools (internal/outputs, authctl) read them
+// back, so both sides import these; the package has no dependencies so that either may.
+package names
+
+// Prefix is <app>-<stage>, the start of every name a stage gives AWS.
+func Prefix(app, stage string) string { return app + "-" + stage }
+
+// Stack name suffixes: a stage's stacks are <app>-<stage>-auth and <app>-<stage>-api.
+const (
+	AuthStackSuffix = "-auth"
+	APIStackSuffix  = "-api"
+)
+
+// AuthStack is the name of the stage's auth stack (user pool, app client, managed login).
+func AuthStack(app, stage string) string { return Prefix(app, stage) + AuthStackSuffix }
+
+// APIStack is the name of the stage's API stack (REST API, Lambda functions, WAF).
+func APIStack(app, stage string) string { return Prefix(app, stage) + APIStackSuffix }
+
+// UserPool is the user pool's name; changing it replaces the pool (see pins_test.go).
+func UserPool(app, stage string) string { return Prefix(app, stage) }
+
+// WebClient is the app client's name.
+func WebClient(app, stage string) string { return Prefix(app, stage) + "-web" }
+
+// Output keys of the auth stack.
+const (
+	OutRegion          = "Region"
+	OutUserPoolID      = "UserPoolId"
+	OutClientID        = "ClientId"
+	OutIssuerURL       = "IssuerUrl"
+	OutJWKSURL         = "JwksUrl"
+	OutManagedLoginURL = "ManagedLoginUrl"
+	OutSignInURL       = "SignInUrl"
+	OutSignOutURL      = "SignOutUrl"
+)
+
+// OutAPIURL is the output key of the API stack: the stage's base URL.
+const OutAPIURL = "ApiUrl"
+
+// OutCognitoEndpoint is no stack output: only outputs files written for a local server
+// (`authctl setup-local`) carry it, in the auth stack's object, so that the tools talk to that
+// server without an -endpoint flag.
+const OutCognitoEndpoint = "CognitoEndpoint"

@@ -1,0 +1,17 @@
+package names
+
+import "testing"
+
+func TestNames(t *testing.T) {
+	for _, tt := range []struct{ got, want string }{
+		{Prefix("demo-api", "dev"), "demo-api-dev"},
+		{AuthStack("demo-api", "dev"), "demo-api-dev-auth"},
+		{APIStack("demo-api", "prod"), "demo-api-prod-api"},
+		{UserPool("demo-api", "dev"), "demo-api-dev"},
+		{WebClient("demo-api", "dev"), "demo-api-dev-web"},
+	} {
+		if tt.got != tt.want {
+			t.Errorf("got %q, want %q", tt.got, tt.want)
+		}
+	}
+}

@@ -1,0 +1,215 @@
+package stacks_test
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/cognito-apigw/cognito-apigw/internal/config"
+	"github.com/cognito-apigw/cognito-apigw/internal/names"
+	"github.com/cognito-apigw/cognito-apigw/internal/routes"
+	"github.com/cognito-apigw/cognito-apigw/stacks"
+)
+
+// These tests build the stacks from explicit props, config.Defaults plus one change, without
+// cdk.json: each says what a stage setting does to the templates. The cdk.json-driven tests
+// of the committed stages are in ../app_test.go.
+
+// defaultStage is the configuration of stage "test" of app demo-api with the defaults every
+// stage starts from, changed by change.
+func defaultStage(change func(*config.Stage)) config.Config {
+	s := config.Defaults("demo-api")
+	if change != nil {
+		change(&s)
+	}
+	return config.Config{AppName: "demo-api", StageName: "test", Stage: s}
+}
+
+// templates synthesizes both stacks of cfg, skipping the Lambda build.
+type templates struct{ auth, api assertions.Template }
+
+func synth(t *testing.T, cfg config.Config) templates {
+	t.Helper()
+	if problems := cfg.Validate(); len(problems) > 0 {
+		t.Fatalf("the test's configuration is invalid: %v", problems)
+	}
+	var tpl templates
+	noPanic(t, func() {
+		app := awscdk.NewApp(&awscdk.AppProps{
+			Context: &map[string]any{"aws:cdk:bundling-stacks": []any{}},
+			Outdir:  jsii.String(t.TempDir()),
+		})
+		auth := stacks.NewAuthStack(app, "auth", &stacks.AuthStackProps{Config: cfg})
+		api := stacks.NewApiStack(app, "api", &stacks.ApiStackProps{
+			Config: cfg, UserPool: auth.UserPool, ClientID: auth.Client.UserPoolClientId(), ModuleDir: "..",
+		})
+		tpl = templates{assertions.Template_FromStack(auth.Stack, nil), assertions.Template_FromStack(api.Stack, nil)}
+	})
+	return tpl
+}
+
+// noPanic turns the panics of CDK and its assertions (jsii errors) into test failures.
+func noPanic(t *testing.T, f func()) {
+	t.Helper()
+	defer func() {
+		if r := recover(); r != nil {
+			t.Fatalf("%v", r)
+		}
+	}()
+	f()
+}
+
+func hasProps(t *testing.T, tpl assertions.Template, typ string, props map[string]any) {
+	t.Helper()
+	noPanic(t, func() { tpl.HasResourceProperties(jsii.String(typ), props) })
+}
+
+func hasResource(t *testing.T, tpl assertions.Template, typ string, resource map[string]any) {
+	t.Helper()
+	noPanic(t, func() { tpl.HasResource(jsii.String(typ), resource) })
+}
+
+func count(t *testing.T, tpl assertions.Template, typ string, n int) {
+	t.Helper()
+	noPanic(t, func() { tpl.ResourceCountIs(jsii.String(typ), jsii.Number(n)) })
+}
+
+// suppressed lists the cdk-nag rules waived on the template's resources of one type.
+func suppressed(t *testing.T, tpl assertions.Template, typ string) []string {
+	t.Helper()
+	var rules []string
+	noPanic(t, func() {
+		for _, r := range *tpl.FindResources(jsii.String(typ), nil) {
+			meta, _ := (*r)["Metadata"].(map[string]any)
+			nag, _ := meta["cdk_nag"].(map[string]any)
+			list, _ := nag["rules_to_suppress"].([]any)
+			for _, rule := range list {
+				rules = append(rules, fmt.Sprint(rule.(map[string]any)["id"]))
+			}
+		}
+	})
+	return rules
+}
+
+func objectLike(m map[string]any) assertions.Matcher { return assertions.Match_ObjectLike(&m) }
+
+func absent() assertions.Matcher { return assertions.Match_Absent() }
+
+func TestStackFromExplicitProps(t *testing.T) {
+	tests := []struct {
+		given, when string
+		change      func(*config.Stage) // what "when" says
+		then        func(*testing.T, templates)
+	}{{
+		given: "a default stage", when: "nothing is changed",
+		then: func(t *testing.T, tpl templates) {
+			// Nothing production-like by default: the stage tears down completely.
+			hasResource(t, tpl.auth, "AWS::Cognito::UserPool", map[string]any{
+				"DeletionPolicy": "Delete",
+				"Properties": objectLike(map[string]any{
+					"UserPoolName": "demo-api-test", "DeletionProtection": "INACTIVE",
+					"MfaConfiguration": "OPTIONAL", "UserPoolTier": "ESSENTIALS", "UserPoolAddOns": absent(),
+				}),
+			})
+			hasProps(t, tpl.auth, "AWS::Cognito::UserPoolClient", map[string]any{"ClientName": "demo-api-test-web"})
+			hasProps(t, tpl.api, "AWS::ApiGateway::Authorizer", map[string]any{"Type": "COGNITO_USER_POOLS", "Name": "demo-api-test-cognito"})
+			count(t, tpl.api, "AWS::WAFv2::WebACL", 0)
+		},
+	}, {
+		given: "a default stage", when: "mfa is required",
+		change: func(s *config.Stage) { s.MFA = "required" },
+		then: func(t *testing.T, tpl templates) {
+			hasProps(t, tpl.auth, "AWS::Cognito::UserPool", map[string]any{"MfaConfiguration": "ON"})
+			if rules := suppressed(t, tpl.auth, "AWS::Cognito::UserPool"); slices.Contains(rules, "AwsSolutions-COG2") {
+				t.Errorf("the pool waives AwsSolutions-COG2 (MFA not required) although MFA is required: %v", rules)
+			}
+		},
+	}, {
+		given: "a default stage", when: "it is production",
+		change: func(s *config.Stage) { s.Production = true },
+		then: func(t *testing.T, tpl templates) {
+			hasResource(t, tpl.auth, "AWS::Cognito::UserPool", map[string]any{
+				"DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain",
+				"Properties": objectLike(map[string]any{"DeletionProtection": "ACTIVE"}),
+			})
+			// The handler's and the access logs are kept with the users.
+			noPanic(t, func() {
+				tpl.api.AllResources(jsii.String("AWS::Logs::LogGroup"), map[string]any{"DeletionPolicy": "Retain"})
+			})
+		},
+	}, {
+		given: "a default stage", when: "threat protection is on",
+		change: func(s *config.Stage) { s.ThreatProtection = true },
+		then: func(t *testing.T, tpl templates) {
+			hasProps(t, tpl.auth, "AWS::Cognito::UserPool", map[string]any{
+				"UserPoolTier": "PLUS", "UserPoolAddOns": map[string]any{"AdvancedSecurityMode": "ENFORCED"},
+			})
+			rules := suppressed(t, tpl.auth, "AWS::Cognito::UserPool")
+			if slices.Contains(rules, "AwsSolutions-COG3") || slices.Contains(rules, "AwsSolutions-COG8") {
+				t.Errorf("the pool waives threat protection or the PLUS plan although both are on: %v", rules)
+			}
+		},
+	}, {
+		given: "a default stage", when: "the authorizer is lambda",
+		change: func(s *config.Stage) { s.Authorizer = "lambda" },
+		then: func(t *testing.T, tpl templates) {
+			hasProps(t, tpl.api, "AWS::ApiGateway::Authorizer", map[string]any{
+				"Type": "TOKEN", "Name": "demo-api-test-lambda",
+				"IdentityValidationExpression": assertions.Match_StringLikeRegexp(jsii.String(`^\^Bearer `)),
+			})
+			hasProps(t, tpl.api, "AWS::ApiGateway::Method", map[string]any{"HttpMethod": "GET", "AuthorizationType": "CUSTOM"})
+			count(t, tpl.api, "AWS::Lambda::Function", 2)
+		},
+	}, {
+		given: "a default stage", when: "WAF is on",
+		change: func(s *config.Stage) { s.WAF.Enabled = true },
+		then: func(t *testing.T, tpl templates) {
+			hasProps(t, tpl.api, "AWS::WAFv2::WebACL", map[string]any{"Name": "demo-api-test-api", "Scope": "REGIONAL"})
+			count(t, tpl.api, "AWS::WAFv2::WebACLAssociation", 1)
+			if rules := suppressed(t, tpl.api, "AWS::ApiGateway::Stage"); slices.Contains(rules, "AwsSolutions-APIG3") {
+				t.Errorf("the stage waives AwsSolutions-APIG3 (no WAF) although WAF is on: %v", rules)
+			}
+		},
+	}, {
+		given: "a default stage", when: "no CORS origin is allowed",
+		change: func(s *config.Stage) { s.CORS.AllowOrigins = nil },
+		then: func(t *testing.T, tpl templates) {
+			count(t, tpl.api, "AWS::ApiGateway::GatewayResponse", 0)
+			noPanic(t, func() {
+				if n := len(*tpl.api.FindResources(jsii.String("AWS::ApiGateway::Method"), map[string]any{
+					"Properties": objectLike(map[string]any{"HttpMethod": "OPTIONS"}),
+				})); n != 0 {
+					t.Errorf("%d OPTIONS methods without CORS, want none", n)
+				}
+			})
+		},
+	}, {
+		given: "a default stage", when: "a route needs a scope",
+		change: func(s *config.Stage) {
+			s.Routes = append(s.Routes, routes.Route{Method: "POST", Path: "/items", Access: routes.Scoped, Scopes: []string{"demo-api/write"}})
+		},
+		then: func(t *testing.T, tpl templates) {
+			hasProps(t, tpl.api, "AWS::ApiGateway::Method", map[string]any{
+				"HttpMethod": "POST", "AuthorizationType": "COGNITO_USER_POOLS", "AuthorizationScopes": []any{"demo-api/write"},
+			})
+		},
+	}}
+	for _, tt := range tests {
+		t.Run("GIVEN "+tt.given+" WHEN "+tt.when, func(t *testing.T) {
+			tt.then(t, synth(t, defaultStage(tt.change)))
+		})
+	}
+}
+
+// config checks the derived domain prefix's length with its own <app>-<stage> (config may
+// import no package of this module but internal/routes); it must be the stacks' prefix.
+func TestDomainPrefixStemIsTheNamePrefix(t *testing.T) {
+	cfg := defaultStage(nil)
+	if got, want := cfg.DerivedDomainPrefixStem(), names.Prefix(cfg.AppName, cfg.StageName); got != want {
+		t.Errorf("config's domain prefix stem %q, the stacks' name prefix %q", got, want)
+	}
+}
