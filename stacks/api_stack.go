@@ -204,7 +204,7 @@ func addGatewayResponses(api awsapigateway.LambdaRestApi, s config.Stage) {
 		return
 	}
 	headers := map[string]*string{
-		"Access-Control-Allow-Origin":  jsii.String(gatewayResponseOrigin(s.CORS.AllowOrigins)),
+		"Access-Control-Allow-Origin":  jsii.String("'" + routes.GatewayErrorOrigin(s.CORS.AllowOrigins) + "'"),
 		"Access-Control-Allow-Headers": jsii.String("'" + strings.Join(corsAllowHeaders, ",") + "'"),
 		"Vary":                         jsii.String("'Origin'"),
 	}
@@ -214,16 +214,6 @@ func addGatewayResponses(api awsapigateway.LambdaRestApi, s config.Stage) {
 			ResponseHeaders: &headers,
 		})
 	}
-}
-
-// gatewayResponseOrigin is the Access-Control-Allow-Origin of API Gateway's error replies. A
-// gateway response cannot choose among several origins, so with more than one configured it
-// reflects the caller's Origin: these replies carry only an error message, never data.
-func gatewayResponseOrigin(origins []string) string {
-	if len(origins) == 1 {
-		return "'" + origins[0] + "'"
-	}
-	return "method.request.header.Origin"
 }
 
 // logGroup creates a log group with the stage's retention, kept with a production stage.

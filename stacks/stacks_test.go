@@ -188,6 +188,22 @@ func TestStackFromExplicitProps(t *testing.T) {
 			})
 		},
 	}, {
+		given: "a default stage", when: "two origins are allowed",
+		change: func(s *config.Stage) {
+			s.CORS.AllowOrigins = []string{"https://app.acme.io", "http://localhost:3000"}
+		},
+		then: func(t *testing.T, tpl templates) {
+			// Fixed headers: the first origin, never the caller's Origin echoed back.
+			for _, typ := range []string{"DEFAULT_4XX", "DEFAULT_5XX"} {
+				hasProps(t, tpl.api, "AWS::ApiGateway::GatewayResponse", map[string]any{
+					"ResponseType": typ,
+					"ResponseParameters": objectLike(map[string]any{
+						"gatewayresponse.header.Access-Control-Allow-Origin": "'https://app.acme.io'",
+					}),
+				})
+			}
+		},
+	}, {
 		given: "a default stage", when: "a route needs a scope",
 		change: func(s *config.Stage) {
 			s.Routes = append(s.Routes, routes.Route{Method: "POST", Path: "/items", Access: routes.Scoped, Scopes: []string{"demo-api/write"}})

@@ -116,9 +116,10 @@ func (b *cappedBody) Read(p []byte) (int, error) {
 // FetchTimeout means a caller either waits at most that long for the next permitted fetch or,
 // when the next one is further away (the usual case), fails at once with ErrUnknownKey.
 //
-// keyfunc.NewDefaultOverrideCtx builds the same thing but starts with an empty key set when the
-// first fetch fails, offers no hook to see fetches succeed, and its Keyfunc tries every key
-// for a token without kid; so jwkset is used directly, with Verifier.key in place of Keyfunc.
+// keyfunc v3 (v3.9.2, on the same jwkset) builds the same thing, but offers no hook to see
+// fetches succeed or to refuse a key set before it replaces the last good one (guardedStore),
+// and its Keyfunc tries every key for a token without kid; so jwkset is used directly, with
+// Verifier.key in place of Keyfunc.
 //
 // Every failed fetch, refused key sets included, is logged and counted: while the latest fetch
 // has failed, a token with an unknown kid gets ErrJWKSUnavailable rather than ErrUnknownKey.
