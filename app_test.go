@@ -23,6 +23,7 @@ import (
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
 	"github.com/cognito-apigw/cognito-apigw/internal/cdkjson"
+	"github.com/cognito-apigw/cognito-apigw/internal/cdktest"
 	"github.com/cognito-apigw/cognito-apigw/internal/names"
 	"github.com/cognito-apigw/cognito-apigw/internal/outputs"
 )
@@ -115,38 +116,15 @@ func stage(t *testing.T, name string) *synthesized {
 	return synthed[name]
 }
 
-func toMap(tpl assertions.Template) map[string]any {
-	b, _ := json.Marshal(tpl.ToJSON())
-	var m map[string]any
-	_ = json.Unmarshal(b, &m)
-	return m
-}
+var toMap = cdktest.ToMap
 
-// noPanic turns the panics of CDK assertions (jsii errors) into test failures.
-func noPanic(t *testing.T, f func()) {
-	t.Helper()
-	defer func() {
-		if r := recover(); r != nil {
-			t.Fatalf("%v", r)
-		}
-	}()
-	f()
-}
-
-func hasProps(t *testing.T, tpl assertions.Template, typ string, props map[string]any) {
-	t.Helper()
-	noPanic(t, func() { tpl.HasResourceProperties(jsii.String(typ), props) })
-}
-
-func hasResource(t *testing.T, tpl assertions.Template, typ string, props map[string]any) {
-	t.Helper()
-	noPanic(t, func() { tpl.HasResource(jsii.String(typ), props) })
-}
-
-func count(t *testing.T, tpl assertions.Template, typ string, n int) {
-	t.Helper()
-	noPanic(t, func() { tpl.ResourceCountIs(jsii.String(typ), jsii.Number(n)) })
-}
+// The shared assertion helpers, by the names these tests use.
+var (
+	noPanic     = cdktest.NoPanic
+	hasProps    = cdktest.HasProps
+	hasResource = cdktest.HasResource
+	count       = cdktest.Count
+)
 
 func objectLike(m map[string]any) assertions.Matcher { return assertions.Match_ObjectLike(&m) }
 

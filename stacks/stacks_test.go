@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/cognito-apigw/cognito-apigw/internal/cdktest"
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
 	"github.com/cognito-apigw/cognito-apigw/internal/names"
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
@@ -52,31 +53,13 @@ func synth(t *testing.T, cfg config.Config) templates {
 	return tpl
 }
 
-// noPanic turns the panics of CDK and its assertions (jsii errors) into test failures.
-func noPanic(t *testing.T, f func()) {
-	t.Helper()
-	defer func() {
-		if r := recover(); r != nil {
-			t.Fatalf("%v", r)
-		}
-	}()
-	f()
-}
-
-func hasProps(t *testing.T, tpl assertions.Template, typ string, props map[string]any) {
-	t.Helper()
-	noPanic(t, func() { tpl.HasResourceProperties(jsii.String(typ), props) })
-}
-
-func hasResource(t *testing.T, tpl assertions.Template, typ string, resource map[string]any) {
-	t.Helper()
-	noPanic(t, func() { tpl.HasResource(jsii.String(typ), resource) })
-}
-
-func count(t *testing.T, tpl assertions.Template, typ string, n int) {
-	t.Helper()
-	noPanic(t, func() { tpl.ResourceCountIs(jsii.String(typ), jsii.Number(n)) })
-}
+// The shared assertion helpers, by the names these tests use.
+var (
+	noPanic     = cdktest.NoPanic
+	hasProps    = cdktest.HasProps
+	hasResource = cdktest.HasResource
+	count       = cdktest.Count
+)
 
 // suppressed lists the cdk-nag rules waived on the template's resources of one type.
 func suppressed(t *testing.T, tpl assertions.Template, typ string) []string {

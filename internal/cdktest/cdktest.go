@@ -1,0 +1,48 @@
+// Package cdktest holds the template-assertion helpers the CDK tests share. CDK's assertions
+// report a failed match by panicking (a jsii error); these turn that into a test failure.
+package cdktest
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// NoPanic runs f and turns its panic, if any, into t.Fatalf.
+func NoPanic(t *testing.T, f func()) {
+	t.Helper()
+	defer func() {
+		if r := recover(); r != nil {
+			t.Fatalf("%v", r)
+		}
+	}()
+	f()
+}
+
+// HasProps asserts a resource of type typ whose Properties match props.
+func HasProps(t *testing.T, tpl assertions.Template, typ string, props map[string]any) {
+	t.Helper()
+	NoPanic(t, func() { tpl.HasResourceProperties(jsii.String(typ), props) })
+}
+
+// HasResource asserts a resource of type typ matching resource (Properties, DeletionPolicy, ...).
+func HasResource(t *testing.T, tpl assertions.Template, typ string, resource map[string]any) {
+	t.Helper()
+	NoPanic(t, func() { tpl.HasResource(jsii.String(typ), resource) })
+}
+
+// Count asserts that the template has n resources of type typ.
+func Count(t *testing.T, tpl assertions.Template, typ string, n int) {
+	t.Helper()
+	NoPanic(t, func() { tpl.ResourceCountIs(jsii.String(typ), jsii.Number(n)) })
+}
+
+// ToMap is the template as plain JSON values.
+func ToMap(tpl assertions.Template) map[string]any {
+	b, _ := json.Marshal(tpl.ToJSON())
+	var m map[string]any
+	_ = json.Unmarshal(b, &m)
+	return m
+}
