@@ -266,7 +266,7 @@ func (h *Handler) respond(ctx context.Context, event events.APIGatewayProxyReque
 // cors lets allowed browser origins read the reply, errors included. Preflight requests never
 // get here: API Gateway (and the local server) answer them from the stage's CORS settings.
 func (h *Handler) cors(event events.APIGatewayProxyRequest, headers map[string]string) {
-	origin, ok := Origin(event)
+	origin, ok := requestOrigin(event)
 	if !ok || !routes.OriginAllowed(h.origins, origin) {
 		return
 	}
@@ -277,11 +277,11 @@ func (h *Handler) cors(event events.APIGatewayProxyRequest, headers map[string]s
 	headers["Access-Control-Expose-Headers"] = "WWW-Authenticate"
 }
 
-// Origin returns the request's Origin header whatever its spelling: API Gateway passes on the
+// requestOrigin returns the request's Origin header whatever its spelling: API Gateway passes on the
 // client's, in headers and multiValueHeaders. A browser sends one Origin; an event whose
 // spellings or values disagree ("Origin: a" and "origin: b") has no usable origin, and gets no
 // CORS headers, whatever order the maps iterate in.
-func Origin(event events.APIGatewayProxyRequest) (string, bool) {
+func requestOrigin(event events.APIGatewayProxyRequest) (string, bool) {
 	origin, found := "", false
 	see := func(v string) bool {
 		if found && v != origin {
