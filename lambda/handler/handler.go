@@ -109,7 +109,7 @@ func New(table routes.Table, allowedClientIDs []string, opts *Options) (*Handler
 			errs = append(errs, fmt.Errorf("allowed origins[%d]: got %q; %s", i, o, msg))
 		}
 	}
-	h.origins = opts.AllowedOrigins
+	h.origins = slices.Clone(opts.AllowedOrigins)
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
