@@ -163,42 +163,59 @@ func (v *Verifier) Verify(ctx context.Context, token string, use TokenUse) (*Cla
 	if use != TokenUseID && use != TokenUseAccess {
 		return nil, fmt.Errorf("%w: unsupported use requested", ErrTokenUse)
 	}
+	return v.verifyToken(ctx, token, use)
+}
+
+// verifyToken is Verify, and VerifyAny when use is "": then the use is the token's own
+// token_use, read from the decoded payload and checked again once the signature is good.
+func (v *Verifier) verifyToken(ctx context.Context, token string, use TokenUse) (*Claims, error) {
 	if len(token) > v.maxSize {
 		return nil, ErrTokenTooLarge
 	}
 	if err := checkShape(token); err != nil {
 		return nil, err
 	}
-	var key cacheKey
+	var sum [32]byte
 	if v.cache != nil {
-		key = cacheKey{sum: sha256.Sum256([]byte(token)), use: use}
-		if c, ok := v.cache.get(key, v.now()); ok {
-			if c == nil {
-				return nil, ErrExpired
+		sum = sha256.Sum256([]byte(token))
+		for _, u := range []TokenUse{TokenUseID, TokenUseAccess} {
+			if use != "" && u != use {
+				continue
 			}
-			return c, nil
+			if c, ok := v.cache.get(cacheKey{sum: sum, use: u}, v.now()); ok {
+				if c == nil {
+					return nil, ErrExpired
+				}
+				return c, nil
+			}
 		}
 	}
-	c, kid, err := v.verify(ctx, token, use)
-	if err != nil {
-		return nil, err
-	}
-	if v.cache != nil {
-		v.cache.put(key, c, kid)
-	}
-	return c, nil
-}
-
-// verify checks the token and returns its claims and the kid of the key that signed it.
-func (v *Verifier) verify(ctx context.Context, token string, use TokenUse) (*Claims, string, error) {
 	// The claims checked are those of decodePayload; the JWT library's own decoding, which
 	// would accept trailing data, only serves its signature check.
 	raw, err := decodePayload(token)
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
+	if use == "" {
+		if use, err = tokenUseOf(raw); err != nil {
+			return nil, err
+		}
+	}
+	c, kid, err := v.verify(ctx, token, raw, use)
+	if err != nil {
+		return nil, err
+	}
+	if v.cache != nil {
+		v.cache.put(cacheKey{sum: sum, use: use}, c, kid)
+	}
+	return c, nil
+}
+
+// verify checks the signature of a token whose payload decodes to raw, then the claims, and
+// returns them with the kid of the key that signed it.
+func (v *Verifier) verify(ctx context.Context, token string, raw map[string]any, use TokenUse) (*Claims, string, error) {
 	var keyErr error
-	parsed, err := v.parser.ParseWithClaims(token, jwt.MapClaims{}, func(t *jwt.Token) (any, error) {
+	parsed, err := v.parser.ParseWithClaims(token, &signatureOnly{}, func(t *jwt.Token) (any, error) {
 		k, err := v.key(ctx, t.Header)
 		keyErr = err
 		return k, err
@@ -221,6 +238,13 @@ func (v *Verifier) verify(ctx context.Context, token string, use TokenUse) (*Cla
 	kid, _ := parsed.Header["kid"].(string) // key has checked it
 	return c, kid, err
 }
+
+// signatureOnly stands in for the claims in the JWT library's parse, which then only checks the
+// header and signature: decodePayload has decoded the claims already, strictly, and a second
+// decoding into a map would cost as much again.
+type signatureOnly struct{ jwt.RegisteredClaims }
+
+func (*signatureOnly) UnmarshalJSON([]byte) error { return nil }
 
 // checkShape accepts exactly three non-empty base64url segments (no padding, no whitespace),
 // before any decoding: Go's base64 decoder would otherwise skip embedded newlines.
