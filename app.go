@@ -79,11 +79,12 @@ func addStacks(app awscdk.App, projectDir string) (*appStacks, error) {
 		Branding:   style,
 	})
 	api := stacks.NewApiStack(app, names.APIStack(cfg.AppName, cfg.StageName), &stacks.ApiStackProps{
-		StackProps: awscdk.StackProps{Description: jsii.String(cfg.AppName + " " + cfg.StageName + ": REST API authorized by Cognito"), Tags: &tags},
-		Config:     cfg,
-		UserPool:   auth.UserPool,
-		ClientID:   auth.Client.UserPoolClientId(),
-		ModuleDir:  moduleDir,
+		StackProps:     awscdk.StackProps{Description: jsii.String(cfg.AppName + " " + cfg.StageName + ": REST API authorized by Cognito"), Tags: &tags},
+		Config:         cfg,
+		UserPool:       auth.UserPool,
+		ClientID:       auth.Client.UserPoolClientId(),
+		MachineClients: auth.MachineClients,
+		ModuleDir:      moduleDir,
 	})
 	// Warnings do not stop synth: `cdk synth` prints them (and --strict makes them errors).
 	for _, w := range cfg.Warnings() {

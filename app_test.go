@@ -259,8 +259,9 @@ func TestAppClient(t *testing.T) {
 	} {
 		t.Run(tc.stage, func(t *testing.T) {
 			s := stage(t, tc.stage)
-			count(t, s.auth, "AWS::Cognito::UserPoolClient", 1)
+			count(t, s.auth, "AWS::Cognito::UserPoolClient", 2) // the web client and the reporting machine client
 			hasProps(t, s.auth, "AWS::Cognito::UserPoolClient", map[string]any{
+				"ClientName":                      "demo-api-" + tc.stage + "-web",
 				"GenerateSecret":                  false,
 				"ExplicitAuthFlows":               tc.authFlows,
 				"AllowedOAuthFlows":               []any{"code"},

@@ -70,6 +70,18 @@ func badInputs(t *testing.T) []badInput {
 		}, want: []string{`stages.dev.resourceServer.scopes[0].name: got "read all"`}},
 		{name: "group name with comma", dev: func(d map[string]any) { d["groups"] = []any{map[string]any{"name": "ops,admin"}} }, want: []string{`stages.dev.groups[0].name: got "ops,admin"`, "API Gateway flattens cognito:groups"}},
 		{name: "oauth flow", dev: func(d map[string]any) { d["oauthFlows"] = []any{"client_credentials"} }, want: []string{`stages.dev.oauthFlows[0]: got "client_credentials"`, "stand alone"}},
+		{name: "machine client with a user scope", dev: func(d map[string]any) {
+			d["machineClients"] = []any{map[string]any{"name": "reporting", "scopes": []any{"openid"}}}
+		}, want: []string{`stages.dev.machineClients[0].scopes[0]: got "openid"`, "resource server's scopes"}},
+		{name: "route names an unknown client", dev: func(d map[string]any) {
+			d["routes"] = []any{map[string]any{"method": "GET", "path": "/items", "access": "scoped", "scopes": []any{"demo-api/read"}, "clients": []any{"billing"}}}
+		}, want: []string{`stages.dev.routes[0].clients[0]: got "billing"`, "machineClients"}},
+		{name: "machine client on a group route", dev: func(d map[string]any) {
+			d["routes"] = []any{map[string]any{"method": "GET", "path": "/items", "access": "scoped", "scopes": []any{"demo-api/read"}, "groups": []any{"admin"}, "clients": []any{"reporting"}}}
+		}, want: []string{`stages.dev.routes[0].clients[0]: got "reporting"`, "no groups"}},
+		{name: "rotation grace", dev: func(d map[string]any) {
+			d["tokens"] = map[string]any{"refreshRotation": map[string]any{"enabled": true, "graceSeconds": 90}}
+		}, want: []string{"stages.dev.tokens.refreshRotation.graceSeconds: got 90", "0 to 60"}},
 		{name: "passwordAuth type", dev: func(d map[string]any) { d["passwordAuth"] = "true" }, want: []string{`stages.dev.passwordAuth: got "true"`}},
 		{name: "access token lifetime", dev: func(d map[string]any) { d["tokens"] = map[string]any{"accessMinutes": 2000} }, want: []string{"stages.dev.tokens.accessMinutes: got 2000"}},
 		{name: "refresh shorter than ID", dev: func(d map[string]any) { d["tokens"] = map[string]any{"refreshMinutes": 60, "idMinutes": 90} }, want: []string{"stages.dev.tokens.idMinutes: got 90", "refreshMinutes (60)"}},

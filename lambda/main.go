@@ -34,8 +34,13 @@ func newHandler(getenv func(string) string, logger *slog.Logger) (*handler.Handl
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", routes.EnvRouteTable, err)
 	}
+	machine, err := routes.ParseMachineClients(getenv(routes.EnvMachineClients))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", routes.EnvMachineClients, err)
+	}
 	return handler.New(table, routes.SplitList(getenv(routes.EnvAllowedClientIDs)), &handler.Options{
 		AllowedOrigins: routes.SplitList(getenv(routes.EnvAllowedOrigins)), // unset: no CORS header
+		MachineClients: machine,
 		Logger:         logger,
 	})
 }

@@ -24,6 +24,9 @@ type ApiStackProps struct {
 	UserPool awscognito.UserPool
 	// ClientID is the app client whose tokens the API accepts.
 	ClientID *string
+	// MachineClients are the machine clients' ids by name; routes that name them take their
+	// tokens.
+	MachineClients map[string]*string
 	// ModuleDir is the Go module holding the functions' main packages (./lambda and
 	// ./lambda/authorizer), built at synth.
 	ModuleDir string
@@ -81,6 +84,7 @@ func newHandler(stack awscdk.Stack, p ApiStackProps, table string) awslambda.Fun
 				routes.EnvRouteTable:       jsii.String(table),
 				routes.EnvAllowedClientIDs: p.ClientID,
 				routes.EnvAllowedOrigins:   jsii.String(strings.Join(s.CORS.AllowOrigins, ",")),
+				routes.EnvMachineClients:   machineClientsValue(p.MachineClients),
 			},
 		},
 		Binary: &GoBinary{ModuleDir: p.ModuleDir, Package: "./lambda"},
@@ -102,6 +106,7 @@ func newAuthorizer(stack awscdk.Stack, p ApiStackProps, table string) (awsapigat
 				Environment: &map[string]*string{
 					routes.EnvIssuer:           p.UserPool.UserPoolProviderUrl(),
 					routes.EnvAllowedClientIDs: p.ClientID,
+					routes.EnvMachineClients:   machineClientsValue(p.MachineClients),
 					routes.EnvRouteTable:       jsii.String(table),
 				},
 			},

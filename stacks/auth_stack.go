@@ -25,6 +25,8 @@ type AuthStack struct {
 	awscdk.Stack
 	UserPool awscognito.UserPool
 	Client   awscognito.UserPoolClient
+	// MachineClients are the client ids of the stage's machine clients, by name.
+	MachineClients map[string]*string
 	// DomainURL is https://<prefix>.auth.<region>.amazoncognito.com.
 	DomainURL *string
 }
@@ -42,13 +44,14 @@ func NewAuthStack(scope constructs.Construct, id string, props *AuthStackProps) 
 
 	pool := newUserPool(stack, cfg)
 	addGroups(stack, pool, cfg.Stage.Groups)
-	scopes := addResourceServer(pool, cfg)
+	server, scopes := addResourceServer(pool, cfg)
 	client := newWebClient(pool, cfg, scopes)
+	machine := addMachineClients(pool, cfg, server)
 	domainURL := newDomainAndStyle(stack, cfg, pool, client, style)
-	addAuthOutputs(stack, cfg.Stage, pool, client, domainURL)
+	addAuthOutputs(stack, cfg.Stage, pool, client, domainURL, machine)
 	suppressUserPoolFindings(pool, cfg.Stage)
 
-	return &AuthStack{Stack: stack, UserPool: pool, Client: client, DomainURL: domainURL}
+	return &AuthStack{Stack: stack, UserPool: pool, Client: client, MachineClients: machine, DomainURL: domainURL}
 }
 
 // newUserPool creates the user pool: email sign-in, the stage's password, MFA and feature-plan
@@ -109,7 +112,7 @@ func addGroups(stack awscdk.Stack, pool awscognito.UserPool, groups []config.Gro
 
 // addResourceServer creates the API's resource server and returns the OAuth scopes the app
 // client may ask for: OpenID's own and every scope of the server.
-func addResourceServer(pool awscognito.UserPool, cfg config.Config) []awscognito.OAuthScope {
+func addResourceServer(pool awscognito.UserPool, cfg config.Config) (awscognito.UserPoolResourceServer, []awscognito.OAuthScope) {
 	rs := cfg.Stage.ResourceServer
 	var serverScopes []awscognito.ResourceServerScope
 	for _, sc := range rs.Scopes {
@@ -126,13 +129,13 @@ func addResourceServer(pool awscognito.UserPool, cfg config.Config) []awscognito
 	for _, sc := range serverScopes {
 		scopes = append(scopes, awscognito.OAuthScope_ResourceServer(server, sc))
 	}
-	return scopes
+	return server, scopes
 }
 
 // newWebClient creates the public app client the managed login and the tools sign in with.
 func newWebClient(pool awscognito.UserPool, cfg config.Config, scopes []awscognito.OAuthScope) awscognito.UserPoolClient {
 	s := cfg.Stage
-	return pool.AddClient(jsii.String("WebClient"), &awscognito.UserPoolClientOptions{
+	client := pool.AddClient(jsii.String("WebClient"), &awscognito.UserPoolClientOptions{
 		UserPoolClientName: jsii.String(names.WebClient(cfg.AppName, cfg.StageName)),
 		// A public client (browser or native app): PKCE protects the code exchange, not a secret.
 		GenerateSecret: jsii.Bool(false),
@@ -158,6 +161,14 @@ func newWebClient(pool awscognito.UserPool, cfg config.Config, scopes []awscogni
 		PreventUserExistenceErrors: jsii.Bool(true),
 		SupportedIdentityProviders: &[]awscognito.UserPoolClientIdentityProvider{awscognito.UserPoolClientIdentityProvider_COGNITO()},
 	})
+	if r := s.Tokens.RefreshRotation; r.Enabled {
+		// Each refresh then returns a new refresh token and retires the one sent, after the
+		// grace period; the CDK has no option for it yet.
+		client.Node().DefaultChild().(awscognito.CfnUserPoolClient).SetRefreshTokenRotation(&awscognito.CfnUserPoolClient_RefreshTokenRotationProperty{
+			Feature: jsii.String("ENABLED"), RetryGracePeriodSeconds: jsii.Number(r.GraceSeconds),
+		})
+	}
+	return client
 }
 
 // newDomainAndStyle creates the managed-login domain (version 2) and the client's login style,
@@ -183,7 +194,7 @@ func newDomainAndStyle(stack awscdk.Stack, cfg config.Config, pool awscognito.Us
 }
 
 // addAuthOutputs writes the outputs internal/outputs reads back for the tools.
-func addAuthOutputs(stack awscdk.Stack, s config.Stage, pool awscognito.UserPool, client awscognito.UserPoolClient, domainURL *string) {
+func addAuthOutputs(stack awscdk.Stack, s config.Stage, pool awscognito.UserPool, client awscognito.UserPoolClient, domainURL *string, machine map[string]*string) {
 	output := func(key, value, description string) {
 		awscdk.NewCfnOutput(stack, jsii.String(key), &awscdk.CfnOutputProps{Value: jsii.String(value), Description: jsii.String(description)})
 	}
@@ -202,6 +213,9 @@ func addAuthOutputs(stack awscdk.Stack, s config.Stage, pool awscognito.UserPool
 	}.Encode()+"&client_id="+clientID, "Managed-login sign-in page for the first callback URL (add PKCE code_challenge in a real client)")
 	output(names.OutSignOutURL, *domainURL+"/logout?"+url.Values{"logout_uri": {s.LogoutURLs[0]}}.Encode()+"&client_id="+clientID,
 		"Managed-login sign-out, back to the first sign-out URL")
+	if len(machine) > 0 {
+		output(names.OutMachineClients, *machineClientsValue(machine), "Machine (client-credentials) app clients, name=client id; their secrets stay in Cognito")
+	}
 }
 
 func mfaMode(m string) awscognito.Mfa {

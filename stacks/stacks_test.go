@@ -1,8 +1,10 @@
 package stacks_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -46,7 +48,7 @@ func synth(t *testing.T, cfg config.Config) templates {
 		})
 		auth := stacks.NewAuthStack(app, "auth", &stacks.AuthStackProps{Config: cfg})
 		api := stacks.NewApiStack(app, "api", &stacks.ApiStackProps{
-			Config: cfg, UserPool: auth.UserPool, ClientID: auth.Client.UserPoolClientId(), ModuleDir: "..",
+			Config: cfg, UserPool: auth.UserPool, ClientID: auth.Client.UserPoolClientId(), MachineClients: auth.MachineClients, ModuleDir: "..",
 		})
 		tpl = templates{assertions.Template_FromStack(auth.Stack, nil), assertions.Template_FromStack(api.Stack, nil)}
 	})
@@ -185,6 +187,73 @@ func TestStackFromExplicitProps(t *testing.T) {
 					}),
 				})
 			}
+		},
+	}, {
+		given: "a default stage", when: "a machine client is added",
+		change: func(s *config.Stage) {
+			s.MachineClients = []config.MachineClient{{Name: "reporting", Scopes: []string{"demo-api/read"}}}
+		},
+		then: func(t *testing.T, tpl templates) {
+			hasProps(t, tpl.auth, "AWS::Cognito::UserPoolClient", map[string]any{
+				"ClientName":                      "demo-api-test-m2m-reporting",
+				"GenerateSecret":                  true,
+				"AllowedOAuthFlows":               []any{"client_credentials"},
+				"AllowedOAuthFlowsUserPoolClient": true,
+				"AllowedOAuthScopes":              assertions.Match_AnyValue(), // checked below
+				// Written out: left out, Cognito would allow SRP and custom auth on it.
+				"ExplicitAuthFlows": []any{"ALLOW_REFRESH_TOKEN_AUTH"},
+				"CallbackURLs":      absent(),
+			})
+			auth, api := cdktest.ToMap(tpl.auth), cdktest.ToMap(tpl.api)
+			for _, r := range auth["Resources"].(map[string]any) {
+				r := r.(map[string]any)
+				props := r["Properties"].(map[string]any)
+				if r["Type"] != "AWS::Cognito::UserPoolClient" || props["ClientName"] != "demo-api-test-m2m-reporting" {
+					continue
+				}
+				// The scope comes through the resource server, so the client waits for it.
+				b, _ := json.Marshal(props["AllowedOAuthScopes"])
+				if got := string(b); !strings.Contains(got, `"/read"`) || strings.Contains(got, "write") || !strings.Contains(got, "ResourceServer") {
+					t.Errorf("AllowedOAuthScopes = %s, want demo-api/read through the resource server", got)
+				}
+			}
+			out, ok := auth["Outputs"].(map[string]any)[names.OutMachineClients].(map[string]any)
+			if !ok {
+				t.Fatalf("no %s output", names.OutMachineClients)
+			}
+			if b, _ := json.Marshal(out["Value"]); !strings.Contains(string(b), `"reporting="`) {
+				t.Errorf("%s output: %s", names.OutMachineClients, b)
+			}
+			// The secret stays in Cognito: nothing reads it into a template.
+			for _, tpl := range []map[string]any{auth, api} {
+				if b, _ := json.Marshal(tpl); strings.Contains(string(b), "ClientSecret") {
+					t.Errorf("a template reads a client secret: %s", b)
+				}
+			}
+			hasProps(t, tpl.api, "AWS::Lambda::Function", map[string]any{
+				"Environment": objectLike(map[string]any{"Variables": objectLike(map[string]any{
+					routes.EnvMachineClients: assertions.Match_AnyValue(),
+				})}),
+			})
+		},
+	}, {
+		given: "a default stage", when: "refresh-token rotation is on",
+		change: func(s *config.Stage) {
+			s.Tokens.RefreshRotation = config.RefreshRotation{Enabled: true, GraceSeconds: 10}
+		},
+		then: func(t *testing.T, tpl templates) {
+			hasProps(t, tpl.auth, "AWS::Cognito::UserPoolClient", map[string]any{
+				"ClientName":           "demo-api-test-web",
+				"RefreshTokenRotation": map[string]any{"Feature": "ENABLED", "RetryGracePeriodSeconds": 10},
+			})
+		},
+	}, {
+		given: "a default stage", when: "nothing is changed about refresh tokens",
+		then: func(t *testing.T, tpl templates) {
+			hasProps(t, tpl.auth, "AWS::Cognito::UserPoolClient", map[string]any{
+				"ClientName": "demo-api-test-web", "RefreshTokenRotation": absent(),
+			})
+			count(t, tpl.auth, "AWS::Cognito::UserPoolClient", 1)
 		},
 	}, {
 		given: "a default stage", when: "a route needs a scope",

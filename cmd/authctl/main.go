@@ -51,6 +51,9 @@ Commands:
                 the stage enables it) and print the tokens as JSON or shell exports
   login         sign in on the managed login page (authorization code with PKCE, loopback
                 redirect) and print the tokens as JSON or shell exports
+  refresh       renew the tokens with $REFRESH_TOKEN (keeping the new one a rotating client returns)
+  machine-token get an access token for a machine client (client credentials; the secret is
+                read from Cognito, never printed)
   call          call the API with a token ($ID_TOKEN, or $ACCESS_TOKEN with -access)
 
 Ids and URLs come from the outputs file (default cdk-outputs.json, written by
@@ -93,12 +96,14 @@ func (c *cli) run(ctx context.Context, args []string) (code int) {
 		return 2
 	}
 	commands := map[string]func(context.Context, string, []string) error{
-		"setup-local":  c.setupLocal,
-		"create-user":  c.createUser,
-		"set-password": c.setPassword,
-		"tokens":       c.tokens,
-		"login":        c.login,
-		"call":         c.call,
+		"setup-local":   c.setupLocal,
+		"create-user":   c.createUser,
+		"set-password":  c.setPassword,
+		"tokens":        c.tokens,
+		"login":         c.login,
+		"refresh":       c.refresh,
+		"machine-token": c.machineToken,
+		"call":          c.call,
 	}
 	name := args[0]
 	cmd, ok := commands[name]

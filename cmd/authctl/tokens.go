@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"html"
@@ -343,41 +342,11 @@ func (c *cli) login(ctx context.Context, name string, args []string) error {
 // exchangeCode redeems the authorization code at the token endpoint, proving with the PKCE
 // verifier that it is the client that asked for it. The app client is public: no secret.
 func exchangeCode(ctx context.Context, tokenURL string, form url.Values) (tokenSet, error) {
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, tokenURL, strings.NewReader(form.Encode()))
-	if err != nil {
-		return tokenSet{}, err
+	t, err := tokenRequest{url: tokenURL, form: form}.do(ctx)
+	if err == nil && (t.IDToken == "" || t.AccessToken == "") {
+		err = errors.New("token endpoint: the reply holds no ID and access tokens (was openid among the scopes?)")
 	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return tokenSet{}, fmt.Errorf("token endpoint: %w", err)
-	}
-	defer resp.Body.Close()
-	body, err := readCapped(resp.Body, 1<<20)
-	if err != nil {
-		return tokenSet{}, fmt.Errorf("token endpoint: %w", err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		var e struct {
-			Error       string `json:"error"`
-			Description string `json:"error_description"`
-		}
-		json.Unmarshal(body, &e)
-		return tokenSet{}, fmt.Errorf("token endpoint answered %s: %s %s", resp.Status, e.Error, e.Description)
-	}
-	var t struct {
-		IDToken      string `json:"id_token"`
-		AccessToken  string `json:"access_token"`
-		RefreshToken string `json:"refresh_token"`
-		ExpiresIn    int32  `json:"expires_in"`
-		TokenType    string `json:"token_type"`
-	}
-	if err := json.Unmarshal(body, &t); err != nil || t.IDToken == "" || t.AccessToken == "" {
-		return tokenSet{}, errors.New("token endpoint: the reply holds no ID and access tokens (was openid among the scopes?)")
-	}
-	return tokenSet(t), nil
+	return t, err
 }
 
 // openBrowser opens u in the user's browser without waiting for it.

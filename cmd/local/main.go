@@ -19,10 +19,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -80,6 +82,7 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 	if err != nil {
 		return usageError("%v", err)
 	}
+	var machine map[string]string // a deployed stage's machine clients; none locally
 	if *outputsFile != "" {
 		out, err := outputs.Read(*outputsFile, cfg.AppName, cfg.StageName)
 		if err != nil {
@@ -91,6 +94,9 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 		if *clients == "" {
 			*clients = out.ClientID
 		}
+		if machine, err = routes.ParseMachineClients(out.MachineClients); err != nil {
+			return usageError("-outputs: %v", err)
+		}
 	}
 	if *issuer == "" {
 		return usageError("-issuer is required: the user pool's issuer URL, such as http://localhost:9229/<pool id> for cognito-local (or pass -outputs FILE)")
@@ -101,7 +107,7 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 	}
 
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
-	v, err := verifier.New(ctx, verifier.Config{Issuer: *issuer, ClientIDs: clientIDs, Logger: logger})
+	v, err := verifier.New(ctx, verifier.Config{Issuer: *issuer, ClientIDs: slices.AppendSeq(slices.Clone(clientIDs), maps.Values(machine)), Logger: logger})
 	switch {
 	case errors.Is(err, verifier.ErrConfig):
 		return usageError("-issuer or -client-id: %v", err)
@@ -114,6 +120,7 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 	// The very handler the Lambda runs, configured as the API stack configures it.
 	h, err := handler.New(cfg.Routes, clientIDs, &handler.Options{
 		AllowedOrigins: cfg.CORS.AllowOrigins,
+		MachineClients: machine,
 		Logger:         logger.With("source", "handler"),
 	})
 	if err != nil {

@@ -60,9 +60,10 @@ type Claims struct {
 	ExpiresAt     time.Time // zero when absent
 }
 
-// Caller is what the route table's access rule (routes.Route.Decide) needs of the claims.
-func (c Claims) Caller() routes.Caller {
-	return routes.Caller{TokenUse: c.TokenUse, Scopes: c.Scopes, Groups: c.Groups}
+// Caller is what the route table's access rule (routes.Route.Decide) needs of the claims;
+// client is the name of the app client c.ClientID belongs to.
+func (c Claims) Caller(client string) routes.Caller {
+	return routes.Caller{TokenUse: c.TokenUse, Client: client, Scopes: c.Scopes, Groups: c.Groups}
 }
 
 // ClaimsFromRequest reads the caller's claims from a REST proxy event's request context. It

@@ -72,6 +72,9 @@ type Stage struct {
 	// PasswordAuth enables USER_PASSWORD_AUTH and ADMIN_USER_PASSWORD_AUTH, for test tooling only.
 	PasswordAuth bool          `json:"passwordAuth"`
 	Tokens       TokenValidity `json:"tokens"`
+	// MachineClients are confidential app clients for service callers (client credentials);
+	// routes name them in their clients list.
+	MachineClients []MachineClient `json:"machineClients"`
 
 	Routes routes.Table `json:"routes"`
 	// Authorizer is "cognito" (API Gateway's Cognito user pools authorizer) or "lambda" (a Go
@@ -143,6 +146,32 @@ type TokenValidity struct {
 	IDMinutes          int `json:"idMinutes"`
 	RefreshMinutes     int `json:"refreshMinutes"`
 	AuthSessionMinutes int `json:"authSessionMinutes"`
+	// RefreshRotation makes each refresh return a new refresh token and retire the old one.
+	RefreshRotation RefreshRotation `json:"refreshRotation"`
+}
+
+// RefreshRotation of the web client's refresh tokens.
+type RefreshRotation struct {
+	Enabled bool `json:"enabled"`
+	// GraceSeconds is how long the old refresh token still works after a rotation (0-60), for
+	// a client whose reply got lost.
+	GraceSeconds int `json:"graceSeconds"`
+}
+
+// MachineClient is a client-credentials app client: a service, not a person. Its access tokens
+// carry its client_id and scopes, and no user.
+type MachineClient struct {
+	Name   string   `json:"name"`
+	Scopes []string `json:"scopes"`
+}
+
+// MachineClientNames are the names routes may use for the stage's machine clients.
+func (s Stage) MachineClientNames() []string {
+	names := make([]string, len(s.MachineClients))
+	for i, m := range s.MachineClients {
+		names[i] = m.Name
+	}
+	return names
 }
 
 // CORS for browsers calling the API from another origin.

@@ -46,7 +46,7 @@ func TestProjectStagesLoad(t *testing.T) {
 		}
 		// Left out of cdk.json, so the defaults apply.
 		wantPlan := map[string]string{"dev": "ESSENTIALS", "prod": "PLUS"}[stage] // prod asks for threat protection
-		if cfg.EffectiveFeaturePlan() != wantPlan || cfg.WAF.Enabled != (stage == "prod") || cfg.Tokens != (TokenValidity{60, 60, 7200, 3}) || cfg.PasswordPolicy.MinLength != 8 {
+		if cfg.EffectiveFeaturePlan() != wantPlan || cfg.WAF.Enabled != (stage == "prod") || cfg.Tokens != (TokenValidity{AccessMinutes: 60, IDMinutes: 60, RefreshMinutes: 7200, AuthSessionMinutes: 3}) || cfg.PasswordPolicy.MinLength != 8 {
 			t.Errorf("stage %s: defaults not applied: plan %s, tokens %+v, password %+v", stage, cfg.EffectiveFeaturePlan(), cfg.Tokens, cfg.PasswordPolicy)
 		}
 		if got := cfg.ResourceServer.FullNames(); !slices.Equal(got, []string{"demo-api/read", "demo-api/write"}) {
@@ -174,6 +174,29 @@ func TestBadSettings(t *testing.T) {
 			want: dev + `logoutUrls (or -c logoutUrls): got an empty list; want 1 to 100 URLs: managed-login sign-out only redirects to a registered sign-out URL`},
 		{name: "client credentials", edit: func(d map[string]any) { d["oauthFlows"] = []any{"code", "client_credentials"} },
 			want: dev + `oauthFlows[1]: got "client_credentials"; want code or implicit: client_credentials must stand alone`},
+		{name: "machine client name", edit: func(d map[string]any) {
+			d["machineClients"] = []any{map[string]any{"name": "web", "scopes": []any{"demo-api/read"}}}
+		}, want: dev + `machineClients[0].name: got "web"; want a name other than "web"`},
+		{name: "machine client without scopes", edit: func(d map[string]any) {
+			d["machineClients"] = []any{map[string]any{"name": "reporting", "scopes": []any{}}}
+		}, want: dev + `machineClients[0].scopes: got []; want at least one of the resource server's scopes`},
+		{name: "machine client with an unknown scope", edit: func(d map[string]any) {
+			d["machineClients"] = []any{map[string]any{"name": "reporting", "scopes": []any{"openid"}}}
+		}, want: dev + `machineClients[0].scopes[0]: got "openid"; want one of the resource server's scopes: demo-api/read, demo-api/write`},
+		{name: "route names an unknown client", edit: func(d map[string]any) {
+			d["routes"] = []any{map[string]any{"method": "GET", "path": "/items", "access": "scoped", "scopes": []any{"demo-api/read"}, "clients": []any{"web", "billing"}}}
+		}, want: dev + `routes[0].clients[1]: got "billing"; want "web" or a name from machineClients: reporting`},
+		{name: "route names a client without its scope", edit: func(d map[string]any) {
+			d["machineClients"] = []any{map[string]any{"name": "reporting", "scopes": []any{"demo-api/write"}}}
+			d["routes"] = []any{map[string]any{"method": "GET", "path": "/items", "access": "scoped", "scopes": []any{"demo-api/read"}, "clients": []any{"reporting"}}}
+		}, want: dev + `routes[0].clients[0]: got "reporting"; want a client that holds one of the route's scopes (demo-api/read); reporting has demo-api/write`},
+		{name: "machine client on a protected route", edit: func(d map[string]any) {
+			d["machineClients"] = []any{map[string]any{"name": "reporting", "scopes": []any{"demo-api/read"}}}
+			d["routes"] = []any{map[string]any{"method": "GET", "path": "/me", "access": "protected", "clients": []any{"reporting"}}}
+		}, want: dev + `routes[0].clients[0]: got "reporting"; want machine clients on scoped routes only`},
+		{name: "rotation grace", edit: func(d map[string]any) {
+			d["tokens"] = map[string]any{"refreshRotation": map[string]any{"enabled": true, "graceSeconds": 61}}
+		}, want: dev + `tokens.refreshRotation.graceSeconds: got 61; want 0 to 60 seconds`},
 		{name: "unknown flow", edit: func(d map[string]any) { d["oauthFlows"] = []any{"password"} },
 			want: dev + `oauthFlows[0]: got "password"; want "code" or "implicit"`},
 		{name: "no flows", edit: func(d map[string]any) { d["oauthFlows"] = []any{} },
@@ -220,7 +243,7 @@ func TestBadSettings(t *testing.T) {
 		}, want: dev + `routes[0].groups[0]: got "ops"; want a group defined in groups: admin`},
 		{name: "unknown route key", edit: func(d map[string]any) {
 			d["routes"] = []any{map[string]any{"method": "GET", "path": "/x", "access": "public", "verb": "GET"}}
-		}, want: dev + `routes[0].verb: unknown setting; want one of access, groups, method, path, scopes`},
+		}, want: dev + `routes[0].verb: unknown setting; want one of access, clients, groups, method, path, scopes`},
 		{name: "public endpoint that needs a caller", edit: func(d map[string]any) {
 			d["routes"] = []any{map[string]any{"method": "GET", "path": "/me", "access": "public"}}
 		}, want: dev + `routes[0].access: got "public"; want "protected" or "scoped": the handler's GET /me answers for a signed-in caller`},

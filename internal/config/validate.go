@@ -49,6 +49,7 @@ func (c Config) Validate() Problems {
 	v.names(c)
 	v.userPool(c.Stage)
 	v.client(c.Stage)
+	v.machineClients(c.Stage)
 	v.api(c.Stage)
 	return v.problems
 }

@@ -207,7 +207,7 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, start time.Time)
 
 // authorize checks the token as the Cognito user pools authorizer does: the route table's rule
 // for token use (an ID token on methods without scopes) and scopes (an access token carrying one
-// of them); groups are the handler's part. It returns the claims it could verify, and a reason
+// of them); app clients and groups are the handler's part. It returns the claims it could verify, and a reason
 // when the request is refused.
 func (g *Gateway) authorize(ctx context.Context, header string, route routes.Route) (*verifier.Claims, string) {
 	token, ok := verifier.TokenFromAuthorizationHeader(header)

@@ -43,3 +43,10 @@ const OutAPIURL = "ApiUrl"
 // (`authctl setup-local`) carry it, in the auth stack's object, so that the tools talk to that
 // server without an -endpoint flag.
 const OutCognitoEndpoint = "CognitoEndpoint"
+
+// MachineClient is the name of one of the stage's machine (client-credentials) app clients.
+func MachineClient(app, stage, name string) string { return Prefix(app, stage) + "-m2m-" + name }
+
+// OutMachineClients is the auth stack's output of its machine clients, as name=client id pairs
+// separated by commas (routes.ParseMachineClients reads it); absent when there are none.
+const OutMachineClients = "MachineClients"

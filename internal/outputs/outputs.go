@@ -30,6 +30,8 @@ type Stage struct {
 	SignOutURL      string
 	APIURL          string
 	CognitoEndpoint string
+	// MachineClients are name=client id pairs (routes.ParseMachineClients); empty without any.
+	MachineClients string
 }
 
 // field ties an output key to the Stage field that holds its value.
@@ -50,6 +52,7 @@ var (
 		{names.OutSignInURL, func(s *Stage) *string { return &s.SignInURL }},
 		{names.OutSignOutURL, func(s *Stage) *string { return &s.SignOutURL }},
 		{names.OutCognitoEndpoint, func(s *Stage) *string { return &s.CognitoEndpoint }},
+		{names.OutMachineClients, func(s *Stage) *string { return &s.MachineClients }},
 	}
 	apiFields = []field{
 		{names.OutAPIURL, func(s *Stage) *string { return &s.APIURL }},

@@ -14,12 +14,17 @@ func TestDecide(t *testing.T) {
 	readAdmin := routes.Route{Method: "DELETE", Path: "/items", Access: routes.Scoped, Scopes: []string{"api/read"}, Groups: []string{"admin"}}
 
 	none := routes.Caller{}
-	id := routes.Caller{TokenUse: "id", Groups: []string{"users"}}
-	idAdmin := routes.Caller{TokenUse: "id", Groups: []string{"users", "ops"}}
-	access := routes.Caller{TokenUse: "access", Scopes: []string{"openid"}}
-	accessRead := routes.Caller{TokenUse: "access", Scopes: []string{"openid", "api/all"}}
-	accessReadAdmin := routes.Caller{TokenUse: "access", Scopes: []string{"api/read"}, Groups: []string{"admin"}}
-	other := routes.Caller{TokenUse: "refresh", Scopes: []string{"api/read"}, Groups: []string{"admin"}}
+	id := routes.Caller{TokenUse: "id", Client: "web", Groups: []string{"users"}}
+	idAdmin := routes.Caller{TokenUse: "id", Client: "web", Groups: []string{"users", "ops"}}
+	access := routes.Caller{TokenUse: "access", Client: "web", Scopes: []string{"openid"}}
+	accessRead := routes.Caller{TokenUse: "access", Client: "web", Scopes: []string{"openid", "api/all"}}
+	accessReadAdmin := routes.Caller{TokenUse: "access", Client: "web", Scopes: []string{"api/read"}, Groups: []string{"admin"}}
+	other := routes.Caller{TokenUse: "refresh", Client: "web", Scopes: []string{"api/read"}, Groups: []string{"admin"}}
+	// A machine client's access token: no user, so no groups.
+	machineRead := routes.Caller{TokenUse: "access", Client: "reporting", Scopes: []string{"api/read"}}
+	machineNone := routes.Caller{TokenUse: "access", Client: "reporting", Scopes: []string{"api/write"}}
+	forMachines := routes.Route{Method: "GET", Path: "/reports", Access: routes.Scoped, Scopes: []string{"api/read"}, Clients: []string{"web", "reporting"}}
+	machineOnly := routes.Route{Method: "POST", Path: "/reports", Access: routes.Scoped, Scopes: []string{"api/read"}, Clients: []string{"reporting"}}
 
 	tests := []struct {
 		route  routes.Route
@@ -39,9 +44,20 @@ func TestDecide(t *testing.T) {
 		{read, access, routes.DeniedInsufficientScope},
 		{read, accessRead, routes.Allowed},
 		{readAdmin, accessRead, routes.DeniedInsufficientScope}, // scopes before groups, as API Gateway checks them first
-		{readAdmin, routes.Caller{TokenUse: "access", Scopes: []string{"api/read"}}, routes.DeniedNotInGroup},
+		{readAdmin, routes.Caller{TokenUse: "access", Client: "web", Scopes: []string{"api/read"}}, routes.DeniedNotInGroup},
 		{readAdmin, accessReadAdmin, routes.Allowed},
 		{readAdmin, none, routes.DeniedUnauthenticated},
+		// App clients: the web client by default, machine clients where a route names them.
+		{read, machineRead, routes.DeniedClient},
+		{read, machineNone, routes.DeniedInsufficientScope}, // scopes first, as API Gateway checks them
+		{me, machineRead, routes.DeniedWrongTokenUse},
+		{admin, machineRead, routes.DeniedWrongTokenUse},
+		{forMachines, machineRead, routes.Allowed},
+		{forMachines, machineNone, routes.DeniedInsufficientScope},
+		{forMachines, accessReadAdmin, routes.Allowed},
+		{machineOnly, machineRead, routes.Allowed},
+		{machineOnly, routes.Caller{TokenUse: "access", Client: "web", Scopes: []string{"api/read"}}, routes.DeniedClient},
+		{public, machineRead, routes.Allowed},
 	}
 	for _, tc := range tests {
 		if got := tc.route.Decide(tc.caller); got != tc.want {

@@ -35,6 +35,17 @@ type Route struct {
 	Scopes []string `json:"scopes,omitempty"`
 	// Groups (protected and scoped routes): the caller must be in at least one of them.
 	Groups []string `json:"groups,omitempty"`
+	// Clients (scoped routes) are the app clients, by name, whose tokens the route takes:
+	// WebClient (the default when empty) and machine clients of the stage.
+	Clients []string `json:"clients,omitempty"`
+}
+
+// AllowedClients is Clients, or WebClient alone when the route names none.
+func (r Route) AllowedClients() []string {
+	if len(r.Clients) == 0 {
+		return []string{WebClient}
+	}
+	return r.Clients
 }
 
 // Key names the route the way API Gateway names a method: "GET /items/{id}".
@@ -53,6 +64,8 @@ var Methods = []string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "ANY"}
 var (
 	literalSegment = regexp.MustCompile(`^[A-Za-z0-9._~-]+$`)
 	paramSegment   = regexp.MustCompile(`^\{[A-Za-z_][A-Za-z0-9_]*\}$`)
+	// ClientNamePattern is what an app client's name in the configuration looks like.
+	ClientNamePattern = regexp.MustCompile(`^[a-z][a-z0-9-]{0,31}$`)
 	// ScopePattern is the character set Cognito allows in a scope (and API Gateway in a method scope).
 	ScopePattern = regexp.MustCompile(`^[\x21\x23-\x5B\x5D-\x7E]+$`)
 )
@@ -134,6 +147,19 @@ func (t Table) Check(where string, knownScopes, knownGroups []string) []Problem 
 		for j, s := range r.Scopes {
 			if !slices.Contains(knownScopes, s) {
 				add(i, fmt.Sprintf("scopes[%d]", j), s, "want one of the resource server's scopes: "+strings.Join(knownScopes, ", "))
+			}
+		}
+		for j, c := range r.Clients {
+			switch {
+			case !ClientNamePattern.MatchString(c):
+				add(i, fmt.Sprintf("clients[%d]", j), c, "want an app client name: lower-case letters, digits and -, starting with a letter, at most 32 characters")
+			case slices.Index(r.Clients, c) != j:
+				add(i, fmt.Sprintf("clients[%d]", j), c, "want each client once")
+			case c == WebClient:
+			case r.Access != Scoped:
+				add(i, fmt.Sprintf("clients[%d]", j), c, `want machine clients on scoped routes only: their tokens are access tokens without a user, and this route takes an ID token or none`)
+			case len(r.Groups) > 0:
+				add(i, fmt.Sprintf("clients[%d]", j), c, "want machine clients only on routes without groups: a machine token has no user, so no groups")
 			}
 		}
 		for j, g := range r.Groups {
@@ -259,6 +285,8 @@ const (
 	EnvRouteTable = "ROUTE_TABLE"
 	// EnvAllowedClientIDs holds the comma-separated app client ids whose tokens the API accepts.
 	EnvAllowedClientIDs = "ALLOWED_CLIENT_IDS"
+	// EnvMachineClients holds the stage's machine clients as comma-separated name=id pairs.
+	EnvMachineClients = "MACHINE_CLIENTS"
 	// EnvAllowedOrigins holds the comma-separated CORS origins ("*" for any).
 	EnvAllowedOrigins = "ALLOWED_ORIGINS"
 	// EnvIssuer holds the user pool's issuer URL, https://cognito-idp.<region>.amazonaws.com/<pool
@@ -276,4 +304,36 @@ func SplitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// ParseMachineClients reads EnvMachineClients: "reporting=abc123,billing=def456" -> name: id.
+func ParseMachineClients(s string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, pair := range SplitList(s) {
+		name, id, ok := strings.Cut(pair, "=")
+		name, id = strings.TrimSpace(name), strings.TrimSpace(id)
+		switch {
+		case !ok || id == "":
+			return nil, fmt.Errorf("machine clients: got %q; want name=client id", pair)
+		case !ClientNamePattern.MatchString(name) || name == WebClient:
+			return nil, fmt.Errorf("machine clients: got name %q; want a client name other than %q", name, WebClient)
+		case out[name] != "":
+			return nil, fmt.Errorf("machine clients: %q appears twice", name)
+		}
+		out[name] = id
+	}
+	return out, nil
+}
+
+// ClientNames maps app client ids to the names routes use: WebClient for each of webIDs, and
+// each machine client's own name.
+func ClientNames(webIDs []string, machine map[string]string) map[string]string {
+	names := make(map[string]string, len(webIDs)+len(machine))
+	for _, id := range webIDs {
+		names[id] = WebClient
+	}
+	for name, id := range machine {
+		names[id] = name
+	}
+	return names
 }

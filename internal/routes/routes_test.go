@@ -87,6 +87,12 @@ func TestCheckProblems(t *testing.T) {
 		{"scoped without scopes", Table{{Method: "GET", Path: "/x", Access: Scoped}}, []string{"r[0].scopes"}, "at least one scope"},
 		{"unknown scope and group", Table{{Method: "GET", Path: "/x", Access: Scoped, Scopes: []string{"demo-api/read", "nope"}, Groups: []string{"ghosts"}}},
 			[]string{"r[0].scopes[1]", "r[0].groups[0]"}, "resource server's scopes: demo-api/read, demo-api/write"},
+		{"bad client names", Table{{Method: "GET", Path: "/x", Access: Scoped, Scopes: []string{"demo-api/read"}, Clients: []string{"Reporting", "web", "web"}}},
+			[]string{"r[0].clients[0]", "r[0].clients[2]"}, "lower-case letters"},
+		{"machine client on a protected route", Table{{Method: "GET", Path: "/x", Access: Protected, Clients: []string{"web", "reporting"}}},
+			[]string{"r[0].clients[1]"}, "scoped routes only"},
+		{"machine client beside groups", Table{{Method: "GET", Path: "/x", Access: Scoped, Scopes: []string{"demo-api/read"}, Groups: []string{"admin"}, Clients: []string{"reporting"}}},
+			[]string{"r[0].clients[0]"}, "no groups"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -31,6 +31,7 @@ const maxResponseSize = 8 << 10
 type authorizer struct {
 	tokens   *verifier.Verifier
 	policies *policy.Builder
+	clients  map[string]string // app client id -> name, as routes name clients
 	log      *slog.Logger
 }
 
@@ -57,7 +58,7 @@ func (a *authorizer) handle(ctx context.Context, req events.APIGatewayCustomAuth
 		return none, errUnauthorized
 	}
 
-	rules := a.policies.Rules(routes.Caller{TokenUse: string(c.TokenUse), Scopes: c.Scopes, Groups: c.Groups})
+	rules := a.policies.Rules(routes.Caller{TokenUse: string(c.TokenUse), Client: a.clients[c.ClientID], Scopes: c.Scopes, Groups: c.Groups})
 	claims := apigwclaims.Encode(c.Raw)
 	// The same string map the Cognito authorizer gives, so the proxy handler reads it alike.
 	authContext := make(map[string]any, len(claims))

@@ -8,7 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-lambda-go/lambda"
@@ -42,6 +44,11 @@ func newAuthorizer(ctx context.Context, getenv func(string) string, logger *slog
 	if len(clients) == 0 {
 		problems = append(problems, routes.EnvAllowedClientIDs+" is not set")
 	}
+	machine, err := routes.ParseMachineClients(getenv(routes.EnvMachineClients))
+	if err != nil {
+		problems = append(problems, fmt.Sprintf("%s: %v", routes.EnvMachineClients, err))
+	}
+	names := routes.ClientNames(clients, machine)
 	var policies *policy.Builder
 	if encoded := getenv(routes.EnvRouteTable); encoded == "" {
 		problems = append(problems, routes.EnvRouteTable+" is not set")
@@ -53,9 +60,9 @@ func newAuthorizer(ctx context.Context, getenv func(string) string, logger *slog
 	if len(problems) > 0 {
 		return nil, errors.New(strings.Join(problems, "; "))
 	}
-	tokens, err := verifier.New(ctx, verifier.Config{Issuer: issuer, ClientIDs: clients, Logger: logger})
+	tokens, err := verifier.New(ctx, verifier.Config{Issuer: issuer, ClientIDs: slices.Collect(maps.Keys(names)), Logger: logger})
 	if err != nil {
 		return nil, err
 	}
-	return &authorizer{tokens: tokens, policies: policies, log: logger}, nil
+	return &authorizer{tokens: tokens, policies: policies, clients: names, log: logger}, nil
 }

@@ -33,6 +33,9 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock, for tests; nil means time.Now.
 	Now func() time.Time
+	// MachineClients are the stage's client-credentials app clients, name -> client id; routes
+	// that name them take their tokens.
+	MachineClients map[string]string
 }
 
 // expiryLeeway absorbs clock skew between API Gateway, which checked exp when it called the
@@ -47,7 +50,7 @@ var (
 // Handler answers API Gateway REST proxy events. It is safe for concurrent use.
 type Handler struct {
 	table     routes.Table
-	clients   map[string]bool
+	clients   map[string]string // app client id -> name (routes.WebClient or a machine client)
 	origins   []string
 	log       *slog.Logger
 	now       func() time.Time
@@ -61,11 +64,10 @@ func New(table routes.Table, allowedClientIDs []string, opts *Options) (*Handler
 		opts = &Options{}
 	}
 	h := &Handler{
-		table:   table,
-		clients: map[string]bool{},
-		log:     opts.Logger,
-		now:     opts.Now,
-		items:   newItemStore(),
+		table: table,
+		log:   opts.Logger,
+		now:   opts.Now,
+		items: newItemStore(),
 	}
 	if h.log == nil {
 		h.log = slog.New(slog.NewJSONHandler(os.Stderr, nil))
@@ -94,14 +96,21 @@ func New(table routes.Table, allowedClientIDs []string, opts *Options) (*Handler
 			errs = append(errs, fmt.Errorf("routes: %s is public, but its endpoint needs a signed-in caller", r.Key()))
 		}
 	}
+	var webIDs []string
 	for i, id := range allowedClientIDs {
 		if id = strings.TrimSpace(id); id == "" || strings.ContainsAny(id, ", \t\n") {
 			errs = append(errs, fmt.Errorf("allowed client ids[%d]: got %q; want an app client id", i, id))
 			continue
 		}
-		h.clients[id] = true
+		webIDs = append(webIDs, id)
 	}
-	if len(h.clients) == 0 && len(allowedClientIDs) == 0 {
+	for name, id := range opts.MachineClients {
+		if !routes.ClientNamePattern.MatchString(name) || name == routes.WebClient || id == "" || slices.Contains(webIDs, id) {
+			errs = append(errs, fmt.Errorf("machine clients: got %q=%q; want a client name other than %q and a client id of its own", name, id, routes.WebClient))
+		}
+	}
+	h.clients = routes.ClientNames(webIDs, opts.MachineClients)
+	if len(webIDs) == 0 && len(allowedClientIDs) == 0 {
 		errs = append(errs, errors.New("allowed client ids: want at least one app client id (API Gateway does not check the client; the handler does)"))
 	}
 	for i, o := range opts.AllowedOrigins {
@@ -190,14 +199,17 @@ func (h *Handler) authorize(route routes.Route, rc events.APIGatewayProxyRequest
 	if now := h.now(); !now.Before(c.ExpiresAt.Add(expiryLeeway)) {
 		return c, unauthorized(codeInvalidToken, "The token has expired.").because(errExpired).withCaller(c)
 	}
-	verdict := route.Decide(c.Caller())
+	client := h.clients[c.ClientID]
+	verdict := route.Decide(c.Caller(client))
 	// The wrong kind of token is the likelier mistake, and its answer the more useful.
-	if verdict != routes.DeniedWrongTokenUse && !h.clients[c.ClientID] {
+	if verdict != routes.DeniedWrongTokenUse && client == "" {
 		return c, unauthorized(codeClientNotAllowed, "The token was issued to an app client this API does not accept.").withCaller(c)
 	}
 	switch verdict {
 	case routes.Allowed:
 		return c, nil
+	case routes.DeniedClient:
+		return c, forbidden(codeClientNotAllowedHere, "This route does not take tokens of this app client.", nil).withCaller(c)
 	case routes.DeniedWrongTokenUse:
 		msg := "This route needs an ID token."
 		if route.Access == routes.Scoped {

@@ -42,15 +42,15 @@ var shopTable = routes.Table{
 }
 
 var (
-	idToken      = routes.Caller{TokenUse: "id"}
-	idAdmin      = routes.Caller{TokenUse: "id", Groups: []string{"users", "admin"}}
-	accessNone   = routes.Caller{TokenUse: "access", Scopes: []string{"openid", "email"}}
-	accessRead   = routes.Caller{TokenUse: "access", Scopes: []string{"openid", "demo-api/read"}}
-	accessWrite  = routes.Caller{TokenUse: "access", Scopes: []string{"demo-api/write"}}
-	accessBoth   = routes.Caller{TokenUse: "access", Scopes: []string{"demo-api/read", "demo-api/write"}, Groups: []string{"admin"}}
-	shopRead     = routes.Caller{TokenUse: "access", Scopes: []string{"shop/read"}}
-	shopWrite    = routes.Caller{TokenUse: "access", Scopes: []string{"shop/write"}}
-	shopAdmin    = routes.Caller{TokenUse: "access", Scopes: []string{"shop/read", "shop/write"}, Groups: []string{"admin"}}
+	idToken      = routes.Caller{Client: routes.WebClient, TokenUse: "id"}
+	idAdmin      = routes.Caller{Client: routes.WebClient, TokenUse: "id", Groups: []string{"users", "admin"}}
+	accessNone   = routes.Caller{Client: routes.WebClient, TokenUse: "access", Scopes: []string{"openid", "email"}}
+	accessRead   = routes.Caller{Client: routes.WebClient, TokenUse: "access", Scopes: []string{"openid", "demo-api/read"}}
+	accessWrite  = routes.Caller{Client: routes.WebClient, TokenUse: "access", Scopes: []string{"demo-api/write"}}
+	accessBoth   = routes.Caller{Client: routes.WebClient, TokenUse: "access", Scopes: []string{"demo-api/read", "demo-api/write"}, Groups: []string{"admin"}}
+	shopRead     = routes.Caller{Client: routes.WebClient, TokenUse: "access", Scopes: []string{"shop/read"}}
+	shopWrite    = routes.Caller{Client: routes.WebClient, TokenUse: "access", Scopes: []string{"shop/write"}}
+	shopAdmin    = routes.Caller{Client: routes.WebClient, TokenUse: "access", Scopes: []string{"shop/read", "shop/write"}, Groups: []string{"admin"}}
 	tokensByName = map[string]routes.Caller{
 		"ID token": idToken, "ID token in admin": idAdmin, "access, no API scope": accessNone,
 		"access, read": accessRead, "access, write": accessWrite, "access, read+write": accessBoth,
@@ -299,7 +299,7 @@ func TestLiteralBesideParameter(t *testing.T) {
 			t.Errorf("ID token, %s: %s, want %s", req, got, want)
 		}
 	}
-	_, doc = build(t, table, routes.Caller{TokenUse: "access", Scopes: []string{"api/read"}})
+	_, doc = build(t, table, routes.Caller{Client: routes.WebClient, TokenUse: "access", Scopes: []string{"api/read"}})
 	for req, want := range map[string]string{
 		"GET /items/1": "Allow", "GET /items/newer": "Allow", "GET /items/new": "Deny", "GET /me": "Deny",
 	} {
@@ -316,7 +316,7 @@ func TestAnyBesideMethod(t *testing.T) {
 		{Method: "ANY", Path: "/orders/{id}", Access: routes.Scoped, Scopes: []string{"api/write"}},
 		{Method: "GET", Path: "/orders/{id}", Access: routes.Protected},
 	}
-	write := routes.Caller{TokenUse: "access", Scopes: []string{"api/write"}}
+	write := routes.Caller{Client: routes.WebClient, TokenUse: "access", Scopes: []string{"api/write"}}
 	for _, tc := range []struct {
 		tok         routes.Caller
 		allow, deny []string
@@ -362,7 +362,7 @@ func TestUnenforced(t *testing.T) {
 		{Method: "GET", Path: "/a/{y}/c", Access: routes.Scoped, Scopes: []string{"api/one"}},
 		{Method: "GET", Path: "/a/{y}", Access: routes.Scoped, Scopes: []string{"api/two"}},
 	}
-	tok := routes.Caller{TokenUse: "access", Scopes: []string{"api/one"}}
+	tok := routes.Caller{Client: routes.WebClient, TokenUse: "access", Scopes: []string{"api/one"}}
 	r, doc := build(t, table, tok)
 	if !slices.Equal(r.Unenforced, []string{"GET /a/{y}"}) {
 		t.Errorf("unenforced = %q", r.Unenforced)
@@ -388,7 +388,7 @@ func TestRootRoutes(t *testing.T) {
 		{Method: "GET", Path: "/{id}", Access: routes.Scoped, Scopes: []string{"api/read"}},
 		{Method: "GET", Path: "/me", Access: routes.Protected},
 	}
-	_, doc := build(t, table, routes.Caller{TokenUse: "access", Scopes: []string{"api/read"}})
+	_, doc := build(t, table, routes.Caller{Client: routes.WebClient, TokenUse: "access", Scopes: []string{"api/read"}})
 	for req, want := range map[string]string{
 		"GET /": "Allow", "GET /x": "Allow", "GET /me": "Deny", "POST /": "Deny", "GET /x/y": "Deny",
 	} {
@@ -519,7 +519,7 @@ func TestEveryTokenKind(t *testing.T) {
 	scopes := []string{"shop/read", "shop/write", "openid"}
 	for _, use := range []string{"id", "access"} {
 		for mask := range 1 << (len(scopes) + 1) {
-			tok := routes.Caller{TokenUse: use}
+			tok := routes.Caller{Client: routes.WebClient, TokenUse: use}
 			for i, s := range scopes {
 				if mask&(1<<i) != 0 {
 					tok.Scopes = append(tok.Scopes, s)
@@ -628,7 +628,7 @@ func TestRulesStable(t *testing.T) {
 		t.Fatal(err)
 	}
 	first := b.Rules(shopAdmin)
-	again := b.Rules(routes.Caller{TokenUse: "access", Scopes: []string{"shop/write", "x", "shop/read"}, Groups: []string{"admin", "y"}})
+	again := b.Rules(routes.Caller{Client: routes.WebClient, TokenUse: "access", Scopes: []string{"shop/write", "x", "shop/read"}, Groups: []string{"admin", "y"}})
 	if !slices.Equal(first.Allow, again.Allow) || !slices.Equal(first.Deny, again.Deny) {
 		t.Errorf("rules differ: %+v and %+v", first, again)
 	}

@@ -1,0 +1,190 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+
+	"github.com/cognito-apigw/cognito-apigw/internal/names"
+	"github.com/cognito-apigw/cognito-apigw/internal/routes"
+)
+
+// machineToken gets an access token for one of the stage's machine clients with the client
+// credentials grant. The secret is read from Cognito (DescribeUserPoolClient, with the
+// caller's AWS credentials) for this one request, and never printed.
+func (c *cli) machineToken(ctx context.Context, name string, args []string) error {
+	var s settings
+	fs := c.newFlagSet(name, &s, "-client NAME [-scope S] [-format json|env]")
+	client := fs.String("client", "", "machine client `name`, from machineClients in cdk.json")
+	scope := fs.String("scope", "", "space-separated `scopes` to ask for (default: all of the client's)")
+	format := fs.String("format", "json", "output `format`: json, or env for a shell export of ACCESS_TOKEN")
+	s.poolFlags(fs)
+	fs.StringVar(&s.domain, "domain", "", "managed-login `URL` (default: ManagedLoginUrl output)")
+	if err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	if err := checkFormat(*format); err != nil {
+		return err
+	}
+	if err := s.load(fs); err != nil {
+		return err
+	}
+	var configured []string
+	for _, m := range s.cfg.MachineClients {
+		if m.Name == *client {
+			configured = m.Scopes
+		}
+	}
+	if configured == nil {
+		return usageErr("-client %q: want one of stage %s's machineClients: %s", *client, s.cfg.StageName, strings.Join(s.cfg.MachineClientNames(), ", "))
+	}
+	ids, err := routes.ParseMachineClients(s.out.MachineClients)
+	if err != nil {
+		return err
+	}
+	if err := s.need(ids[*client], "outputs", names.OutMachineClients); err != nil {
+		return err
+	}
+	if err := s.need(s.poolID, "user-pool-id", names.OutUserPoolID); err != nil {
+		return err
+	}
+	if err := s.need(s.domain, "domain", names.OutManagedLoginURL); err != nil {
+		return err
+	}
+	if *scope == "" {
+		*scope = strings.Join(configured, " ")
+	}
+
+	ctx, cancel := context.WithTimeout(ctx, apiTimeout)
+	defer cancel()
+	cognito, err := s.cognito(ctx, true)
+	if err != nil {
+		return err
+	}
+	described, err := cognito.DescribeUserPoolClient(ctx, &cip.DescribeUserPoolClientInput{
+		UserPoolId: aws.String(s.poolID), ClientId: aws.String(ids[*client]),
+	})
+	if err != nil {
+		return s.describe(err)
+	}
+	secret := aws.ToString(described.UserPoolClient.ClientSecret)
+	if secret == "" {
+		return fmt.Errorf("app client %s has no secret: it is not a machine client", ids[*client])
+	}
+	req := tokenRequest{
+		url:  strings.TrimSuffix(s.domain, "/") + "/oauth2/token",
+		form: url.Values{"grant_type": {"client_credentials"}, "scope": {*scope}},
+		// RFC 6749 section 2.3.1: the client authenticates with HTTP Basic, URL-encoded.
+		user: url.QueryEscape(ids[*client]), password: url.QueryEscape(secret),
+	}
+	t, err := req.do(ctx)
+	if err != nil {
+		return err
+	}
+	if t.AccessToken == "" {
+		return errors.New("token endpoint: the reply holds no access token")
+	}
+	if *format == "env" {
+		_, err := fmt.Fprintf(c.stdout, "export %s=%s\n", envAccessToken, shellQuote(t.AccessToken))
+		return err
+	}
+	return writeJSON(c.stdout, t)
+}
+
+// refresh renews the tokens with the refresh token ($REFRESH_TOKEN) at the token endpoint. A
+// client with refresh-token rotation gets a new refresh token back, and the old one stops
+// working: it is printed in place of the old one, which is kept only where none came back.
+func (c *cli) refresh(ctx context.Context, name string, args []string) error {
+	var s settings
+	fs := c.newFlagSet(name, &s, "[-refresh-token T] [-format json|env]")
+	s.clientFlag(fs)
+	fs.StringVar(&s.domain, "domain", "", "managed-login `URL` (default: ManagedLoginUrl output)")
+	token := fs.String("refresh-token", "", "refresh `token` (default: $REFRESH_TOKEN)")
+	format := fs.String("format", "json", "output `format`: json, or env for shell exports of ID_TOKEN, ACCESS_TOKEN, REFRESH_TOKEN")
+	if err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	if err := checkFormat(*format); err != nil {
+		return err
+	}
+	if err := s.load(fs); err != nil {
+		return err
+	}
+	if *token == "" {
+		*token = c.getenv(envRefreshToken)
+	}
+	if *token == "" {
+		return usageErr("no refresh token: pass -refresh-token or set $%s (authctl login -format env sets it)", envRefreshToken)
+	}
+	if err := s.need(s.clientID, "client-id", names.OutClientID); err != nil {
+		return err
+	}
+	if err := s.need(s.domain, "domain", names.OutManagedLoginURL); err != nil {
+		return err
+	}
+	req := tokenRequest{
+		url:  strings.TrimSuffix(s.domain, "/") + "/oauth2/token",
+		form: url.Values{"grant_type": {"refresh_token"}, "client_id": {s.clientID}, "refresh_token": {*token}},
+	}
+	t, err := req.do(ctx)
+	if err != nil {
+		return err
+	}
+	if t.IDToken == "" || t.AccessToken == "" {
+		return errors.New("token endpoint: the reply holds no ID and access tokens")
+	}
+	if t.RefreshToken == "" {
+		t.RefreshToken = *token // no rotation: the old one stays valid
+	}
+	return writeTokens(c.stdout, *format, t)
+}
+
+// tokenRequest is one POST to the token endpoint, with HTTP Basic client authentication when
+// user is set.
+type tokenRequest struct {
+	url, user, password string
+	form                url.Values
+}
+
+func (r tokenRequest) do(ctx context.Context) (tokenSet, error) {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, r.url, strings.NewReader(r.form.Encode()))
+	if err != nil {
+		return tokenSet{}, err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if r.user != "" {
+		req.SetBasicAuth(r.user, r.password)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return tokenSet{}, fmt.Errorf("token endpoint: %w", err)
+	}
+	defer resp.Body.Close()
+	body, err := readCapped(resp.Body, 1<<20)
+	if err != nil {
+		return tokenSet{}, fmt.Errorf("token endpoint: %w", err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		var e struct {
+			Error       string `json:"error"`
+			Description string `json:"error_description"`
+		}
+		json.Unmarshal(body, &e)
+		return tokenSet{}, fmt.Errorf("token endpoint answered %s: %s %s", resp.Status, e.Error, e.Description)
+	}
+	var t tokenSet
+	if err := json.Unmarshal(body, &t); err != nil {
+		return tokenSet{}, errors.New("token endpoint: the reply is not JSON")
+	}
+	return t, nil
+}

@@ -1,0 +1,60 @@
+package stacks
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/cognito-apigw/cognito-apigw/internal/config"
+	"github.com/cognito-apigw/cognito-apigw/internal/names"
+)
+
+// addMachineClients creates one confidential app client per machine client: a secret that
+// Cognito generates and keeps, client credentials as the only grant, the client's custom
+// scopes. It returns name -> client id.
+func addMachineClients(pool awscognito.UserPool, cfg config.Config, server awscognito.UserPoolResourceServer) map[string]*string {
+	ids := map[string]*string{}
+	for _, m := range cfg.Stage.MachineClients {
+		var granted []awscognito.OAuthScope
+		for _, full := range m.Scopes { // config.Validate has checked they are the server's
+			name := strings.TrimPrefix(full, cfg.Stage.ResourceServer.Identifier+"/")
+			// Through the server, so that the client waits for its scopes to exist.
+			granted = append(granted, awscognito.OAuthScope_ResourceServer(server,
+				awscognito.NewResourceServerScope(&awscognito.ResourceServerScopeProps{ScopeName: jsii.String(name), ScopeDescription: jsii.String(name)})))
+		}
+		client := pool.AddClient(jsii.String("MachineClient "+m.Name), &awscognito.UserPoolClientOptions{
+			UserPoolClientName: jsii.String(names.MachineClient(cfg.AppName, cfg.StageName, m.Name)),
+			GenerateSecret:     jsii.Bool(true),
+			OAuth: &awscognito.OAuthSettings{
+				Flows:  &awscognito.OAuthFlows{ClientCredentials: jsii.Bool(true)},
+				Scopes: &granted,
+			},
+			AccessTokenValidity:        awscdk.Duration_Minutes(jsii.Number(cfg.Stage.Tokens.AccessMinutes)),
+			EnableTokenRevocation:      jsii.Bool(true),
+			PreventUserExistenceErrors: jsii.Bool(true),
+			SupportedIdentityProviders: &[]awscognito.UserPoolClientIdentityProvider{awscognito.UserPoolClientIdentityProvider_COGNITO()},
+		})
+		// Left out, ExplicitAuthFlows lets Cognito allow SRP and custom authentication on the
+		// client (the CDK leaves it out when no flow is set): a service must not sign users in.
+		client.Node().DefaultChild().(awscognito.CfnUserPoolClient).SetExplicitAuthFlows(jsii.Strings("ALLOW_REFRESH_TOKEN_AUTH"))
+		ids[m.Name] = client.UserPoolClientId()
+	}
+	return ids
+}
+
+// machineClientsValue renders name -> id as routes.ParseMachineClients reads it, in name order
+// so that the template is stable.
+func machineClientsValue(ids map[string]*string) *string {
+	if len(ids) == 0 {
+		return jsii.String("")
+	}
+	var pairs []string
+	for name, id := range ids {
+		pairs = append(pairs, name+"="+*id)
+	}
+	sort.Strings(pairs)
+	return awscdk.Fn_Join(jsii.String(","), jsii.Strings(pairs...))
+}
