@@ -77,6 +77,7 @@ func addStacks(app awscdk.App, projectDir string) (*appStacks, error) {
 		StackProps: awscdk.StackProps{Description: jsii.String(cfg.AppName + " " + cfg.StageName + ": Cognito user pool, app client and managed login"), Tags: &tags},
 		Config:     cfg,
 		Branding:   style,
+		ModuleDir:  moduleDir,
 	})
 	api := stacks.NewApiStack(app, names.APIStack(cfg.AppName, cfg.StageName), &stacks.ApiStackProps{
 		StackProps:     awscdk.StackProps{Description: jsii.String(cfg.AppName + " " + cfg.StageName + ": REST API authorized by Cognito"), Tags: &tags},

@@ -181,8 +181,14 @@ func TestUserPool(t *testing.T) {
 	})
 	// Dev tears down cleanly.
 	hasResource(t, dev.auth, "AWS::Cognito::UserPool", map[string]any{"DeletionPolicy": "Delete", "UpdateReplacePolicy": "Delete"})
-	// No SMS: no SMS role is created unless asked for.
-	count(t, dev.auth, "AWS::IAM::Role", 0)
+	// No SMS: no SMS role is created unless asked for; the one role is the token trigger's.
+	count(t, dev.auth, "AWS::IAM::Role", 1)
+	hasProps(t, dev.auth, "AWS::IAM::Role", map[string]any{
+		"AssumeRolePolicyDocument": objectLike(map[string]any{"Statement": []any{objectLike(map[string]any{
+			"Principal": map[string]any{"Service": "lambda.amazonaws.com"},
+		})}}),
+		"Description": "Runs the demo-api dev pre token generation trigger",
+	})
 }
 
 func TestProductionProtection(t *testing.T) {

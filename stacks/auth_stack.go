@@ -18,6 +18,9 @@ type AuthStackProps struct {
 	Config config.Config
 	// Branding is the managed-login style; nil means Cognito's default style.
 	Branding *BrandingStyle
+	// ModuleDir is the Go module holding the trigger's main package (./lambda/pretoken), built
+	// at synth when the stage has groupScopes or extraClaims.
+	ModuleDir string
 }
 
 // AuthStack holds the user pool and what the API stack needs from it.
@@ -37,12 +40,14 @@ func NewAuthStack(scope constructs.Construct, id string, props *AuthStackProps) 
 	var sprops awscdk.StackProps
 	var cfg config.Config
 	var style *BrandingStyle
+	var moduleDir string
 	if props != nil {
-		sprops, cfg, style = props.StackProps, props.Config, props.Branding
+		sprops, cfg, style, moduleDir = props.StackProps, props.Config, props.Branding, props.ModuleDir
 	}
 	stack := awscdk.NewStack(scope, &id, &sprops)
 
 	pool := newUserPool(stack, cfg)
+	addTokenTrigger(stack, pool, cfg, moduleDir)
 	addGroups(stack, pool, cfg.Stage.Groups)
 	server, scopes := addResourceServer(pool, cfg)
 	client := newWebClient(pool, cfg, scopes)

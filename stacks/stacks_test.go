@@ -46,7 +46,7 @@ func synth(t *testing.T, cfg config.Config) templates {
 			Context: &map[string]any{"aws:cdk:bundling-stacks": []any{}},
 			Outdir:  jsii.String(t.TempDir()),
 		})
-		auth := stacks.NewAuthStack(app, "auth", &stacks.AuthStackProps{Config: cfg})
+		auth := stacks.NewAuthStack(app, "auth", &stacks.AuthStackProps{Config: cfg, ModuleDir: ".."})
 		api := stacks.NewApiStack(app, "api", &stacks.ApiStackProps{
 			Config: cfg, UserPool: auth.UserPool, ClientID: auth.Client.UserPoolClientId(), MachineClients: auth.MachineClients, ModuleDir: "..",
 		})
@@ -235,6 +235,37 @@ func TestStackFromExplicitProps(t *testing.T) {
 					routes.EnvMachineClients: assertions.Match_AnyValue(),
 				})}),
 			})
+		},
+	}, {
+		given: "a default stage", when: "a group grants a scope and the ID token gets a tenant",
+		change: func(s *config.Stage) {
+			s.Groups = []config.Group{{Name: "admin"}}
+			s.GroupScopes = map[string][]string{"admin": {"demo-api/write"}}
+			s.ExtraClaims = map[string]string{"tenant": "acme"}
+		},
+		then: func(t *testing.T, tpl templates) {
+			hasProps(t, tpl.auth, "AWS::Cognito::UserPool", map[string]any{
+				"LambdaConfig": map[string]any{"PreTokenGenerationConfig": map[string]any{
+					"LambdaArn": map[string]any{"Fn::GetAtt": []any{assertions.Match_StringLikeRegexp(jsii.String("^PreTokenTrigger")), "Arn"}}, "LambdaVersion": "V2_0",
+				}},
+			})
+			hasProps(t, tpl.auth, "AWS::Lambda::Function", map[string]any{
+				"Runtime": "provided.al2023", "Architectures": []any{"arm64"}, "Timeout": 5,
+				"Environment": map[string]any{"Variables": map[string]any{
+					"PRE_TOKEN_SETTINGS": `{"groupScopes":{"admin":["demo-api/write"]},"extraClaims":{"tenant":"acme"},"scopes":["demo-api/read","demo-api/write"]}`,
+				}},
+			})
+			// Cognito may invoke it for this pool only.
+			hasProps(t, tpl.auth, "AWS::Lambda::Permission", map[string]any{
+				"Action": "lambda:InvokeFunction", "Principal": "cognito-idp.amazonaws.com",
+				"SourceArn": map[string]any{"Fn::GetAtt": []any{assertions.Match_StringLikeRegexp(jsii.String("^UserPool")), "Arn"}},
+			})
+			// Its role may write its own log group and nothing else.
+			policies := tpl.auth.FindResources(jsii.String("AWS::IAM::Policy"), nil)
+			b, _ := json.Marshal(policies)
+			if n := len(*policies); n != 1 || strings.Contains(string(b), "cognito-idp:") || !strings.Contains(string(b), "PreTokenTriggerLogs") {
+				t.Errorf("want one policy, for the trigger's log group only: %s", b)
+			}
 		},
 	}, {
 		given: "a default stage", when: "refresh-token rotation is on",

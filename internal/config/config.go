@@ -75,6 +75,11 @@ type Stage struct {
 	// MachineClients are confidential app clients for service callers (client credentials);
 	// routes name them in their clients list.
 	MachineClients []MachineClient `json:"machineClients"`
+	// GroupScopes adds custom scopes to the access tokens of each group's members, whatever
+	// flow signed them in (a pre token generation trigger, event version 2).
+	GroupScopes map[string][]string `json:"groupScopes"`
+	// ExtraClaims are fixed claims the same trigger adds to every ID token.
+	ExtraClaims map[string]string `json:"extraClaims"`
 
 	Routes routes.Table `json:"routes"`
 	// Authorizer is "cognito" (API Gateway's Cognito user pools authorizer) or "lambda" (a Go

@@ -194,6 +194,22 @@ func TestBadSettings(t *testing.T) {
 			d["machineClients"] = []any{map[string]any{"name": "reporting", "scopes": []any{"demo-api/read"}}}
 			d["routes"] = []any{map[string]any{"method": "GET", "path": "/me", "access": "protected", "clients": []any{"reporting"}}}
 		}, want: dev + `routes[0].clients[0]: got "reporting"; want machine clients on scoped routes only`},
+		{name: "group scopes of an unknown group", edit: func(d map[string]any) {
+			d["groupScopes"] = map[string]any{"ops": []any{"demo-api/write"}}
+		}, want: dev + `groupScopes.ops: got "ops"; want a group defined in groups: admin`},
+		{name: "group scopes with an unknown scope", edit: func(d map[string]any) {
+			d["groupScopes"] = map[string]any{"admin": []any{"demo-api/delete"}}
+		}, want: dev + `groupScopes.admin[0]: got "demo-api/delete"; want one of the resource server's scopes: demo-api/read, demo-api/write`},
+		{name: "extra claim Cognito sets", edit: func(d map[string]any) {
+			d["extraClaims"] = map[string]any{"sub": "x"}
+		}, want: dev + `extraClaims.sub: got "sub"; want a claim of your own`},
+		{name: "extra claim name", edit: func(d map[string]any) {
+			d["extraClaims"] = map[string]any{"my tenant": "x"}
+		}, want: dev + `extraClaims.my tenant: got "my tenant"; want a claim name of letters`},
+		{name: "group scopes on LITE", edit: func(d map[string]any) {
+			d["featurePlan"] = "LITE"
+			d["groupScopes"] = map[string]any{"admin": []any{"demo-api/write"}}
+		}, want: dev + `featurePlan: got "LITE"; want ESSENTIALS or PLUS: groupScopes and extraClaims need the version 2 pre token generation event`},
 		{name: "rotation grace", edit: func(d map[string]any) {
 			d["tokens"] = map[string]any{"refreshRotation": map[string]any{"enabled": true, "graceSeconds": 61}}
 		}, want: dev + `tokens.refreshRotation.graceSeconds: got 61; want 0 to 60 seconds`},

@@ -50,6 +50,7 @@ func (c Config) Validate() Problems {
 	v.userPool(c.Stage)
 	v.client(c.Stage)
 	v.machineClients(c.Stage)
+	v.tokenTrigger(c.Stage)
 	v.api(c.Stage)
 	return v.problems
 }

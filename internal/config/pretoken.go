@@ -1,0 +1,73 @@
+package config
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// claimName is what an extra claim may be called.
+var claimName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_.:-]{0,63}$`)
+
+// reservedClaims are set by Cognito or read by this API as Cognito writes them: the trigger may
+// not add or change them (Cognito refuses most of them in a pre token generation reply).
+var reservedClaims = []string{
+	"acr", "amr", "at_hash", "aud", "auth_time", "azp", "c_hash", "client_id", "email",
+	"email_verified", "event_id", "exp", "iat", "identities", "iss", "jti", "name", "nbf", "nonce",
+	"origin_jti", "scope", "sub", "token_use", "username", "version",
+}
+
+// tokenTrigger checks groupScopes and extraClaims, which the pre token generation trigger
+// applies.
+func (v *validator) tokenTrigger(s Stage) {
+	if len(s.GroupScopes) == 0 && len(s.ExtraClaims) == 0 {
+		return
+	}
+	if plan := s.EffectiveFeaturePlan(); plan != "ESSENTIALS" && plan != "PLUS" {
+		v.add(v.at("featurePlan"), plan, "want ESSENTIALS or PLUS: groupScopes and extraClaims need the version 2 pre token generation event")
+	}
+	known, groups := s.ResourceServer.FullNames(), s.GroupNames()
+	for _, g := range sortedKeys(s.GroupScopes) {
+		where := v.at("groupScopes") + "." + g
+		if !slices.Contains(groups, g) {
+			want := "want a group defined in groups"
+			if len(groups) > 0 {
+				want += ": " + strings.Join(groups, ", ")
+			} else {
+				want += " (none are defined)"
+			}
+			v.add(where, g, want)
+		}
+		if len(s.GroupScopes[g]) == 0 {
+			v.add(where, s.GroupScopes[g], "want at least one scope")
+		}
+		for i, sc := range s.GroupScopes[g] {
+			if !slices.Contains(known, sc) {
+				v.add(fmt.Sprintf("%s[%d]", where, i), sc, "want one of the resource server's scopes: "+strings.Join(known, ", "))
+			}
+		}
+	}
+	for _, k := range sortedKeys(s.ExtraClaims) {
+		where := v.at("extraClaims") + "." + k
+		switch {
+		case !claimName.MatchString(k):
+			v.add(where, k, "want a claim name of letters, digits and _ . : -, starting with a letter, at most 64 characters")
+		case slices.Contains(reservedClaims, k) || strings.HasPrefix(k, "cognito:") || strings.HasPrefix(k, "custom:"):
+			v.add(where, k, "want a claim of your own: this one is set by Cognito, holds a user attribute, or is read by the API")
+		}
+		if len(s.ExtraClaims[k]) > 256 {
+			v.add(where, fmt.Sprintf("%d characters", len(s.ExtraClaims[k])), "want a value of at most 256 characters")
+		}
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,36 @@
+package stacks
+
+import (
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/cognito-apigw/cognito-apigw/internal/config"
+	"github.com/cognito-apigw/cognito-apigw/internal/pretoken"
+)
+
+// addTokenTrigger adds the pre token generation trigger (event version 2, which can add scopes
+// to access tokens of every user sign-in) when the stage has groupScopes or extraClaims. Its role
+// may write its own log group only; CDK lets Cognito invoke it for this pool only.
+func addTokenTrigger(stack awscdk.Stack, pool awscognito.UserPool, cfg config.Config, moduleDir string) {
+	s := cfg.Stage
+	if len(s.GroupScopes) == 0 && len(s.ExtraClaims) == 0 {
+		return
+	}
+	settings, err := pretoken.Settings{GroupScopes: s.GroupScopes, ExtraClaims: s.ExtraClaims, Scopes: s.ResourceServer.FullNames()}.Encode()
+	if err != nil {
+		panic(err) // maps of strings always encode
+	}
+	fn := newGoFunction(stack, "PreTokenTrigger", &goFunctionProps{
+		FunctionProps: awslambda.FunctionProps{
+			Description: jsii.String(cfg.AppName + " " + cfg.StageName + " pre token generation trigger"),
+			Environment: &map[string]*string{pretoken.EnvSettings: jsii.String(settings)},
+			// A sign-in waits for it: Cognito gives a trigger 5 seconds.
+			Timeout: awscdk.Duration_Seconds(jsii.Number(5)),
+		},
+		Binary: &GoBinary{ModuleDir: moduleDir, Package: "./lambda/pretoken"},
+		Stage:  s,
+	})
+	pool.AddTrigger(awscognito.UserPoolOperation_PRE_TOKEN_GENERATION_CONFIG(), fn, awscognito.LambdaVersion_V2_0)
+}
