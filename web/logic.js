@@ -122,7 +122,8 @@ export function describeReply(method, path, status, statusText, bodyText) {
   let text = `${method} ${path}: ${status}${statusText ? " " + statusText : ""}`;
   if (!ok) {
     if (code) text += ` · ${code}`;
-    if (message) text += ` · ${message}`;
+    // API Gateway's "Unauthorized" repeats the status text: say it once.
+    if (message && message !== statusText) text += ` · ${message}`;
   }
   return { ok, status, code, message, body, text };
 }

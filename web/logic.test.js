@@ -128,6 +128,7 @@ test("describeReply shows the status and, when refused, the API's code", () => {
       text: "GET /admin: 403 Forbidden · not_in_group · You are not in a group allowed here.",
     },
     { args: [401, "", '{"message":"Unauthorized"}'], ok: false, code: "", text: "GET /admin: 401 · Unauthorized" },
+    { args: [401, "Unauthorized", '{"message":"Unauthorized"}'], ok: false, code: "", text: "GET /admin: 401 Unauthorized" },
     { args: [502, "Bad Gateway", "<html>"], ok: false, code: "", text: "GET /admin: 502 Bad Gateway" },
     { args: [204, "No Content", ""], ok: true, code: "", text: "GET /admin: 204 No Content" },
   ];
