@@ -216,7 +216,7 @@ func (c *cli) login(ctx context.Context, name string, args []string) error {
 	fs := c.newFlagSet(name, &s, "[-redirect-uri URL] [-scope SCOPES] [-no-browser] [-format json|env]")
 	s.clientFlag(fs)
 	fs.StringVar(&s.domain, "domain", "", "managed-login `URL`, https://<prefix>.auth.<region>.amazoncognito.com (default: ManagedLoginUrl output)")
-	redirect := fs.String("redirect-uri", "", "callback `URL` registered on the app client where authctl receives the code (default: the stage's first loopback callback URL)")
+	redirect := fs.String("redirect-uri", "", "callback `URL` registered on the app client where authctl receives the code (default: "+LoginCallback+" when the stage registers it, else the stage's first loopback callback URL)")
 	scope := fs.String("scope", "", "space-separated `scopes` to ask for (default: openid email profile and the API's scopes)")
 	noBrowser := fs.Bool("no-browser", false, "only print the sign-in URL, do not open a browser")
 	timeout := fs.Duration("timeout", 5*time.Minute, "how long to wait for the sign-in")
