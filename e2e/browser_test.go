@@ -4,13 +4,19 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -18,12 +24,15 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"github.com/cognito-apigw/cognito-apigw/internal/outputs"
 )
 
 // TestBrowserApp walks the sample web app through a real browser: headless Chromium opens the
 // page that cmd/local serves, signs in on cognito-local's form (code flow with PKCE), calls the
 // API on another origin (real CORS), and signs out. A second copy of the page, served from an
-// origin the stage does not allow, must not be able to read the API's replies.
+// origin the stage does not allow, must not be able to read the API's replies. Last, the page
+// runs with the settings of a deployed stage, against a stand-in for the managed-login domain.
 func TestBrowserApp(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), budget)
 	defer cancel()
@@ -186,7 +195,149 @@ func TestBrowserApp(t *testing.T) {
 	if blocked := b.corsBlocked(); blocked < 2 {
 		t.Errorf("the browser reported %d requests blocked by CORS on %s; want 2 (/health, /me): %v", blocked, otherURL, b.problems())
 	}
+	b.reset()
+
+	// The page as it runs against a deployed stage: the outputs file names a managed-login
+	// domain (no CognitoEndpoint), so the page revokes the refresh token and signs out through
+	// /logout. A stand-in for that domain passes sign-in through to cognito-local and answers
+	// /oauth2/revoke and /logout as Cognito documents them.
+	ml := newManagedLogin(t, endpoint, out(t, outputsFile).ClientID, appURL)
+	deployedOutputs := filepath.Join(tmp, "deployed-outputs.json")
+	writeDeployedOutputs(t, outputsFile, deployedOutputs, ml.URL)
+	if err := syscall.Kill(-app.cmd.Process.Pid, syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	app.wait(t, 10*time.Second)
+	deployed := start(t, ctx, "cmd/local with deployed outputs", root, nil, localAPI, "-cdk-json", cdkJSON, "-outputs", deployedOutputs,
+		"-addr", "127.0.0.1:"+itoa(apiPort), "-web", "localhost:"+itoa(webPort))
+	waitHTTP(t, ctx, deployed, appURL+"/config.json")
+	b.do("open the app (deployed settings)", chromedp.Navigate(appURL+"/"), chromedp.WaitVisible(chromedp.CSS("#sign-in")))
+	b.do("go to managed login", chromedp.Click(chromedp.CSS("#sign-in")), chromedp.WaitVisible(chromedp.CSS(`input[name="username"]`)))
+	b.do("sign in (deployed settings)",
+		chromedp.SendKeys(chromedp.CSS(`input[name="username"]`), email),
+		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), password),
+		chromedp.Click(chromedp.CSS(`button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#signed-in")))
+	b.waitFor("the email from GET /me (deployed settings)", `document.getElementById("email").textContent === `+jsString(email))
+	b.do("sign out through /logout", chromedp.Click(chromedp.CSS("#sign-out")))
+	b.waitAcross("back on the app, signed out", `location.href === `+jsString(appURL+"/")+` && document.getElementById("signed-out") !== null && !document.getElementById("signed-out").hidden`)
+	if got := ml.seen(); got.tokens != 1 || got.revoked != 1 || got.logouts != 1 {
+		t.Errorf("managed login saw %+v; want one code exchange, one refresh token revoked, one /logout", got)
+	}
+	if run[int](b, "sessionStorage after /logout", chromedp.Evaluate[int](`Object.keys(sessionStorage).filter(k => k.startsWith("oidc.user:")).length`)) != 0 {
+		t.Error("the session survived sign-out through /logout")
+	}
+	if problems := b.problems(); len(problems) > 0 {
+		t.Errorf("the browser reported problems with the deployed settings:\n%s", strings.Join(problems, "\n"))
+	}
 	t.Logf("browser steps took %v; whole test %v", time.Since(browserStarted).Round(time.Millisecond), time.Since(started).Round(time.Millisecond))
+}
+
+func out(t *testing.T, path string) outputs.Stage {
+	t.Helper()
+	o, err := outputs.Read(path, "demo-api", "dev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
+
+// writeDeployedOutputs turns setup-local's outputs into what a deploy writes: the same pool,
+// client and keys, with loginURL as ManagedLoginUrl and no CognitoEndpoint.
+func writeDeployedOutputs(t *testing.T, local, path, loginURL string) {
+	t.Helper()
+	o := out(t, local)
+	o.ManagedLoginURL, o.CognitoEndpoint = loginURL, ""
+	b, err := outputs.Marshal("demo-api", "dev", o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// managedLogin stands in for a managed-login domain: /oauth2/authorize and /oauth2/token pass
+// through to cognito-local; /oauth2/revoke and /logout check their parameters as Cognito does.
+type managedLogin struct {
+	*httptest.Server
+	mu                       sync.Mutex
+	tokens, revoked, logouts int
+}
+
+type managedLoginSeen struct{ tokens, revoked, logouts int }
+
+func (m *managedLogin) seen() managedLoginSeen {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return managedLoginSeen{m.tokens, m.revoked, m.logouts}
+}
+
+func newManagedLogin(t *testing.T, cognitoLocal, clientID, appOrigin string) *managedLogin {
+	t.Helper()
+	m := &managedLogin{}
+	refreshTokens := map[string]bool{}
+	m.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Cognito's token and revocation endpoints answer browsers from any origin.
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+		if r.Method == http.MethodOptions {
+			w.Header().Set("Access-Control-Allow-Headers", "content-type, authorization")
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		switch r.URL.Path {
+		case "/oauth2/authorize":
+			http.Redirect(w, r, cognitoLocal+r.URL.RequestURI(), http.StatusFound)
+		case "/oauth2/token":
+			r.ParseForm()
+			resp, err := httpClient.PostForm(cognitoLocal+"/oauth2/token", r.PostForm)
+			if err != nil {
+				http.Error(w, err.Error(), http.StatusBadGateway)
+				return
+			}
+			defer resp.Body.Close()
+			body, _ := io.ReadAll(resp.Body)
+			var tokens struct {
+				RefreshToken string `json:"refresh_token"`
+			}
+			json.Unmarshal(body, &tokens)
+			m.mu.Lock()
+			m.tokens++
+			refreshTokens[tokens.RefreshToken] = true
+			m.mu.Unlock()
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(resp.StatusCode)
+			w.Write(body)
+		case "/oauth2/revoke":
+			r.ParseForm()
+			m.mu.Lock()
+			known := refreshTokens[r.PostForm.Get("token")]
+			m.mu.Unlock()
+			if r.Method != http.MethodPost || r.PostForm.Get("client_id") != clientID || !known {
+				t.Errorf("revoke: %s client_id=%q, a refresh token it issued: %v", r.Method, r.PostForm.Get("client_id"), known)
+				http.Error(w, `{"error":"invalid_request"}`, http.StatusBadRequest)
+				return
+			}
+			m.mu.Lock()
+			m.revoked++
+			m.mu.Unlock()
+		case "/logout":
+			q := r.URL.Query()
+			if q.Get("client_id") != clientID || q.Get("logout_uri") != appOrigin {
+				t.Errorf("/logout with client_id=%q logout_uri=%q; want %q and the registered %q", q.Get("client_id"), q.Get("logout_uri"), clientID, appOrigin)
+				http.Error(w, "bad logout request", http.StatusBadRequest)
+				return
+			}
+			m.mu.Lock()
+			m.logouts++
+			m.mu.Unlock()
+			http.Redirect(w, r, q.Get("logout_uri"), http.StatusFound)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	t.Cleanup(m.Close)
+	return m
 }
 
 // requireChromium finds Debian's Chromium; the test fails, rather than skips, without it.
@@ -353,6 +504,28 @@ func run[T any](b *browser, step string, a chromedp.Action[T]) T {
 func (b *browser) waitFor(step, condition string) {
 	b.t.Helper()
 	run[bool](b, step, chromedp.Poll[bool](condition, chromedp.WithPollingTimeout(stepTimeout-time.Second)))
+}
+
+// waitAcross is waitFor for a condition on the page that a navigation brings: it polls from
+// Go, since a navigation ends any wait that runs inside the page.
+func (b *browser) waitAcross(step, condition string) {
+	b.t.Helper()
+	deadline := time.Now().Add(stepTimeout)
+	var err error
+	for time.Now().Before(deadline) {
+		ctx, cancel := context.WithTimeout(b.ctx, time.Second)
+		var ok bool
+		ok, err = chromedp.Run(ctx, chromedp.Evaluate[bool](condition))
+		cancel()
+		if err == nil && ok {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err == nil {
+		err = errors.New("timeout")
+	}
+	b.fail(step, err)
 }
 
 func (b *browser) text(sel string) string {
