@@ -104,6 +104,7 @@ async function main() {
     config = readConfig(await resp.json());
   } catch (err) {
     $("loading").textContent = "The app's settings could not be loaded: " + err.message;
+    say("The app's settings could not be loaded.");
     return;
   }
   // Tokens and the PKCE state live in this tab's sessionStorage, never in localStorage.
