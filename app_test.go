@@ -255,13 +255,13 @@ func TestAppClient(t *testing.T) {
 	for _, tc := range []struct {
 		stage     string
 		authFlows []any
-		callback  string
+		callbacks []any
 		logout    string
 	}{
 		{"dev", []any{"ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"},
-			"http://localhost:3000/auth/callback", "http://localhost:3000"},
+			[]any{"http://localhost:3000/auth/callback", "http://127.0.0.1:8976/callback"}, "http://localhost:3000"},
 		{"prod", []any{"ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"},
-			"https://app.example.com/auth/callback", "https://app.example.com"},
+			[]any{"https://app.example.com/auth/callback"}, "https://app.example.com"},
 	} {
 		t.Run(tc.stage, func(t *testing.T) {
 			s := stage(t, tc.stage)
@@ -276,7 +276,7 @@ func TestAppClient(t *testing.T) {
 					map[string]any{"Fn::Join": []any{"", []any{map[string]any{"Ref": assertions.Match_AnyValue()}, "/read"}}},
 					map[string]any{"Fn::Join": []any{"", []any{map[string]any{"Ref": assertions.Match_AnyValue()}, "/write"}}},
 				},
-				"CallbackURLs":               []any{tc.callback},
+				"CallbackURLs":               tc.callbacks,
 				"LogoutURLs":                 []any{tc.logout},
 				"AccessTokenValidity":        60,
 				"IdTokenValidity":            60,

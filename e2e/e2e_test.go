@@ -116,7 +116,7 @@ func TestSignInAndCall(t *testing.T) {
 	t.Logf("access token claims from cognito-local: %s", payload(t, tokens.AccessToken))
 
 	api := start(t, ctx, "local API server", tmp, nil, localAPI,
-		"-cdk-json", tools.cdkJSON, "-addr", "127.0.0.1:"+itoa(apiPort), "-stage", "dev", "-issuer", out.IssuerURL, "-client-id", out.ClientID)
+		"-cdk-json", tools.cdkJSON, "-addr", "127.0.0.1:"+itoa(apiPort), "-web", "", "-stage", "dev", "-issuer", out.IssuerURL, "-client-id", out.ClientID)
 	waitHTTP(t, ctx, api, apiURL+"/health")
 	t.Logf("local API server up after %v", time.Since(started).Round(time.Millisecond))
 

@@ -11,10 +11,12 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
 
+	"github.com/cognito-apigw/cognito-apigw/internal/cdkjson"
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
 )
 
@@ -208,8 +210,46 @@ func TestRedirects(t *testing.T) {
 			t.Errorf("%s: %v", u, err)
 		}
 	}
-	if got := defaultRedirect([]string{"https://app.example.com/cb", "myapp://cb", "http://localhost:3000/auth/callback"}); got != "http://localhost:3000/auth/callback" {
-		t.Errorf("default redirect %q", got)
+	for _, tc := range []struct {
+		name      string
+		callbacks []string
+		want      string
+	}{
+		// The web app's callback comes first in the dev stage; authctl must not take its port.
+		{"own callback registered", []string{"http://localhost:3000/auth/callback", LoginCallback}, LoginCallback},
+		{"only the app's", []string{"https://app.example.com/cb", "myapp://cb", "http://localhost:3000/auth/callback"}, "http://localhost:3000/auth/callback"},
+		{"no loopback callback", []string{"https://app.example.com/cb"}, ""},
+	} {
+		if got := defaultRedirect(tc.callbacks); got != tc.want {
+			t.Errorf("%s: default redirect %q; want %q", tc.name, got, tc.want)
+		}
+	}
+}
+
+// The dev stage in cdk.json registers authctl's own callback, apart from the web app's.
+func TestDevStageLoginCallback(t *testing.T) {
+	cfg, err := cdkjson.Load(cdkJSON, "dev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := defaultRedirect(cfg.CallbackURLs); got != LoginCallback {
+		t.Errorf("authctl login's default redirect for dev is %q; want %q (add it to stages.dev.callbackUrls)", got, LoginCallback)
+	}
+}
+
+func TestLocalCallbacks(t *testing.T) {
+	for _, tc := range []struct {
+		name         string
+		stage, extra []string
+		want         []string
+	}{
+		{"stage without authctl's", []string{"https://app.example.com/cb"}, nil, []string{"https://app.example.com/cb", LoginCallback}},
+		{"stage with it, extra repeated", []string{"http://localhost:3000/auth/callback", LoginCallback}, []string{"http://127.0.0.1:9/cb", "http://127.0.0.1:9/cb"},
+			[]string{"http://localhost:3000/auth/callback", LoginCallback, "http://127.0.0.1:9/cb"}},
+	} {
+		if got := localCallbacks(tc.stage, tc.extra); !slices.Equal(got, tc.want) {
+			t.Errorf("%s: %v; want %v", tc.name, got, tc.want)
+		}
 	}
 }
 

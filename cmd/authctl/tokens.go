@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os/exec"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -22,7 +23,6 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
-	"github.com/cognito-apigw/cognito-apigw/internal/config"
 	"github.com/cognito-apigw/cognito-apigw/internal/names"
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 )
@@ -157,12 +157,6 @@ func (c *cli) tokens(ctx context.Context, name string, args []string) error {
 	})
 }
 
-// loginScopes are the scopes login asks for by default: what the stage's app client allows,
-// so that the access token can call scoped routes.
-func loginScopes(cfg config.Config) []string {
-	return append([]string{"openid", "email", "profile"}, cfg.ResourceServer.FullNames()...)
-}
-
 // pkce is an RFC 7636 verifier and its S256 challenge.
 type pkce struct {
 	verifier, challenge string
@@ -184,8 +178,17 @@ func randomString(n int) string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// defaultRedirect is the stage's first callback URL that authctl can listen on.
+// LoginCallback is authctl login's own loopback callback, registered in the dev stage's
+// callbackUrls and by setup-local. It is not the web app's http://localhost:3000/auth/callback,
+// so that authctl login and cmd/local's web app can run side by side.
+const LoginCallback = "http://127.0.0.1:8976/callback"
+
+// defaultRedirect is LoginCallback when the stage registers it, else the stage's first
+// callback URL that authctl can listen on.
 func defaultRedirect(callbacks []string) string {
+	if slices.Contains(callbacks, LoginCallback) {
+		return LoginCallback
+	}
 	for _, u := range callbacks {
 		if checkRedirect(u) == nil {
 			return u
@@ -213,7 +216,7 @@ func (c *cli) login(ctx context.Context, name string, args []string) error {
 	fs := c.newFlagSet(name, &s, "[-redirect-uri URL] [-scope SCOPES] [-no-browser] [-format json|env]")
 	s.clientFlag(fs)
 	fs.StringVar(&s.domain, "domain", "", "managed-login `URL`, https://<prefix>.auth.<region>.amazoncognito.com (default: ManagedLoginUrl output)")
-	redirect := fs.String("redirect-uri", "", "callback `URL` registered on the app client where authctl receives the code (default: the stage's first loopback callback URL)")
+	redirect := fs.String("redirect-uri", "", "callback `URL` registered on the app client where authctl receives the code (default: "+LoginCallback+" when the stage registers it, else the stage's first loopback callback URL)")
 	scope := fs.String("scope", "", "space-separated `scopes` to ask for (default: openid email profile and the API's scopes)")
 	noBrowser := fs.Bool("no-browser", false, "only print the sign-in URL, do not open a browser")
 	timeout := fs.Duration("timeout", 5*time.Minute, "how long to wait for the sign-in")
@@ -238,13 +241,13 @@ func (c *cli) login(ctx context.Context, name string, args []string) error {
 	}
 	if *redirect == "" {
 		if *redirect = defaultRedirect(s.cfg.CallbackURLs); *redirect == "" {
-			return usageErr("none of stage %s's callbackUrls is a loopback URL authctl can listen on; add one such as http://localhost:3000/auth/callback to callbackUrls in cdk.json and deploy, then pass it with -redirect-uri", s.cfg.StageName)
+			return usageErr("none of stage %s's callbackUrls is a loopback URL authctl can listen on; add %s to callbackUrls in cdk.json and deploy, then pass it with -redirect-uri", s.cfg.StageName, LoginCallback)
 		}
 	}
 	if err := checkRedirect(*redirect); err != nil {
 		return usageErr("-redirect-uri %q: %v", *redirect, err)
 	}
-	scopes := strings.Join(loginScopes(s.cfg), " ")
+	scopes := strings.Join(s.cfg.AppClientScopes(), " ")
 	if *scope != "" {
 		scopes = *scope
 	}

@@ -350,8 +350,8 @@ func (c *cli) setupLocal(ctx context.Context, name string, args []string) error 
 		ExplicitAuthFlows:               flows,
 		AllowedOAuthFlows:               oauthFlows,
 		AllowedOAuthFlowsUserPoolClient: true,
-		AllowedOAuthScopes:              loginScopes(cfg),
-		CallbackURLs:                    append(slices.Clone(st.CallbackURLs), callbacks...),
+		AllowedOAuthScopes:              cfg.AppClientScopes(),
+		CallbackURLs:                    localCallbacks(st.CallbackURLs, callbacks),
 		LogoutURLs:                      st.LogoutURLs,
 		SupportedIdentityProviders:      []string{"COGNITO"},
 		AccessTokenValidity:             aws.Int32(int32(st.Tokens.AccessMinutes)),
@@ -388,6 +388,18 @@ func (c *cli) setupLocal(ctx context.Context, name string, args []string) error 
 		poolID, strings.Join(st.GroupNames(), " "), stage.ClientID, s.endpoint, s.outputsFile)
 	c.stdout.Write(b)
 	return nil
+}
+
+// localCallbacks are the callback URLs of a local app client: the stage's, the extra ones,
+// and authctl login's own, each once, so that login works against any stage's local pool.
+func localCallbacks(stage, extra []string) []string {
+	var all []string
+	for _, u := range slices.Concat(stage, extra, []string{LoginCallback}) {
+		if !slices.Contains(all, u) {
+			all = append(all, u)
+		}
+	}
+	return all
 }
 
 // refuseDeployedOutputs keeps setup-local from overwriting the outputs of a real deploy.

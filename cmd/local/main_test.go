@@ -37,10 +37,16 @@ func TestUsageErrors(t *testing.T) {
 		{"no port", []string{"-cdk-json", cdk, "-issuer", issuer, "-client-id", client, "-addr", "127.0.0.1"}, "want host:port"},
 		{"unknown stage", []string{"-cdk-json", cdk, "-stage", "staging", "-issuer", issuer, "-client-id", client}, `want one of the stages in cdk.json: dev, prod`},
 		{"no cdk.json", []string{"-cdk-json", filepath.Join(dir, "cdk.json"), "-issuer", issuer, "-client-id", client}, "pass -cdk-json"},
-		{"plain http to another host", []string{"-cdk-json", cdk, "-issuer", "http://cognito.example.com/p", "-client-id", client}, "must use https"},
-		{"issuer with slash", []string{"-cdk-json", cdk, "-issuer", issuer + "/", "-client-id", client}, "must not end with /"},
+		{"plain http to another host", []string{"-cdk-json", cdk, "-web", "", "-issuer", "http://cognito.example.com/p", "-client-id", client}, "must use https"},
+		{"issuer with slash", []string{"-cdk-json", cdk, "-web", "", "-issuer", issuer + "/", "-client-id", client}, "must not end with /"},
 		{"outputs without the stage", []string{"-cdk-json", cdk, "-outputs", outputsFile}, "want demo-api-dev-auth"},
 		{"unknown flag", []string{"-port", "80"}, "flag provided but not defined: -port"},
+		{"web on all interfaces", []string{"-cdk-json", cdk, "-issuer", issuer, "-client-id", client, "-web", ":3000"}, `-web ":3000": want a loopback address`},
+		{"web API not a URL", []string{"-cdk-json", cdk, "-issuer", issuer, "-client-id", client, "-web-api", "api.example.com"}, `-web-api "api.example.com": want local, deployed, or the API's URL`},
+		{"web API over plain http", []string{"-cdk-json", cdk, "-issuer", issuer, "-client-id", client, "-web-api", "http://api.example.com/dev"}, `want local, deployed, or the API's URL (https, or http on loopback)`},
+		{"web API deployed without outputs", []string{"-cdk-json", cdk, "-issuer", issuer, "-client-id", client, "-web-api", "deployed"}, "the outputs file has no ApiUrl"},
+		{"web without a login domain", []string{"-cdk-json", cdk, "-issuer", "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_x", "-client-id", client}, `-web: the web app needs the managed-login domain: pass -outputs FILE with ManagedLoginUrl`},
+		{"web library missing", []string{"-cdk-json", cdk, "-issuer", issuer, "-client-id", client, "-web-lib", filepath.Join(dir, "none.js")}, "-web-lib: cannot read the oidc-client-ts browser build"},
 		{"argument", []string{"-cdk-json", cdk, "serve"}, `unexpected argument "serve"`},
 	}
 	for _, tt := range tests {
@@ -56,7 +62,7 @@ func TestIssuerDown(t *testing.T) {
 	srv := httptest.NewServer(http.NotFoundHandler())
 	srv.Close()
 	var stderr strings.Builder
-	code := run(context.Background(), []string{"-cdk-json", "../../cdk.json", "-issuer", srv.URL + "/p", "-client-id", client}, &stderr, nil)
+	code := run(context.Background(), []string{"-cdk-json", "../../cdk.json", "-web", "", "-issuer", srv.URL + "/p", "-client-id", client}, &stderr, nil)
 	if code != 1 || !strings.Contains(stderr.String(), "cannot load the signing keys of "+srv.URL+"/p") {
 		t.Errorf("exit %d, stderr %q", code, stderr.String())
 	}
@@ -70,7 +76,7 @@ func start(t *testing.T, args ...string) (baseURL string, stderr *testissuer.Syn
 	addr := make(chan string, 1)
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, append([]string{"-cdk-json", "../../cdk.json", "-addr", "127.0.0.1:0"}, args...), stderr, func(a string) { addr <- a })
+		done <- run(ctx, append([]string{"-cdk-json", "../../cdk.json", "-addr", "127.0.0.1:0", "-web", ""}, args...), stderr, func(a, _ string) { addr <- a })
 	}()
 	stop = func() int {
 		cancel()

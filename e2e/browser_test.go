@@ -1,0 +1,571 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+
+	"github.com/cognito-apigw/cognito-apigw/internal/outputs"
+)
+
+// TestBrowserApp walks the sample web app through a real browser: headless Chromium opens the
+// page that cmd/local serves, signs in on cognito-local's form (code flow with PKCE), calls the
+// API on another origin (real CORS), and signs out. A second copy of the page, served from an
+// origin the stage does not allow, must not be able to read the API's replies. Last, the page
+// runs with the settings of a deployed stage, against a stand-in for the managed-login domain.
+func TestBrowserApp(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), budget)
+	defer cancel()
+	started := time.Now()
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cognitoLocal := requireNodeTools(t, root)
+	chromium := requireChromium(t)
+	tmp := t.TempDir()
+	authctl, localAPI := build(t, ctx, root, tmp)
+
+	cognitoPort, apiPort, webPort := freePort(t), freePort(t), freePort(t)
+	otherAPIPort, otherWebPort := freePort(t), freePort(t)
+	endpoint := fmt.Sprintf("http://127.0.0.1:%d", cognitoPort)
+	apiURL := fmt.Sprintf("http://127.0.0.1:%d", apiPort)
+	// localhost, as in the dev stage: the app's origin differs from the API's (127.0.0.1).
+	appURL := fmt.Sprintf("http://localhost:%d", webPort)
+	otherURL := fmt.Sprintf("http://localhost:%d", otherWebPort)
+	cdkJSON := devStageOnPort(t, root, tmp, webPort)
+
+	cognitoDir := filepath.Join(tmp, "cognito-local")
+	os.Mkdir(cognitoDir, 0o755)
+	cognito := start(t, ctx, "cognito-local", cognitoDir, []string{"PORT=" + itoa(cognitoPort), "HOST=127.0.0.1"}, cognitoLocal)
+	waitHTTP(t, ctx, cognito, endpoint+"/health")
+
+	tools := tool{t: t, ctx: ctx, bin: authctl, cdkJSON: cdkJSON}
+	outputsFile := filepath.Join(tmp, "local-outputs.json")
+	tools.must("", "setup-local", "-endpoint", endpoint, "-outputs", outputsFile, "-api-url", apiURL+"/")
+	tools.outputs = outputsFile
+	const email = "bob@example.com"
+	tools.must("", "create-user", "-email", email, "-name", "Bob Example", "-password", password)
+
+	// The app and the API, as the README runs them (from the project root, for node_modules).
+	app := start(t, ctx, "cmd/local", root, nil, localAPI, "-cdk-json", cdkJSON, "-outputs", outputsFile,
+		"-addr", "127.0.0.1:"+itoa(apiPort), "-web", "localhost:"+itoa(webPort))
+	// The same page on an origin outside cors.allowOrigins, calling the same API.
+	other := start(t, ctx, "cmd/local on another origin", root, nil, localAPI, "-cdk-json", cdkJSON, "-outputs", outputsFile,
+		"-addr", "127.0.0.1:"+itoa(otherAPIPort), "-web", "localhost:"+itoa(otherWebPort), "-web-api", apiURL)
+	waitHTTP(t, ctx, app, apiURL+"/health")
+	waitHTTP(t, ctx, app, appURL+"/config.json")
+	waitHTTP(t, ctx, other, otherURL+"/config.json")
+	t.Logf("servers up after %v", time.Since(started).Round(time.Millisecond))
+
+	browserStarted := time.Now()
+	b := newBrowser(t, ctx, chromium, filepath.Join(tmp, "chromium-profile"))
+
+	// Signed out: the public route answers across origins.
+	b.do("open the app", chromedp.Navigate(appURL+"/"), chromedp.WaitVisible(chromedp.CSS("#sign-in")))
+	b.do("check the API", chromedp.Click(chromedp.CSS("#health")))
+	b.waitFor("GET /health shown", `document.querySelector('#replies li[data-status="200"]') !== null`)
+
+	// Sign in on cognito-local's form.
+	b.do("go to the login page", chromedp.Click(chromedp.CSS("#sign-in")), chromedp.WaitVisible(chromedp.CSS(`input[name="username"]`)))
+	if loc := b.location(); !strings.HasPrefix(loc, endpoint+"/oauth2/authorize?") || !strings.Contains(loc, "code_challenge_method=S256") ||
+		!strings.Contains(loc, "redirect_uri="+url.QueryEscape(appURL+"/auth/callback")) {
+		t.Fatalf("login page URL %s; want cognito-local's /oauth2/authorize with PKCE and the app's callback", loc)
+	}
+	b.do("sign in",
+		chromedp.SendKeys(chromedp.CSS(`input[name="username"]`), email),
+		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), password),
+		chromedp.Click(chromedp.CSS(`button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#signed-in")))
+	b.waitFor("the email from GET /me", `document.getElementById("email").textContent === `+jsString(email))
+	if loc := b.location(); loc != appURL+"/" {
+		t.Errorf("address after sign-in %s; want %s/ (no code or state)", loc, appURL)
+	}
+	// cognito-local's ID tokens carry no name claim (Cognito's do, with the profile scope).
+	if name := b.text("#name"); name != "(no name in the ID token)" {
+		t.Errorf("name %q; want the page's note that the ID token has none", name)
+	}
+	if groups := b.text("#groups"); groups != "none" {
+		t.Errorf("groups %q; want none", groups)
+	}
+	if exp := b.text("#expires"); !strings.Contains(exp, "(in ") {
+		t.Errorf("expiry %q", exp)
+	}
+
+	// cognito-local's access tokens lack the API's scopes: the gateway's own 401, readable too.
+	b.do("call /items", chromedp.Click(chromedp.CSS("#get-items")))
+	b.waitFor("GET /items 401 shown", `document.getElementById("status").textContent.startsWith("GET /items: 401")`)
+	b.do("add an item", chromedp.SendKeys(chromedp.CSS("#item-name"), "Buy milk"), chromedp.Click(chromedp.CSS(`#add-item button[type="submit"]`)))
+	b.waitFor("POST /items 401 shown", `document.getElementById("status").textContent.startsWith("POST /items: 401")`)
+
+	// A refusal is shown with the API's code: Bob is not in the admin group.
+	b.do("call /admin", chromedp.Click(chromedp.CSS("#get-admin")))
+	b.waitFor("403 not_in_group shown", `document.querySelector('#replies li[data-status="403"][data-code="not_in_group"]') !== null`)
+	if s := b.text("#status"); !strings.Contains(s, "GET /admin: 403") || !strings.Contains(s, "not_in_group") {
+		t.Errorf("status after /admin: %q", s)
+	}
+	b.screenshot(t, root, "web-app-signed-in.png")
+
+	// Plain accessibility: every field labelled, the status in a live region, and a phone-wide
+	// window needs no sideways scrolling.
+	b.do("narrow window", chromedp.EmulateViewport(360, 740))
+	for what, check := range map[string]string{
+		"every input has a label":        `[...document.querySelectorAll("input")].every(i => i.labels.length > 0)`,
+		"the status is a live region":    `document.getElementById("status").getAttribute("aria-live") === "polite"`,
+		"no sideways scrolling at 360px": `document.documentElement.scrollWidth <= window.innerWidth`,
+	} {
+		if !run[bool](b, what, chromedp.Evaluate[bool](check)) {
+			t.Errorf("accessibility: not true that %s", what)
+		}
+	}
+
+	// The refresh token renews the session without a redirect: the token endpoint answers the
+	// refresh grant. cognito-local stamps the refreshed ID token with a new auth_time, which
+	// oidc-client-ts refuses once the clock has moved to another second (OpenID Connect says
+	// auth_time stays the original sign-in's, as Cognito keeps it), so both outcomes are seen.
+	tokenCalls := b.tokenReplies()
+	b.do("renew", chromedp.Click(chromedp.CSS("#renew")))
+	b.waitFor("renewal answered", `/^(Session renewed|The session could not be renewed: auth_time in id_token does not match)/.test(document.getElementById("status").textContent)`)
+	if got := b.tokenReplies(); len(got) != len(tokenCalls)+1 || got[len(got)-1] != 200 {
+		t.Errorf("token endpoint replies before the renewal %v, after %v; want one more 200", tokenCalls, got)
+	}
+	t.Logf("renewal: %s", b.text("#status"))
+
+	// Tokens live in this tab's sessionStorage: nothing in localStorage, no cookie.
+	if n := run[int](b, "localStorage entries", chromedp.Evaluate[int]("localStorage.length")); n != 0 {
+		t.Errorf("localStorage holds %d entries; want none", n)
+	}
+	if c := run[string](b, "cookies", chromedp.Evaluate[string]("document.cookie")); c != "" {
+		t.Errorf("document.cookie %q; want none", c)
+	}
+	if !run[bool](b, "session", chromedp.Evaluate[bool](`Object.keys(sessionStorage).some(k => k.startsWith("oidc.user:"))`)) {
+		t.Error("no oidc.user entry in sessionStorage after sign-in")
+	}
+	// The tokens in the session, renewed or not, still work.
+	b.do("call /me again", chromedp.Click(chromedp.CSS("#get-me")))
+	b.waitFor("GET /me shown", `document.getElementById("status").textContent.startsWith("GET /me: 200")`)
+
+	// Sign out, then a reload finds no session.
+	b.do("sign out", chromedp.Click(chromedp.CSS("#sign-out")), chromedp.WaitVisible(chromedp.CSS("#signed-out")))
+	b.do("reload", chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("#signed-out")))
+	if run[bool](b, "signed-in view", chromedp.Evaluate[bool](`!document.getElementById("signed-in").hidden`)) {
+		t.Error("signed in after sign-out and reload")
+	}
+	if run[int](b, "sessionStorage entries", chromedp.Evaluate[int](`Object.keys(sessionStorage).filter(k => k.startsWith("oidc.user:")).length`)) != 0 {
+		t.Error("the session survived sign-out")
+	}
+	if problems := b.problems(); len(problems) > 0 {
+		t.Errorf("the browser reported problems on the allowed origin:\n%s", strings.Join(problems, "\n"))
+	}
+	b.reset()
+
+	// Negative: a page on an origin outside cors.allowOrigins cannot read the API's replies,
+	// neither the handler's (/health) nor the gateway's own 401 (/me without a token).
+	b.do("open the app on another origin", chromedp.Navigate(otherURL+"/"), chromedp.WaitVisible(chromedp.CSS("#health")))
+	b.do("check the API from there", chromedp.Click(chromedp.CSS("#health")))
+	b.waitFor("GET /health unreadable", `document.querySelector('#replies li[data-status="0"]') !== null`)
+	if s := b.text("#status"); !strings.Contains(s, "no reply the page may read") {
+		t.Errorf("status on the other origin: %q", s)
+	}
+	got := run[string](b, "read /me from the other origin", chromedp.Evaluate[string](
+		`fetch(`+jsString(apiURL+"/me")+`).then(r => "read " + r.status, e => "blocked")`, chromedp.EvalAwaitPromise))
+	if got != "blocked" {
+		t.Errorf("a page on %s read the API's 401: %s", otherURL, got)
+	}
+	if blocked := b.corsBlocked(); blocked < 2 {
+		t.Errorf("the browser reported %d requests blocked by CORS on %s; want 2 (/health, /me): %v", blocked, otherURL, b.problems())
+	}
+	b.reset()
+
+	// The page as it runs against a deployed stage: the outputs file names a managed-login
+	// domain (no CognitoEndpoint), so the page revokes the refresh token and signs out through
+	// /logout. A stand-in for that domain passes sign-in through to cognito-local and answers
+	// /oauth2/revoke and /logout as Cognito documents them.
+	ml := newManagedLogin(t, endpoint, out(t, outputsFile).ClientID, appURL)
+	deployedOutputs := filepath.Join(tmp, "deployed-outputs.json")
+	writeDeployedOutputs(t, outputsFile, deployedOutputs, ml.URL)
+	if err := syscall.Kill(-app.cmd.Process.Pid, syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	app.wait(t, 10*time.Second)
+	deployed := start(t, ctx, "cmd/local with deployed outputs", root, nil, localAPI, "-cdk-json", cdkJSON, "-outputs", deployedOutputs,
+		"-addr", "127.0.0.1:"+itoa(apiPort), "-web", "localhost:"+itoa(webPort))
+	waitHTTP(t, ctx, deployed, appURL+"/config.json")
+	b.do("open the app (deployed settings)", chromedp.Navigate(appURL+"/"), chromedp.WaitVisible(chromedp.CSS("#sign-in")))
+	b.do("go to managed login", chromedp.Click(chromedp.CSS("#sign-in")), chromedp.WaitVisible(chromedp.CSS(`input[name="username"]`)))
+	b.do("sign in (deployed settings)",
+		chromedp.SendKeys(chromedp.CSS(`input[name="username"]`), email),
+		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), password),
+		chromedp.Click(chromedp.CSS(`button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#signed-in")))
+	b.waitFor("the email from GET /me (deployed settings)", `document.getElementById("email").textContent === `+jsString(email))
+	b.do("sign out through /logout", chromedp.Click(chromedp.CSS("#sign-out")))
+	b.waitAcross("back on the app, signed out", `location.href === `+jsString(appURL+"/")+` && document.getElementById("signed-out") !== null && !document.getElementById("signed-out").hidden`)
+	if got := ml.seen(); got.tokens != 1 || got.revoked != 1 || got.logouts != 1 {
+		t.Errorf("managed login saw %+v; want one code exchange, one refresh token revoked, one /logout", got)
+	}
+	if run[int](b, "sessionStorage after /logout", chromedp.Evaluate[int](`Object.keys(sessionStorage).filter(k => k.startsWith("oidc.user:")).length`)) != 0 {
+		t.Error("the session survived sign-out through /logout")
+	}
+	if problems := b.problems(); len(problems) > 0 {
+		t.Errorf("the browser reported problems with the deployed settings:\n%s", strings.Join(problems, "\n"))
+	}
+	t.Logf("browser steps took %v; whole test %v", time.Since(browserStarted).Round(time.Millisecond), time.Since(started).Round(time.Millisecond))
+}
+
+func out(t *testing.T, path string) outputs.Stage {
+	t.Helper()
+	o, err := outputs.Read(path, "demo-api", "dev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
+
+// writeDeployedOutputs turns setup-local's outputs into what a deploy writes: the same pool,
+// client and keys, with loginURL as ManagedLoginUrl and no CognitoEndpoint.
+func writeDeployedOutputs(t *testing.T, local, path, loginURL string) {
+	t.Helper()
+	o := out(t, local)
+	o.ManagedLoginURL, o.CognitoEndpoint = loginURL, ""
+	b, err := outputs.Marshal("demo-api", "dev", o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// managedLogin stands in for a managed-login domain: /oauth2/authorize and /oauth2/token pass
+// through to cognito-local; /oauth2/revoke and /logout check their parameters as Cognito does.
+type managedLogin struct {
+	*httptest.Server
+	mu                       sync.Mutex
+	tokens, revoked, logouts int
+}
+
+type managedLoginSeen struct{ tokens, revoked, logouts int }
+
+func (m *managedLogin) seen() managedLoginSeen {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return managedLoginSeen{m.tokens, m.revoked, m.logouts}
+}
+
+func newManagedLogin(t *testing.T, cognitoLocal, clientID, appOrigin string) *managedLogin {
+	t.Helper()
+	m := &managedLogin{}
+	refreshTokens := map[string]bool{}
+	m.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Cognito's token and revocation endpoints answer browsers from any origin.
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+		if r.Method == http.MethodOptions {
+			w.Header().Set("Access-Control-Allow-Headers", "content-type, authorization")
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		switch r.URL.Path {
+		case "/oauth2/authorize":
+			http.Redirect(w, r, cognitoLocal+r.URL.RequestURI(), http.StatusFound)
+		case "/oauth2/token":
+			r.ParseForm()
+			resp, err := httpClient.PostForm(cognitoLocal+"/oauth2/token", r.PostForm)
+			if err != nil {
+				http.Error(w, err.Error(), http.StatusBadGateway)
+				return
+			}
+			defer resp.Body.Close()
+			body, _ := io.ReadAll(resp.Body)
+			var tokens struct {
+				RefreshToken string `json:"refresh_token"`
+			}
+			json.Unmarshal(body, &tokens)
+			m.mu.Lock()
+			m.tokens++
+			refreshTokens[tokens.RefreshToken] = true
+			m.mu.Unlock()
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(resp.StatusCode)
+			w.Write(body)
+		case "/oauth2/revoke":
+			r.ParseForm()
+			m.mu.Lock()
+			known := refreshTokens[r.PostForm.Get("token")]
+			m.mu.Unlock()
+			if r.Method != http.MethodPost || r.PostForm.Get("client_id") != clientID || !known {
+				t.Errorf("revoke: %s client_id=%q, a refresh token it issued: %v", r.Method, r.PostForm.Get("client_id"), known)
+				http.Error(w, `{"error":"invalid_request"}`, http.StatusBadRequest)
+				return
+			}
+			m.mu.Lock()
+			m.revoked++
+			m.mu.Unlock()
+		case "/logout":
+			q := r.URL.Query()
+			if q.Get("client_id") != clientID || q.Get("logout_uri") != appOrigin {
+				t.Errorf("/logout with client_id=%q logout_uri=%q; want %q and the registered %q", q.Get("client_id"), q.Get("logout_uri"), clientID, appOrigin)
+				http.Error(w, "bad logout request", http.StatusBadRequest)
+				return
+			}
+			m.mu.Lock()
+			m.logouts++
+			m.mu.Unlock()
+			http.Redirect(w, r, q.Get("logout_uri"), http.StatusFound)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	t.Cleanup(m.Close)
+	return m
+}
+
+// requireChromium finds Debian's Chromium; the test fails, rather than skips, without it.
+func requireChromium(t *testing.T) string {
+	t.Helper()
+	path, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Fatal("chromium is not on PATH: install it (Debian: apt-get install chromium); bash .ci/run installs it when missing")
+	}
+	return path
+}
+
+// devStageOnPort writes a copy of cdk.json whose dev stage serves the app on port instead of
+// 3000 (callback, sign-out URL and CORS origin), so that the test never fights a developer's
+// cmd/local for the port; everything else is the project's own settings.
+func devStageOnPort(t *testing.T, root, dir string, port int) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(root, "cdk.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const devOrigin = "http://localhost:3000"
+	if !strings.Contains(string(b), devOrigin) {
+		t.Fatalf("cdk.json no longer mentions %s, the dev stage's app origin", devOrigin)
+	}
+	path := filepath.Join(dir, "cdk.json")
+	if err := os.WriteFile(path, []byte(strings.ReplaceAll(string(b), devOrigin, "http://localhost:"+itoa(port))), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// browser is one headless Chromium tab and what it reported.
+type browser struct {
+	t   *testing.T
+	ctx context.Context
+
+	mu       sync.Mutex
+	urls     map[network.RequestID]string
+	reported []string // console errors, exceptions, failed and blocked loads
+	cors     int      // loads blocked by CORS
+	tokens   []int64  // statuses of the token endpoint's replies
+}
+
+func newBrowser(t *testing.T, ctx context.Context, chromium, profile string) *browser {
+	t.Helper()
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx,
+		chromedp.ExecPath(chromium),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(profile),
+		chromedp.WindowSize(900, 1000),
+	)
+	tabCtx, cancelTab := chromedp.NewContext(allocCtx)
+	t.Cleanup(func() {
+		cancelTab()
+		cancelAlloc()
+	})
+	b := &browser{t: t, ctx: tabCtx, urls: map[network.RequestID]string{}}
+	if err := chromedp.Listen(tabCtx, b.record); err != nil {
+		t.Fatalf("starting Chromium: %v", err)
+	}
+	return b
+}
+
+// record runs in the tab's event loop: it only notes what it sees.
+func (b *browser) record(ev any) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	switch ev := ev.(type) {
+	case *network.EventRequestWillBeSent:
+		b.urls[ev.RequestID] = ev.Request.Method + " " + ev.Request.URL
+	case *network.EventResponseReceived:
+		if strings.HasSuffix(ev.Response.URL, "/oauth2/token") {
+			b.tokens = append(b.tokens, ev.Response.Status)
+		}
+	case *network.EventLoadingFailed:
+		what := b.urls[ev.RequestID]
+		if ev.CorsErrorStatus != nil {
+			b.cors++
+			b.reported = append(b.reported, fmt.Sprintf("blocked by CORS (%s): %s", ev.CorsErrorStatus.CorsError, what))
+		} else if !ev.Canceled {
+			b.reported = append(b.reported, fmt.Sprintf("load failed (%s %s): %s", ev.ErrorText, ev.BlockedReason, what))
+		}
+	case *runtime.EventExceptionThrown:
+		d := ev.ExceptionDetails
+		text := d.Text
+		if d.Exception != nil {
+			text += " " + d.Exception.Description
+		}
+		b.reported = append(b.reported, fmt.Sprintf("exception at %s:%d: %s", d.URL, d.LineNumber, text))
+	case *runtime.EventConsoleAPICalled:
+		if ev.Type == runtime.ConsoleAPICalledTypeError {
+			var parts []string
+			for _, a := range ev.Args {
+				parts = append(parts, string(a.Value)+a.Description)
+			}
+			b.reported = append(b.reported, "console.error: "+strings.Join(parts, " "))
+		}
+	case *log.EventEntryAdded:
+		// A refused call's 401 or 403 is logged as a failed resource: that is the API
+		// answering, which the page shows. Anything else at error level is a problem.
+		e := ev.Entry
+		if e.Level == log.EntryLevelError && !(e.Source == log.EntrySourceNetwork && strings.Contains(e.Text, "status of 40")) {
+			b.reported = append(b.reported, fmt.Sprintf("log %s: %s %s", e.Source, e.Text, e.URL))
+		}
+	}
+}
+
+func (b *browser) problems() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]string(nil), b.reported...)
+}
+
+func (b *browser) tokenReplies() []int64 {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]int64(nil), b.tokens...)
+}
+
+func (b *browser) corsBlocked() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.cors
+}
+
+func (b *browser) reset() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.reported, b.cors = nil, 0
+}
+
+// stepTimeout bounds each step, so that a stuck page fails with the step's name.
+const stepTimeout = 20 * time.Second
+
+func (b *browser) do(step string, actions ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		b.fail(step, err)
+	}
+}
+
+func run[T any](b *browser, step string, a chromedp.Action[T]) T {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	v, err := chromedp.Run(ctx, a)
+	if err != nil {
+		b.fail(step, err)
+	}
+	return v
+}
+
+// waitFor polls a JavaScript condition until it holds.
+func (b *browser) waitFor(step, condition string) {
+	b.t.Helper()
+	run[bool](b, step, chromedp.Poll[bool](condition, chromedp.WithPollingTimeout(stepTimeout-time.Second)))
+}
+
+// waitAcross is waitFor for a condition on the page that a navigation brings: it polls from
+// Go, since a navigation ends any wait that runs inside the page.
+func (b *browser) waitAcross(step, condition string) {
+	b.t.Helper()
+	deadline := time.Now().Add(stepTimeout)
+	var err error
+	for time.Now().Before(deadline) {
+		ctx, cancel := context.WithTimeout(b.ctx, time.Second)
+		var ok bool
+		ok, err = chromedp.Run(ctx, chromedp.Evaluate[bool](condition))
+		cancel()
+		if err == nil && ok {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err == nil {
+		err = errors.New("timeout")
+	}
+	b.fail(step, err)
+}
+
+func (b *browser) text(sel string) string {
+	b.t.Helper()
+	return strings.TrimSpace(run[string](b, "read "+sel, chromedp.TextContent(chromedp.CSS(sel))))
+}
+
+func (b *browser) location() string {
+	b.t.Helper()
+	return run[string](b, "read the address", chromedp.Location())
+}
+
+// fail ends the test with what the page showed and what the browser reported.
+func (b *browser) fail(step string, err error) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
+	defer cancel()
+	loc, _ := chromedp.Run(ctx, chromedp.Location())
+	body, _ := chromedp.Run(ctx, chromedp.Evaluate[string]("document.body ? document.body.innerText : ''"))
+	b.t.Fatalf("browser step %q: %v\naddress: %s\npage text:\n%s\nbrowser reported:\n%s", step, err, loc, body, strings.Join(b.problems(), "\n"))
+}
+
+// screenshot saves the page where CI keeps artifacts: $ARTIFACTS_DIR, else e2e/artifacts/.
+func (b *browser) screenshot(t *testing.T, root, name string) {
+	t.Helper()
+	png := run[[]byte](b, "screenshot", chromedp.FullScreenshot(100))
+	dir := os.Getenv("ARTIFACTS_DIR")
+	if dir == "" {
+		dir = filepath.Join(root, "e2e", "artifacts")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot of the signed-in page: %s", path)
+}
+
+func jsString(s string) string {
+	return fmt.Sprintf("%q", s)
+}

@@ -1,0 +1,161 @@
+// The sample app: wires logic.js to the page and to oidc-client-ts (window.oidc, loaded by
+// index.html). All ids and URLs come from /config.json, which cmd/local builds from the
+// outputs file (or a static host serves).
+import {
+  readConfig,
+  userManagerSettings,
+  isCallback,
+  cleanUrl,
+  tokenFor,
+  describeReply,
+  describeFailure,
+  expiryText,
+  groupsOf,
+  logoutUrl,
+} from "./logic.js";
+
+const $ = (id) => document.getElementById(id);
+
+/** Shows a line in the live region, which screen readers announce. */
+function say(text) {
+  $("status").textContent = text;
+}
+
+/** Adds a reply to the list, newest first, and announces it. */
+function show(reply) {
+  const li = document.createElement("li");
+  li.className = reply.ok ? "ok" : "refused";
+  li.dataset.status = String(reply.status);
+  li.dataset.code = reply.code;
+  const summary = document.createElement("p");
+  summary.textContent = reply.text;
+  li.append(summary);
+  if (reply.body !== null) {
+    const pre = document.createElement("pre");
+    pre.textContent = JSON.stringify(reply.body, null, 2);
+    li.append(pre);
+  }
+  $("replies").prepend(li);
+  say(reply.text);
+}
+
+let config;
+let manager;
+
+/** Calls the API with the token the route table asks for and shows the reply. */
+async function call(method, path, body) {
+  const user = await manager.getUser();
+  const token = tokenFor(config.routes, method, path, user);
+  const headers = {};
+  if (token) headers.Authorization = "Bearer " + token;
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  let reply;
+  try {
+    const resp = await fetch(config.apiUrl + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    reply = describeReply(method, path, resp.status, resp.statusText, await resp.text());
+  } catch (err) {
+    reply = describeFailure(method, path, err);
+  }
+  show(reply);
+  return reply;
+}
+
+/** Shows the signed-in or signed-out view; signed in, asks /me who the API sees. */
+async function render(user) {
+  $("loading").hidden = true;
+  const signedIn = !!user && !user.expired;
+  $("signed-out").hidden = signedIn;
+  $("signed-in").hidden = !signedIn;
+  if (!signedIn) return;
+  $("name").textContent = user.profile.name ?? "(no name in the ID token)";
+  const groups = groupsOf(user.profile);
+  $("groups").textContent = groups.length > 0 ? groups.join(", ") : "none";
+  $("expires").textContent = expiryText(user.expires_at, Date.now());
+  $("email").textContent = "…";
+  const me = await call("GET", "/me");
+  $("email").textContent = me.ok && typeof me.body?.email === "string" ? me.body.email : "(GET /me failed: see the replies)";
+}
+
+async function signOut() {
+  const user = await manager.getUser();
+  if (config.metadata.revocation_endpoint && user?.refresh_token) {
+    try {
+      await manager.revokeTokens(["refresh_token"]);
+    } catch (err) {
+      say("Could not revoke the refresh token: " + err.message);
+    }
+  }
+  await manager.removeUser();
+  const url = logoutUrl(config, location.origin);
+  if (url) {
+    // Managed login ends its own session, then sends the browser back to this origin.
+    location.assign(url);
+    return;
+  }
+  // cognito-local has no /logout and no revocation: ending the app's session is all there is.
+  await render(null);
+  say("Signed out.");
+}
+
+async function main() {
+  try {
+    const resp = await fetch("/config.json", { cache: "no-store" });
+    if (!resp.ok) throw new Error(`GET /config.json answered ${resp.status}`);
+    config = readConfig(await resp.json());
+  } catch (err) {
+    $("loading").textContent = "The app's settings could not be loaded: " + err.message;
+    say("The app's settings could not be loaded.");
+    return;
+  }
+  // Tokens and the PKCE state live in this tab's sessionStorage, never in localStorage.
+  manager = new oidc.UserManager({
+    ...userManagerSettings(config, location.origin),
+    userStore: new oidc.WebStorageStateStore({ store: window.sessionStorage }),
+    stateStore: new oidc.WebStorageStateStore({ store: window.sessionStorage }),
+  });
+  manager.events.addUserLoaded((user) => {
+    $("expires").textContent = expiryText(user.expires_at, Date.now());
+  });
+  manager.events.addSilentRenewError((err) => say("The session could not be renewed: " + err.message));
+  manager.events.addAccessTokenExpired(() => render(null));
+
+  $("sign-in").addEventListener("click", () => {
+    say("Going to the login page…");
+    manager.signinRedirect().catch((err) => say("Could not start the sign-in: " + err.message));
+  });
+  $("health").addEventListener("click", () => call("GET", "/health"));
+  $("get-me").addEventListener("click", () => call("GET", "/me"));
+  $("get-items").addEventListener("click", () => call("GET", "/items"));
+  $("get-admin").addEventListener("click", () => call("GET", "/admin"));
+  $("add-item").addEventListener("submit", (event) => {
+    event.preventDefault();
+    call("POST", "/items", { name: $("item-name").value });
+  });
+  $("renew").addEventListener("click", async () => {
+    try {
+      const user = await manager.signinSilent();
+      say("Session renewed: the access token expires " + expiryText(user.expires_at, Date.now()) + ".");
+    } catch (err) {
+      say("The session could not be renewed: " + err.message);
+    }
+  });
+  $("sign-out").addEventListener("click", () => signOut().catch((err) => say("Sign-out failed: " + err.message)));
+
+  if (isCallback(location.href)) {
+    try {
+      await manager.signinRedirectCallback();
+      say("Signed in.");
+    } catch (err) {
+      say("Sign-in failed: " + err.message);
+    }
+    // The code is spent; it must not stay in the address bar or the history.
+    history.replaceState(null, "", cleanUrl(location.href));
+  }
+  let user = await manager.getUser();
+  if (user?.expired && user.refresh_token) {
+    user = await manager.signinSilent().catch(() => null);
+  }
+  await render(user);
+}
+
+main();
