@@ -97,7 +97,9 @@ func TestBadSignInSettings(t *testing.T) {
 			want: []string{dev + `email.sender: got "smtp"; want "cognito"`}},
 		{name: "ses without from", edit: func(d map[string]any) { d["email"] = map[string]any{"sender": "ses"} },
 			want: []string{dev + `email.from: got ""; want the sender address`}},
-		{name: "invalid from", edit: func(d map[string]any) { d["email"] = map[string]any{"sender": "ses", "from": "Acme <no-reply@acme.io>"} },
+		{name: "invalid from", edit: func(d map[string]any) {
+			d["email"] = map[string]any{"sender": "ses", "from": "Acme <no-reply@acme.io>"}
+		},
 			want: []string{dev + `email.from: got "Acme \u003cno-reply@acme.io\u003e"; want a bare email address`}},
 		{name: "from without domain", edit: func(d map[string]any) { d["email"] = map[string]any{"sender": "ses", "from": "no-reply@localhost"} },
 			want: []string{dev + `email.from: got "no-reply@localhost"`}},
