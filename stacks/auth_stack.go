@@ -18,6 +18,12 @@ type AuthStackProps struct {
 	Config config.Config
 	// Branding is the managed-login style; nil means Cognito's default style.
 	Branding *BrandingStyle
+	// SAMLMetadata is the content of each SAML provider's metadataFile, by provider name
+	// (config.Config.SAMLMetadata reads them).
+	SAMLMetadata map[string]string
+	// ModuleDir is the Go module holding ./lambda/presignup, built at synth when the stage
+	// sets linkByEmail.
+	ModuleDir string
 }
 
 // AuthStack holds the user pool and what the API stack needs from it.
@@ -35,7 +41,9 @@ func NewAuthStack(scope constructs.Construct, id string, props *AuthStackProps) 
 	var sprops awscdk.StackProps
 	var cfg config.Config
 	var style *BrandingStyle
+	var p AuthStackProps
 	if props != nil {
+		p = *props
 		sprops, cfg, style = props.StackProps, props.Config, props.Branding
 	}
 	stack := awscdk.NewStack(scope, &id, &sprops)
@@ -43,7 +51,16 @@ func NewAuthStack(scope constructs.Construct, id string, props *AuthStackProps) 
 	pool := newUserPool(stack, cfg)
 	addGroups(stack, pool, cfg.Stage.Groups)
 	scopes := addResourceServer(pool, cfg)
+	addSESRegionRule(stack, cfg.Stage.Email)
+	providers := addIdentityProviders(stack, pool, cfg.Stage, p.SAMLMetadata)
+	if cfg.Stage.LinkByEmail {
+		addLinkByEmailTrigger(stack, pool, cfg, p.ModuleDir)
+	}
 	client := newWebClient(pool, cfg, scopes)
+	// The client names the providers: created first, or the first deploy races them.
+	for _, idp := range providers {
+		client.Node().AddDependency(idp)
+	}
 	domainURL := newDomainAndStyle(stack, cfg, pool, client, style)
 	addAuthOutputs(stack, cfg.Stage, pool, client, domainURL)
 	suppressUserPoolFindings(pool, cfg.Stage)
@@ -91,8 +108,13 @@ func newUserPool(stack awscdk.Stack, cfg config.Config) awscognito.UserPool {
 		MfaSecondFactor:              &awscognito.MfaSecondFactor{Otp: jsii.Bool(true), Sms: jsii.Bool(s.MFASMS)},
 		FeaturePlan:                  awscognito.FeaturePlan(s.EffectiveFeaturePlan()),
 		StandardThreatProtectionMode: threatProtection,
-		DeletionProtection:           jsii.Bool(s.Production),
-		RemovalPolicy:                removalPolicy(s.Production),
+		Email:                        poolEmail(s.Email),
+		UserInvitation: &awscognito.UserInvitationConfig{
+			EmailSubject: jsii.String(s.InvitationMessage.Subject),
+			EmailBody:    jsii.String(s.InvitationMessage.Body),
+		},
+		DeletionProtection: jsii.Bool(s.Production),
+		RemovalPolicy:      removalPolicy(s.Production),
 	})
 }
 
@@ -156,7 +178,7 @@ func newWebClient(pool awscognito.UserPool, cfg config.Config, scopes []awscogni
 		AuthSessionValidity:        awscdk.Duration_Minutes(jsii.Number(s.Tokens.AuthSessionMinutes)),
 		EnableTokenRevocation:      jsii.Bool(true),
 		PreventUserExistenceErrors: jsii.Bool(true),
-		SupportedIdentityProviders: &[]awscognito.UserPoolClientIdentityProvider{awscognito.UserPoolClientIdentityProvider_COGNITO()},
+		SupportedIdentityProviders: clientProviders(s),
 	})
 }
 
@@ -195,11 +217,13 @@ func addAuthOutputs(stack awscdk.Stack, s config.Stage, pool awscognito.UserPool
 	output(names.OutIssuerURL, *issuer, "Token issuer (the iss claim)")
 	output(names.OutJWKSURL, *issuer+"/.well-known/jwks.json", "Public keys that sign the pool's tokens")
 	output(names.OutManagedLoginURL, *domainURL, "Managed-login domain")
-	output(names.OutSignInURL, *domainURL+"/oauth2/authorize?"+url.Values{
+	signIn := *domainURL + "/oauth2/authorize?" + url.Values{
 		"response_type": {"code"},
 		"scope":         {"openid email profile"},
 		"redirect_uri":  {s.CallbackURLs[0]},
-	}.Encode()+"&client_id="+clientID, "Managed-login sign-in page for the first callback URL (add PKCE code_challenge in a real client)")
+	}.Encode() + "&client_id=" + clientID
+	output(names.OutSignInURL, signIn, "Managed-login sign-in page for the first callback URL (add PKCE code_challenge in a real client)")
+	addProviderSignInOutputs(stack, s, signIn)
 	output(names.OutSignOutURL, *domainURL+"/logout?"+url.Values{"logout_uri": {s.LogoutURLs[0]}}.Encode()+"&client_id="+clientID,
 		"Managed-login sign-out, back to the first sign-out URL")
 }
