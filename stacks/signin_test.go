@@ -17,7 +17,9 @@ import (
 var sesEmail = config.Email{Sender: "ses", From: "no-reply@acme.io", FromName: "Acme", ReplyTo: "support@acme.io",
 	SESRegion: "eu-west-1", ConfigurationSet: "cognito-mail"}
 
-func ref(name, field string) *config.SecretRef { return &config.SecretRef{SecretsManager: name, Field: field} }
+func ref(name, field string) *config.SecretRef {
+	return &config.SecretRef{SecretsManager: name, Field: field}
+}
 
 // everyProvider has one identity provider of each type, with their secrets in Secrets Manager.
 var everyProvider = []config.IdentityProvider{
@@ -120,7 +122,7 @@ func TestSignInFromExplicitProps(t *testing.T) {
 				"AttributeMapping": map[string]any{"email": "email", "name": "name", "email_verified": "email_verified"},
 			}, {
 				"ProviderName": "Facebook", "ProviderType": "Facebook",
-				"ProviderDetails": map[string]any{"client_id": "fb-app", "client_secret": resolve("demo/facebook", "appSecret"), "authorize_scopes": "public_profile,email"},
+				"ProviderDetails":  map[string]any{"client_id": "fb-app", "client_secret": resolve("demo/facebook", "appSecret"), "authorize_scopes": "public_profile,email"},
 				"AttributeMapping": map[string]any{"email": "email", "name": "name"},
 			}, {
 				"ProviderName": "LoginWithAmazon", "ProviderType": "LoginWithAmazon",
