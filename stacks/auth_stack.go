@@ -35,17 +35,15 @@ type AuthStack struct {
 	DomainURL *string
 }
 
-// NewAuthStack creates the user pool, its groups and resource server, the app client, the
-// managed-login domain (version 2) and the client's login style.
+// NewAuthStack creates the user pool, its groups and resource server, its identity providers
+// (and the linkByEmail trigger), the app client, the managed-login domain (version 2) and the
+// client's login style.
 func NewAuthStack(scope constructs.Construct, id string, props *AuthStackProps) *AuthStack {
-	var sprops awscdk.StackProps
-	var cfg config.Config
-	var style *BrandingStyle
 	var p AuthStackProps
 	if props != nil {
 		p = *props
-		sprops, cfg, style = props.StackProps, props.Config, props.Branding
 	}
+	sprops, cfg, style := p.StackProps, p.Config, p.Branding
 	stack := awscdk.NewStack(scope, &id, &sprops)
 
 	pool := newUserPool(stack, cfg)
