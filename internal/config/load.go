@@ -180,6 +180,7 @@ func decodeStrict(where string, data []byte, dst reflect.Value) Problems {
 		if dst.Type().Elem() == reflect.TypeFor[SecretRef]() {
 			var obj map[string]json.RawMessage
 			if json.Unmarshal(data, &obj) != nil || obj == nil {
+				dst.Set(reflect.ValueOf(&SecretRef{refused: true}))
 				return Problems{fmt.Sprintf("%s: got a %s; %s", where, jsonKind(data), secretRefHint)}
 			}
 		}

@@ -45,11 +45,17 @@ type SecretRef struct {
 	SecretsManager string `json:"secretsManager"`
 	// Field is the key of the value in the secret's JSON.
 	Field string `json:"field"`
+
+	// refused marks a value decodeStrict already reported (a literal secret), so that
+	// Validate does not report it again.
+	refused bool
 }
+
+const secretRefWant = `want {"secretsManager": "<secret name or ARN>", "field": "<JSON key>"}`
 
 // secretRefHint is what decodeStrict says when a secret is given as anything but a SecretRef.
 // The value is not repeated: it may be the secret itself.
-const secretRefHint = `want {"secretsManager": "<secret name or ARN>", "field": "<JSON key>"}: a secret written in cdk.json is committed with it and lands in the template, so only a reference to AWS Secrets Manager is accepted (the value given is not shown)`
+const secretRefHint = secretRefWant + `: a secret written in cdk.json is committed with it and lands in the template, so only a reference to AWS Secrets Manager is accepted (the value given is not shown)`
 
 // Identity provider types, as cdk.json names them.
 const (
@@ -421,8 +427,11 @@ func (v *validator) providerCredentials(at string, p IdentityProvider) {
 }
 
 func (v *validator) secret(at string, ref *SecretRef) {
-	if ref == nil {
-		v.add(at, nil, secretRefHint)
+	switch {
+	case ref == nil:
+		v.problems = append(v.problems, fmt.Sprintf("%s: missing; %s: the secret stays in AWS Secrets Manager and the template only refers to it", at, secretRefWant))
+		return
+	case ref.refused:
 		return
 	}
 	id := ref.SecretsManager

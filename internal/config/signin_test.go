@@ -42,7 +42,7 @@ func TestSignInSettingsLoad(t *testing.T) {
 		t.Errorf("providers %v, want %v", names, want)
 	}
 	google := cfg.IdentityProviders[0]
-	if *google.ClientSecret != (SecretRef{"demo/google", "clientSecret"}) {
+	if *google.ClientSecret != (SecretRef{SecretsManager: "demo/google", Field: "clientSecret"}) {
 		t.Errorf("client secret %+v", google.ClientSecret)
 	}
 	if m := google.EffectiveMapping(); m["email"] != "email" || m["name"] != "name" {
@@ -132,7 +132,7 @@ func TestBadSignInSettings(t *testing.T) {
 			want: []string{idp + `.clientSecret: got a string; want {"secretsManager": "<secret name or ARN>", "field": "<JSON key>"}: a secret written in cdk.json is committed`},
 			not:  "GOCSPX-topsecret"},
 		{name: "missing secret", edit: provider(map[string]any{"clientSecret": nil}),
-			want: []string{idp + `.clientSecret: got null; want {"secretsManager"`}},
+			want: []string{idp + `.clientSecret: missing; want {"secretsManager"`}},
 		{name: "secret without field", edit: provider(map[string]any{"clientSecret": map[string]any{"secretsManager": "demo/google"}}),
 			want: []string{idp + `.clientSecret.field: got ""`}},
 		{name: "secret unknown key", edit: provider(map[string]any{"clientSecret": map[string]any{"secretsManager": "x", "field": "y", "value": "z"}}),
@@ -237,5 +237,48 @@ func TestSAMLMetadata(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("got %v, want %q", err, want)
 		}
+	}
+}
+
+// Every sign-in problem is reported in one run, each naming its key.
+func TestSignInProblemsAtOnce(t *testing.T) {
+	_, err := Load(withDev(t, func(d map[string]any) {
+		d["email"] = map[string]any{"sender": "ses", "from": "nobody"}
+		d["identityProviders"] = []any{
+			map[string]any{"type": "github"},
+			map[string]any{"type": "google", "clientSecret": "literal"},
+			map[string]any{"type": "oidc", "name": "okta", "clientId": "a", "clientSecret": secretRef("s", "f"), "issuer": "http://x"},
+			map[string]any{"type": "saml", "name": "entra", "attributeMapping": map[string]any{"email": "mail"}},
+		}
+	}))
+	if err == nil {
+		t.Fatal("accepted")
+	}
+	for _, want := range []string{
+		"stages.dev.email.from:",
+		"stages.dev.identityProviders[0].type:",
+		"stages.dev.identityProviders[1].clientSecret: got a string",
+		"stages.dev.identityProviders[1].clientId:",
+		"stages.dev.identityProviders[2].issuer:",
+		"stages.dev.identityProviders[3].metadataUrl:",
+		`stages.dev.identityProviders[3].attributeMapping: got {"email":"mail"}; want "name" mapped`,
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("lacks %q:\n%s", want, err)
+		}
+	}
+	if strings.Contains(err.Error(), "literal") {
+		t.Errorf("repeats the secret:\n%s", err)
+	}
+}
+
+// A literal secret is reported once, by the decoder, not again as a missing reference.
+func TestLiteralSecretReportedOnce(t *testing.T) {
+	_, err := Load(withDev(t, provider(map[string]any{"clientSecret": "literal"})))
+	if err == nil {
+		t.Fatal("accepted")
+	}
+	if n := strings.Count(err.Error(), "identityProviders[0].clientSecret"); n != 1 {
+		t.Errorf("clientSecret reported %d times:\n%s", n, err)
 	}
 }

@@ -43,12 +43,12 @@ func (c Config) Warnings() []string {
 	check("logoutUrls", s.LogoutURLs)
 	check("cors.allowOrigins", s.CORS.AllowOrigins)
 	if !s.Email.UsesSES() {
-		out = append(out, fmt.Sprintf("%s: a production stage keeps Cognito's own email sender, which sends only a small number of messages a day (50 at the time of writing) from a Cognito address: once they are used up, sign-up verification and password-reset codes stop arriving; set email.sender to \"ses\" with a verified SES identity (see the README's Email section)", c.where("email.sender")))
+		out = append(out, fmt.Sprintf("%s: a production stage keeps Cognito's own email sender, which sends only a small number of messages a day (50 at the time of writing) from a Cognito address: once they are used up, sign-up verification and password-reset codes stop arriving; set email.sender to \"ses\" with a verified SES identity (see the README, \"Email through Amazon SES\")", c.where("email.sender")))
 	}
 	for _, a := range []struct{ key, addr string }{{"email.from", s.Email.From}, {"email.replyTo", s.Email.ReplyTo}} {
 		key, addr := a.key, a.addr
 		if _, domain, ok := strings.Cut(addr, "@"); ok && s.Email.UsesSES() && isReservedHost(domain) {
-			out = append(out, fmt.Sprintf("%s: %q is on a reserved example domain; set an address of a domain you verified in SES before you deploy (see the README's Email section)", c.where(key), addr))
+			out = append(out, fmt.Sprintf("%s: %q is on a reserved example domain; set an address of a domain you verified in SES before you deploy (see the README, \"Email through Amazon SES\")", c.where(key), addr))
 		}
 	}
 	return out
