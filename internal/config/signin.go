@@ -194,7 +194,7 @@ var RequiredPoolAttributes = []string{"email", "name"}
 // poolAttributes are the standard attributes a provider may map to.
 var poolAttributes = []string{"address", "birthdate", "email", "email_verified", "family_name", "gender", "given_name",
 	"locale", "middle_name", "name", "nickname", "phone_number", "phone_number_verified", "picture",
-	"preferred_username", "profile", "updated_at", "website", "zoneinfo", "username"}
+	"preferred_username", "profile", "updated_at", "website", "zoneinfo"}
 
 var (
 	// A project rule (Cognito allows more): names usable in an output key and a URL as they are.
@@ -262,7 +262,8 @@ func (v *validator) email(s Stage) {
 			v.add(v.at("email.configurationSet"), e.ConfigurationSet, "want an SES configuration set name: 1 to 64 letters, digits, _ and -")
 		}
 		if d := e.VerifiedDomain; d != "" {
-			if _, domain, _ := strings.Cut(e.From, "@"); !strings.EqualFold(domain, d) {
+			// Exactly, as the CDK compares them.
+			if _, domain, _ := strings.Cut(e.From, "@"); domain != d {
 				v.add(v.at("email.verifiedDomain"), d, fmt.Sprintf("want the domain of email.from (%q): Cognito sends from an address of the verified domain", domain))
 			}
 		}

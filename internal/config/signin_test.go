@@ -117,6 +117,11 @@ func TestBadSignInSettings(t *testing.T) {
 		{name: "verified domain of another address", edit: func(d map[string]any) {
 			d["email"] = map[string]any{"sender": "ses", "from": "a@mail.acme.io", "verifiedDomain": "acme.io"}
 		}, want: []string{dev + `email.verifiedDomain: got "acme.io"; want the domain of email.from ("mail.acme.io")`}},
+		{name: "verified domain in another case", edit: func(d map[string]any) {
+			d["email"] = map[string]any{"sender": "ses", "from": "a@acme.io", "verifiedDomain": "ACME.io"}
+		}, want: []string{dev + `email.verifiedDomain: got "ACME.io"; want the domain of email.from ("acme.io")`}},
+		{name: "mapping the username", edit: provider(map[string]any{"attributeMapping": map[string]any{"email": "email", "name": "name", "username": "sub"}}),
+			want: []string{idp + `.attributeMapping.username: got "sub"; want a standard pool attribute`}},
 		{name: "ses settings with cognito sender", edit: func(d map[string]any) { d["email"] = map[string]any{"from": "a@acme.io"} },
 			want: []string{dev + `email.from: got "a@acme.io"; want it left out while email.sender is "cognito"`}},
 		{name: "invitation without password", edit: func(d map[string]any) { d["invitationMessage"] = map[string]any{"body": "Hi {username}"} },
