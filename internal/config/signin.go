@@ -439,8 +439,9 @@ func (v *validator) secret(at string, ref *SecretRef) {
 	if !(secretNamePattern.MatchString(id) && !strings.HasPrefix(id, "arn:")) && !secretARNPattern.MatchString(id) {
 		v.add(at+".secretsManager", id, "want a Secrets Manager secret name (letters, digits and /_+=.@-) or its ARN")
 	}
-	if ref.Field == "" {
-		v.add(at+".field", ref.Field, "want the key of the value in the secret's JSON, such as \"clientSecret\"")
+	if ref.Field == "" || len(ref.Field) > 256 || strings.ContainsAny(ref.Field, ":{} \t\r\n") {
+		// A colon or brace would end the {{resolve:secretsmanager:...}} reference early.
+		v.add(at+".field", ref.Field, "want the key of the value in the secret's JSON, such as \"clientSecret\", without :, braces or spaces")
 	}
 }
 
