@@ -64,7 +64,8 @@ func addStacks(app awscdk.App, projectDir string) (*appStacks, error) {
 			style, brandingErr = branding.Load(path)
 		}
 	}
-	if err := errors.Join(cfgErr, brandingErr); err != nil {
+	saml, samlErr := cfg.SAMLMetadata(projectDir)
+	if err := errors.Join(cfgErr, brandingErr, samlErr); err != nil {
 		return nil, err
 	}
 
@@ -74,10 +75,11 @@ func addStacks(app awscdk.App, projectDir string) (*appStacks, error) {
 	}
 	tags := map[string]*string{"app": jsii.String(cfg.AppName), "stage": jsii.String(cfg.StageName)}
 	auth := stacks.NewAuthStack(app, names.AuthStack(cfg.AppName, cfg.StageName), &stacks.AuthStackProps{
-		StackProps: awscdk.StackProps{Description: jsii.String(cfg.AppName + " " + cfg.StageName + ": Cognito user pool, app client and managed login"), Tags: &tags},
-		Config:     cfg,
-		Branding:   style,
-		ModuleDir:  moduleDir,
+		StackProps:   awscdk.StackProps{Description: jsii.String(cfg.AppName + " " + cfg.StageName + ": Cognito user pool, app client and managed login"), Tags: &tags},
+		Config:       cfg,
+		Branding:     style,
+		SAMLMetadata: saml,
+		ModuleDir:    moduleDir,
 	})
 	api := stacks.NewApiStack(app, names.APIStack(cfg.AppName, cfg.StageName), &stacks.ApiStackProps{
 		StackProps:     awscdk.StackProps{Description: jsii.String(cfg.AppName + " " + cfg.StageName + ": REST API authorized by Cognito"), Tags: &tags},
@@ -89,7 +91,7 @@ func addStacks(app awscdk.App, projectDir string) (*appStacks, error) {
 	})
 	// Warnings do not stop synth: `cdk synth` prints them (and --strict makes them errors).
 	for _, w := range cfg.Warnings() {
-		awscdk.Annotations_Of(auth.Stack).AddWarningV2(jsii.String("cognito-apigw:placeholder-url"), jsii.String(w), nil)
+		awscdk.Annotations_Of(auth.Stack).AddWarningV2(jsii.String("cognito-apigw:stage-setting"), jsii.String(w), nil)
 	}
 	return &appStacks{Config: cfg, Auth: auth, Api: api}, nil
 }

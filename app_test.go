@@ -24,6 +24,7 @@ import (
 
 	"github.com/cognito-apigw/cognito-apigw/internal/cdkjson"
 	"github.com/cognito-apigw/cognito-apigw/internal/cdktest"
+	"github.com/cognito-apigw/cognito-apigw/internal/config"
 	"github.com/cognito-apigw/cognito-apigw/internal/names"
 	"github.com/cognito-apigw/cognito-apigw/internal/outputs"
 )
@@ -768,7 +769,7 @@ func TestOutputKeysAreTheReadersKeys(t *testing.T) {
 			tpl       map[string]any
 			want      []string
 		}{
-			{s.stacks.Auth.Stack, names.AuthStack(cfg.AppName, cfg.StageName), s.authJSON, wantAuth},
+			{s.stacks.Auth.Stack, names.AuthStack(cfg.AppName, cfg.StageName), s.authJSON, withProviderSignInURLs(wantAuth, cfg)},
 			{s.stacks.Api.Stack, names.APIStack(cfg.AppName, cfg.StageName), s.apiJSON, wantAPI},
 		} {
 			if got := *tc.stack.StackName(); got != tc.wantStack {
@@ -786,4 +787,16 @@ func TestOutputKeysAreTheReadersKeys(t *testing.T) {
 			}
 		}
 	}
+}
+
+// withProviderSignInURLs adds to the reader's auth keys the sign-in URL output of each of the
+// stage's identity providers, which the tools do not read (authctl login -idp builds its own
+// URL) but users open.
+func withProviderSignInURLs(keys []string, cfg config.Config) []string {
+	keys = slices.Clone(keys)
+	for _, p := range cfg.IdentityProviders {
+		keys = append(keys, names.ProviderSignInURL(p.OutputSuffix()))
+	}
+	slices.Sort(keys)
+	return keys
 }

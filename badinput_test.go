@@ -26,6 +26,22 @@ func devRoute(route map[string]any) func(map[string]any) {
 	return func(d map[string]any) { d["routes"] = []any{route} }
 }
 
+// devProvider gives the dev stage one identity provider: a valid Google provider with the
+// given settings changed (nil removes one).
+func devProvider(settings map[string]any) func(map[string]any) {
+	return func(d map[string]any) {
+		p := map[string]any{"type": "google", "clientId": "id", "clientSecret": map[string]any{"secretsManager": "demo/google", "field": "clientSecret"}}
+		for k, v := range settings {
+			if v == nil {
+				delete(p, k)
+			} else {
+				p[k] = v
+			}
+		}
+		d["identityProviders"] = []any{p}
+	}
+}
+
 func badInputs(t *testing.T) []badInput {
 	inputs := []badInput{
 		// Top-level keys and command-line overrides.
@@ -94,6 +110,30 @@ func badInputs(t *testing.T) []badInput {
 		{name: "log retention", dev: func(d map[string]any) { d["logRetentionDays"] = 31 }, want: []string{"stages.dev.logRetentionDays: got 31"}},
 		{name: "waf rate limit", dev: func(d map[string]any) { d["waf"] = map[string]any{"enabled": true, "rateLimit": 1} }, want: []string{"stages.dev.waf.rateLimit: got 1"}},
 
+		// Email and sign-in.
+		{name: "email sender", dev: func(d map[string]any) { d["email"] = map[string]any{"sender": "smtp"} }, want: []string{`stages.dev.email.sender: got "smtp"`}},
+		{name: "email from", dev: func(d map[string]any) { d["email"] = map[string]any{"sender": "ses", "from": "no-reply"} }, want: []string{`stages.dev.email.from: got "no-reply"`, "bare email address"}},
+		{name: "email ses region", dev: func(d map[string]any) {
+			d["email"] = map[string]any{"sender": "ses", "from": "a@acme.io", "sesRegion": "EU"}
+		}, want: []string{`stages.dev.email.sesRegion: got "EU"`}},
+		{name: "invitation body", dev: func(d map[string]any) { d["invitationMessage"] = map[string]any{"body": "Your password is {####}"} }, want: []string{`stages.dev.invitationMessage.body: got "Your password is {####}"`, "{username}"}},
+		{name: "provider type", dev: devProvider(map[string]any{"type": "github"}), want: []string{`stages.dev.identityProviders[0].type: got "github"`}},
+		{name: "provider client id", dev: devProvider(map[string]any{"clientId": ""}), want: []string{`stages.dev.identityProviders[0].clientId: got ""`}},
+		{name: "provider literal secret", dev: devProvider(map[string]any{"clientSecret": "GOCSPX-do-not-print"}), want: []string{"stages.dev.identityProviders[0].clientSecret: got a string", "Secrets Manager"}},
+		{name: "oidc issuer http", dev: devProvider(map[string]any{"type": "oidc", "name": "okta", "issuer": "http://acme.okta.com"}), want: []string{`stages.dev.identityProviders[0].issuer: got "http://acme.okta.com"`, "https"}},
+		{name: "saml both metadata", dev: devProvider(map[string]any{"type": "saml", "name": "entra", "clientId": "", "clientSecret": nil, "metadataUrl": "https://idp.acme.io/m", "metadataFile": "m.xml"}),
+			want: []string{`stages.dev.identityProviders[0]: got "metadataUrl and metadataFile"`, "exactly one"}},
+		{name: "saml no metadata", dev: devProvider(map[string]any{"type": "saml", "name": "entra", "clientId": "", "clientSecret": nil}), want: []string{`stages.dev.identityProviders[0].metadataUrl: got ""`, "exactly one of the two"}},
+		{name: "saml metadata file missing", dev: devProvider(map[string]any{"type": "saml", "name": "entra", "clientId": "", "clientSecret": nil, "metadataFile": "saml/none.xml"}),
+			want: []string{`stages.dev.identityProviders[0].metadataFile: got "saml/none.xml"; want a readable SAML metadata file`}},
+		{name: "mapping without email", dev: devProvider(map[string]any{"attributeMapping": map[string]any{"name": "name"}}), want: []string{`stages.dev.identityProviders[0].attributeMapping: got {"name":"name"}`, `want "email" mapped`}},
+		{name: "mapping without name", dev: devProvider(map[string]any{"attributeMapping": map[string]any{"email": "email"}}), want: []string{`stages.dev.identityProviders[0].attributeMapping: got {"email":"email"}`, `want "name" mapped`}},
+		{name: "duplicate providers", dev: func(d map[string]any) {
+			p := map[string]any{"type": "google", "clientId": "a", "clientSecret": map[string]any{"secretsManager": "s", "field": "f"}}
+			d["identityProviders"] = []any{p, p}
+		}, want: []string{`stages.dev.identityProviders[1].name: got "Google"; want each provider once`}},
+		{name: "linkByEmail without providers", dev: func(d map[string]any) { d["linkByEmail"] = true }, want: []string{"stages.dev.linkByEmail: got true", "identityProviders is empty"}},
+
 		// The route table.
 		{name: "route method", dev: devRoute(map[string]any{"method": "OPTIONS", "path": "/x", "access": "public"}), want: []string{`stages.dev.routes[0].method: got "OPTIONS"`}},
 		{name: "route path", dev: devRoute(map[string]any{"method": "GET", "path": "/x/", "access": "public"}), want: []string{`stages.dev.routes[0].path: got "/x/"`}},
@@ -154,6 +194,9 @@ func TestBadInputsStopSynth(t *testing.T) {
 				if !strings.Contains(err.Error(), want) {
 					t.Errorf("message lacks %q:\n%s", want, err)
 				}
+			}
+			if strings.Contains(err.Error(), "GOCSPX-") {
+				t.Errorf("the message repeats a secret:\n%s", err)
 			}
 			if n := len(*app.Node().Children()); n != 0 {
 				t.Errorf("%d constructs were created before the error", n)

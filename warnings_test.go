@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"regexp"
 	"testing"
 
@@ -16,6 +17,8 @@ func TestProductionPlaceholderWarning(t *testing.T) {
 		`stages.prod.callbackUrls[0]: "https://app.example.com/auth/callback" is on a reserved example domain`,
 		`stages.prod.logoutUrls[0]: "https://app.example.com" is on a reserved example domain`,
 		`stages.prod.cors.allowOrigins[0]: "https://app.example.com" is on a reserved example domain`,
+		`stages.prod.email.from: "no-reply@acme.example" is on a reserved example domain`,
+		`stages.prod.email.replyTo: "support@acme.example" is on a reserved example domain`,
 	} {
 		noPanic(t, func() {
 			prod.HasWarning(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String(regexp.QuoteMeta(want))))
@@ -24,5 +27,34 @@ func TestProductionPlaceholderWarning(t *testing.T) {
 	dev := assertions.Annotations_FromStack(stage(t, "dev").stacks.Auth.Stack)
 	noPanic(t, func() {
 		dev.HasNoWarning(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("reserved example domain")))
+		dev.HasNoWarning(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("email sender")))
 	})
+}
+
+// A production stage that keeps Cognito's sender is warned that its mail will stop; the
+// committed prod stage sends through SES, so it is not.
+func TestProductionCognitoSenderWarning(t *testing.T) {
+	st, err := newTestApp(t, map[string]any{"stage": "prod", "stages": editedStagesOf(t, "prod", func(p map[string]any) { delete(p, "email") })})
+	if err != nil {
+		t.Fatal(err)
+	}
+	noPanic(t, func() {
+		assertions.Annotations_FromStack(st.Auth.Stack).HasWarning(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String(
+			regexp.QuoteMeta(`stages.prod.email.sender: a production stage keeps Cognito's own email sender`)+".*50 at the time of writing.*stop arriving")))
+	})
+	noPanic(t, func() {
+		assertions.Annotations_FromStack(stage(t, "prod").stacks.Auth.Stack).HasNoWarning(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("own email sender")))
+	})
+}
+
+// editedStagesOf deep-copies cdk.json's stages and edits one.
+func editedStagesOf(t *testing.T, name string, edit func(map[string]any)) map[string]any {
+	t.Helper()
+	b, _ := json.Marshal(cdkContext(t)["stages"])
+	var stages map[string]any
+	if err := json.Unmarshal(b, &stages); err != nil {
+		t.Fatal(err)
+	}
+	edit(stages[name].(map[string]any))
+	return stages
 }

@@ -18,8 +18,11 @@ type AuthStackProps struct {
 	Config config.Config
 	// Branding is the managed-login style; nil means Cognito's default style.
 	Branding *BrandingStyle
-	// ModuleDir is the Go module holding the trigger's main package (./lambda/pretoken), built
-	// at synth when the stage has groupScopes or extraClaims.
+	// SAMLMetadata is the content of each SAML provider's metadataFile, by provider name
+	// (config.Config.SAMLMetadata reads them).
+	SAMLMetadata map[string]string
+	// ModuleDir is the Go module holding the triggers' main packages (./lambda/pretoken,
+	// ./lambda/presignup), built at synth when the stage needs them.
 	ModuleDir string
 }
 
@@ -34,23 +37,31 @@ type AuthStack struct {
 	DomainURL *string
 }
 
-// NewAuthStack creates the user pool, its groups and resource server, the app client, the
-// managed-login domain (version 2) and the client's login style.
+// NewAuthStack creates the user pool, its groups and resource server, its identity providers
+// (and the linkByEmail trigger), the app client, the managed-login domain (version 2) and the
+// client's login style.
 func NewAuthStack(scope constructs.Construct, id string, props *AuthStackProps) *AuthStack {
-	var sprops awscdk.StackProps
-	var cfg config.Config
-	var style *BrandingStyle
-	var moduleDir string
+	var p AuthStackProps
 	if props != nil {
-		sprops, cfg, style, moduleDir = props.StackProps, props.Config, props.Branding, props.ModuleDir
+		p = *props
 	}
+	sprops, cfg, style := p.StackProps, p.Config, p.Branding
 	stack := awscdk.NewStack(scope, &id, &sprops)
 
 	pool := newUserPool(stack, cfg)
-	addTokenTrigger(stack, pool, cfg, moduleDir)
+	addTokenTrigger(stack, pool, cfg, p.ModuleDir)
 	addGroups(stack, pool, cfg.Stage.Groups)
 	server, scopes := addResourceServer(pool, cfg)
+	addSESRegionRule(stack, cfg.Stage.Email)
+	providers := addIdentityProviders(stack, pool, cfg.Stage, p.SAMLMetadata)
+	if cfg.Stage.LinkByEmail {
+		addLinkByEmailTrigger(stack, pool, cfg, p.ModuleDir)
+	}
 	client := newWebClient(pool, cfg, scopes)
+	// The client names the providers: created first, or the first deploy races them.
+	for _, idp := range providers {
+		client.Node().AddDependency(idp)
+	}
 	machine := addMachineClients(pool, cfg, server)
 	domainURL := newDomainAndStyle(stack, cfg, pool, client, style)
 	addAuthOutputs(stack, cfg.Stage, pool, client, domainURL, machine)
@@ -99,8 +110,13 @@ func newUserPool(stack awscdk.Stack, cfg config.Config) awscognito.UserPool {
 		MfaSecondFactor:              &awscognito.MfaSecondFactor{Otp: jsii.Bool(true), Sms: jsii.Bool(s.MFASMS)},
 		FeaturePlan:                  awscognito.FeaturePlan(s.EffectiveFeaturePlan()),
 		StandardThreatProtectionMode: threatProtection,
-		DeletionProtection:           jsii.Bool(s.Production),
-		RemovalPolicy:                removalPolicy(s.Production),
+		Email:                        poolEmail(s.Email),
+		UserInvitation: &awscognito.UserInvitationConfig{
+			EmailSubject: jsii.String(s.InvitationMessage.Subject),
+			EmailBody:    jsii.String(s.InvitationMessage.Body),
+		},
+		DeletionProtection: jsii.Bool(s.Production),
+		RemovalPolicy:      removalPolicy(s.Production),
 	})
 }
 
@@ -164,7 +180,7 @@ func newWebClient(pool awscognito.UserPool, cfg config.Config, scopes []awscogni
 		AuthSessionValidity:        awscdk.Duration_Minutes(jsii.Number(s.Tokens.AuthSessionMinutes)),
 		EnableTokenRevocation:      jsii.Bool(true),
 		PreventUserExistenceErrors: jsii.Bool(true),
-		SupportedIdentityProviders: &[]awscognito.UserPoolClientIdentityProvider{awscognito.UserPoolClientIdentityProvider_COGNITO()},
+		SupportedIdentityProviders: clientProviders(s),
 	})
 	if r := s.Tokens.RefreshRotation; r.Enabled {
 		// Each refresh then returns a new refresh token and retires the one sent, after the
@@ -211,11 +227,13 @@ func addAuthOutputs(stack awscdk.Stack, s config.Stage, pool awscognito.UserPool
 	output(names.OutIssuerURL, *issuer, "Token issuer (the iss claim)")
 	output(names.OutJWKSURL, *issuer+"/.well-known/jwks.json", "Public keys that sign the pool's tokens")
 	output(names.OutManagedLoginURL, *domainURL, "Managed-login domain")
-	output(names.OutSignInURL, *domainURL+"/oauth2/authorize?"+url.Values{
+	signIn := *domainURL + "/oauth2/authorize?" + url.Values{
 		"response_type": {"code"},
 		"scope":         {"openid email profile"},
 		"redirect_uri":  {s.CallbackURLs[0]},
-	}.Encode()+"&client_id="+clientID, "Managed-login sign-in page for the first callback URL (add PKCE code_challenge in a real client)")
+	}.Encode() + "&client_id=" + clientID
+	output(names.OutSignInURL, signIn, "Managed-login sign-in page for the first callback URL (add PKCE code_challenge in a real client)")
+	addProviderSignInOutputs(stack, s, signIn)
 	output(names.OutSignOutURL, *domainURL+"/logout?"+url.Values{"logout_uri": {s.LogoutURLs[0]}}.Encode()+"&client_id="+clientID,
 		"Managed-login sign-out, back to the first sign-out URL")
 	if len(machine) > 0 {

@@ -73,3 +73,23 @@ func TestBuildFlags(t *testing.T) {
 		}
 	}
 }
+
+// The linkByEmail trigger builds like the handler: a static linux/arm64 bootstrap, and small.
+func TestPreSignUpTriggerBuilds(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the trigger")
+	}
+	dir := t.TempDir()
+	if err := (&GoBinary{ModuleDir: "..", Package: "./lambda/presignup"}).Build(dir); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "bootstrap")
+	checkLambdaBinary(t, path)
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Size() > 16<<20 {
+		t.Errorf("bootstrap has %d bytes; want at most 16 MiB", fi.Size())
+	}
+}

@@ -46,7 +46,11 @@ func synth(t *testing.T, cfg config.Config) templates {
 			Context: &map[string]any{"aws:cdk:bundling-stacks": []any{}},
 			Outdir:  jsii.String(t.TempDir()),
 		})
-		auth := stacks.NewAuthStack(app, "auth", &stacks.AuthStackProps{Config: cfg, ModuleDir: ".."})
+		saml, err := cfg.SAMLMetadata("..")
+		if err != nil {
+			t.Fatal(err)
+		}
+		auth := stacks.NewAuthStack(app, "auth", &stacks.AuthStackProps{Config: cfg, SAMLMetadata: saml, ModuleDir: ".."})
 		api := stacks.NewApiStack(app, "api", &stacks.ApiStackProps{
 			Config: cfg, UserPool: auth.UserPool, ClientID: auth.Client.UserPoolClientId(), MachineClients: auth.MachineClients, ModuleDir: "..",
 		})

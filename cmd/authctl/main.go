@@ -7,7 +7,7 @@
 //	authctl create-user  -email EMAIL (-password P | -password-stdin) [-name NAME] [-group G]...
 //	authctl set-password -email EMAIL (-password P | -password-stdin)
 //	authctl tokens       -email EMAIL (-password P | -password-stdin) [-flow user-password|admin-user-password] [-format json|env]
-//	authctl login        [-redirect-uri URL] [-scope SCOPES] [-no-browser] [-format json|env]
+//	authctl login        [-idp NAME] [-redirect-uri URL] [-scope SCOPES] [-no-browser] [-format json|env]
 //	authctl call         [-access] [-token T] [-method M] [-data BODY] PATH
 //
 // -endpoint points the AWS SDK at a local Cognito-compatible server such as cognito-local;
@@ -50,7 +50,8 @@ Commands:
   tokens        sign in with a password (USER_PASSWORD_AUTH or ADMIN_USER_PASSWORD_AUTH, where
                 the stage enables it) and print the tokens as JSON or shell exports
   login         sign in on the managed login page (authorization code with PKCE, loopback
-                redirect) and print the tokens as JSON or shell exports
+                redirect), or straight through an identity provider with -idp, and print the
+                tokens as JSON or shell exports
   refresh       renew the tokens with $REFRESH_TOKEN (keeping the new one a rotating client returns)
   machine-token get an access token for a machine client (client credentials; the secret is
                 read from Cognito, never printed)

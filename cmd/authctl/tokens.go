@@ -23,6 +23,7 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
+	"github.com/cognito-apigw/cognito-apigw/internal/config"
 	"github.com/cognito-apigw/cognito-apigw/internal/names"
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 )
@@ -206,6 +207,33 @@ func checkRedirect(raw string) error {
 	return nil
 }
 
+// checkIdP accepts the name of one of the stage's identity providers, or COGNITO while the
+// stage lets the pool's own users sign in; "" means the managed login's chooser.
+func checkIdP(cfg config.Config, name string) error {
+	if name == "" {
+		return nil
+	}
+	var known []string
+	if cfg.CognitoSignIn {
+		known = append(known, "COGNITO")
+	}
+	for _, p := range cfg.IdentityProviders {
+		known = append(known, p.ProviderName())
+	}
+	for _, k := range known {
+		if k == name {
+			return nil
+		}
+		if strings.EqualFold(k, name) {
+			return usageErr("-idp %q: did you mean %q? (provider names are case-sensitive)", name, k)
+		}
+	}
+	if len(cfg.IdentityProviders) == 0 {
+		return usageErr("-idp %q: stage %s has no identityProviders in cdk.json", name, cfg.StageName)
+	}
+	return usageErr("-idp %q: want one of stage %s's providers: %s", name, cfg.StageName, strings.Join(known, ", "))
+}
+
 type loginResult struct {
 	tokens tokenSet
 	err    error
@@ -213,12 +241,13 @@ type loginResult struct {
 
 func (c *cli) login(ctx context.Context, name string, args []string) error {
 	var s settings
-	fs := c.newFlagSet(name, &s, "[-redirect-uri URL] [-scope SCOPES] [-no-browser] [-format json|env]")
+	fs := c.newFlagSet(name, &s, "[-idp NAME] [-redirect-uri URL] [-scope SCOPES] [-no-browser] [-format json|env]")
 	s.clientFlag(fs)
 	fs.StringVar(&s.domain, "domain", "", "managed-login `URL`, https://<prefix>.auth.<region>.amazoncognito.com (default: ManagedLoginUrl output)")
 	redirect := fs.String("redirect-uri", "", "callback `URL` registered on the app client where authctl receives the code (default: "+LoginCallback+" when the stage registers it, else the stage's first loopback callback URL)")
 	scope := fs.String("scope", "", "space-separated `scopes` to ask for (default: openid email profile and the API's scopes)")
 	noBrowser := fs.Bool("no-browser", false, "only print the sign-in URL, do not open a browser")
+	idp := fs.String("idp", "", "sign in straight through this identity provider of the stage (`NAME` as in cdk.json, e.g. Google), past the managed login's chooser")
 	timeout := fs.Duration("timeout", 5*time.Minute, "how long to wait for the sign-in")
 	format := fs.String("format", "json", "output `format`: json, or env for shell exports of ID_TOKEN, ACCESS_TOKEN, REFRESH_TOKEN")
 	if err := parse(fs, args, 0); err != nil {
@@ -247,6 +276,9 @@ func (c *cli) login(ctx context.Context, name string, args []string) error {
 	if err := checkRedirect(*redirect); err != nil {
 		return usageErr("-redirect-uri %q: %v", *redirect, err)
 	}
+	if err := checkIdP(s.cfg, *idp); err != nil {
+		return err
+	}
 	scopes := strings.Join(s.cfg.AppClientScopes(), " ")
 	if *scope != "" {
 		scopes = *scope
@@ -254,7 +286,7 @@ func (c *cli) login(ctx context.Context, name string, args []string) error {
 	redirectURL, _ := url.Parse(*redirect)
 	domain := strings.TrimSuffix(s.domain, "/")
 	p, state := newPKCE(), randomString(16)
-	signIn := domain + "/oauth2/authorize?" + url.Values{
+	query := url.Values{
 		"response_type":         {"code"},
 		"client_id":             {s.clientID},
 		"redirect_uri":          {*redirect},
@@ -262,7 +294,11 @@ func (c *cli) login(ctx context.Context, name string, args []string) error {
 		"state":                 {state},
 		"code_challenge":        {p.challenge},
 		"code_challenge_method": {"S256"},
-	}.Encode()
+	}
+	if *idp != "" {
+		query.Set("identity_provider", *idp)
+	}
+	signIn := domain + "/oauth2/authorize?" + query.Encode()
 
 	ln, err := net.Listen("tcp", redirectURL.Host)
 	if err != nil {

@@ -62,8 +62,18 @@ type Stage struct {
 
 	PasswordPolicy    PasswordPolicy    `json:"passwordPolicy"`
 	VerificationEmail VerificationEmail `json:"verificationEmail"`
-	Groups            []Group           `json:"groups"`
-	ResourceServer    ResourceServer    `json:"resourceServer"`
+	// Email is the pool's sender: Cognito's own (development) or Amazon SES (production).
+	Email             Email             `json:"email"`
+	InvitationMessage InvitationMessage `json:"invitationMessage"`
+	// IdentityProviders users may sign in with on the managed login pages, beside the pool's
+	// own users unless CognitoSignIn is false.
+	IdentityProviders []IdentityProvider `json:"identityProviders"`
+	CognitoSignIn     bool               `json:"cognitoSignIn"`
+	// LinkByEmail links a federated sign-up whose provider verified the email to the existing
+	// user with that email (a pre sign-up trigger), so that one person is one user.
+	LinkByEmail    bool           `json:"linkByEmail"`
+	Groups         []Group        `json:"groups"`
+	ResourceServer ResourceServer `json:"resourceServer"`
 
 	CallbackURLs []string `json:"callbackUrls"`
 	LogoutURLs   []string `json:"logoutUrls"`
@@ -225,6 +235,12 @@ func Defaults(appName string) Stage {
 			Subject: "Your verification code",
 			Body:    "Hello,\n\nYour verification code is {####}.\n\nIf you did not sign up, you can ignore this email.",
 		},
+		Email: Email{Sender: "cognito"},
+		InvitationMessage: InvitationMessage{
+			Subject: "Your new account",
+			Body:    "Hello,\n\nAn account was created for you. Your username is {username} and your temporary password is {####}.\n\nSign in to choose your own password.",
+		},
+		CognitoSignIn: true,
 		ResourceServer: ResourceServer{
 			Identifier: appName,
 			Scopes: []Scope{

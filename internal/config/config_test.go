@@ -383,6 +383,7 @@ func TestWarnings(t *testing.T) {
 		CallbackURLs: []string{"https://app.example.com/auth/callback", "https://app.acme.io/cb", "myapp://callback"},
 		LogoutURLs:   []string{"https://www.EXAMPLE.org."},
 		CORS:         CORS{AllowOrigins: []string{"https://shop.test", "https://example.community"}},
+		Email:        Email{Sender: "ses", From: "no-reply@acme.io"},
 	}}
 	got := strings.Join(prod.Warnings(), "\n")
 	for _, want := range []string{
@@ -401,5 +402,39 @@ func TestWarnings(t *testing.T) {
 	dev.Stage.Production = false
 	if w := dev.Warnings(); len(w) != 0 {
 		t.Errorf("a development stage got warnings: %v", w)
+	}
+}
+
+// A production stage on Cognito's sender, or with SES placeholder addresses, is warned about;
+// a development stage is not.
+func TestEmailWarnings(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		email Email
+		want  []string
+	}{
+		{"cognito sender", Email{Sender: "cognito"}, []string{`stages.prod.email.sender: a production stage keeps Cognito's own email sender`}},
+		{"placeholder addresses", Email{Sender: "ses", From: "no-reply@acme.example", ReplyTo: "help@mail.example.com"}, []string{
+			`stages.prod.email.from: "no-reply@acme.example" is on a reserved example domain`,
+			`stages.prod.email.replyTo: "help@mail.example.com" is on a reserved example domain`,
+		}},
+		{"real addresses", Email{Sender: "ses", From: "no-reply@acme.io", ReplyTo: "help@acme.io"}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := Config{AppName: "demo-api", StageName: "prod", Stage: Stage{Production: true, Email: tc.email}}
+			got := cfg.Warnings()
+			if len(got) != len(tc.want) {
+				t.Fatalf("got %d warnings, want %d:\n%s", len(got), len(tc.want), strings.Join(got, "\n"))
+			}
+			for i, want := range tc.want {
+				if !strings.HasPrefix(got[i], want) {
+					t.Errorf("warning %d = %q, want it to start with %q", i, got[i], want)
+				}
+			}
+			cfg.Production = false
+			if w := cfg.Warnings(); len(w) != 0 {
+				t.Errorf("a development stage got warnings: %v", w)
+			}
+		})
 	}
 }

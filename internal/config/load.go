@@ -172,6 +172,22 @@ func applyOverrides(cfg *Config, ctx map[string]any, set map[string]bool) Proble
 // and every wrongly typed value, each with its full path, instead of stopping at the first.
 func decodeStrict(where string, data []byte, dst reflect.Value) Problems {
 	switch dst.Kind() {
+	case reflect.Pointer: // an optional object: null or absent leaves it nil
+		if string(data) == "null" {
+			dst.SetZero()
+			return nil
+		}
+		if dst.Type().Elem() == reflect.TypeFor[SecretRef]() {
+			var obj map[string]json.RawMessage
+			if json.Unmarshal(data, &obj) != nil || obj == nil {
+				dst.Set(reflect.ValueOf(&SecretRef{refused: true}))
+				return Problems{fmt.Sprintf("%s: got a %s; %s", where, jsonKind(data), secretRefHint)}
+			}
+		}
+		fresh := reflect.New(dst.Type().Elem())
+		problems := decodeStrict(where, data, fresh.Elem())
+		dst.Set(fresh)
+		return problems
 	case reflect.Struct:
 		var obj map[string]json.RawMessage
 		if err := json.Unmarshal(data, &obj); err != nil || obj == nil {
@@ -237,8 +253,23 @@ func describe(t reflect.Type) string {
 		return "a whole number"
 	case reflect.Float64:
 		return "a number"
+	case reflect.Map:
+		return "an object of strings"
 	}
 	return t.String()
+}
+
+// jsonKind names what kind of JSON value data is, for messages that must not repeat it.
+func jsonKind(data []byte) string {
+	switch t := strings.TrimSpace(string(data)); {
+	case strings.HasPrefix(t, `"`):
+		return "string"
+	case strings.HasPrefix(t, "["):
+		return "list"
+	case t == "true" || t == "false":
+		return "boolean"
+	}
+	return "number"
 }
 
 func sorted(s []string) []string {

@@ -48,6 +48,8 @@ func (c Config) Validate() Problems {
 	v := validator{stage: KeyStages + "." + c.StageName, fromDefaults: c.fromDefaults}
 	v.names(c)
 	v.userPool(c.Stage)
+	v.email(c.Stage)
+	v.identityProviders(c.Stage)
 	v.client(c.Stage)
 	v.machineClients(c.Stage)
 	v.tokenTrigger(c.Stage)

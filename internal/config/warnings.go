@@ -23,8 +23,9 @@ func isReservedHost(host string) bool {
 
 // Warnings are what synth should say about a valid stage that will not work as deployed: a
 // production stage whose callback, sign-out or CORS URLs are still placeholders on a reserved
-// example domain (sign-in would redirect to a page nobody serves). One line each, naming the
-// setting.
+// example domain (sign-in would redirect to a page nobody serves), whose email addresses are
+// placeholders too (SES cannot verify them, so no message is sent), or that keeps Cognito's
+// own email sender. One line each, naming the setting.
 func (c Config) Warnings() []string {
 	s := c.Stage
 	if !s.Production {
@@ -41,5 +42,20 @@ func (c Config) Warnings() []string {
 	check("callbackUrls", s.CallbackURLs)
 	check("logoutUrls", s.LogoutURLs)
 	check("cors.allowOrigins", s.CORS.AllowOrigins)
+	if !s.Email.UsesSES() {
+		out = append(out, fmt.Sprintf("%s: a production stage keeps Cognito's own email sender, which sends only a small number of messages a day (50 at the time of writing) from a Cognito address: once they are used up, sign-up verification and password-reset codes stop arriving; set email.sender to \"ses\" with a verified SES identity (see the README, \"Email through Amazon SES\")", c.where("email.sender")))
+	}
+	for _, a := range []struct{ key, addr string }{{"email.from", s.Email.From}, {"email.replyTo", s.Email.ReplyTo}} {
+		key, addr := a.key, a.addr
+		if _, domain, ok := strings.Cut(addr, "@"); ok && s.Email.UsesSES() && isReservedHost(domain) {
+			out = append(out, fmt.Sprintf("%s: %q is on a reserved example domain; set an address of a domain you verified in SES before you deploy (see the README, \"Email through Amazon SES\")", c.where(key), addr))
+		}
+	}
 	return out
+}
+
+// where names a setting of the stage where the user wrote it (the stage or the defaults).
+func (c Config) where(key string) string {
+	v := validator{stage: KeyStages + "." + c.StageName, fromDefaults: c.fromDefaults}
+	return v.at(key)
 }

@@ -36,6 +36,15 @@ const (
 	OutSignOutURL      = "SignOutUrl"
 )
 
+// ProviderSignInURL is the output key of the sign-in URL that goes straight to one identity
+// provider: SignInUrl followed by the letters and digits of the provider's name
+// (config.IdentityProvider.OutputSuffix), e.g. SignInUrlGoogle.
+func ProviderSignInURL(suffix string) string { return OutSignInURL + suffix }
+
+// EnvIdentityProviders is the pre sign-up trigger's environment variable naming the pool's
+// identity providers, comma-separated, as Cognito names them.
+const EnvIdentityProviders = "IDENTITY_PROVIDERS"
+
 // OutAPIURL is the output key of the API stack: the stage's base URL.
 const OutAPIURL = "ApiUrl"
 

@@ -1,0 +1,171 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+
+	"github.com/cognito-apigw/cognito-apigw/internal/names"
+)
+
+// userDirectory is the part of the Cognito API the trigger calls; the function's role allows
+// exactly these two actions on its own pool.
+type userDirectory interface {
+	ListUsers(ctx context.Context, in *cip.ListUsersInput, optFns ...func(*cip.Options)) (*cip.ListUsersOutput, error)
+	AdminLinkProviderForUser(ctx context.Context, in *cip.AdminLinkProviderForUserInput, optFns ...func(*cip.Options)) (*cip.AdminLinkProviderForUserOutput, error)
+}
+
+type linker struct {
+	users userDirectory
+	// providers are the pool's identity providers as Cognito names them.
+	providers []string
+	log       *slog.Logger
+}
+
+// Outcomes, as logged (the email address never is).
+const (
+	outcomeLinked       = "linked"
+	outcomeNotFederated = "not a federated sign-up"
+	outcomeUnknownIdP   = "provider not configured"
+	outcomeUnverified   = "provider did not verify the email"
+	outcomeNoMatch      = "no existing user to link to"
+	outcomeAmbiguous    = "several users could be linked"
+	outcomeFailed       = "Cognito call failed"
+)
+
+// linkableStatuses are the native users a federated identity may join: their email address
+// was verified and their owner has signed in or was created by an administrator. An
+// UNCONFIRMED user is never one: anybody can sign up with someone else's address and wait
+// for that person to sign in through a provider.
+var linkableStatuses = []types.UserStatusType{types.UserStatusTypeConfirmed, types.UserStatusTypeResetRequired, types.UserStatusTypeForceChangePassword}
+
+// handle lets every sign-up through; for a federated one whose provider verified the email,
+// it first links the new identity to the one native user with that verified address. Any
+// doubt or failure leaves the sign-up unlinked, a second user rather than a takeover.
+func (l *linker) handle(ctx context.Context, ev events.CognitoEventUserPoolsPreSignup) (events.CognitoEventUserPoolsPreSignup, error) {
+	provider, outcome := l.decide(ctx, ev)
+	l.log.Info("pre sign-up", "triggerSource", ev.TriggerSource, "provider", provider, "outcome", outcome)
+	return ev, nil
+}
+
+func (l *linker) decide(ctx context.Context, ev events.CognitoEventUserPoolsPreSignup) (string, string) {
+	if ev.TriggerSource != "PreSignUp_ExternalProvider" {
+		return "", outcomeNotFederated
+	}
+	provider, subject, ok := l.identity(ev.UserName)
+	if !ok {
+		return "", outcomeUnknownIdP
+	}
+	attrs := ev.Request.UserAttributes
+	email := attrs["email"]
+	// Facebook and Login with Amazon send no email_verified: their sign-ups are never linked.
+	if email == "" || !strings.EqualFold(attrs["email_verified"], "true") || strings.ContainsAny(email, "\"\\") {
+		return provider, outcomeUnverified
+	}
+	out, err := l.users.ListUsers(ctx, &cip.ListUsersInput{
+		UserPoolId: aws.String(ev.UserPoolID),
+		Filter:     aws.String(`email = "` + email + `"`),
+		Limit:      aws.Int32(10),
+	})
+	if err != nil {
+		l.log.Error("ListUsers failed", "error", errorCode(err))
+		return provider, outcomeFailed
+	}
+	var target string
+	for _, u := range out.Users {
+		if !linkable(u, email) {
+			continue
+		}
+		if target != "" {
+			return provider, outcomeAmbiguous
+		}
+		target = aws.ToString(u.Username)
+	}
+	if target == "" {
+		return provider, outcomeNoMatch
+	}
+	_, err = l.users.AdminLinkProviderForUser(ctx, &cip.AdminLinkProviderForUserInput{
+		UserPoolId:      aws.String(ev.UserPoolID),
+		DestinationUser: &types.ProviderUserIdentifierType{ProviderName: aws.String("Cognito"), ProviderAttributeValue: aws.String(target)},
+		SourceUser: &types.ProviderUserIdentifierType{
+			ProviderName:           aws.String(provider),
+			ProviderAttributeName:  aws.String("Cognito_Subject"),
+			ProviderAttributeValue: aws.String(subject),
+		},
+	})
+	if err != nil {
+		l.log.Error("AdminLinkProviderForUser failed", "error", errorCode(err))
+		return provider, outcomeFailed
+	}
+	return provider, outcomeLinked
+}
+
+// identity splits a federated user name, <provider>_<subject>, by the configured provider it
+// starts with (names may hold "_", and Cognito may change their case), and returns the
+// provider's name as configured.
+func (l *linker) identity(userName string) (provider, subject string, ok bool) {
+	for _, p := range l.providers {
+		if len(userName) > len(p)+1 && strings.EqualFold(userName[:len(p)], p) && userName[len(p)] == '_' {
+			if len(p) > len(provider) { // the longest match: okta and okta_eu
+				provider, subject, ok = p, userName[len(p)+1:], true
+			}
+		}
+	}
+	return provider, subject, ok
+}
+
+// linkable reports whether u is a native user whose verified email is email: the same local
+// part exactly (it may be case-sensitive at the mail server, so Alice@ and alice@ can be two
+// people) and the same domain in any case.
+func linkable(u types.UserType, email string) bool {
+	if u.UserStatus == types.UserStatusTypeExternalProvider {
+		return false // never join two federated identities: only a native user is a target
+	}
+	ok := false
+	for _, s := range linkableStatuses {
+		ok = ok || u.UserStatus == s
+	}
+	if !ok {
+		return false
+	}
+	attrs := map[string]string{}
+	for _, a := range u.Attributes {
+		attrs[aws.ToString(a.Name)] = aws.ToString(a.Value)
+	}
+	return strings.EqualFold(attrs["email_verified"], "true") && sameMailbox(attrs["email"], email)
+}
+
+func sameMailbox(a, b string) bool {
+	i, j := strings.LastIndex(a, "@"), strings.LastIndex(b, "@")
+	return i > 0 && j > 0 && a[:i] == b[:j] && strings.EqualFold(a[i:], b[j:])
+}
+
+// errorCode is what is logged of a failed call: the API's error code, never a message that
+// might quote the request.
+func errorCode(err error) string {
+	var api interface{ ErrorCode() string }
+	if errors.As(err, &api) {
+		return api.ErrorCode()
+	}
+	return "unknown error"
+}
+
+// providerNames reads the comma-separated provider names of the environment.
+func providerNames(env string) ([]string, error) {
+	var out []string
+	for _, p := range strings.Split(env, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	if len(out) == 0 {
+		return nil, errors.New(names.EnvIdentityProviders + " is not set")
+	}
+	return out, nil
+}

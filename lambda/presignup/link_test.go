@@ -1,0 +1,193 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+	"github.com/aws/smithy-go"
+)
+
+// fakeDirectory answers ListUsers with users and records what the trigger asked.
+type fakeDirectory struct {
+	users            []types.UserType
+	listErr, linkErr error
+	filters          []string
+	links            []*cip.AdminLinkProviderForUserInput
+}
+
+func (f *fakeDirectory) ListUsers(_ context.Context, in *cip.ListUsersInput, _ ...func(*cip.Options)) (*cip.ListUsersOutput, error) {
+	f.filters = append(f.filters, aws.ToString(in.Filter))
+	if f.listErr != nil {
+		return nil, f.listErr
+	}
+	return &cip.ListUsersOutput{Users: f.users}, nil
+}
+
+func (f *fakeDirectory) AdminLinkProviderForUser(_ context.Context, in *cip.AdminLinkProviderForUserInput, _ ...func(*cip.Options)) (*cip.AdminLinkProviderForUserOutput, error) {
+	f.links = append(f.links, in)
+	return &cip.AdminLinkProviderForUserOutput{}, f.linkErr
+}
+
+func user(name string, status types.UserStatusType, email string, verified bool) types.UserType {
+	v := "false"
+	if verified {
+		v = "true"
+	}
+	return types.UserType{Username: aws.String(name), UserStatus: status, Attributes: []types.AttributeType{
+		{Name: aws.String("sub"), Value: aws.String(name)},
+		{Name: aws.String("email"), Value: aws.String(email)},
+		{Name: aws.String("email_verified"), Value: aws.String(v)},
+	}}
+}
+
+func event(t *testing.T, fixture string) events.CognitoEventUserPoolsPreSignup {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", fixture+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ev events.CognitoEventUserPoolsPreSignup
+	if err := json.Unmarshal(b, &ev); err != nil {
+		t.Fatal(err)
+	}
+	return ev
+}
+
+func TestPreSignUp(t *testing.T) {
+	alice := user("alice-sub", types.UserStatusTypeConfirmed, "alice@acme.io", true)
+	tests := []struct {
+		name    string
+		fixture string
+		dir     fakeDirectory
+		// wantLink is the native user linked to, with the source identity; "" for none.
+		wantLink, wantProvider, wantSubject string
+		wantOutcome                         string
+		wantLookup                          bool
+	}{
+		{name: "verified Google email, confirmed native user", fixture: "google-verified", dir: fakeDirectory{users: []types.UserType{alice}},
+			wantLink: "alice-sub", wantProvider: "Google", wantSubject: "104818398112345678901", wantOutcome: outcomeLinked, wantLookup: true},
+		{name: "OIDC provider whose name holds _ and whose case differs", fixture: "okta-verified", dir: fakeDirectory{users: []types.UserType{alice}},
+			wantLink: "alice-sub", wantProvider: "OKTA_EU", wantSubject: "00u1abcdEFGH2345", wantOutcome: outcomeLinked, wantLookup: true},
+		{name: "domain in another case is the same mailbox", fixture: "google-verified",
+			dir:      fakeDirectory{users: []types.UserType{user("alice-sub", types.UserStatusTypeConfirmed, "alice@ACME.io", true)}},
+			wantLink: "alice-sub", wantProvider: "Google", wantSubject: "104818398112345678901", wantOutcome: outcomeLinked, wantLookup: true},
+		{name: "admin-created user who has not signed in yet", fixture: "google-verified",
+			dir:      fakeDirectory{users: []types.UserType{user("bob-sub", types.UserStatusTypeForceChangePassword, "alice@acme.io", true)}},
+			wantLink: "bob-sub", wantProvider: "Google", wantSubject: "104818398112345678901", wantOutcome: outcomeLinked, wantLookup: true},
+
+		// Account takeover: the provider's word that the address is the user's is missing.
+		{name: "provider says the email is unverified", fixture: "google-unverified", dir: fakeDirectory{users: []types.UserType{alice}},
+			wantOutcome: outcomeUnverified},
+		{name: "provider sends no email_verified (Facebook)", fixture: "facebook", dir: fakeDirectory{users: []types.UserType{alice}},
+			wantOutcome: outcomeUnverified},
+		// Account takeover: somebody signed up with the address and never confirmed it.
+		{name: "native user not yet confirmed", fixture: "google-verified",
+			dir:         fakeDirectory{users: []types.UserType{user("mallory-sub", types.UserStatusTypeUnconfirmed, "alice@acme.io", false)}},
+			wantOutcome: outcomeNoMatch, wantLookup: true},
+		{name: "confirmed native user whose email is unverified", fixture: "google-verified",
+			dir:         fakeDirectory{users: []types.UserType{user("carol-sub", types.UserStatusTypeConfirmed, "alice@acme.io", false)}},
+			wantOutcome: outcomeNoMatch, wantLookup: true},
+		// Account takeover: the local part in another case may be another mailbox.
+		{name: "local part in another case", fixture: "google-verified",
+			dir:         fakeDirectory{users: []types.UserType{user("alice2-sub", types.UserStatusTypeConfirmed, "Alice@acme.io", true)}},
+			wantOutcome: outcomeNoMatch, wantLookup: true},
+		// Two federated identities are never joined.
+		{name: "existing user is federated", fixture: "google-verified",
+			dir:         fakeDirectory{users: []types.UserType{user("okta_00u1", types.UserStatusTypeExternalProvider, "alice@acme.io", true)}},
+			wantOutcome: outcomeNoMatch, wantLookup: true},
+		{name: "two candidates", fixture: "google-verified",
+			dir:         fakeDirectory{users: []types.UserType{alice, user("alice-b", types.UserStatusTypeConfirmed, "alice@acme.io", true)}},
+			wantOutcome: outcomeAmbiguous, wantLookup: true},
+		{name: "no user with the email", fixture: "google-verified", wantOutcome: outcomeNoMatch, wantLookup: true},
+		{name: "email with a quote is not put in a filter", fixture: "google-quote", dir: fakeDirectory{users: []types.UserType{alice}},
+			wantOutcome: outcomeUnverified},
+		{name: "provider the stage does not have", fixture: "github", dir: fakeDirectory{users: []types.UserType{alice}},
+			wantOutcome: outcomeUnknownIdP},
+		{name: "native sign-up", fixture: "native-signup", dir: fakeDirectory{users: []types.UserType{alice}}, wantOutcome: outcomeNotFederated},
+		{name: "administrator creates a user", fixture: "admin-create", dir: fakeDirectory{users: []types.UserType{alice}}, wantOutcome: outcomeNotFederated},
+
+		// Failures let the sign-up through, unlinked.
+		{name: "ListUsers fails", fixture: "google-verified",
+			dir:         fakeDirectory{listErr: &smithy.GenericAPIError{Code: "TooManyRequestsException", Message: "alice@acme.io"}},
+			wantOutcome: outcomeFailed, wantLookup: true},
+		{name: "linking fails", fixture: "google-verified",
+			dir:      fakeDirectory{users: []types.UserType{alice}, linkErr: &smithy.GenericAPIError{Code: "InvalidParameterException", Message: "alice@acme.io"}},
+			wantLink: "alice-sub", wantProvider: "Google", wantSubject: "104818398112345678901", wantOutcome: outcomeFailed, wantLookup: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var logs bytes.Buffer
+			dir := tt.dir
+			l := &linker{users: &dir, providers: []string{"Google", "Facebook", "okta", "OKTA_EU"}, log: slog.New(slog.NewJSONHandler(&logs, nil))}
+			in := event(t, tt.fixture)
+			out, err := l.handle(context.Background(), in)
+			if err != nil {
+				t.Fatalf("the sign-up was refused: %v", err)
+			}
+			if !reflect.DeepEqual(out, in) {
+				t.Errorf("the event changed:\n%+v\nwant\n%+v", out, in)
+			}
+			if got := len(dir.filters) > 0; got != tt.wantLookup {
+				t.Errorf("looked up users: %v, want %v", got, tt.wantLookup)
+			} else if got && dir.filters[0] != `email = "alice@acme.io"` {
+				t.Errorf("ListUsers filter %q", dir.filters[0])
+			}
+			switch {
+			case tt.wantLink == "" && len(dir.links) > 0:
+				t.Errorf("linked %+v", dir.links[0])
+			case tt.wantLink != "":
+				if len(dir.links) != 1 {
+					t.Fatalf("%d links, want 1", len(dir.links))
+				}
+				got := dir.links[0]
+				if aws.ToString(got.UserPoolId) != "eu-west-1_AbCdEfGhI" ||
+					aws.ToString(got.DestinationUser.ProviderName) != "Cognito" || aws.ToString(got.DestinationUser.ProviderAttributeValue) != tt.wantLink ||
+					aws.ToString(got.SourceUser.ProviderName) != tt.wantProvider || aws.ToString(got.SourceUser.ProviderAttributeName) != "Cognito_Subject" ||
+					aws.ToString(got.SourceUser.ProviderAttributeValue) != tt.wantSubject {
+					t.Errorf("link pool %s, destination %s/%s, source %s/%s/%s; want destination Cognito/%s, source %s/Cognito_Subject/%s",
+						aws.ToString(got.UserPoolId), aws.ToString(got.DestinationUser.ProviderName), aws.ToString(got.DestinationUser.ProviderAttributeValue),
+						aws.ToString(got.SourceUser.ProviderName), aws.ToString(got.SourceUser.ProviderAttributeName), aws.ToString(got.SourceUser.ProviderAttributeValue),
+						tt.wantLink, tt.wantProvider, tt.wantSubject)
+				}
+			}
+			if !strings.Contains(logs.String(), `"outcome":"`+tt.wantOutcome+`"`) {
+				t.Errorf("log lacks outcome %q:\n%s", tt.wantOutcome, logs.String())
+			}
+			// The address is personal data and error messages may quote it: neither is logged.
+			if strings.Contains(logs.String(), "alice@") {
+				t.Errorf("the log holds the email address:\n%s", logs.String())
+			}
+		})
+	}
+}
+
+func TestProviderNames(t *testing.T) {
+	got, err := providerNames(" Google, okta ,,")
+	if err != nil || !reflect.DeepEqual(got, []string{"Google", "okta"}) {
+		t.Errorf("got %v, %v", got, err)
+	}
+	if _, err := providerNames(" , "); err == nil || !strings.Contains(err.Error(), "IDENTITY_PROVIDERS is not set") {
+		t.Errorf("got %v", err)
+	}
+}
+
+func TestErrorCode(t *testing.T) {
+	if got := errorCode(&smithy.GenericAPIError{Code: "NotAuthorizedException", Message: "secret detail"}); got != "NotAuthorizedException" {
+		t.Errorf("got %q", got)
+	}
+	if got := errorCode(errors.New("dial tcp: secret detail")); strings.Contains(got, "secret") {
+		t.Errorf("got %q", got)
+	}
+}
