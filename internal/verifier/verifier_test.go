@@ -357,6 +357,7 @@ func TestStrictPayload(t *testing.T) {
 		{"trailing brace", obj + "}"},
 		{"duplicate token_use", `{"token_use":"access",` + obj[1:]},
 		{"duplicate sub", obj[:len(obj)-1] + `,"sub":"someone-else"}`},
+		{"duplicate sub, escaped", obj[:len(obj)-1] + `,"s\u0075b":"someone-else"}`},
 		{"array", "[" + obj + "]"},
 		{"string", `"` + "x" + `"`},
 		{"truncated", obj[:len(obj)-1]},
@@ -375,5 +376,19 @@ func TestStrictPayload(t *testing.T) {
 	// Trailing white space is still one JSON value, as JSON.parse (and so aws-jwt-verify) reads it.
 	if _, err := f.v.Verify(context.Background(), f.signRaw(obj+" \n"), TokenUseID); err != nil {
 		t.Errorf("trailing white space: %v", err)
+	}
+}
+
+func TestTopLevelMembers(t *testing.T) {
+	for in, want := range map[string]int{
+		`{}`:      0,
+		`{"a":1}`: 1,
+		`{"a":{"b":1,"c":[1,{"d":2}]},"e":"x:y"}`: 2,
+		`{"a\":b":"c:d","e":"\\"}`:                2, // escaped quote and backslash inside strings
+		` { "a" : [ ":" ] , "b" : null } `:        2,
+	} {
+		if got := topLevelMembers([]byte(in)); got != want {
+			t.Errorf("topLevelMembers(%s) = %d, want %d", in, got, want)
+		}
 	}
 }
