@@ -95,6 +95,15 @@ func badInputs(t *testing.T) []badInput {
 		{name: "machine client on a group route", dev: func(d map[string]any) {
 			d["routes"] = []any{map[string]any{"method": "GET", "path": "/items", "access": "scoped", "scopes": []any{"demo-api/read"}, "groups": []any{"admin"}, "clients": []any{"reporting"}}}
 		}, want: []string{`stages.dev.routes[0].clients[0]: got "reporting"`, "no groups"}},
+		{name: "sign-in factor", dev: func(d map[string]any) { d["signIn"] = map[string]any{"factors": []any{"password", "sms"}} },
+			want: []string{`stages.dev.signIn.factors[1]: got "sms"`, "password, emailOtp, passkey"}},
+		{name: "email codes without SES", dev: func(d map[string]any) { d["signIn"] = map[string]any{"factors": []any{"password", "emailOtp"}} },
+			want: []string{`stages.dev.signIn.factors: got "emailOtp"`, `email.sender "ses"`}},
+		{name: "passkey on another domain", dev: func(d map[string]any) {
+			d["signIn"] = map[string]any{"factors": []any{"password", "passkey"}, "passkeyRelyingParty": "login.acme.io"}
+		}, want: []string{`stages.dev.signIn.passkeyRelyingParty: got "login.acme.io"`, "managed-login domain"}},
+		{name: "group scope of an unknown group", dev: func(d map[string]any) { d["groupScopes"] = map[string]any{"ops": []any{"demo-api/read"}} },
+			want: []string{`stages.dev.groupScopes.ops: got "ops"`, "groups"}},
 		{name: "rotation grace", dev: func(d map[string]any) {
 			d["tokens"] = map[string]any{"refreshRotation": map[string]any{"enabled": true, "graceSeconds": 90}}
 		}, want: []string{"stages.dev.tokens.refreshRotation.graceSeconds: got 90", "0 to 60"}},

@@ -50,6 +50,7 @@ func NewAuthStack(scope constructs.Construct, id string, props *AuthStackProps) 
 
 	pool := newUserPool(stack, cfg)
 	addTokenTrigger(stack, pool, cfg, p.ModuleDir)
+	setPasskeys(pool, cfg)
 	addGroups(stack, pool, cfg.Stage.Groups)
 	server, scopes := addResourceServer(pool, cfg)
 	addSESRegionRule(stack, cfg.Stage.Email)
@@ -109,6 +110,7 @@ func newUserPool(stack awscdk.Stack, cfg config.Config) awscognito.UserPool {
 		Mfa:                          mfaMode(s.MFA),
 		MfaSecondFactor:              &awscognito.MfaSecondFactor{Otp: jsii.Bool(true), Sms: jsii.Bool(s.MFASMS)},
 		FeaturePlan:                  awscognito.FeaturePlan(s.EffectiveFeaturePlan()),
+		SignInPolicy:                 signInPolicy(s.SignIn),
 		StandardThreatProtectionMode: threatProtection,
 		Email:                        poolEmail(s.Email),
 		UserInvitation: &awscognito.UserInvitationConfig{
@@ -164,6 +166,8 @@ func newWebClient(pool awscognito.UserPool, cfg config.Config, scopes []awscogni
 			UserSrp:           jsii.Bool(true),
 			UserPassword:      jsii.Bool(s.PasswordAuth),
 			AdminUserPassword: jsii.Bool(s.PasswordAuth),
+			// Choice-based sign-in (USER_AUTH) is the flow passwordless factors use.
+			User: jsii.Bool(s.SignIn.Passwordless()),
 		},
 		OAuth: &awscognito.OAuthSettings{
 			Flows: &awscognito.OAuthFlows{
@@ -195,11 +199,7 @@ func newWebClient(pool awscognito.UserPool, cfg config.Config, scopes []awscogni
 // newDomainAndStyle creates the managed-login domain (version 2) and the client's login style,
 // and returns the domain's URL.
 func newDomainAndStyle(stack awscdk.Stack, cfg config.Config, pool awscognito.UserPool, client awscognito.UserPoolClient, style *BrandingStyle) *string {
-	prefix := jsii.String(cfg.Stage.DomainPrefix)
-	if cfg.Stage.DomainPrefix == "" {
-		// Prefixes are unique per Region across all accounts; the account id makes this one so.
-		prefix = awscdk.Fn_Join(jsii.String("-"), jsii.Strings(cfg.DerivedDomainPrefixStem(), *awscdk.Aws_ACCOUNT_ID()))
-	}
+	prefix := domainPrefix(cfg)
 	domain := awscognito.NewCfnUserPoolDomain(stack, jsii.String("Domain"), &awscognito.CfnUserPoolDomainProps{
 		UserPoolId:          pool.UserPoolId(),
 		Domain:              prefix,
@@ -212,6 +212,20 @@ func newDomainAndStyle(stack awscdk.Stack, cfg config.Config, pool awscognito.Us
 
 	return awscdk.Fn_Join(jsii.String(""), jsii.Strings(
 		"https://", *prefix, ".auth.", *awscdk.Aws_REGION(), ".amazoncognito.com"))
+}
+
+// domainPrefix is the stage's managed-login domain prefix, derived unless set.
+func domainPrefix(cfg config.Config) *string {
+	if cfg.Stage.DomainPrefix != "" {
+		return jsii.String(cfg.Stage.DomainPrefix)
+	}
+	// Prefixes are unique per Region across all accounts; the account id makes this one so.
+	return awscdk.Fn_Join(jsii.String("-"), jsii.Strings(cfg.DerivedDomainPrefixStem(), *awscdk.Aws_ACCOUNT_ID()))
+}
+
+// managedLoginHost is <prefix>.auth.<region>.amazoncognito.com.
+func managedLoginHost(cfg config.Config) *string {
+	return awscdk.Fn_Join(jsii.String(""), jsii.Strings(*domainPrefix(cfg), ".auth.", *awscdk.Aws_REGION(), ".amazoncognito.com"))
 }
 
 // addAuthOutputs writes the outputs internal/outputs reads back for the tools.

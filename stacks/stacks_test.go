@@ -272,6 +272,51 @@ func TestStackFromExplicitProps(t *testing.T) {
 			}
 		},
 	}, {
+		given: "a default stage", when: "nothing is changed about sign-in",
+		then: func(t *testing.T, tpl templates) {
+			// The password alone, written out, so that a later change back is applied.
+			hasProps(t, tpl.auth, "AWS::Cognito::UserPool", map[string]any{
+				"Policies":               objectLike(map[string]any{"SignInPolicy": map[string]any{"AllowedFirstAuthFactors": []any{"PASSWORD"}}}),
+				"WebAuthnRelyingPartyID": absent(),
+			})
+			hasProps(t, tpl.auth, "AWS::Cognito::UserPoolClient", map[string]any{
+				"ClientName": "demo-api-test-web", "ExplicitAuthFlows": []any{"ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"},
+			})
+		},
+	}, {
+		given: "a default stage", when: "passkeys are a first factor",
+		change: func(s *config.Stage) {
+			s.DomainPrefix = "acme-login"
+			s.SignIn = config.SignIn{Factors: []string{"password", "passkey"}, PasskeyUserVerification: "required"}
+		},
+		then: func(t *testing.T, tpl templates) {
+			hasProps(t, tpl.auth, "AWS::Cognito::UserPool", map[string]any{
+				"Policies": objectLike(map[string]any{"SignInPolicy": map[string]any{"AllowedFirstAuthFactors": []any{"PASSWORD", "WEB_AUTHN"}}}),
+				// Bound to the managed-login domain that serves the sign-in page.
+				"WebAuthnRelyingPartyID": map[string]any{"Fn::Join": []any{"", []any{
+					"acme-login.auth.", map[string]any{"Ref": "AWS::Region"}, ".amazoncognito.com",
+				}}},
+				"WebAuthnUserVerification": "required",
+			})
+			hasProps(t, tpl.auth, "AWS::Cognito::UserPoolClient", map[string]any{
+				"ClientName": "demo-api-test-web", "ExplicitAuthFlows": []any{"ALLOW_USER_SRP_AUTH", "ALLOW_USER_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"},
+			})
+		},
+	}, {
+		given: "a stage that sends email through SES", when: "email codes are a first factor",
+		change: func(s *config.Stage) {
+			s.Email = config.Email{Sender: "ses", From: "no-reply@acme.io"}
+			s.SignIn = config.SignIn{Factors: []string{"password", "emailOtp"}}
+		},
+		then: func(t *testing.T, tpl templates) {
+			hasProps(t, tpl.auth, "AWS::Cognito::UserPool", map[string]any{
+				"Policies":                 objectLike(map[string]any{"SignInPolicy": map[string]any{"AllowedFirstAuthFactors": []any{"PASSWORD", "EMAIL_OTP"}}}),
+				"EmailConfiguration":       objectLike(map[string]any{"EmailSendingAccount": "DEVELOPER"}),
+				"WebAuthnRelyingPartyID":   absent(),
+				"WebAuthnUserVerification": absent(),
+			})
+		},
+	}, {
 		given: "a default stage", when: "refresh-token rotation is on",
 		change: func(s *config.Stage) {
 			s.Tokens.RefreshRotation = config.RefreshRotation{Enabled: true, GraceSeconds: 10}

@@ -85,6 +85,8 @@ type Stage struct {
 	// MachineClients are confidential app clients for service callers (client credentials);
 	// routes name them in their clients list.
 	MachineClients []MachineClient `json:"machineClients"`
+	// SignIn is the choice-based sign-in policy (passwordless factors).
+	SignIn SignIn `json:"signIn"`
 	// GroupScopes adds custom scopes to the access tokens of each group's members, whatever
 	// flow signed them in (a pre token generation trigger, event version 2).
 	GroupScopes map[string][]string `json:"groupScopes"`
@@ -251,7 +253,10 @@ func Defaults(appName string) Stage {
 		CallbackURLs: []string{"http://localhost:3000/auth/callback"},
 		LogoutURLs:   []string{"http://localhost:3000"},
 		OAuthFlows:   []string{"code"},
-		Tokens:       TokenValidity{AccessMinutes: 60, IDMinutes: 60, RefreshMinutes: 5 * 24 * 60, AuthSessionMinutes: 3},
+		// Written out even when password alone: removing the policy later would not turn
+		// passwordless factors off in Cognito.
+		SignIn: SignIn{Factors: []string{FactorPassword}},
+		Tokens: TokenValidity{AccessMinutes: 60, IDMinutes: 60, RefreshMinutes: 5 * 24 * 60, AuthSessionMinutes: 3},
 		Routes: routes.Table{
 			{Method: "GET", Path: "/health", Access: routes.Public},
 			{Method: "GET", Path: "/me", Access: routes.Protected},

@@ -210,6 +210,33 @@ func TestBadSettings(t *testing.T) {
 			d["featurePlan"] = "LITE"
 			d["groupScopes"] = map[string]any{"admin": []any{"demo-api/write"}}
 		}, want: dev + `featurePlan: got "LITE"; want ESSENTIALS or PLUS: groupScopes and extraClaims need the version 2 pre token generation event`},
+		{name: "unknown sign-in factor", edit: func(d map[string]any) {
+			d["signIn"] = map[string]any{"factors": []any{"password", "smsOtp"}}
+		}, want: dev + `signIn.factors[1]: got "smsOtp"; want one of password, emailOtp, passkey`},
+		{name: "sign-in without password", edit: func(d map[string]any) {
+			d["signIn"] = map[string]any{"factors": []any{"passkey"}}
+		}, want: dev + `signIn.factors: got ["passkey"]; want "password" among the factors`},
+		{name: "email codes without SES", edit: func(d map[string]any) {
+			d["signIn"] = map[string]any{"factors": []any{"password", "emailOtp"}}
+		}, want: dev + `signIn.factors: got "emailOtp"; want email.sender "ses": Cognito sends sign-in codes by email only through Amazon SES`},
+		{name: "passwordless with MFA required", edit: func(d map[string]any) {
+			d["mfa"] = "required"
+			d["signIn"] = map[string]any{"factors": []any{"password", "passkey"}}
+		}, want: dev + `mfa: got "required"; want "optional" or "off" with passwordless factors`},
+		{name: "passkey user verification", edit: func(d map[string]any) {
+			d["signIn"] = map[string]any{"factors": []any{"password", "passkey"}, "passkeyUserVerification": "always"}
+		}, want: dev + `signIn.passkeyUserVerification: got "always"; want "preferred" or "required"`},
+		{name: "passkey relying party elsewhere", edit: func(d map[string]any) {
+			d["signIn"] = map[string]any{"factors": []any{"password", "passkey"}, "passkeyRelyingParty": "example.org"}
+		}, want: dev + `signIn.passkeyRelyingParty: got "example.org"; want the managed-login domain`},
+		{name: "passkey relying party of another prefix", edit: func(d map[string]any) {
+			d["domainPrefix"] = "acme-login"
+			d["signIn"] = map[string]any{"factors": []any{"password", "passkey"}, "passkeyRelyingParty": "other.auth.eu-west-1.amazoncognito.com"}
+		}, want: dev + `signIn.passkeyRelyingParty: got "other.auth.eu-west-1.amazoncognito.com"; want the stage's own managed-login domain: domainPrefix is "acme-login"`},
+		{name: "passkeys on a long domain", edit: func(d map[string]any) {
+			d["domainPrefix"] = strings.Repeat("a", 30)
+			d["signIn"] = map[string]any{"factors": []any{"password", "passkey"}}
+		}, want: dev + `signIn.factors: got "passkey"; want a managed-login domain of at most 63 characters for passkeys, which are bound to it; this stage's would be up to 68 (in a Region such as ap-southeast-1): set a domainPrefix of at most 25 characters`},
 		{name: "rotation grace", edit: func(d map[string]any) {
 			d["tokens"] = map[string]any{"refreshRotation": map[string]any{"enabled": true, "graceSeconds": 61}}
 		}, want: dev + `tokens.refreshRotation.graceSeconds: got 61; want 0 to 60 seconds`},

@@ -45,7 +45,7 @@ func (c Config) DerivedDomainPrefixStem() string { return c.AppName + "-" + c.St
 // Validate applies every rule and returns all problems, one line each. Each line names the
 // setting, the bad value and what is allowed.
 func (c Config) Validate() Problems {
-	v := validator{stage: KeyStages + "." + c.StageName, fromDefaults: c.fromDefaults}
+	v := validator{stage: KeyStages + "." + c.StageName, stageStem: c.DerivedDomainPrefixStem(), fromDefaults: c.fromDefaults}
 	v.names(c)
 	v.userPool(c.Stage)
 	v.email(c.Stage)
@@ -53,12 +53,14 @@ func (c Config) Validate() Problems {
 	v.client(c.Stage)
 	v.machineClients(c.Stage)
 	v.tokenTrigger(c.Stage)
+	v.signIn(c.Stage)
 	v.api(c.Stage)
 	return v.problems
 }
 
 type validator struct {
 	stage        string
+	stageStem    string // the derived domain prefix without its account id
 	fromDefaults map[string]bool
 	problems     Problems
 }
