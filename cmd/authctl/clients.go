@@ -28,13 +28,7 @@ func (c *cli) machineToken(ctx context.Context, name string, args []string) erro
 	format := fs.String("format", "json", "output `format`: json, or env for a shell export of ACCESS_TOKEN")
 	s.poolFlags(fs)
 	fs.StringVar(&s.domain, "domain", "", "managed-login `URL` (default: ManagedLoginUrl output)")
-	if err := parse(fs, args, 0); err != nil {
-		return err
-	}
-	if err := checkFormat(*format); err != nil {
-		return err
-	}
-	if err := s.load(fs); err != nil {
+	if err := s.start(fs, args, format); err != nil {
 		return err
 	}
 	var configured []string
@@ -109,13 +103,7 @@ func (c *cli) refresh(ctx context.Context, name string, args []string) error {
 	fs.StringVar(&s.domain, "domain", "", "managed-login `URL` (default: ManagedLoginUrl output)")
 	token := fs.String("refresh-token", "", "refresh `token` (default: $REFRESH_TOKEN)")
 	format := fs.String("format", "json", "output `format`: json, or env for shell exports of ID_TOKEN, ACCESS_TOKEN, REFRESH_TOKEN")
-	if err := parse(fs, args, 0); err != nil {
-		return err
-	}
-	if err := checkFormat(*format); err != nil {
-		return err
-	}
-	if err := s.load(fs); err != nil {
+	if err := s.start(fs, args, format); err != nil {
 		return err
 	}
 	if *token == "" {

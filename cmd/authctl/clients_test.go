@@ -128,6 +128,9 @@ func TestMachineToken(t *testing.T) {
 	if code != 0 || stdout != "export ACCESS_TOKEN='m.a.t'\n" {
 		t.Errorf("env format: exit %d, %q", code, stdout)
 	}
+	if code, _, stderr := testCLI(t, append(args, "-client", "reporting", "-format", "yaml")...); code != 2 || !strings.Contains(stderr, `-format "yaml": want json or env`) {
+		t.Errorf("bad format: exit %d, %s", code, stderr)
+	}
 	if code, _, stderr := testCLI(t, append(args, "-client", "billing")...); code != 2 || !strings.Contains(stderr, "want one of stage dev's machineClients: reporting") {
 		t.Errorf("unknown client: exit %d, %s", code, stderr)
 	}

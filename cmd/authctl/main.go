@@ -187,6 +187,18 @@ func parse(fs *flag.FlagSet, args []string, maxArgs int) error {
 }
 
 // load reads the stage's settings from cdk.json and the outputs file.
+// start parses a command's flags (it takes no arguments), checks -format, and loads the
+// project and outputs files.
+func (s *settings) start(fs *flag.FlagSet, args []string, format *string) error {
+	if err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	if err := checkFormat(*format); err != nil {
+		return err
+	}
+	return s.load(fs)
+}
+
 func (s *settings) load(fs *flag.FlagSet) error {
 	if err := s.loadConfig(); err != nil {
 		return err

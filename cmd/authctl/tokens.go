@@ -250,13 +250,7 @@ func (c *cli) login(ctx context.Context, name string, args []string) error {
 	idp := fs.String("idp", "", "sign in straight through this identity provider of the stage (`NAME` as in cdk.json, e.g. Google), past the managed login's chooser")
 	timeout := fs.Duration("timeout", 5*time.Minute, "how long to wait for the sign-in")
 	format := fs.String("format", "json", "output `format`: json, or env for shell exports of ID_TOKEN, ACCESS_TOKEN, REFRESH_TOKEN")
-	if err := parse(fs, args, 0); err != nil {
-		return err
-	}
-	if err := checkFormat(*format); err != nil {
-		return err
-	}
-	if err := s.load(fs); err != nil {
+	if err := s.start(fs, args, format); err != nil {
 		return err
 	}
 	if err := s.need(s.clientID, "client-id", names.OutClientID); err != nil {
