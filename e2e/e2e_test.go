@@ -207,10 +207,23 @@ func TestSignInAndCall(t *testing.T) {
 		t.Fatalf("authctl login: exit %d\n%s", code, login.output())
 	}
 	var loginTokens struct {
-		IDToken string `json:"id_token"`
+		IDToken      string `json:"id_token"`
+		RefreshToken string `json:"refresh_token"`
 	}
 	decode(t, login.stdout.String(), &loginTokens)
 	expect("protected route, ID token from the code flow", "GET", "/me", "Bearer "+loginTokens.IDToken, 200, `"sub":"`+alice.Sub+`"`)
+
+	// Renewal with the refresh token at the token endpoint; the refresh token stays (or is the
+	// new one a rotating client gets back).
+	var renewed struct {
+		IDToken      string `json:"id_token"`
+		RefreshToken string `json:"refresh_token"`
+	}
+	decode(t, tools.mustEnv([]string{"REFRESH_TOKEN=" + loginTokens.RefreshToken}, "", "refresh"), &renewed)
+	if renewed.RefreshToken == "" {
+		t.Error("authctl refresh printed no refresh token")
+	}
+	expect("protected route, renewed ID token", "GET", "/me", "Bearer "+renewed.IDToken, 200, `"sub":"`+alice.Sub+`"`)
 
 	// One log line per request, with sub but never a token; then a clean stop on SIGTERM.
 	if err := api.cmd.Process.Signal(syscall.SIGTERM); err != nil {
