@@ -41,7 +41,10 @@ func TestSameVerdictEverywhere(t *testing.T) {
 	// A client-credentials token: the machine client's id as sub and client_id, no user.
 	const reportingID = "2r8kq4v7m1c5x9z3b6n0p2l4ja"
 	machine := map[string]string{"reporting": reportingID}
-	clientNames := routes.ClientNames([]string{testissuer.ClientID}, machine)
+	clientNames, err := routes.ClientNames([]string{testissuer.ClientID}, machine)
+	if err != nil {
+		t.Fatal(err)
+	}
 	machineToken := func(scope string) map[string]any {
 		return is.AccessClaims("sub", reportingID, "client_id", reportingID, "scope", scope,
 			"username", testissuer.Absent, "cognito:groups", testissuer.Absent, "auth_time", testissuer.Absent)

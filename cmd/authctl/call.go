@@ -78,7 +78,7 @@ func (c *cli) call(ctx context.Context, name string, args []string) error {
 	} else {
 		fmt.Fprintf(c.stderr, "(no token: %s is empty; calling without one)\n", source)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := httpClient.Do(req)
 	if err != nil {
 		return err
 	}
@@ -98,18 +98,27 @@ func (c *cli) call(ctx context.Context, name string, args []string) error {
 	return nil
 }
 
-// checkTokenDestination refuses to send a bearer token where anyone on the path can read it:
-// the API must be https, or plain http on loopback (the local server).
+// checkTokenDestination refuses to send a bearer token where anyone on the path can read it.
 func checkTokenDestination(apiURL string) error {
-	u, err := url.Parse(apiURL)
-	if err != nil || u.Host == "" {
+	if u, err := url.Parse(apiURL); err != nil || u.Host == "" {
 		return usageErr("-api-url %q: want an absolute URL such as https://abc123.execute-api.eu-west-1.amazonaws.com/dev/", apiURL)
 	}
-	if strings.EqualFold(u.Scheme, "https") || routes.IsLoopbackURL(apiURL) {
-		return nil
+	if !private(apiURL) {
+		return usageErr("-api-url %q: the bearer token would travel unencrypted; want https, or http on localhost, 127.0.0.1 or [::1] (pass -allow-insecure-http to send it anyway)", apiURL)
 	}
-	return usageErr("-api-url %q: the bearer token would travel unencrypted; want https, or http on localhost, 127.0.0.1 or [::1] (pass -allow-insecure-http to send it anyway)", apiURL)
+	return nil
 }
+
+// private is the one rule for where authctl sends a token, a secret or a password: https, or
+// plain http on loopback (cognito-local, the local server).
+func private(raw string) bool {
+	u, err := url.Parse(raw)
+	return err == nil && u.Host != "" && (strings.EqualFold(u.Scheme, "https") || routes.IsLoopbackURL(raw))
+}
+
+// httpClient follows no redirect: a token endpoint or an API that answers with one could
+// otherwise move the Authorization header or the form to another host or to plain http.
+var httpClient = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 
 // readCapped reads a response body of at most max bytes, and says so when it is longer rather
 // than cutting it short without a word.

@@ -50,7 +50,7 @@ func (c *cli) machineToken(ctx context.Context, name string, args []string) erro
 	if err := s.need(s.poolID, "user-pool-id", names.OutUserPoolID); err != nil {
 		return err
 	}
-	if err := s.need(s.domain, "domain", names.OutManagedLoginURL); err != nil {
+	if err := s.checkDomain(); err != nil {
 		return err
 	}
 	if *scope == "" {
@@ -115,7 +115,7 @@ func (c *cli) refresh(ctx context.Context, name string, args []string) error {
 	if err := s.need(s.clientID, "client-id", names.OutClientID); err != nil {
 		return err
 	}
-	if err := s.need(s.domain, "domain", names.OutManagedLoginURL); err != nil {
+	if err := s.checkDomain(); err != nil {
 		return err
 	}
 	req := tokenRequest{
@@ -153,7 +153,7 @@ func (r tokenRequest) do(ctx context.Context) (tokenSet, error) {
 	if r.user != "" {
 		req.SetBasicAuth(r.user, r.password)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := httpClient.Do(req)
 	if err != nil {
 		return tokenSet{}, fmt.Errorf("token endpoint: %w", err)
 	}
@@ -175,4 +175,16 @@ func (r tokenRequest) do(ctx context.Context) (tokenSet, error) {
 		return tokenSet{}, errors.New("token endpoint: the reply is not JSON")
 	}
 	return t, nil
+}
+
+// checkDomain wants the managed-login domain, where tokens and secrets are sent: https, or a
+// local server on loopback.
+func (s *settings) checkDomain() error {
+	if err := s.need(s.domain, "domain", names.OutManagedLoginURL); err != nil {
+		return err
+	}
+	if !private(s.domain) {
+		return usageErr("-domain %q: want https://<prefix>.auth.<region>.amazoncognito.com (plain http only for a local server on localhost, 127.0.0.1 or [::1])", s.domain)
+	}
+	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 )
 
@@ -133,5 +134,31 @@ func TestMachineToken(t *testing.T) {
 	}
 	if code, _, stderr := testCLI(t, append(args, "-client", "billing")...); code != 2 || !strings.Contains(stderr, "want one of stage dev's machineClients: reporting") {
 		t.Errorf("unknown client: exit %d, %s", code, stderr)
+	}
+}
+
+// TestSecretsStayPrivate: the client secret and the refresh token go to https or loopback only,
+// and a redirect from the token endpoint is not followed with them.
+func TestSecretsStayPrivate(t *testing.T) {
+	outputs := writeOutputs(t, map[string]string{"UserPoolId": "local_pool", "MachineClients": "reporting=m2m-id"}, nil)
+	for _, args := range [][]string{
+		{"machine-token", "-client", "reporting"},
+		{"refresh", "-client-id", "client1", "-refresh-token", "r1"},
+	} {
+		full := append([]string{args[0], "-cdk-json", cdkJSON, "-outputs", outputs, "-domain", "http://auth.example.com"}, args[1:]...)
+		if code, _, stderr := testCLI(t, full...); code != 2 || !strings.Contains(stderr, `-domain "http://auth.example.com": want https://`) {
+			t.Errorf("%s over plain http: exit %d, %s", args[0], code, stderr)
+		}
+	}
+	var leaked atomic.Bool
+	elsewhere := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { leaked.Store(true) }))
+	defer elsewhere.Close()
+	redirecting := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, elsewhere.URL+"/oauth2/token", http.StatusTemporaryRedirect)
+	}))
+	defer redirecting.Close()
+	code, _, stderr := testCLI(t, "refresh", "-cdk-json", cdkJSON, "-domain", redirecting.URL, "-client-id", "client1", "-refresh-token", "r1")
+	if code != 1 || !strings.Contains(stderr, "307 Temporary Redirect") || leaked.Load() {
+		t.Errorf("redirect: exit %d, followed %v, %s", code, leaked.Load(), stderr)
 	}
 }

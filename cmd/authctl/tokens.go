@@ -256,11 +256,8 @@ func (c *cli) login(ctx context.Context, name string, args []string) error {
 	if err := s.need(s.clientID, "client-id", names.OutClientID); err != nil {
 		return err
 	}
-	if err := s.need(s.domain, "domain", "ManagedLoginUrl"); err != nil {
+	if err := s.checkDomain(); err != nil {
 		return err
-	}
-	if d, err := url.Parse(s.domain); err != nil || d.Host == "" || (d.Scheme != "https" && !routes.IsLoopbackURL(s.domain)) {
-		return usageErr("-domain %q: want https://<prefix>.auth.<region>.amazoncognito.com (plain http only for a local server)", s.domain)
 	}
 	if *redirect == "" {
 		if *redirect = defaultRedirect(s.cfg.CallbackURLs); *redirect == "" {

@@ -241,6 +241,14 @@ func timeClaim(m map[string]any, key string) (time.Time, error) {
 				}
 				return time.Unix(n, 0).UTC(), nil
 			}
+			// A JWT NumericDate may have a fraction, and Encode passes it on as written.
+			if f, err := strconv.ParseFloat(v, 64); err == nil {
+				if !(f >= 0 && f <= maxUnix) {
+					return time.Time{}, malformed("%s: Unix seconds out of range: %s", key, quote(v))
+				}
+				sec, frac := math.Modf(f)
+				return time.Unix(int64(sec), int64(frac*1e9)).UTC(), nil
+			}
 		}
 		t, err := time.Parse(javaDate, v)
 		if err != nil {

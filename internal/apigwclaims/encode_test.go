@@ -77,6 +77,12 @@ func TestRoundTrip(t *testing.T) {
 			Issuer: issuer, AuthTime: time.Unix(1795341540, 0).UTC(), IssuedAt: time.Unix(1795341540, 0).UTC(),
 			ExpiresAt: time.Unix(1795345200, 0).UTC(),
 		}},
+		// The verifier takes fractional NumericDates; Encode passes auth_time on as written.
+		{"fractional dates", `{"sub": "` + bob + `", "token_use": "access", "client_id": "` + client + `",
+			"auth_time": 1795341600.5, "exp": 1795345200.25, "iss": "` + issuer + `"}`, apigwclaims.Claims{
+			Subject: bob, TokenUse: "access", ClientID: client, Issuer: issuer, Scopes: []string{},
+			AuthTime: time.Unix(1795341600, 5e8).UTC(), ExpiresAt: time.Unix(1795345200, 0).UTC(),
+		}},
 		{"access token", `{"sub": "` + bob + `", "token_use": "access", "client_id": "` + client + `",
 			"username": "bob", "scope": "openid demo-api/read", "exp": 1795345200, "iat": 1795341600,
 			"iss": "` + issuer + `"}`, apigwclaims.Claims{

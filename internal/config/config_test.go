@@ -203,6 +203,9 @@ func TestBadSettings(t *testing.T) {
 		{name: "extra claim Cognito sets", edit: func(d map[string]any) {
 			d["extraClaims"] = map[string]any{"sub": "x"}
 		}, want: dev + `extraClaims.sub: got "sub"; want a claim of your own`},
+		{name: "extra claim the token authorizer's context holds", edit: func(d map[string]any) {
+			d["extraClaims"] = map[string]any{"claims": "x"}
+		}, want: dev + `extraClaims.claims: got "claims"; want a claim of your own`},
 		{name: "extra claim name", edit: func(d map[string]any) {
 			d["extraClaims"] = map[string]any{"my tenant": "x"}
 		}, want: dev + `extraClaims.my tenant: got "my tenant"; want a claim name of letters`},

@@ -17,6 +17,8 @@ var reservedClaims = []string{
 	"acr", "amr", "at_hash", "aud", "auth_time", "azp", "c_hash", "client_id", "email",
 	"email_verified", "event_id", "exp", "iat", "identities", "iss", "jti", "name", "nbf", "nonce",
 	"origin_jti", "scope", "sub", "token_use", "username", "version",
+	// The Lambda token authorizer's context holds the claims at its top level, beside these.
+	"claims", "principalId", "integrationLatency",
 }
 
 // tokenTrigger checks groupScopes and extraClaims, which the pre token generation trigger

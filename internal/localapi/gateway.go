@@ -144,7 +144,12 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, start time.Time)
 		route = routes.Route{Method: "ANY", Path: routes.ProxyPath, Access: routes.Protected}
 	default:
 		var ok bool
-		if route, ok = g.routes.Lookup(r.Method, resource); !ok {
+		route, ok = g.routes.Lookup(r.Method, resource)
+		switch {
+		case !ok && resource == "/":
+			// The root's methods of its own leave the others to CDK's ANY / (see above).
+			route = routes.Route{Method: "ANY", Path: "/", Access: routes.Protected}
+		case !ok:
 			return g.refuse(w, r, http.StatusForbidden, "MissingAuthenticationTokenException", "Missing Authentication Token", "no method on this resource")
 		}
 	}

@@ -352,3 +352,40 @@ func TestNewChecksOptions(t *testing.T) {
 		}
 	}
 }
+
+// TestRootBesideARootRoute: a table route on / leaves the root's other methods to CDK's ANY /,
+// behind the authorizer, as the deployed API does.
+func TestRootBesideARootRoute(t *testing.T) {
+	withRoot := append(routes.Table{{Method: "GET", Path: "/", Access: routes.Public}}, table...)
+	is := testissuer.New(t, pool)
+	v, err := verifier.New(context.Background(), verifier.Config{Issuer: is.Issuer(), ClientIDs: []string{client}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(v.Close)
+	h := func(_ context.Context, e events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {
+		return events.APIGatewayProxyResponse{StatusCode: 200, Body: `{"resource":"` + e.Resource + `"}`}, nil
+	}
+	gw, err := New(Options{Routes: withRoot, Verifier: v, Handler: h, Stage: "dev"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		method, auth string
+		status       int
+	}{
+		{"GET", "", 200},
+		{"POST", "", 401},
+		{"DELETE", "Bearer " + is.Mint(t, is.IDClaims()), 200},
+	} {
+		r := httptest.NewRequest(tc.method, "/", nil)
+		if tc.auth != "" {
+			r.Header.Set("Authorization", tc.auth)
+		}
+		w := httptest.NewRecorder()
+		gw.ServeHTTP(w, r)
+		if w.Code != tc.status {
+			t.Errorf("%s / (token %v): %d %s, want %d", tc.method, tc.auth != "", w.Code, w.Body, tc.status)
+		}
+	}
+}

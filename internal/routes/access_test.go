@@ -1,6 +1,7 @@
 package routes_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
@@ -69,5 +70,18 @@ func TestDecide(t *testing.T) {
 func TestNeedsCaller(t *testing.T) {
 	if routes.NeedsCaller("GET /health") || !routes.NeedsCaller("GET /me") || routes.NeedsCaller("GET /unknown") {
 		t.Error("NeedsCaller: want true for GET /me only")
+	}
+}
+
+func TestClientNames(t *testing.T) {
+	names, err := routes.ClientNames([]string{"web1", "web2"}, map[string]string{"reporting": "m1", "billing": "m2"})
+	if err != nil || len(names) != 4 || names["web2"] != routes.WebClient || names["m1"] != "reporting" {
+		t.Errorf("ClientNames = %v, %v", names, err)
+	}
+	// One id under two names would let map order decide which routes its tokens may call.
+	for _, machine := range []map[string]string{{"a": "m1", "b": "m1"}, {"a": "web1"}} {
+		if _, err := routes.ClientNames([]string{"web1"}, machine); err == nil || !strings.Contains(err.Error(), "one name per client") {
+			t.Errorf("ClientNames(%v): %v, want a refusal", machine, err)
+		}
 	}
 }

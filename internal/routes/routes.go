@@ -7,6 +7,7 @@ package routes
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -326,14 +327,19 @@ func ParseMachineClients(s string) (map[string]string, error) {
 }
 
 // ClientNames maps app client ids to the names routes use: WebClient for each of webIDs, and
-// each machine client's own name.
-func ClientNames(webIDs []string, machine map[string]string) map[string]string {
+// each machine client's own name. An id with two names would let map order decide which
+// routes its tokens may call, so it is refused.
+func ClientNames(webIDs []string, machine map[string]string) (map[string]string, error) {
 	names := make(map[string]string, len(webIDs)+len(machine))
 	for _, id := range webIDs {
 		names[id] = WebClient
 	}
-	for name, id := range machine {
+	for _, name := range slices.Sorted(maps.Keys(machine)) {
+		id := machine[name]
+		if other, taken := names[id]; taken {
+			return nil, fmt.Errorf("app client %s is both %q and %q; want one name per client", id, other, name)
+		}
 		names[id] = name
 	}
-	return names
+	return names, nil
 }

@@ -60,7 +60,11 @@ func newFixture(t testing.TB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.a = &authorizer{tokens: v, policies: b, clients: routes.ClientNames([]string{client}, nil), log: slog.New(slog.NewJSONHandler(f.logs, nil))}
+	names, err := routes.ClientNames([]string{client}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.a = &authorizer{tokens: v, policies: b, clients: names, log: slog.New(slog.NewJSONHandler(f.logs, nil))}
 	return f
 }
 

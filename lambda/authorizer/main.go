@@ -48,7 +48,10 @@ func newAuthorizer(ctx context.Context, getenv func(string) string, logger *slog
 	if err != nil {
 		problems = append(problems, fmt.Sprintf("%s: %v", routes.EnvMachineClients, err))
 	}
-	names := routes.ClientNames(clients, machine)
+	names, err := routes.ClientNames(clients, machine)
+	if err != nil {
+		problems = append(problems, fmt.Sprintf("%s: %v", routes.EnvMachineClients, err))
+	}
 	var policies *policy.Builder
 	if encoded := getenv(routes.EnvRouteTable); encoded == "" {
 		problems = append(problems, routes.EnvRouteTable+" is not set")
