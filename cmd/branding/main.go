@@ -6,6 +6,7 @@
 //	              [-endpoint URL] [-out DIR] [-name FILE]
 //	branding diff [-user-pool-id ID -client-id ID | -outputs FILE] [-cdk-json FILE] [-stage NAME]
 //	              [-region REGION] [-endpoint URL] [FILE]
+//	branding preview [-out FILE] [FILE]
 //
 // check validates branding files without the CDK (for a pre-commit hook): it prints every
 // problem and exits 1, or prints a one-line summary and exits 0; warnings (keys not in
@@ -13,7 +14,8 @@
 // DescribeManagedLoginBrandingByClient and writes DIR/style.json plus DIR/assets/*, in a stable
 // form so that pulling an unchanged style again changes nothing. diff compares the deployed
 // style (merged with Cognito's defaults) with a branding file: exit 0 when they match, 1 when
-// they differ. Bad usage exits 2.
+// they differ. preview writes a static HTML page of a style's colours and images. Bad usage
+// exits 2.
 package main
 
 import (
@@ -41,6 +43,10 @@ const usage = `Usage:
         Compare the style deployed for an app client with a branding file (default: the
         stage's brandingFile in cdk.json), by JSON path and asset hash. Exits 0 when they
         match, 1 when they differ, 2 on bad usage or when it cannot compare.
+  branding preview [-out FILE] [FILE]
+        Write a self-contained HTML page (default: preview.html) that shows the colours of
+        a branding file (default: branding/style.json) in light and dark mode, with their
+        JSON paths, and its images: a preview of the values, not Cognito's page.
 `
 
 func main() {
@@ -73,6 +79,8 @@ func (c *cli) run(args []string) (code int) {
 		return c.pull(args[1:])
 	case "diff":
 		return c.diff(args[1:])
+	case "preview":
+		return c.preview(args[1:])
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(c.stdout, usage)
 		return 0
