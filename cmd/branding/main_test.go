@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -66,6 +68,31 @@ func TestCheckWarnings(t *testing.T) {
 	if code != 1 || !strings.Contains(stderr, "\nwarning: "+testdata+"/invalid-colours.json: Settings.componentClasses.palette = ") ||
 		!strings.HasSuffix(stderr, "\n6 problems in 1 file; 1 warning (-strict makes them problems)\n") {
 		t.Errorf("invalid-colours: exit %d, stderr:\n%s", code, stderr)
+	}
+}
+
+// The README's example warning is what check prints for that typo.
+func TestCheckReadmeWarning(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var quoted string
+	for _, line := range strings.Split(string(readme), "\n") {
+		if strings.HasPrefix(line, "    warning: branding/style.json: ") {
+			quoted = strings.TrimPrefix(line, "    ")
+		}
+	}
+	if quoted == "" {
+		t.Fatal("README quotes no branding warning")
+	}
+	dir := t.TempDir()
+	os.Mkdir(filepath.Join(dir, "branding"), 0o755)
+	os.WriteFile(filepath.Join(dir, "branding", "style.json"), []byte(`{"Settings": {"componentClasses": {"buttons": {"borderRadiuss": 20.0}}}}`), 0o644)
+	t.Chdir(dir)
+	code, _, stderr := testCLI(t, "check")
+	if code != 0 || stderr != quoted+"\n" {
+		t.Errorf("exit %d, stderr %q; README quotes %q", code, stderr, quoted)
 	}
 }
 
