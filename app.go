@@ -93,5 +93,10 @@ func addStacks(app awscdk.App, projectDir string) (*appStacks, error) {
 	for _, w := range cfg.Warnings() {
 		awscdk.Annotations_Of(auth.Stack).AddWarningV2(jsii.String("cognito-apigw:stage-setting"), jsii.String(w), nil)
 	}
+	if style != nil {
+		for _, w := range style.Warnings {
+			awscdk.Annotations_Of(auth.Stack).AddWarningV2(jsii.String("cognito-apigw:branding"), jsii.String(w.String()), nil)
+		}
+	}
 	return &appStacks{Config: cfg, Auth: auth, Api: api}, nil
 }

@@ -24,6 +24,10 @@
 // RRGGBBAA hex, resource ids, and SVGs that Cognito refuses (scripts, event handlers,
 // foreignObject, external references).
 //
+// Below the top level, Settings are compared with Cognito's default style (embedded from
+// defaults/cognito-default-settings.json): keys it lacks and values of another type are
+// Style.Warnings, not errors, because Cognito publishes no schema and may add keys.
+//
 // Size: Cognito takes requests up to 2 MB, but the style travels inside the auth stack's
 // CloudFormation template, which is capped at 1 MB. Load therefore holds the style to
 // TemplateBudget (800,000 bytes of JSON, see Style.EncodedSize), which leaves room for the rest

@@ -44,6 +44,7 @@ func LoadWithRoot(path, root string) (*Style, error) {
 	if len(l.problems) > 0 {
 		return nil, l.err()
 	}
+	s.Warnings = l.warnings
 	return s, nil
 }
 
@@ -66,14 +67,20 @@ type loader struct {
 	dir      string // the branding file's directory: asset paths are relative to it
 	root     string // resolved repository root
 	problems []Problem
+	warnings []Problem
 }
 
 func (l *loader) add(path, value, format string, args ...any) {
 	l.problems = append(l.problems, Problem{File: l.file, Path: path, Value: value, Msg: fmt.Sprintf(format, args...)})
 }
 
+// warn records a setting that Cognito takes but probably not as meant.
+func (l *loader) warn(path, value, format string, args ...any) {
+	l.warnings = append(l.warnings, Problem{File: l.file, Path: path, Value: value, Msg: fmt.Sprintf(format, args...)})
+}
+
 func (l *loader) err() error {
-	return &Error{Problems: l.problems}
+	return &Error{Problems: l.problems, Warnings: l.warnings}
 }
 
 // Keys of the style object. The read-only ones are what describe-managed-login-branding-by-client

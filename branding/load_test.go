@@ -35,7 +35,7 @@ func TestInvalidFixtures(t *testing.T) {
 			{"settings", []string{"unknown key (keys are case-sensitive); allowed: UseCognitoProvidedValues, Settings, Assets"}},
 			{"UseCognitoProvidedValues", []string{`= "no": must be true or false`}},
 		}},
-		{"cognito-default-settings.json", []want{
+		{"../defaults/cognito-default-settings.json", []want{
 			{"", []string{`bare Settings document; put it under "Settings"`}},
 			{"", []string{"needs Settings"}},
 		}},
@@ -96,8 +96,8 @@ func TestInvalidFixtures(t *testing.T) {
 		}},
 		{"invalid-too-many-assets.json", []want{{"Assets", []string{"has 41 assets; Cognito takes at most 40"}}}},
 		{"invalid-settings-keys.json", []want{
-			{"Settings.ComponentClasses", []string{"unknown key (Cognito ignores it); known: categories, componentClasses, components"}},
-			{"Settings.component", []string{"unknown key"}},
+			{"Settings.ComponentClasses", []string{"unknown key (Cognito ignores it); known: categories, componentClasses, components; did you mean \"componentClasses\"?"}},
+			{"Settings.component", []string{"unknown key", `did you mean "components"?`}},
 		}},
 		{"invalid-settings-not-object.json", []want{{"Settings", []string{`= "components": must be a JSON object`}}}},
 		{"invalid-colours.json", []want{
@@ -231,7 +231,7 @@ func TestRawExport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := readJSON(t, "testdata/cognito-default-settings.json")
+	want := readJSON(t, "defaults/cognito-default-settings.json")
 	if !jsonEqual(s.Settings, want) {
 		t.Errorf("Settings differ from the sample")
 	}
@@ -253,7 +253,7 @@ func TestRawExport(t *testing.T) {
 
 // TestRawExportBuilt wraps the sample at test time, with the numeric dates the API returns.
 func TestRawExportBuilt(t *testing.T) {
-	settings, err := os.ReadFile("testdata/cognito-default-settings.json")
+	settings, err := os.ReadFile("defaults/cognito-default-settings.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -267,7 +267,7 @@ func TestRawExportBuilt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !jsonEqual(s.Settings, readJSON(t, "testdata/cognito-default-settings.json")) || len(s.Assets) != 0 {
+	if !jsonEqual(s.Settings, readJSON(t, "defaults/cognito-default-settings.json")) || len(s.Assets) != 0 {
 		t.Errorf("the export did not load as the sample")
 	}
 }
@@ -292,7 +292,7 @@ func TestSampleStyle(t *testing.T) {
 		}
 	}
 	// Every top-level and second-level part of Cognito's default document is there.
-	def := readJSON(t, "testdata/cognito-default-settings.json")
+	def := readJSON(t, "defaults/cognito-default-settings.json")
 	for top, v := range def {
 		for key := range v.(map[string]any) {
 			if _, ok := s.Settings[top].(map[string]any)[key]; !ok {

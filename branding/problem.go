@@ -41,6 +41,8 @@ func (p Problem) String() string {
 // stable order (object keys sorted, arrays in order). Use errors.As to get the problems.
 type Error struct {
 	Problems []Problem
+	// Warnings are found as well, as in Style.Warnings; Error() does not list them.
+	Warnings []Problem
 }
 
 // Error lists the problems one per line.

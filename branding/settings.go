@@ -25,10 +25,15 @@ func (l *loader) settings(v any, path string) map[string]any {
 	}
 	for _, k := range sortedKeys(m) {
 		if !slices.Contains(settingsKeys, k) {
-			l.add(joinKey(path, k), "", "unknown key (Cognito ignores it); known: %s", strings.Join(settingsKeys, ", "))
+			hint := ""
+			if s := closest(k, settingsKeys); s != "" {
+				hint = fmt.Sprintf("; did you mean %q?", s)
+			}
+			l.add(joinKey(path, k), "", "unknown key (Cognito ignores it); known: %s%s", strings.Join(settingsKeys, ", "), hint)
 		}
 	}
 	l.colors(m, path)
+	l.deepKeys(m, path)
 	return m
 }
 

@@ -16,6 +16,10 @@ type Style struct {
 	Settings map[string]any
 	// Assets are the images, in file order, with their bytes inline.
 	Assets []Asset
+	// Warnings are settings Cognito takes but probably not as meant: keys below the top level
+	// that are not in Cognito's default style (typos, most likely) and values of another type
+	// than the default's. Load fills it; nothing else reads it.
+	Warnings []Problem
 }
 
 // Asset is one image of a style, shaped like CloudFormation's AssetType.

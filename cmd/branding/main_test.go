@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -39,6 +41,61 @@ func TestCheckProblems(t *testing.T) {
 	}
 }
 
+// Deep key and type findings are warnings: printed, counted, exit 0; -strict makes them
+// problems (exit 1).
+func TestCheckWarnings(t *testing.T) {
+	file := testdata + "/warn-deep-keys.json"
+	code, stdout, stderr := testCLI(t, "check", "-root", testdata, file)
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	lines := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
+	if len(lines) != 9 || lines[2] != "warning: "+file+`: Settings.componentClasses.buttons.borderRadiuss = 20.0: unknown key: not in Cognito's default style, so Cognito probably ignores it (keys are case-sensitive); known here: borderRadius; did you mean "borderRadius"?` {
+		t.Errorf("stderr:\n%s", stderr)
+	}
+	if !strings.HasPrefix(stdout, "OK: 1 branding file, 0 assets;") || !strings.HasSuffix(stdout, "; 9 warnings (-strict makes them problems)\n") {
+		t.Errorf("stdout %q", stdout)
+	}
+
+	code, stdout, stderr = testCLI(t, "check", "-strict", "-root", testdata, file, testdata+"/valid-files.json")
+	lines = strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
+	if code != 1 || stdout != "" || len(lines) != 10 || strings.HasPrefix(lines[0], "warning:") || lines[9] != "9 problems in 1 file" {
+		t.Errorf("-strict: exit %d, stdout %q, stderr:\n%s", code, stdout, stderr)
+	}
+
+	// Errors and warnings of one file are both printed.
+	code, _, stderr = testCLI(t, "check", "-root", testdata, testdata+"/invalid-colours.json")
+	if code != 1 || !strings.Contains(stderr, "\nwarning: "+testdata+"/invalid-colours.json: Settings.componentClasses.palette = ") ||
+		!strings.HasSuffix(stderr, "\n6 problems in 1 file; 1 warning (-strict makes them problems)\n") {
+		t.Errorf("invalid-colours: exit %d, stderr:\n%s", code, stderr)
+	}
+}
+
+// The README's example warning is what check prints for that typo.
+func TestCheckReadmeWarning(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var quoted string
+	for _, line := range strings.Split(string(readme), "\n") {
+		if strings.HasPrefix(line, "    warning: branding/style.json: ") {
+			quoted = strings.TrimPrefix(line, "    ")
+		}
+	}
+	if quoted == "" {
+		t.Fatal("README quotes no branding warning")
+	}
+	dir := t.TempDir()
+	os.Mkdir(filepath.Join(dir, "branding"), 0o755)
+	os.WriteFile(filepath.Join(dir, "branding", "style.json"), []byte(`{"Settings": {"componentClasses": {"buttons": {"borderRadiuss": 20.0}}}}`), 0o644)
+	t.Chdir(dir)
+	code, _, stderr := testCLI(t, "check")
+	if code != 0 || stderr != quoted+"\n" {
+		t.Errorf("exit %d, stderr %q; README quotes %q", code, stderr, quoted)
+	}
+}
+
 // TestCheckDefault checks the repository's own style, as a pre-commit hook would.
 func TestCheckDefault(t *testing.T) {
 	t.Chdir("../..")
@@ -56,7 +113,7 @@ func TestUsage(t *testing.T) {
 	}{
 		{nil, 2, "Usage:"},
 		{[]string{"frobnicate"}, 2, `unknown command "frobnicate"`},
-		{[]string{"check", "-strict"}, 2, "flag provided but not defined: -strict"},
+		{[]string{"check", "-frob"}, 2, "flag provided but not defined: -frob"},
 		{[]string{"pull", "-client-id", "c"}, 2, "-user-pool-id and -client-id are required"},
 		{[]string{"pull", "-user-pool-id"}, 2, "flag needs an argument"},
 		{[]string{"check", "-h"}, 0, "Usage:"},

@@ -52,37 +52,11 @@ func (c *cli) pull(args []string) int {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
-	defer cancel()
-
-	opts := append([]func(*config.LoadOptions) error{}, c.awsOptions...)
-	if *region != "" {
-		opts = append(opts, config.WithRegion(*region))
-	}
-	cfg, err := awsauth.Load(ctx, opts...)
+	resp, err := c.describe(ctx, *poolID, *clientID, *region, *endpoint, *merged)
 	if err != nil {
 		return c.fail("%v", err)
 	}
-	if cfg.Region == "" {
-		return c.fail("no AWS Region: pass -region or set AWS_REGION")
-	}
-	if err := awsauth.Check(ctx, cfg); err != nil {
-		return c.fail("%v", err)
-	}
-	client := cip.NewFromConfig(cfg, func(o *cip.Options) {
-		if *endpoint != "" {
-			o.BaseEndpoint = aws.String(*endpoint)
-		}
-	})
-	resp, err := client.DescribeManagedLoginBrandingByClient(ctx, &cip.DescribeManagedLoginBrandingByClientInput{
-		UserPoolId:            poolID,
-		ClientId:              clientID,
-		ReturnMergedResources: *merged,
-	})
-	if err != nil {
-		return c.fail("%v", err)
-	}
-	style, err := styleFromAPI(resp.ManagedLoginBranding)
+	style, err := styleFromAPI(resp)
 	if err != nil {
 		return c.fail("%v", err)
 	}
@@ -104,6 +78,41 @@ func (c *cli) pull(args []string) int {
 		return 1
 	}
 	return 0
+}
+
+// describe asks Cognito for the style of an app client, with the credential checks of awsauth
+// first, so that a missing login is one clear line.
+func (c *cli) describe(ctx context.Context, poolID, clientID, region, endpoint string, merged bool) (*types.ManagedLoginBrandingType, error) {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	opts := append([]func(*config.LoadOptions) error{}, c.awsOptions...)
+	if region != "" {
+		opts = append(opts, config.WithRegion(region))
+	}
+	cfg, err := awsauth.Load(ctx, opts...)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Region == "" {
+		return nil, errors.New("no AWS Region: pass -region or set AWS_REGION")
+	}
+	if err := awsauth.Check(ctx, cfg); err != nil {
+		return nil, err
+	}
+	client := cip.NewFromConfig(cfg, func(o *cip.Options) {
+		if endpoint != "" {
+			o.BaseEndpoint = aws.String(endpoint)
+		}
+	})
+	resp, err := client.DescribeManagedLoginBrandingByClient(ctx, &cip.DescribeManagedLoginBrandingByClientInput{
+		UserPoolId:            aws.String(poolID),
+		ClientId:              aws.String(clientID),
+		ReturnMergedResources: merged,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return resp.ManagedLoginBranding, nil
 }
 
 // unwrapPath drops the operation and path of a file error when the message names the path.

@@ -28,7 +28,7 @@ const testdata = "../../branding/testdata"
 // server may legitimately send in another order: Settings keys and the asset list.
 func exportJSON(t *testing.T, reorder bool) []byte {
 	t.Helper()
-	settings, err := os.ReadFile(filepath.Join(testdata, "cognito-default-settings.json"))
+	settings, err := os.ReadFile(filepath.Join(testdata, "../defaults/cognito-default-settings.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +150,7 @@ func TestPull(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sample, _ := os.ReadFile(filepath.Join(testdata, "cognito-default-settings.json"))
+	sample, _ := os.ReadFile(filepath.Join(testdata, "../defaults/cognito-default-settings.json"))
 	if !jsonSame(s.Settings, decode(t, sample)) {
 		t.Errorf("Settings differ from the exported ones")
 	}

@@ -1,0 +1,67 @@
+package branding
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func TestSameValue(t *testing.T) {
+	n := func(s string) json.Number { return json.Number(s) }
+	for _, tt := range []struct {
+		a, b any
+		want bool
+	}{
+		{n("8"), n("8.0"), true},
+		{n("8"), n("8.5"), false},
+		{"AAAAAAAA", "aaaaaaaa", true},
+		{"LIGHT", "light", false},
+		{[]any{"ICO", "SVG"}, []any{"ICO", "SVG"}, true},
+		{[]any{"ICO", "SVG"}, []any{"SVG", "ICO"}, false},
+		{map[string]any{"a": n("1")}, map[string]any{"a": n("1.0")}, true},
+		{map[string]any{"a": n("1")}, map[string]any{"a": n("1"), "b": true}, false},
+		{true, "true", false},
+		{nil, nil, true},
+	} {
+		if got := sameValue(tt.a, tt.b); got != tt.want {
+			t.Errorf("sameValue(%v, %v) = %v", tt.a, tt.b, got)
+		}
+	}
+}
+
+// Settings the file leaves out are no difference when they hold Cognito's default; a
+// UseCognitoProvidedValues mismatch is one line, not a list of every setting.
+func TestDiffStyles(t *testing.T) {
+	custom := &Style{Settings: map[string]any{"components": map[string]any{"form": map[string]any{"borderRadius": json.Number("20")}}}}
+	merged := &Style{Settings: DefaultSettings()}
+	merged.Settings["components"].(map[string]any)["form"].(map[string]any)["borderRadius"] = json.Number("20.0")
+	defaults := &Style{UseCognitoProvidedValues: true}
+	for _, tt := range []struct {
+		name           string
+		deployed, file *Style
+		want           []string
+	}{
+		{"merged deployed, partial file", merged, custom, nil},
+		{"defaults deployed", defaults, custom, []string{"UseCognitoProvidedValues: deployed true, file false"}},
+		{"custom deployed, file asks for defaults", merged, defaults, []string{"UseCognitoProvidedValues: deployed false, file true"}},
+		{"both defaults", defaults, defaults, nil},
+		{"deployed key unknown to the defaults", &Style{Settings: map[string]any{"components": map[string]any{"newThing": true}}}, &Style{Settings: map[string]any{}},
+			[]string{"Settings.components.newThing: deployed true; not in the file: left behind"}},
+		{"object against a value", &Style{Settings: map[string]any{"components": map[string]any{"form": "x"}}}, custom,
+			[]string{`Settings.components.form: deployed "x", file {"borderRadius":20}`}},
+	} {
+		var got []string
+		for _, d := range Diff(tt.deployed, tt.file) {
+			got = append(got, d.String())
+		}
+		if len(got) != len(tt.want) {
+			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
+			continue
+		}
+		for i := range got {
+			if !strings.HasPrefix(got[i], tt.want[i]) {
+				t.Errorf("%s: %q, want %q", tt.name, got[i], tt.want[i])
+			}
+		}
+	}
+}

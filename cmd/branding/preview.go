@@ -1,0 +1,266 @@
+package main
+
+import (
+	"bytes"
+	_ "embed"
+	"flag"
+	"fmt"
+	"html/template"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/cognito-apigw/cognito-apigw/branding"
+)
+
+//go:embed preview.html.tmpl
+var previewTemplate string
+
+var previewPage = template.Must(template.New("preview").Parse(previewTemplate))
+
+func (c *cli) preview(args []string) int {
+	fs := flag.NewFlagSet("preview", flag.ContinueOnError)
+	out := fs.String("out", "preview.html", "the HTML file to write")
+	if code, ok := c.parse(fs, args); !ok {
+		return code
+	}
+	if fs.NArg() > 1 {
+		return c.usageErr("preview", "one branding file at most, got %d arguments", fs.NArg())
+	}
+	file := fs.Arg(0)
+	if file == "" {
+		file = "branding/style.json"
+	}
+	s, err := branding.Load(file)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "branding preview: %s has problems:\n%v\n", file, err)
+		return 1
+	}
+	var buf bytes.Buffer
+	if err := previewPage.Execute(&buf, previewData(file, s)); err != nil {
+		fmt.Fprintf(c.stderr, "branding preview: %v\n", err)
+		return 1
+	}
+	if err := os.WriteFile(*out, buf.Bytes(), 0o644); err != nil {
+		fmt.Fprintf(c.stderr, "branding preview: -out %s: %v\n", *out, unwrapPath(err))
+		return 1
+	}
+	fmt.Fprintln(c.stdout, *out)
+	return 0
+}
+
+// page is what the preview template shows.
+type page struct {
+	File       string
+	SchemeMode string // categories.global.colorSchemeMode
+	Defaults   bool   // UseCognitoProvidedValues
+	Modes      []mode
+	Groups     []group
+	Assets     []assetView
+}
+
+// mode is a rough sketch of a form in one colour mode, from the style's effective values.
+type mode struct {
+	Name                                  string
+	Page, Heading, Body                   string // CSS colours
+	FormBg, FormBorder, FormRadius        string
+	InputBg, InputBorder, InputRadius     string
+	ButtonBg, ButtonText, ButtonRadius    string
+	Secondary, SecondaryText, Link, Label string
+	Logo                                  template.URL // "" when there is none or it is off
+}
+
+// group is one component's colours, light and dark side by side.
+type group struct {
+	Name        string
+	Light, Dark []swatch
+}
+
+type swatch struct {
+	Path    string // JSON path in the branding file
+	Hex     string // RRGGBBAA
+	Default bool   // Cognito's default: the file does not set it
+}
+
+type assetView struct {
+	Category, ColorMode, Extension string
+	Where                          string
+	Switch                         string // the setting that shows it, with its value
+	Src                            template.URL
+}
+
+func previewData(file string, s *branding.Style) page {
+	eff := branding.DefaultSettings()
+	set := map[string]bool{}
+	if !s.UseCognitoProvidedValues {
+		merge(eff, s.Settings, "Settings", set)
+	}
+	p := page{File: file, Defaults: s.UseCognitoProvidedValues}
+	p.SchemeMode, _ = lookup(eff, "categories.global.colorSchemeMode").(string)
+
+	byName := map[string]*group{}
+	var walk func(v any, path []string)
+	walk = func(v any, path []string) {
+		switch v := v.(type) {
+		case map[string]any:
+			keys := make([]string, 0, len(v))
+			for k := range v {
+				keys = append(keys, k)
+			}
+			slices.Sort(keys)
+			for _, k := range keys {
+				walk(v[k], append(slices.Clip(path), k))
+			}
+			return
+		case string:
+			key := path[len(path)-1]
+			if key != "color" && !strings.HasSuffix(key, "Color") {
+				return
+			}
+			full := "Settings." + strings.Join(path, ".")
+			sw := swatch{Path: full, Hex: v, Default: !set[full]}
+			name, m := strings.Join(path[:len(path)-1], "."), ""
+			for i, seg := range path {
+				if seg == "lightMode" || seg == "darkMode" {
+					name, m = strings.Join(path[:i], "."), seg
+					break
+				}
+			}
+			g := byName[name]
+			if g == nil {
+				g = &group{Name: name}
+				byName[name] = g
+			}
+			if m != "darkMode" {
+				g.Light = append(g.Light, sw)
+			}
+			if m != "lightMode" {
+				g.Dark = append(g.Dark, sw)
+			}
+		}
+	}
+	walk(eff, nil)
+	names := make([]string, 0, len(byName))
+	for n := range byName {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		p.Groups = append(p.Groups, *byName[n])
+	}
+
+	for _, a := range s.Assets {
+		where, sw := placement(a.Category)
+		if sw != "" {
+			sw = fmt.Sprintf("%s = %v", sw, lookupShow(eff, sw))
+		}
+		p.Assets = append(p.Assets, assetView{Category: a.Category, ColorMode: a.ColorMode, Extension: a.Extension,
+			Where: where, Switch: sw, Src: dataURL(a)})
+	}
+	for _, m := range []struct{ name, key, asset string }{{"Light mode", "lightMode", "LIGHT"}, {"Dark mode", "darkMode", "DARK"}} {
+		c := func(path string) string {
+			if v, ok := lookup(eff, strings.ReplaceAll(path, "MODE", m.key)).(string); ok && len(v) == 8 {
+				return "#" + v
+			}
+			return "transparent"
+		}
+		px := func(path string) string {
+			return fmt.Sprintf("%vpx", lookup(eff, path))
+		}
+		md := mode{Name: m.name,
+			Page: c("components.pageBackground.MODE.color"), Heading: c("components.pageText.MODE.headingColor"), Body: c("components.pageText.MODE.bodyColor"),
+			FormBg: c("components.form.MODE.backgroundColor"), FormBorder: c("components.form.MODE.borderColor"), FormRadius: px("components.form.borderRadius"),
+			InputBg: c("componentClasses.input.MODE.defaults.backgroundColor"), InputBorder: c("componentClasses.input.MODE.defaults.borderColor"), InputRadius: px("componentClasses.input.borderRadius"),
+			ButtonBg: c("components.primaryButton.MODE.defaults.backgroundColor"), ButtonText: c("components.primaryButton.MODE.defaults.textColor"), ButtonRadius: px("componentClasses.buttons.borderRadius"),
+			Secondary: c("components.secondaryButton.MODE.defaults.borderColor"), SecondaryText: c("components.secondaryButton.MODE.defaults.textColor"),
+			Link: c("componentClasses.link.MODE.defaults.textColor"), Label: c("componentClasses.inputLabel.MODE.textColor"),
+		}
+		if on, _ := lookup(eff, "components.form.logo.enabled").(bool); on {
+			for _, a := range s.Assets {
+				if a.Category == "FORM_LOGO" && (a.ColorMode == m.asset || a.ColorMode == "DYNAMIC") {
+					md.Logo = dataURL(a)
+				}
+			}
+		}
+		p.Modes = append(p.Modes, md)
+	}
+	return p
+}
+
+// merge lays the file's settings over Cognito's defaults (objects merge, anything else
+// replaces, as Cognito applies them) and records the paths the file sets.
+func merge(dst, src map[string]any, path string, set map[string]bool) {
+	for k, v := range src {
+		p := path + "." + k
+		if sm, ok := v.(map[string]any); ok {
+			if dm, ok := dst[k].(map[string]any); ok {
+				merge(dm, sm, p, set)
+				continue
+			}
+			dm := map[string]any{}
+			dst[k] = dm
+			merge(dm, sm, p, set)
+			continue
+		}
+		dst[k] = v
+		set[p] = true
+	}
+}
+
+func lookup(m map[string]any, path string) any {
+	var v any = m
+	for _, k := range strings.Split(path, ".") {
+		mm, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		v = mm[k]
+	}
+	return v
+}
+
+func lookupShow(m map[string]any, path string) any {
+	if v := lookup(m, path); v != nil {
+		return v
+	}
+	return "not set"
+}
+
+var mimeTypes = map[string]string{"ICO": "image/x-icon", "JPEG": "image/jpeg", "PNG": "image/png", "SVG": "image/svg+xml", "WEBP": "image/webp"}
+
+// dataURL inlines an asset. Load has checked the extension and the base64, so the URL holds
+// nothing but a known image type and base64 characters.
+func dataURL(a branding.Asset) template.URL {
+	return template.URL("data:" + mimeTypes[a.Extension] + ";base64," + a.Bytes)
+}
+
+// placement says where Cognito shows an asset and which setting turns it on.
+func placement(category string) (where, setting string) {
+	switch category {
+	case "FAVICON_ICO":
+		return "browser tab icon", ""
+	case "FAVICON_SVG":
+		return "browser tab icon (browsers that take SVG icons)", ""
+	case "FORM_LOGO":
+		return "logo in the sign-in form", "components.form.logo.enabled"
+	case "FORM_BACKGROUND":
+		return "behind the sign-in form", "components.form.backgroundImage.enabled"
+	case "PAGE_BACKGROUND":
+		return "page background", "components.pageBackground.image.enabled"
+	case "PAGE_HEADER_LOGO":
+		return "logo in the page header", "components.pageHeader.logo.enabled"
+	case "PAGE_HEADER_BACKGROUND":
+		return "page header background", "components.pageHeader.backgroundImage.enabled"
+	case "PAGE_FOOTER_LOGO":
+		return "logo in the page footer", "components.pageFooter.logo.enabled"
+	case "PAGE_FOOTER_BACKGROUND":
+		return "page footer background", "components.pageFooter.backgroundImage.enabled"
+	case "IDP_BUTTON_ICON":
+		return "icon on identity-provider buttons", "componentClasses.idpButtons.icons.enabled"
+	case "EMAIL_GRAPHIC", "SMS_GRAPHIC", "AUTH_APP_GRAPHIC", "PASSWORD_GRAPHIC", "PASSKEY_GRAPHIC":
+		kind := map[string]string{"EMAIL_GRAPHIC": "email code", "SMS_GRAPHIC": "SMS code", "AUTH_APP_GRAPHIC": "authenticator app",
+			"PASSWORD_GRAPHIC": "password", "PASSKEY_GRAPHIC": "passkey"}[category]
+		return "graphic on the " + kind + " page", "categories.form.displayGraphics"
+	}
+	return "", ""
+}
