@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 
 	"github.com/cognito-apigw/cognito-apigw/branding"
@@ -113,6 +114,9 @@ func testCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 			return aws.Credentials{AccessKeyID: "AKIDFAKE", SecretAccessKey: "fake-secret", Source: "test"}, nil
 		})),
 		config.WithRetryMaxAttempts(1),
+		// A fresh connection per call: under a loaded CI machine a POST on a reused keep-alive
+		// connection was once cut off mid-reply, and the command makes one call per run anyway.
+		config.WithHTTPClient(awshttp.NewBuildableClient().WithTransportOptions(func(tr *http.Transport) { tr.DisableKeepAlives = true })),
 	}}
 	code = c.run(args)
 	if s := errOut.String(); strings.Contains(s, "goroutine ") || strings.Contains(s, "panic") {
