@@ -114,7 +114,7 @@ func Postman(t routes.Table, s Settings) ([]byte, error) {
 	for _, op := range operations(t) {
 		req := pmRequest{
 			Method:      op.method,
-			Description: tokenNote(op.route),
+			Description: postmanNote(op.route),
 			Auth:        postmanAuth(op.route, s),
 			Header:      []pmHeader{},
 			URL:         postmanURL(op.route.Path),
@@ -176,6 +176,14 @@ func postmanAuth(r routes.Route, s Settings) pmAuth {
 		str("addTokenTo", "header"),
 		str("headerPrefix", "Bearer"),
 	}}
+}
+
+// postmanNote is tokenNote plus what to click in Postman for the ID token.
+func postmanNote(r routes.Route) string {
+	if r.Access == routes.Protected {
+		return tokenNote(r) + " In Postman: Get New Access Token, then Use Token Type: ID token, then Send."
+	}
+	return tokenNote(r)
 }
 
 // postmanURL writes a path with Postman's :name path variables.
