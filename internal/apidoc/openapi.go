@@ -260,7 +260,7 @@ func infoDescription(s Settings, placeholder bool) string {
 	b.WriteString("Errors are JSON: `{\"error\": {\"code\": \"...\", \"message\": \"...\"}}`; clients branch on `code`. ")
 	b.WriteString("API Gateway's own replies (its authorizer's 401 and 403, throttling's 429) are `{\"message\": \"...\"}`.")
 	if s.Local {
-		b.WriteString("\n\nLocal run (cognito-local): its access tokens carry only `aws.cognito.signin.user.admin`, so scoped routes answer 403 `insufficient_scope` locally; try them against a deployed pool.")
+		b.WriteString("\n\nLocal run (cognito-local): its access tokens carry only `aws.cognito.signin.user.admin`, so the local gateway refuses scoped routes with 401, as API Gateway does for a missing scope; try them against a deployed pool.")
 	}
 	if placeholder {
 		b.WriteString("\n\nThe login URLs and client id here are placeholders (`.invalid`): the API serves this document from its route table alone. ")

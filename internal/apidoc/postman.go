@@ -87,7 +87,7 @@ func Postman(t routes.Table, s Settings) ([]byte, error) {
 		"choose Use Token Type: ID token before Send (Postman goes back to the access token after each new token). " +
 		"Scoped routes take the access token."
 	if s.Local {
-		desc += " Local run (cognito-local): its access tokens carry no API scopes, so scoped routes answer 403 insufficient_scope."
+		desc += " Local run (cognito-local): its access tokens carry no API scopes, so scoped routes answer 401 locally."
 	}
 	if placeholder {
 		desc += " The login URLs and client id are placeholders: generate the collection with -outputs."
