@@ -177,13 +177,19 @@ func TestOpenAPIStable(t *testing.T) {
 func TestOpenAPIChangesWithTheTable(t *testing.T) {
 	base, _ := openAPI(t, table(), settings())
 	changes := map[string]func(routes.Table) routes.Table{
-		"scope":   func(t routes.Table) routes.Table { t[3].Scopes = []string{"demo-api/read"}; return t },
-		"access":  func(t routes.Table) routes.Table { t[1].Access = routes.Scoped; t[1].Scopes = []string{"demo-api/read"}; return t },
+		"scope": func(t routes.Table) routes.Table { t[3].Scopes = []string{"demo-api/read"}; return t },
+		"access": func(t routes.Table) routes.Table {
+			t[1].Access = routes.Scoped
+			t[1].Scopes = []string{"demo-api/read"}
+			return t
+		},
 		"path":    func(t routes.Table) routes.Table { t[0].Path = "/healthz"; return t },
 		"method":  func(t routes.Table) routes.Table { t[0].Method = "HEAD"; return t },
 		"groups":  func(t routes.Table) routes.Table { t[1].Groups = []string{"admin"}; return t },
 		"clients": func(t routes.Table) routes.Table { t[2].Clients = nil; return t },
-		"added":   func(t routes.Table) routes.Table { return append(t, routes.Route{Method: "GET", Path: "/openapi.json", Access: routes.Public}) },
+		"added": func(t routes.Table) routes.Table {
+			return append(t, routes.Route{Method: "GET", Path: "/openapi.json", Access: routes.Public})
+		},
 	}
 	for name, change := range changes {
 		if got, _ := openAPI(t, change(table()), settings()); bytes.Equal(got, base) {
