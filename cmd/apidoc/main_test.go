@@ -36,7 +36,7 @@ func writeFile(t *testing.T, name, content string) string {
 func TestUsage(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "none.json")
 	out := filepath.Join(t.TempDir(), "doc.json")
-	deployed := "testdata/cdk-outputs.json"
+	deployed := "testdata/deployed.outputs.json"
 	noIssuer := writeFile(t, "outputs.json", `{"demo-api-dev-auth": {"ClientId": "c"}}`)
 	noClient := writeFile(t, "outputs.json", `{"demo-api-dev-auth": {"IssuerUrl": "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_x", "ManagedLoginUrl": "https://x.auth.eu-west-1.amazoncognito.com"}}`)
 	noDomain := writeFile(t, "outputs.json", `{"demo-api-dev-auth": {"ClientId": "c", "IssuerUrl": "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_x"}}`)
@@ -99,10 +99,10 @@ func golden(t *testing.T, name string, got []byte) {
 // .ci/run lints the OpenAPI ones with @redocly/cli.
 func TestGolden(t *testing.T) {
 	tests := []struct{ outputs, format, golden string }{
-		{"testdata/cdk-outputs.json", "openapi", "openapi.golden.json"},
-		{"testdata/local-outputs.json", "openapi", "openapi.local.golden.json"},
-		{"testdata/cdk-outputs.json", "postman", "postman.golden.json"},
-		{"testdata/local-outputs.json", "postman", "postman.local.golden.json"},
+		{"testdata/deployed.outputs.json", "openapi", "openapi.golden.json"},
+		{"testdata/local.outputs.json", "openapi", "openapi.local.golden.json"},
+		{"testdata/deployed.outputs.json", "postman", "postman.golden.json"},
+		{"testdata/local.outputs.json", "postman", "postman.local.golden.json"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.golden, func(t *testing.T) {
@@ -136,7 +136,7 @@ func TestGolden(t *testing.T) {
 }
 
 func TestLocalURLs(t *testing.T) {
-	_, stdout, _ := testRun(t, "-cdk-json", cdkJSON, "-outputs", "testdata/local-outputs.json", "-out", "-")
+	_, stdout, _ := testRun(t, "-cdk-json", cdkJSON, "-outputs", "testdata/local.outputs.json", "-out", "-")
 	for _, want := range []string{
 		`"authorizationUrl": "http://localhost:9229/oauth2/authorize"`,
 		`"tokenUrl": "http://localhost:9229/oauth2/token"`,
@@ -170,8 +170,8 @@ func TestRouteChangeChangesDocument(t *testing.T) {
 	changed, _ := json.Marshal(file)
 	path := writeFile(t, "cdk.json", string(changed))
 
-	_, base, _ := testRun(t, "-cdk-json", cdkJSON, "-outputs", "testdata/cdk-outputs.json", "-out", "-")
-	code, got, stderr := testRun(t, "-cdk-json", path, "-outputs", "testdata/cdk-outputs.json", "-out", "-")
+	_, base, _ := testRun(t, "-cdk-json", cdkJSON, "-outputs", "testdata/deployed.outputs.json", "-out", "-")
+	code, got, stderr := testRun(t, "-cdk-json", path, "-outputs", "testdata/deployed.outputs.json", "-out", "-")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
