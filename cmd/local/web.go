@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
+	"github.com/cognito-apigw/cognito-apigw/internal/loginurls"
 	"github.com/cognito-apigw/cognito-apigw/internal/outputs"
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 	"github.com/cognito-apigw/cognito-apigw/web"
@@ -79,22 +80,12 @@ func webAPIURL(flagValue, localURL string, out outputs.Stage) (string, error) {
 	return strings.TrimSuffix(flagValue, "/"), nil
 }
 
-// newWebConfig builds the page's settings. The login endpoints are managed login's
-// (ManagedLoginUrl in the outputs file); with no outputs file a loopback issuer is taken to be
-// cognito-local, which serves them at its root.
+// newWebConfig builds the page's settings; loginurls decides where login is (managed login, or
+// cognito-local's root for a loopback issuer without an outputs file).
 func newWebConfig(cfg config.Config, out outputs.Stage, issuer, clientID, apiURL string) (webConfig, error) {
-	login := strings.TrimSuffix(out.ManagedLoginURL, "/")
-	local := out.CognitoEndpoint != ""
-	if login == "" {
-		u, err := url.Parse(issuer)
-		if err != nil || !routes.IsLoopbackURL(issuer) {
-			return webConfig{}, errors.New("the web app needs the managed-login domain: pass -outputs FILE with ManagedLoginUrl (cdk-outputs.json, or local-outputs.json from authctl setup-local), or -web \"\" to serve only the API")
-		}
-		login, local = u.Scheme+"://"+u.Host, true
-	}
-	jwks := out.JWKSURL
-	if jwks == "" {
-		jwks = issuer + "/.well-known/jwks.json"
+	login, err := loginurls.FromOutputs(out, issuer)
+	if err != nil {
+		return webConfig{}, errors.New("the web app needs the managed-login domain: pass -outputs FILE with ManagedLoginUrl (cdk-outputs.json, or local-outputs.json from authctl setup-local), or -web \"\" to serve only the API")
 	}
 	wc := webConfig{
 		Authority: issuer,
@@ -103,15 +94,12 @@ func newWebConfig(cfg config.Config, out outputs.Stage, issuer, clientID, apiURL
 		APIURL:    apiURL,
 		Metadata: webMetadata{
 			Issuer:                issuer,
-			AuthorizationEndpoint: login + "/oauth2/authorize",
-			TokenEndpoint:         login + "/oauth2/token",
-			JWKSURI:               jwks,
+			AuthorizationEndpoint: login.Authorize,
+			TokenEndpoint:         login.Token,
+			RevocationEndpoint:    login.Revoke,
+			JWKSURI:               login.JWKS,
 		},
-	}
-	// cognito-local has neither /oauth2/revoke nor /logout.
-	if !local {
-		wc.Metadata.RevocationEndpoint = login + "/oauth2/revoke"
-		wc.LogoutEndpoint = login + "/logout"
+		LogoutEndpoint: login.Logout,
 	}
 	for _, r := range cfg.Routes {
 		wc.Routes = append(wc.Routes, webRoute{Method: r.Method, Path: r.Path, TokenUse: r.Access.TokenUse()})

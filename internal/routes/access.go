@@ -93,6 +93,8 @@ var Endpoints = []Endpoint{
 	{Key: "GET /items", NeedsCaller: true},
 	{Key: "POST /items", NeedsCaller: true},
 	{Key: "GET /admin", NeedsCaller: true},
+	// The API's OpenAPI description, built from this table.
+	{Key: "GET /openapi.json"},
 }
 
 // NeedsCaller reports whether the endpoint for a route key needs a signed-in caller.

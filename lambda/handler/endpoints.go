@@ -26,6 +26,8 @@ func (h *Handler) implemented() map[string]endpoint {
 		"GET /items":  h.listItems,
 		"POST /items": h.createItem,
 		"GET /admin":  h.admin,
+		// Public only if the table makes it so; it needs no caller.
+		"GET /openapi.json": h.openAPI(),
 	}
 }
 

@@ -1,0 +1,363 @@
+package apidoc
+
+import (
+	"bytes"
+	"encoding/json"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/cognito-apigw/cognito-apigw/internal/routes"
+)
+
+func table() routes.Table {
+	return routes.Table{
+		{Method: "GET", Path: "/health", Access: routes.Public},
+		{Method: "GET", Path: "/me", Access: routes.Protected},
+		{Method: "GET", Path: "/items", Access: routes.Scoped, Scopes: []string{"demo-api/read", "demo-api/all"}, Clients: []string{"web", "reporting"}},
+		{Method: "POST", Path: "/items", Access: routes.Scoped, Scopes: []string{"demo-api/write"}},
+		{Method: "GET", Path: "/admin", Access: routes.Protected, Groups: []string{"admin"}},
+		{Method: "GET", Path: "/things/{id}", Access: routes.Protected},
+		{Method: "ANY", Path: "/things/{id}", Access: routes.Scoped, Scopes: []string{"demo-api/write"}, Groups: []string{"admin"}},
+		{Method: "POST", Path: "/reports", Access: routes.Scoped, Scopes: []string{"demo-api/read"}, Clients: []string{"reporting"}},
+	}
+}
+
+func settings() Settings {
+	return Settings{
+		Title:            "demo-api dev",
+		APIURL:           "https://api.example.com/dev/",
+		Issuer:           "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_x",
+		AuthorizeURL:     "https://login.example.com/oauth2/authorize",
+		TokenURL:         "https://login.example.com/oauth2/token",
+		Scopes:           map[string]string{"demo-api/read": "Read items", "demo-api/write": "Write items"},
+		ClientID:         "webclient",
+		ClientScopes:     []string{"openid", "email", "demo-api/read"},
+		MachineClientIDs: map[string]string{"reporting": "machineclient"},
+		RedirectURI:      "http://localhost:3000/auth/callback",
+	}
+}
+
+// openAPI builds and decodes the document.
+func openAPI(t *testing.T, tbl routes.Table, s Settings) (raw []byte, doc map[string]any) {
+	t.Helper()
+	raw, err := OpenAPI(tbl, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatalf("not JSON: %v", err)
+	}
+	return raw, doc
+}
+
+func get(v any, path ...string) any {
+	for _, k := range path {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		v = m[k]
+	}
+	return v
+}
+
+func keys(v any) []string {
+	m, _ := v.(map[string]any)
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestOpenAPIOperations(t *testing.T) {
+	_, doc := openAPI(t, table(), settings())
+	if got := get(doc, "openapi"); got != "3.1.0" {
+		t.Errorf("openapi = %v", got)
+	}
+	if got := get(doc, "servers").([]any)[0].(map[string]any)["url"]; got != "https://api.example.com/dev" {
+		t.Errorf("server url = %v", got)
+	}
+	paths := get(doc, "paths")
+	if got, want := keys(paths), []string{"/admin", "/health", "/items", "/me", "/reports", "/things/{id}"}; !slices.Equal(got, want) {
+		t.Errorf("paths %v, want %v", got, want)
+	}
+	// ANY spreads over the methods without a route of their own: GET /things/{id} has one.
+	if got, want := keys(get(paths, "/things/{id}")), []string{"delete", "get", "head", "patch", "post", "put"}; !slices.Equal(got, want) {
+		t.Errorf("/things/{id} methods %v, want %v", got, want)
+	}
+	sec := func(path, method string) string {
+		b, _ := json.Marshal(get(paths, path, method, "security"))
+		return string(b)
+	}
+	statuses := func(path, method string) []string { return keys(get(paths, path, method, "responses")) }
+	tests := []struct {
+		path, method, security string
+		statuses               []string
+	}{
+		{"/health", "get", `[]`, []string{"200", "429", "500"}},
+		{"/me", "get", `[{"cognitoIdToken":[]}]`, []string{"200", "401", "429", "500"}},
+		{"/admin", "get", `[{"cognitoIdToken":[]}]`, []string{"200", "401", "403", "429", "500"}},
+		// Any one scope will do: one requirement per scope. Machine clients have their own scheme.
+		{"/items", "get", `[{"cognitoAccessToken":["demo-api/read"]},{"cognitoAccessToken":["demo-api/all"]},{"cognitoMachineToken":["demo-api/read"]},{"cognitoMachineToken":["demo-api/all"]}]`, []string{"200", "401", "403", "429", "500"}},
+		{"/items", "post", `[{"cognitoAccessToken":["demo-api/write"]}]`, []string{"201", "400", "401", "403", "409", "413", "429", "500"}},
+		// No code in the handler for these: 501.
+		{"/things/{id}", "get", `[{"cognitoIdToken":[]}]`, []string{"200", "401", "429", "500", "501"}},
+		{"/things/{id}", "delete", `[{"cognitoAccessToken":["demo-api/write"]}]`, []string{"200", "401", "403", "429", "500", "501"}},
+		{"/reports", "post", `[{"cognitoMachineToken":["demo-api/read"]}]`, []string{"200", "401", "403", "429", "500", "501"}},
+	}
+	for _, tc := range tests {
+		if got := sec(tc.path, tc.method); got != tc.security {
+			t.Errorf("%s %s security %s, want %s", tc.method, tc.path, got, tc.security)
+		}
+		if got := statuses(tc.path, tc.method); !slices.Equal(got, tc.statuses) {
+			t.Errorf("%s %s statuses %v, want %v", tc.method, tc.path, got, tc.statuses)
+		}
+	}
+	if got := get(paths, "/admin", "get", "responses", "403", "description").(string); !strings.Contains(got, "`not_in_group`") {
+		t.Errorf("GET /admin 403: %q, want not_in_group", got)
+	}
+	if got := get(paths, "/items", "post", "responses", "400", "description").(string); !strings.Contains(got, "`invalid_json`") || !strings.Contains(got, "`invalid_name`") {
+		t.Errorf("POST /items 400: %q", got)
+	}
+	if got := get(paths, "/me", "get", "description").(string); !strings.Contains(got, "ID token") {
+		t.Errorf("GET /me description %q: want the ID token named", got)
+	}
+	params, _ := json.Marshal(get(paths, "/things/{id}", "delete", "parameters"))
+	if string(params) != `[{"in":"path","name":"id","required":true,"schema":{"type":"string"}}]` {
+		t.Errorf("/things/{id} parameters %s", params)
+	}
+	body, _ := json.Marshal(get(paths, "/items", "post", "requestBody", "content", "application/json", "schema"))
+	if string(body) != `{"$ref":"#/components/schemas/NewItem"}` {
+		t.Errorf("POST /items body %s", body)
+	}
+	name := get(doc, "components", "schemas", "NewItem", "properties", "name")
+	if get(name, "maxLength") != float64(MaxNameRunes) || get(name, "minLength") != float64(1) {
+		t.Errorf("NewItem.name %v", name)
+	}
+	schemes := get(doc, "components", "securitySchemes")
+	if got := get(schemes, "cognitoIdToken", "openIdConnectUrl"); got != "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_x/.well-known/openid-configuration" {
+		t.Errorf("openIdConnectUrl %v", got)
+	}
+	code := get(schemes, "cognitoAccessToken", "flows", "authorizationCode")
+	if get(code, "authorizationUrl") != "https://login.example.com/oauth2/authorize" || get(code, "tokenUrl") != "https://login.example.com/oauth2/token" {
+		t.Errorf("authorization code flow %v", code)
+	}
+	if got, want := keys(get(code, "scopes")), []string{"demo-api/all", "demo-api/read", "demo-api/write"}; !slices.Equal(got, want) {
+		t.Errorf("scopes %v, want %v", got, want)
+	}
+	if !strings.Contains(get(schemes, "cognitoAccessToken", "description").(string), "PKCE") {
+		t.Error("the authorization code scheme does not mention PKCE")
+	}
+}
+
+// TestOpenAPIWithoutScopedRoutes: schemes and schemas that no route uses are left out.
+func TestOpenAPIUnusedLeftOut(t *testing.T) {
+	_, doc := openAPI(t, routes.Table{{Method: "GET", Path: "/health", Access: routes.Public}}, settings())
+	if got := get(doc, "components", "securitySchemes"); got != nil {
+		t.Errorf("securitySchemes %v, want none", got)
+	}
+	if got, want := keys(get(doc, "components", "schemas")), []string{"Error", "GatewayError"}; !slices.Equal(got, want) {
+		t.Errorf("schemas %v, want %v", got, want)
+	}
+}
+
+func TestOpenAPIStable(t *testing.T) {
+	first, _ := openAPI(t, table(), settings())
+	for range 20 {
+		if again, _ := openAPI(t, table(), settings()); !bytes.Equal(first, again) {
+			t.Fatal("two builds of the same inputs differ")
+		}
+	}
+}
+
+func TestOpenAPIChangesWithTheTable(t *testing.T) {
+	base, _ := openAPI(t, table(), settings())
+	changes := map[string]func(routes.Table) routes.Table{
+		"scope": func(t routes.Table) routes.Table { t[3].Scopes = []string{"demo-api/read"}; return t },
+		"access": func(t routes.Table) routes.Table {
+			t[1].Access = routes.Scoped
+			t[1].Scopes = []string{"demo-api/read"}
+			return t
+		},
+		"path":    func(t routes.Table) routes.Table { t[0].Path = "/healthz"; return t },
+		"method":  func(t routes.Table) routes.Table { t[0].Method = "HEAD"; return t },
+		"groups":  func(t routes.Table) routes.Table { t[1].Groups = []string{"admin"}; return t },
+		"clients": func(t routes.Table) routes.Table { t[2].Clients = nil; return t },
+		"added": func(t routes.Table) routes.Table {
+			return append(t, routes.Route{Method: "GET", Path: "/openapi.json", Access: routes.Public})
+		},
+	}
+	for name, change := range changes {
+		if got, _ := openAPI(t, change(table()), settings()); bytes.Equal(got, base) {
+			t.Errorf("%s changed, the document did not", name)
+		}
+	}
+}
+
+// TestOpenAPIValid checks what a validator would: every $ref resolves, every security
+// requirement names a defined scheme and scope, every path parameter is declared, operation ids
+// are unique. (.ci/run also lints the golden files with @redocly/cli.)
+func TestOpenAPIValid(t *testing.T) {
+	for name, s := range map[string]Settings{"stage": settings(), "served by the handler": {}} {
+		_, doc := openAPI(t, table(), s)
+		var walk func(v any)
+		walk = func(v any) {
+			switch v := v.(type) {
+			case map[string]any:
+				if r, ok := v["$ref"].(string); ok {
+					target := get(doc, strings.Split(strings.TrimPrefix(r, "#/"), "/")...)
+					if !strings.HasPrefix(r, "#/") || target == nil {
+						t.Errorf("%s: $ref %s does not resolve", name, r)
+					}
+				}
+				for _, e := range v {
+					walk(e)
+				}
+			case []any:
+				for _, e := range v {
+					walk(e)
+				}
+			}
+		}
+		walk(doc)
+		ids := map[string]bool{}
+		for _, path := range keys(get(doc, "paths")) {
+			for _, method := range keys(get(doc, "paths", path)) {
+				op := get(doc, "paths", path, method).(map[string]any)
+				id := op["operationId"].(string)
+				if ids[id] {
+					t.Errorf("%s: operationId %s twice", name, id)
+				}
+				ids[id] = true
+				var declared []string
+				params, _ := op["parameters"].([]any)
+				for _, p := range params {
+					declared = append(declared, p.(map[string]any)["name"].(string))
+				}
+				if want := pathParams(path); !slices.Equal(declared, want) {
+					t.Errorf("%s: %s %s declares %v, want %v", name, method, path, declared, want)
+				}
+				for _, req := range op["security"].([]any) {
+					for scheme, scopes := range req.(map[string]any) {
+						def := get(doc, "components", "securitySchemes", scheme)
+						if def == nil {
+							t.Errorf("%s: %s %s: security scheme %s is not defined", name, method, path, scheme)
+							continue
+						}
+						var defined []string
+						for _, flow := range keys(get(def, "flows")) {
+							defined = append(defined, keys(get(def, "flows", flow, "scopes"))...)
+						}
+						for _, sc := range scopes.([]any) {
+							if get(def, "type") == "oauth2" && !slices.Contains(defined, sc.(string)) {
+								t.Errorf("%s: %s %s: scope %s is not in %s", name, method, path, sc, scheme)
+							}
+						}
+					}
+				}
+				if len(keys(op["responses"])) == 0 {
+					t.Errorf("%s: %s %s has no responses", name, method, path)
+				}
+			}
+		}
+	}
+}
+
+// TestPlaceholders: the handler's document has no stage URLs, and says so.
+func TestPlaceholders(t *testing.T) {
+	raw, doc := openAPI(t, table(), Settings{})
+	if got := get(doc, "servers").([]any)[0].(map[string]any)["url"]; got != "." {
+		t.Errorf("server url %v, want . (relative to the document)", got)
+	}
+	if !strings.Contains(get(doc, "info", "description").(string), "placeholders") {
+		t.Error("info.description does not say the URLs are placeholders")
+	}
+	for _, u := range []string{placeholderAuthorize, placeholderToken, DiscoveryURL(placeholderIssuer)} {
+		if !strings.Contains(string(raw), u) || !strings.Contains(u, ".invalid") {
+			t.Errorf("placeholder %s missing or not under .invalid", u)
+		}
+	}
+}
+
+func TestPostman(t *testing.T) {
+	raw, err := Postman(table(), settings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c pmCollection
+	if err := json.Unmarshal(raw, &c); err != nil {
+		t.Fatal(err)
+	}
+	if c.Info.Schema != PostmanSchema || c.Info.Name != "demo-api dev" {
+		t.Errorf("info %+v", c.Info)
+	}
+	if got := c.Variable[0]; got.Key != "baseUrl" || got.Value != "https://api.example.com/dev" {
+		t.Errorf("baseUrl %+v", got)
+	}
+	if got := c.Variable[len(c.Variable)-1]; got.Key != "reportingClientSecret" || got.Value != "" {
+		t.Errorf("machine secret variable %+v, want an empty reportingClientSecret", got)
+	}
+	items := map[string]pmItem{}
+	var names []string
+	for _, it := range c.Item {
+		items[it.Name] = it
+		names = append(names, it.Name)
+	}
+	if len(names) != 12 || names[0] != "GET /health" || names[len(names)-1] != "POST /reports" {
+		t.Errorf("requests %v: want the table's order, ANY spread over 5 methods", names)
+	}
+	attr := func(name, key string) any {
+		for _, a := range items[name].Request.Auth.OAuth2 {
+			if a.Key == key {
+				return a.Value
+			}
+		}
+		return nil
+	}
+	if got := items["GET /health"].Request.Auth.Type; got != "noauth" {
+		t.Errorf("GET /health auth %q, want noauth", got)
+	}
+	for _, name := range []string{"GET /me", "GET /items", "POST /items"} {
+		want := map[string]any{
+			"grant_type": "authorization_code_with_pkce", "authUrl": "https://login.example.com/oauth2/authorize",
+			"accessTokenUrl": "https://login.example.com/oauth2/token", "clientId": "webclient",
+			"scope": "openid email demo-api/read", "redirect_uri": "http://localhost:3000/auth/callback",
+			"useBrowser": false, "challengeAlgorithm": "S256", "addTokenTo": "header",
+		}
+		for k, v := range want {
+			if got := attr(name, k); got != v {
+				t.Errorf("%s: %s = %v, want %v", name, k, got, v)
+			}
+		}
+	}
+	if got := items["GET /me"].Request.Description; !strings.Contains(got, "ID token") {
+		t.Errorf("GET /me description %q: want the ID token named", got)
+	}
+	if attr("POST /reports", "grant_type") != "client_credentials" || attr("POST /reports", "clientId") != "machineclient" || attr("POST /reports", "clientSecret") != "{{reportingClientSecret}}" {
+		t.Errorf("POST /reports auth %+v", items["POST /reports"].Request.Auth)
+	}
+	post := items["POST /items"].Request
+	if post.Body == nil || post.Body.Raw != `{"name": "Buy milk"}` || post.Header[0].Value != "application/json" {
+		t.Errorf("POST /items body %+v headers %+v", post.Body, post.Header)
+	}
+	u := items["DELETE /things/{id}"].Request.URL
+	if u.Raw != "{{baseUrl}}/things/:id" || len(u.Variable) != 1 || u.Variable[0].Key != "id" {
+		t.Errorf("DELETE /things/{id} url %+v", u)
+	}
+	// Postman's own callback means its system-browser sign-in.
+	s := settings()
+	s.RedirectURI = PostmanCallback
+	raw, _ = Postman(table(), s)
+	if !strings.Contains(string(raw), `"key": "useBrowser",
+              "value": true`) {
+		t.Error("redirect_uri " + PostmanCallback + ": want useBrowser true")
+	}
+	again, _ := Postman(table(), s)
+	if !bytes.Equal(raw, again) {
+		t.Error("two builds of the same collection differ")
+	}
+}
