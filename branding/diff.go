@@ -80,7 +80,8 @@ func diffSettings(out []Difference, path string, dep, file, def any) []Differenc
 		case inDep && inFile:
 			out = diffSettings(out, p, d, f, dk)
 		case inFile:
-			out = append(out, Difference{Kind: NotDeployed, Path: p, File: showValue(f), Unknown: !known})
+			// An empty default object ({} for idpButton.custom) takes keys of the user's choosing.
+			out = append(out, Difference{Kind: NotDeployed, Path: p, File: showValue(f), Unknown: !known && len(defMap) > 0})
 		case known:
 			out = leftBehind(out, p, d, dk)
 		default:
@@ -168,8 +169,10 @@ func diffAssets(deployed, file []Asset) []Difference {
 		}
 	}
 	slices.SortFunc(keys, func(a, b assetKey) int {
+		// Known categories in Cognito's order; unknown ones (Cognito adds some) by name.
 		return cmp.Or(cmp.Compare(rank(categories, a.category), rank(categories, b.category)),
-			cmp.Compare(rank(colorModes, a.colorMode), rank(colorModes, b.colorMode)))
+			cmp.Compare(rank(colorModes, a.colorMode), rank(colorModes, b.colorMode)),
+			cmp.Compare(a.category, b.category), cmp.Compare(a.colorMode, b.colorMode))
 	})
 	var out []Difference
 	for _, k := range keys {

@@ -66,6 +66,9 @@ func (c *cli) run(args []string) (code int) {
 		if r := recover(); r != nil {
 			fmt.Fprintf(c.stderr, "branding: internal error: %v\n", r)
 			code = 1
+			if len(args) > 0 && args[0] == "diff" {
+				code = 2 // diff's 1 means "they differ"; a crash compared nothing
+			}
 		}
 	}()
 	if len(args) == 0 {

@@ -100,6 +100,7 @@ func newWebConfig(cfg config.Config, out outputs.Stage, issuer, clientID, apiURL
 			JWKSURI:               login.JWKS,
 		},
 		LogoutEndpoint: login.Logout,
+		Routes:         []webRoute{}, // a list even for a table without routes: the page wants one
 	}
 	for _, r := range cfg.Routes {
 		wc.Routes = append(wc.Routes, webRoute{Method: r.Method, Path: r.Path, TokenUse: r.Access.TokenUse()})

@@ -223,6 +223,9 @@ func operationID(method, path string) string {
 			continue
 		}
 		b.WriteByte('_')
+		if strings.HasPrefix(seg, "{") {
+			b.WriteString("by_") // GET /items/{id} and GET /items/id stay apart
+		}
 		for _, c := range strings.Trim(seg, "{}") {
 			switch {
 			case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
