@@ -468,3 +468,25 @@ func TestEmailWarnings(t *testing.T) {
 		})
 	}
 }
+
+// TestWrongShapeHidesValue: a list or object given where the other belongs is named by kind,
+// never echoed: it may hold a secret typed where a reference belongs.
+func TestWrongShapeHidesValue(t *testing.T) {
+	ctx := withDev(t, func(d map[string]any) {
+		d["identityProviders"] = map[string]any{"type": "google", "clientId": "x", "clientSecret": "GOCSPX-TOPSECRET"}
+		d["tokens"] = []any{map[string]any{"clientSecret": "GOCSPX-TOPSECRET"}}
+	})
+	_, err := Load(ctx)
+	if err == nil {
+		t.Fatal("accepted")
+	}
+	got := err.Error()
+	if strings.Contains(got, "TOPSECRET") {
+		t.Errorf("a secret reached the message:\n%s", got)
+	}
+	for _, want := range []string{"identityProviders: got an object; want a list", "tokens: got a list; want an object"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("message lacks %q:\n%s", want, got)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package config
 
 import (
 	"encoding/json"
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
@@ -153,4 +154,19 @@ func lookup(v any, path string) any {
 		v = v.(map[string]any)[key]
 	}
 	return v
+}
+
+// TestDefaultsMapsMerge: maps are objects too, so a stage's keys add to those of defaults.
+func TestDefaultsMapsMerge(t *testing.T) {
+	ctx := projectContext(t)
+	ctx[KeyDefaults].(map[string]any)["extraClaims"] = map[string]any{"tenant": "acme", "plan": "free"}
+	ctx[KeyStages].(map[string]any)["dev"].(map[string]any)["extraClaims"] = map[string]any{"plan": "team", "region": "eu"}
+	cfg, err := Load(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"tenant": "acme", "plan": "team", "region": "eu"}
+	if !maps.Equal(cfg.ExtraClaims, want) {
+		t.Errorf("extraClaims = %v, want %v", cfg.ExtraClaims, want)
+	}
 }

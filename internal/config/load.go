@@ -191,7 +191,7 @@ func decodeStrict(where string, data []byte, dst reflect.Value) Problems {
 	case reflect.Struct:
 		var obj map[string]json.RawMessage
 		if err := json.Unmarshal(data, &obj); err != nil || obj == nil {
-			return Problems{fmt.Sprintf("%s: got %s; want an object", where, data)}
+			return Problems{fmt.Sprintf("%s: got %s; want an object", where, shape(data))}
 		}
 		fields := map[string]reflect.Value{}
 		var known []string
@@ -224,7 +224,7 @@ func decodeStrict(where string, data []byte, dst reflect.Value) Problems {
 	case reflect.Slice:
 		var items []json.RawMessage
 		if err := json.Unmarshal(data, &items); err != nil {
-			return Problems{fmt.Sprintf("%s: got %s; want a list", where, data)}
+			return Problems{fmt.Sprintf("%s: got %s; want a list", where, shape(data))}
 		}
 		out := reflect.MakeSlice(dst.Type(), len(items), len(items))
 		var problems Problems
@@ -237,6 +237,17 @@ func decodeStrict(where string, data []byte, dst reflect.Value) Problems {
 		fresh := reflect.New(dst.Type())
 		if err := json.Unmarshal(data, fresh.Interface()); err != nil || string(data) == "null" {
 			return Problems{fmt.Sprintf("%s: got %s; want %s", where, data, describe(dst.Type()))}
+		}
+		if dst.Kind() == reflect.Map && !dst.IsNil() {
+			// Objects merge, maps too: a stage's groupScopes adds to those of defaults.
+			merged := reflect.MakeMap(dst.Type())
+			for _, m := range []reflect.Value{dst, fresh.Elem()} {
+				for it := m.MapRange(); it.Next(); {
+					merged.SetMapIndex(it.Key(), it.Value())
+				}
+			}
+			dst.Set(merged)
+			return nil
 		}
 		dst.Set(fresh.Elem())
 		return nil
@@ -260,6 +271,18 @@ func describe(t reflect.Type) string {
 }
 
 // jsonKind names what kind of JSON value data is, for messages that must not repeat it.
+// shape shows a value of the wrong type in a problem: scalars as written, a list or an object
+// only by kind, since one may hold a secret typed where a reference belongs.
+func shape(data []byte) string {
+	switch t := strings.TrimSpace(string(data)); {
+	case strings.HasPrefix(t, "{"):
+		return "an object"
+	case strings.HasPrefix(t, "["):
+		return "a list"
+	}
+	return string(data)
+}
+
 func jsonKind(data []byte) string {
 	switch t := strings.TrimSpace(string(data)); {
 	case strings.HasPrefix(t, `"`):

@@ -197,8 +197,9 @@ var poolAttributes = []string{"address", "birthdate", "email", "email_verified",
 	"preferred_username", "profile", "updated_at", "website", "zoneinfo"}
 
 var (
-	// A project rule (Cognito allows more): names usable in an output key and a URL as they are.
-	providerNamePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{1,30}[A-Za-z0-9]$`)
+	// A project rule, within Cognito's (whose ProviderName takes "_" only as the second
+	// character): names usable in an output key and a URL as they are.
+	providerNamePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9.-]{1,30}[A-Za-z0-9]$`)
 	// Cognito's IdpIdentifiers item.
 	idpIdentifierPattern = regexp.MustCompile(`^[\w\s+=.@-]{1,40}$`)
 	// Apple's team and key ids.
@@ -317,7 +318,7 @@ func (v *validator) identityProviders(s Stage) {
 				v.add(at+".name", p.Name, fmt.Sprintf("want %q or leave it out: Cognito fixes the name of a %s provider", fixed, p.Type))
 			}
 		} else if !providerNamePattern.MatchString(name) {
-			v.add(at+".name", name, "want 3 to 32 letters, digits, '.', '_' or '-', starting and ending with a letter or digit (it names the provider in Cognito, in identity_provider= and in a stack output)")
+			v.add(at+".name", name, "want 3 to 32 letters, digits, '.' or '-', starting and ending with a letter or digit (it names the provider in Cognito, which takes '_' only as the second character, in identity_provider= and in a stack output)")
 		} else if strings.EqualFold(name, "COGNITO") {
 			v.add(at+".name", name, "want another name: COGNITO stands for the pool's own users")
 		}

@@ -148,6 +148,8 @@ func TestBadSignInSettings(t *testing.T) {
 			want: []string{idp + `.clientSecret.value: unknown setting`}},
 		{name: "social provider renamed", edit: provider(map[string]any{"name": "google"}),
 			want: []string{idp + `.name: got "google"; want "Google" or leave it out`}},
+		{name: "provider name Cognito refuses", edit: provider(map[string]any{"type": "oidc", "name": "okta_eu", "issuer": "https://acme.okta.com"}),
+			want: []string{idp + `.name: got "okta_eu"; want 3 to 32 letters, digits, '.' or '-'`}},
 		{name: "oidc issuer not https", edit: provider(map[string]any{"type": "oidc", "name": "okta", "issuer": "http://acme.okta.com"}),
 			want: []string{idp + `.issuer: got "http://acme.okta.com"; want the provider's https issuer URL`}},
 		{name: "oidc without openid scope", edit: provider(map[string]any{"type": "oidc", "name": "okta", "issuer": "https://acme.okta.com", "scopes": []any{"email"}}),

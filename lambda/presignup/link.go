@@ -28,6 +28,10 @@ type linker struct {
 	log       *slog.Logger
 }
 
+// maxUserPages bounds the look-up (60 users a page) inside the trigger's 5 seconds; more users
+// with one address than that is treated as ambiguous.
+const maxUserPages = 5
+
 // Outcomes, as logged (the email address never is).
 const (
 	outcomeLinked       = "linked"
@@ -68,29 +72,41 @@ func (l *linker) decide(ctx context.Context, ev events.CognitoEventUserPoolsPreS
 	if email == "" || !strings.EqualFold(attrs["email_verified"], "true") || strings.ContainsAny(email, "\"\\") {
 		return provider, outcomeUnverified
 	}
-	out, err := l.users.ListUsers(ctx, &cip.ListUsersInput{
-		UserPoolId: aws.String(ev.UserPoolID),
-		Filter:     aws.String(`email = "` + email + `"`),
-		Limit:      aws.Int32(10),
-	})
-	if err != nil {
-		l.log.Error("ListUsers failed", "error", errorCode(err))
-		return provider, outcomeFailed
-	}
+	// Every page: anyone may sign up unconfirmed with somebody's address, and enough of those
+	// must not push the real user off the first page (nor hide a second candidate).
 	var target string
-	for _, u := range out.Users {
-		if !linkable(u, email) {
-			continue
+	var token *string
+	for page := 0; ; page++ {
+		if page == maxUserPages {
+			return provider, outcomeAmbiguous // too many to tell; sign up unlinked
 		}
-		if target != "" {
-			return provider, outcomeAmbiguous
+		out, err := l.users.ListUsers(ctx, &cip.ListUsersInput{
+			UserPoolId:      aws.String(ev.UserPoolID),
+			Filter:          aws.String(`email = "` + email + `"`),
+			Limit:           aws.Int32(60),
+			PaginationToken: token,
+		})
+		if err != nil {
+			l.log.Error("ListUsers failed", "error", errorCode(err))
+			return provider, outcomeFailed
 		}
-		target = aws.ToString(u.Username)
+		for _, u := range out.Users {
+			if !linkable(u, email) {
+				continue
+			}
+			if target != "" {
+				return provider, outcomeAmbiguous
+			}
+			target = aws.ToString(u.Username)
+		}
+		if token = out.PaginationToken; aws.ToString(token) == "" {
+			break
+		}
 	}
 	if target == "" {
 		return provider, outcomeNoMatch
 	}
-	_, err = l.users.AdminLinkProviderForUser(ctx, &cip.AdminLinkProviderForUserInput{
+	_, err := l.users.AdminLinkProviderForUser(ctx, &cip.AdminLinkProviderForUserInput{
 		UserPoolId:      aws.String(ev.UserPoolID),
 		DestinationUser: &types.ProviderUserIdentifierType{ProviderName: aws.String("Cognito"), ProviderAttributeValue: aws.String(target)},
 		SourceUser: &types.ProviderUserIdentifierType{

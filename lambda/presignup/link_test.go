@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -32,7 +33,14 @@ func (f *fakeDirectory) ListUsers(_ context.Context, in *cip.ListUsersInput, _ .
 	if f.listErr != nil {
 		return nil, f.listErr
 	}
-	return &cip.ListUsersOutput{Users: f.users}, nil
+	// Pages of Limit users, the token being the offset of the next one.
+	start, _ := strconv.Atoi(aws.ToString(in.PaginationToken))
+	end := min(start+int(aws.ToInt32(in.Limit)), len(f.users))
+	out := &cip.ListUsersOutput{Users: f.users[start:end]}
+	if end < len(f.users) {
+		out.PaginationToken = aws.String(strconv.Itoa(end))
+	}
+	return out, nil
 }
 
 func (f *fakeDirectory) AdminLinkProviderForUser(_ context.Context, in *cip.AdminLinkProviderForUserInput, _ ...func(*cip.Options)) (*cip.AdminLinkProviderForUserOutput, error) {
@@ -96,6 +104,11 @@ func TestPreSignUp(t *testing.T) {
 		{name: "native user not yet confirmed", fixture: "google-verified",
 			dir:         fakeDirectory{users: []types.UserType{user("mallory-sub", types.UserStatusTypeUnconfirmed, "alice@acme.io", false)}},
 			wantOutcome: outcomeNoMatch, wantLookup: true},
+		// Unconfirmed, though the address is marked verified (an administrator can set that):
+		// the status alone must keep the link away.
+		{name: "native user not yet confirmed, email marked verified", fixture: "google-verified",
+			dir:         fakeDirectory{users: []types.UserType{user("mallory-sub", types.UserStatusTypeUnconfirmed, "alice@acme.io", true)}},
+			wantOutcome: outcomeNoMatch, wantLookup: true},
 		{name: "confirmed native user whose email is unverified", fixture: "google-verified",
 			dir:         fakeDirectory{users: []types.UserType{user("carol-sub", types.UserStatusTypeConfirmed, "alice@acme.io", false)}},
 			wantOutcome: outcomeNoMatch, wantLookup: true},
@@ -107,6 +120,16 @@ func TestPreSignUp(t *testing.T) {
 		{name: "existing user is federated", fixture: "google-verified",
 			dir:         fakeDirectory{users: []types.UserType{user("okta_00u1", types.UserStatusTypeExternalProvider, "alice@acme.io", true)}},
 			wantOutcome: outcomeNoMatch, wantLookup: true},
+		// Squatters with the address must not push the real user off the first page.
+		{name: "the user behind 70 unconfirmed sign-ups", fixture: "google-verified",
+			dir:      fakeDirectory{users: append(squatters(70), alice)},
+			wantLink: "alice-sub", wantProvider: "Google", wantSubject: "104818398112345678901", wantOutcome: outcomeLinked, wantLookup: true},
+		{name: "a second candidate on a later page", fixture: "google-verified",
+			dir:         fakeDirectory{users: append(append([]types.UserType{alice}, squatters(70)...), user("alice-b", types.UserStatusTypeConfirmed, "alice@acme.io", true))},
+			wantOutcome: outcomeAmbiguous, wantLookup: true},
+		{name: "more users with the address than can be read", fixture: "google-verified",
+			dir:         fakeDirectory{users: append(squatters(400), alice)},
+			wantOutcome: outcomeAmbiguous, wantLookup: true},
 		{name: "two candidates", fixture: "google-verified",
 			dir:         fakeDirectory{users: []types.UserType{alice, user("alice-b", types.UserStatusTypeConfirmed, "alice@acme.io", true)}},
 			wantOutcome: outcomeAmbiguous, wantLookup: true},
@@ -190,4 +213,13 @@ func TestErrorCode(t *testing.T) {
 	if got := errorCode(errors.New("dial tcp: secret detail")); strings.Contains(got, "secret") {
 		t.Errorf("got %q", got)
 	}
+}
+
+// squatters are n unconfirmed sign-ups with alice's address.
+func squatters(n int) []types.UserType {
+	out := make([]types.UserType, n)
+	for i := range out {
+		out[i] = user("squatter-"+strconv.Itoa(i), types.UserStatusTypeUnconfirmed, "alice@acme.io", true)
+	}
+	return out
 }
