@@ -163,16 +163,26 @@ func settings(cfg config.Config, out outputs.Stage, o options) (apidoc.Settings,
 		apiURL = "http://127.0.0.1:8080" // cmd/local's default address
 	}
 	return apidoc.Settings{
-		Title:            cfg.AppName + " " + cfg.StageName,
-		APIURL:           apiURL,
-		Issuer:           login.Issuer,
-		AuthorizeURL:     login.Authorize,
-		TokenURL:         login.Token,
-		Scopes:           scopes,
-		ClientID:         out.ClientID,
-		ClientScopes:     cfg.AppClientScopes(),
-		MachineClientIDs: machine,
-		RedirectURI:      redirect,
-		Local:            login.Local,
+		Title:               cfg.AppName + " " + cfg.StageName,
+		APIURL:              apiURL,
+		Issuer:              login.Issuer,
+		AuthorizeURL:        login.Authorize,
+		TokenURL:            login.Token,
+		Scopes:              scopes,
+		ClientID:            out.ClientID,
+		ClientScopes:        cfg.AppClientScopes(),
+		MachineClientIDs:    machine,
+		MachineClientScopes: machineClientScopes(cfg),
+		RedirectURI:         redirect,
+		Local:               login.Local,
 	}, nil
+}
+
+// machineClientScopes are the scopes each of the stage's machine clients holds, by name.
+func machineClientScopes(cfg config.Config) map[string][]string {
+	held := map[string][]string{}
+	for _, m := range cfg.MachineClients {
+		held[m.Name] = m.Scopes
+	}
+	return held
 }

@@ -36,6 +36,9 @@ type Settings struct {
 	// MachineClientIDs are the stage's machine clients, name -> client id, for Postman's
 	// client-credentials requests on routes that take only machine clients.
 	MachineClientIDs map[string]string
+	// MachineClientScopes are the scopes each machine client holds: a client-credentials
+	// request that asks for another one is refused (invalid_scope).
+	MachineClientScopes map[string][]string
 	// RedirectURI is a callback URL registered on the app client, for Postman.
 	RedirectURI string
 	// Local marks a local Cognito-compatible server (cognito-local).

@@ -151,7 +151,7 @@ func postmanAuth(r routes.Route, s Settings) pmAuth {
 			str("clientId", id),
 			str("clientSecret", "{{"+machine+"ClientSecret}}"),
 			str("client_authentication", "header"),
-			str("scope", strings.Join(r.Scopes, " ")),
+			str("scope", strings.Join(machineScopes(r, s.MachineClientScopes[machine]), " ")),
 			str("tokenName", "Cognito "+machine+" token"),
 			str("addTokenTo", "header"),
 			str("headerPrefix", "Bearer"),
@@ -202,4 +202,19 @@ func postmanURL(path string) pmURL {
 	}
 	u.Raw = "{{baseUrl}}/" + strings.Join(u.Path, "/")
 	return u
+}
+
+// machineScopes are the route's scopes a machine client holds (all of the route's when its
+// scopes are not known): a client-credentials request for one it lacks is refused.
+func machineScopes(r routes.Route, held []string) []string {
+	if held == nil {
+		return r.Scopes
+	}
+	var out []string
+	for _, sc := range r.Scopes {
+		if slices.Contains(held, sc) {
+			out = append(out, sc)
+		}
+	}
+	return out
 }
