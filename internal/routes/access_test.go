@@ -84,4 +84,11 @@ func TestClientNames(t *testing.T) {
 			t.Errorf("ClientNames(%v): %v, want a refusal", machine, err)
 		}
 	}
+	// Every bad entry at once: a name that is no client name, the web client's name, no id.
+	_, err = routes.ClientNames(nil, map[string]string{"Bad": "m1", "web": "m2", "billing": ""})
+	for _, want := range []string{`"Bad"="m1"`, `"web"="m2"`, `"billing"=""`} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("ClientNames: %v, want %s refused", err, want)
+		}
+	}
 }

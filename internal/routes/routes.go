@@ -6,6 +6,7 @@ package routes
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"regexp"
@@ -316,8 +317,8 @@ func ParseMachineClients(s string) (map[string]string, error) {
 		switch {
 		case !ok || id == "":
 			return nil, fmt.Errorf("machine clients: got %q; want name=client id", pair)
-		case !ClientNamePattern.MatchString(name) || name == WebClient:
-			return nil, fmt.Errorf("machine clients: got name %q; want a client name other than %q", name, WebClient)
+		case checkMachineClient(name, id) != nil:
+			return nil, checkMachineClient(name, id)
 		case out[name] != "":
 			return nil, fmt.Errorf("machine clients: %q appears twice", name)
 		}
@@ -329,17 +330,36 @@ func ParseMachineClients(s string) (map[string]string, error) {
 // ClientNames maps app client ids to the names routes use: WebClient for each of webIDs, and
 // each machine client's own name. An id with two names would let map order decide which
 // routes its tokens may call, so it is refused.
+// Every problem is reported.
 func ClientNames(webIDs []string, machine map[string]string) (map[string]string, error) {
 	names := make(map[string]string, len(webIDs)+len(machine))
 	for _, id := range webIDs {
 		names[id] = WebClient
 	}
+	var errs []error
 	for _, name := range slices.Sorted(maps.Keys(machine)) {
 		id := machine[name]
+		if err := checkMachineClient(name, id); err != nil {
+			errs = append(errs, err)
+			continue
+		}
 		if other, taken := names[id]; taken {
-			return nil, fmt.Errorf("app client %s is both %q and %q; want one name per client", id, other, name)
+			errs = append(errs, fmt.Errorf("machine clients: app client %s is both %q and %q; want one name per client", id, other, name))
+			continue
 		}
 		names[id] = name
 	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
 	return names, nil
+}
+
+// checkMachineClient is the rule for one machine client: a name of its own (not WebClient)
+// and a client id.
+func checkMachineClient(name, id string) error {
+	if !ClientNamePattern.MatchString(name) || name == WebClient || id == "" {
+		return fmt.Errorf("machine clients: got %q=%q; want a client name other than %q and a client id", name, id, WebClient)
+	}
+	return nil
 }

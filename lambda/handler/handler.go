@@ -104,14 +104,9 @@ func New(table routes.Table, allowedClientIDs []string, opts *Options) (*Handler
 		}
 		webIDs = append(webIDs, id)
 	}
-	for name, id := range opts.MachineClients {
-		if !routes.ClientNamePattern.MatchString(name) || name == routes.WebClient || id == "" {
-			errs = append(errs, fmt.Errorf("machine clients: got %q=%q; want a client name other than %q and a client id", name, id, routes.WebClient))
-		}
-	}
 	var err error
 	if h.clients, err = routes.ClientNames(webIDs, opts.MachineClients); err != nil {
-		errs = append(errs, fmt.Errorf("machine clients: %w", err))
+		errs = append(errs, err)
 	}
 	if len(webIDs) == 0 && len(allowedClientIDs) == 0 {
 		errs = append(errs, errors.New("allowed client ids: want at least one app client id (API Gateway does not check the client; the handler does)"))
