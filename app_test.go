@@ -258,11 +258,12 @@ func TestAppClient(t *testing.T) {
 		authFlows []any
 		callbacks []any
 		logout    string
+		providers []any
 	}{
 		{"dev", []any{"ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"},
-			[]any{"http://localhost:3000/auth/callback", "http://127.0.0.1:8976/callback"}, "http://localhost:3000"},
+			[]any{"http://localhost:3000/auth/callback", "http://127.0.0.1:8976/callback"}, "http://localhost:3000", []any{"COGNITO"}},
 		{"prod", []any{"ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"},
-			[]any{"https://app.example.com/auth/callback"}, "https://app.example.com"},
+			[]any{"https://app.example.com/auth/callback"}, "https://app.example.com", []any{"COGNITO", "AcmeSSO"}},
 	} {
 		t.Run(tc.stage, func(t *testing.T) {
 			s := stage(t, tc.stage)
@@ -286,7 +287,7 @@ func TestAppClient(t *testing.T) {
 				"TokenValidityUnits":         map[string]any{"AccessToken": "minutes", "IdToken": "minutes", "RefreshToken": "minutes"},
 				"EnableTokenRevocation":      true,
 				"PreventUserExistenceErrors": "ENABLED",
-				"SupportedIdentityProviders": []any{"COGNITO"},
+				"SupportedIdentityProviders": tc.providers,
 			})
 		})
 	}
@@ -625,30 +626,49 @@ func TestLoginStyleGolden(t *testing.T) {
 		t.Errorf("the synthesized ManagedLoginBranding differs from %s; run go test -run TestLoginStyleGolden -update . if intended", golden)
 	}
 
-	// Independently of the golden file: Settings are the committed JSON, the assets the files.
+	// Independently of the golden file: Settings are the committed JSON, the assets the files;
+	// prod deploys every asset, dev all but the button icon of prod's provider.
 	var committed struct {
 		Settings map[string]any
-		Assets   []struct{ Category, ColorMode, File string }
+		Assets   []struct{ Category, ColorMode, File, ResourceId string }
 	}
 	b, _ = os.ReadFile("branding/style.json")
 	if err := json.Unmarshal(b, &committed); err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(got["Settings"], committed.Settings) {
-		t.Error("synthesized Settings differ from branding/style.json")
-	}
-	assets, _ := got["Assets"].([]any)
-	if len(assets) != len(committed.Assets) {
-		t.Fatalf("got %d assets, want %d", len(assets), len(committed.Assets))
-	}
-	for i, a := range committed.Assets {
-		data, err := os.ReadFile(filepath.Join("branding", a.File))
-		if err != nil {
-			t.Fatal(err)
+	for _, name := range []string{"dev", "prod"} {
+		var got map[string]any
+		for _, r := range resourcesOf(stage(t, name).authJSON, "AWS::Cognito::ManagedLoginBranding") {
+			got = props(r)
 		}
-		g := assets[i].(map[string]any)
-		if g["Category"] != a.Category || g["ColorMode"] != a.ColorMode || g["Bytes"] != base64.StdEncoding.EncodeToString(data) {
-			t.Errorf("asset %d (%s %s) does not carry %s", i, a.Category, a.ColorMode, a.File)
+		if !reflect.DeepEqual(got["Settings"], committed.Settings) {
+			t.Errorf("%s: synthesized Settings differ from branding/style.json", name)
+		}
+		want := committed.Assets
+		if name == "dev" {
+			want = slices.DeleteFunc(slices.Clone(want), func(a struct{ Category, ColorMode, File, ResourceId string }) bool {
+				return a.Category == "IDP_BUTTON_ICON"
+			})
+			if len(want) == len(committed.Assets) {
+				t.Fatal("branding/style.json has no IDP_BUTTON_ICON for prod's provider")
+			}
+		}
+		assets, _ := got["Assets"].([]any)
+		if len(assets) != len(want) {
+			t.Fatalf("%s: got %d assets, want %d", name, len(assets), len(want))
+		}
+		for i, a := range want {
+			data, err := os.ReadFile(filepath.Join("branding", a.File))
+			if err != nil {
+				t.Fatal(err)
+			}
+			g := assets[i].(map[string]any)
+			if g["Category"] != a.Category || g["ColorMode"] != a.ColorMode || g["Bytes"] != base64.StdEncoding.EncodeToString(data) {
+				t.Errorf("%s: asset %d (%s %s) does not carry %s", name, i, a.Category, a.ColorMode, a.File)
+			}
+			if id, _ := g["ResourceId"].(string); id != a.ResourceId {
+				t.Errorf("%s: asset %d ResourceId %q, want %q", name, i, id, a.ResourceId)
+			}
 		}
 	}
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"encoding/base64"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -28,5 +30,35 @@ func TestBrandingDeepKeyWarning(t *testing.T) {
 	})
 	noPanic(t, func() {
 		assertions.Annotations_FromStack(stage(t, "dev").stacks.Auth.Stack).HasNoWarning(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("Cognito's default style")))
+	})
+}
+
+// A provider's button icon goes only to a stage with that provider: on a stage with providers,
+// one whose ResourceId names none of them is left out with a warning naming the providers.
+func TestButtonIconForAnotherProvider(t *testing.T) {
+	logo, err := os.ReadFile("branding/assets/idp-button-icon-acmesso-dynamic.svg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "style.json")
+	style := fmt.Sprintf(`{"Settings": {}, "Assets": [{"Category": "IDP_BUTTON_ICON", "ColorMode": "DYNAMIC", "Extension": "SVG", "Bytes": %q, "ResourceId": "acmesso"}]}`,
+		base64.StdEncoding.EncodeToString(logo))
+	if err := os.WriteFile(file, []byte(style), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	st, err := newTestApp(t, map[string]any{"stage": "prod", "brandingFile": file})
+	if err != nil {
+		t.Fatal(err)
+	}
+	noPanic(t, func() {
+		assertions.Annotations_FromStack(st.Auth.Stack).HasWarning(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String(regexp.QuoteMeta(
+			`branding Assets[0]: the IDP_BUTTON_ICON for ResourceId "acmesso" is left out of stage prod's login style: ResourceId must be the name of one of its identityProviders (AcmeSSO; case-sensitive)`))))
+	})
+	noPanic(t, func() {
+		assertions.Template_FromStack(st.Auth.Stack, nil).HasResourceProperties(jsii.String("AWS::Cognito::ManagedLoginBranding"),
+			map[string]any{"Assets": assertions.Match_Absent()})
+	})
+	noPanic(t, func() {
+		assertions.Annotations_FromStack(stage(t, "prod").stacks.Auth.Stack).HasNoWarning(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("IDP_BUTTON_ICON")))
 	})
 }

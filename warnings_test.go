@@ -19,6 +19,7 @@ func TestProductionPlaceholderWarning(t *testing.T) {
 		`stages.prod.cors.allowOrigins[0]: "https://app.example.com" is on a reserved example domain`,
 		`stages.prod.email.from: "no-reply@acme.example" is on a reserved example domain`,
 		`stages.prod.email.replyTo: "support@acme.example" is on a reserved example domain`,
+		`stages.prod.identityProviders[0].issuer: "https://sso.acme.example" is on a reserved example domain`,
 	} {
 		noPanic(t, func() {
 			prod.HasWarning(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String(regexp.QuoteMeta(want))))

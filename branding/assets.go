@@ -43,8 +43,11 @@ func (l *loader) assets(v any, path string) []Asset {
 		if a.Category == "" || a.ColorMode == "" {
 			continue
 		}
-		key := a.Category + "/" + a.ColorMode
-		if prev, dup := first[key]; dup {
+		// Button icons come one per identity provider, named by ResourceId.
+		key := a.Category + "/" + a.ColorMode + "/" + a.ResourceId
+		if prev, dup := first[key]; dup && a.ResourceId != "" {
+			l.add(p, "", "a second %s asset for color mode %s and ResourceId %q (first at %s); each category, color mode and ResourceId may appear once", a.Category, a.ColorMode, a.ResourceId, prev)
+		} else if dup {
 			l.add(p, "", "a second %s asset for color mode %s (first at %s); each category and color mode pair may appear once", a.Category, a.ColorMode, prev)
 		} else {
 			first[key] = p
@@ -137,6 +140,9 @@ func (l *loader) asset(v any, path string) (Asset, bool) {
 			l.add(path+".ResourceId", showValue(id), "must be 1 to 40 letters, digits, '_', '-' or spaces")
 		}
 		a.ResourceId = id
+	}
+	if a.Category == IdPButtonIcon && a.ResourceId == "" {
+		l.warn(path, "", "an IDP_BUTTON_ICON without ResourceId belongs to no provider's button; set ResourceId to the identity provider's name (the stacks deploy an icon only for a provider of the stage)")
 	}
 	return a, true
 }

@@ -102,3 +102,20 @@ func TestDefaultSettingsCopy(t *testing.T) {
 		t.Error("DefaultSettings shares its tree")
 	}
 }
+
+// A provider's button icon without ResourceId is a warning: it names no provider, so no stage
+// deploys it.
+func TestButtonIconWithoutProvider(t *testing.T) {
+	root, _ := filepath.Abs("testdata")
+	l := &loader{file: "f.json", root: root, dir: root}
+	l.load([]byte(`{"Settings": {}, "Assets": [
+		{"Category": "IDP_BUTTON_ICON", "ColorMode": "DYNAMIC", "File": "assets/logo.svg"},
+		{"Category": "IDP_BUTTON_ICON", "ColorMode": "DYNAMIC", "File": "assets/logo.svg", "ResourceId": "Okta"}]}`))
+	if len(l.problems) > 0 {
+		t.Fatal(l.err())
+	}
+	want := `f.json: Assets[0]: an IDP_BUTTON_ICON without ResourceId belongs to no provider's button; set ResourceId to the identity provider's name (the stacks deploy an icon only for a provider of the stage)`
+	if len(l.warnings) != 1 || l.warnings[0].String() != want {
+		t.Errorf("warnings %v; want only %s", l.warnings, want)
+	}
+}

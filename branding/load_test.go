@@ -93,6 +93,7 @@ func TestInvalidFixtures(t *testing.T) {
 		}},
 		{"invalid-duplicate.json", []want{
 			{"Assets[2]", []string{"a second FORM_LOGO asset for color mode LIGHT (first at Assets[0])"}},
+			{"Assets[5]", []string{`a second IDP_BUTTON_ICON asset for color mode DYNAMIC and ResourceId "AcmeSSO" (first at Assets[3])`}},
 		}},
 		{"invalid-too-many-assets.json", []want{{"Assets", []string{"has 41 assets; Cognito takes at most 40"}}}},
 		{"invalid-settings-keys.json", []want{

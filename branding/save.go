@@ -17,9 +17,9 @@ const AssetDir = "assets"
 
 // Save writes s as a branding folder: dir/name (e.g. "style.json") and each asset as a file
 // under dir/assets/ that the JSON references by File. Keys are sorted, indentation is two
-// spaces, assets are ordered by category and color mode and named after them, so saving an
-// unchanged style again gives byte-identical files and no diff. Files whose content is already
-// right are not rewritten. It returns the paths written or kept, relative to dir, JSON first.
+// spaces, assets are ordered by category, ResourceId and color mode and named after them, so
+// saving an unchanged style again gives byte-identical files and no diff. Files whose content
+// is already right are not rewritten. It returns the paths written or kept, relative to dir, JSON first.
 func Save(dir, name string, s *Style) ([]string, error) {
 	type fileAsset struct {
 		Category   string
@@ -40,6 +40,7 @@ func Save(dir, name string, s *Style) ([]string, error) {
 	assets := slices.Clone(s.Assets)
 	slices.SortStableFunc(assets, func(a, b Asset) int {
 		return cmp.Or(cmp.Compare(rank(categories, a.Category), rank(categories, b.Category)),
+			cmp.Compare(a.ResourceId, b.ResourceId),
 			cmp.Compare(rank(colorModes, a.ColorMode), rank(colorModes, b.ColorMode)))
 	})
 	files := map[string][]byte{}
@@ -49,7 +50,11 @@ func Save(dir, name string, s *Style) ([]string, error) {
 		if err != nil {
 			return nil, fmt.Errorf("asset %s %s: %w", a.Category, a.ColorMode, err)
 		}
-		base := strings.ToLower(strings.ReplaceAll(a.Category, "_", "-") + "-" + a.ColorMode)
+		base := a.Category + "-"
+		if a.Category == IdPButtonIcon && a.ResourceId != "" { // one per provider
+			base += strings.ReplaceAll(a.ResourceId, " ", "-") + "-"
+		}
+		base = strings.ToLower(strings.ReplaceAll(base+a.ColorMode, "_", "-"))
 		file := AssetDir + "/" + base + fileSuffix(a.Extension)
 		for n := 2; files[file] != nil; n++ {
 			file = fmt.Sprintf("%s/%s-%d%s", AssetDir, base, n, fileSuffix(a.Extension))

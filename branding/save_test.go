@@ -55,6 +55,8 @@ func TestSaveFormat(t *testing.T) {
 			{Category: "FORM_LOGO", ColorMode: "LIGHT", Extension: "PNG", Bytes: encodeFile(t, "testdata/assets/icon.png"), ResourceId: "r1"},
 			{Category: "FAVICON_ICO", ColorMode: "DYNAMIC", Extension: "ICO", Bytes: encodeFile(t, "testdata/assets/favicon.ico")},
 			{Category: "PAGE_BACKGROUND", ColorMode: "DARK", Extension: "JPEG", Bytes: encodeFile(t, "testdata/assets/photo.jpg")},
+			{Category: "IDP_BUTTON_ICON", ColorMode: "DYNAMIC", Extension: "SVG", Bytes: encodeFile(t, "testdata/assets/logo.svg"), ResourceId: "Okta"},
+			{Category: "IDP_BUTTON_ICON", ColorMode: "DYNAMIC", Extension: "SVG", Bytes: encodeFile(t, "testdata/assets/logo.svg"), ResourceId: "Acme SSO"},
 		},
 	}
 	dir := t.TempDir()
@@ -62,7 +64,9 @@ func TestSaveFormat(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantFiles := []string{"style.json", "assets/favicon-ico-dynamic.ico", "assets/page-background-dark.jpg", "assets/form-logo-light.png"}
+	// A provider's button icon is named after its provider, so two providers' icons never clash.
+	wantFiles := []string{"style.json", "assets/favicon-ico-dynamic.ico", "assets/page-background-dark.jpg", "assets/form-logo-light.png",
+		"assets/idp-button-icon-acme-sso-dynamic.svg", "assets/idp-button-icon-okta-dynamic.svg"}
 	if !slices.Equal(files, wantFiles) {
 		t.Errorf("files = %v, want %v", files, wantFiles)
 	}
@@ -95,6 +99,18 @@ func TestSaveFormat(t *testing.T) {
       "ColorMode": "LIGHT",
       "File": "assets/form-logo-light.png",
       "ResourceId": "r1"
+    },
+    {
+      "Category": "IDP_BUTTON_ICON",
+      "ColorMode": "DYNAMIC",
+      "File": "assets/idp-button-icon-acme-sso-dynamic.svg",
+      "ResourceId": "Acme SSO"
+    },
+    {
+      "Category": "IDP_BUTTON_ICON",
+      "ColorMode": "DYNAMIC",
+      "File": "assets/idp-button-icon-okta-dynamic.svg",
+      "ResourceId": "Okta"
     }
   ]
 }

@@ -28,8 +28,13 @@ type Asset struct {
 	ColorMode  string // LIGHT, DARK or DYNAMIC
 	Extension  string // ICO, JPEG, PNG, SVG or WEBP
 	Bytes      string // the image, base64 (standard alphabet, padded)
-	ResourceId string // optional; "" when not set
+	ResourceId string // optional; "" when not set. An IDP_BUTTON_ICON names its provider here.
 }
+
+// IdPButtonIcon is the category of an identity provider's button icon on the sign-in page.
+// Its ResourceId is the provider's name: AWS's API reference says only "the ID of the asset",
+// and public configurations that show such icons set it so.
+const IdPButtonIcon = "IDP_BUTTON_ICON"
 
 // Size limits. The API and CloudFormation each cap the style; the template cap is the one that
 // binds, because the branding travels inside the auth stack's template.
@@ -109,7 +114,7 @@ func allowedExtensions(category string) []string {
 		return []string{"ICO"}
 	case "FAVICON_SVG":
 		return []string{"SVG"}
-	case "IDP_BUTTON_ICON":
+	case IdPButtonIcon:
 		return []string{"ICO", "SVG"}
 	}
 	return []string{"PNG", "SVG", "JPEG"}

@@ -64,7 +64,7 @@ func NewAuthStack(scope constructs.Construct, id string, props *AuthStackProps) 
 		client.Node().AddDependency(idp)
 	}
 	machine := addMachineClients(pool, cfg, server)
-	domainURL := newDomainAndStyle(stack, cfg, pool, client, style)
+	domainURL := newDomainAndStyle(stack, cfg, pool, client, styleForStage(stack, style, cfg.Stage, cfg.StageName))
 	addAuthOutputs(stack, cfg.Stage, pool, client, domainURL, machine)
 	suppressUserPoolFindings(pool, cfg.Stage)
 

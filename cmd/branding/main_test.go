@@ -100,7 +100,7 @@ func TestCheckReadmeWarning(t *testing.T) {
 func TestCheckDefault(t *testing.T) {
 	t.Chdir("../..")
 	code, stdout, stderr := testCLI(t, "check")
-	if code != 0 || !strings.HasPrefix(stdout, "OK: 1 branding file, 5 assets;") {
+	if code != 0 || !strings.HasPrefix(stdout, "OK: 1 branding file, 6 assets;") {
 		t.Errorf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 }

@@ -469,6 +469,36 @@ func TestEmailWarnings(t *testing.T) {
 	}
 }
 
+// A production stage whose OIDC issuer or SAML metadata URL is a placeholder is warned about:
+// Cognito fetches both when it creates the provider, so the deploy would fail there.
+func TestIdentityProviderWarnings(t *testing.T) {
+	cfg := Config{AppName: "demo-api", StageName: "prod", Stage: Stage{Production: true, Email: Email{Sender: "ses"},
+		IdentityProviders: []IdentityProvider{
+			{Type: IdPGoogle},
+			{Type: IdPOIDC, Name: "AcmeSSO", Issuer: "https://sso.acme.example"},
+			{Type: IdPOIDC, Name: "Okta", Issuer: "https://acme.okta.com"},
+			{Type: IdPSAML, Name: "Entra", MetadataURL: "https://login.example.com/metadata.xml"},
+			{Type: IdPSAML, Name: "ADFS", MetadataFile: "saml/adfs.xml"},
+		}}}
+	want := []string{
+		`stages.prod.identityProviders[1].issuer: "https://sso.acme.example" is on a reserved example domain; set your provider's real issuer`,
+		`stages.prod.identityProviders[3].metadataUrl: "https://login.example.com/metadata.xml" is on a reserved example domain; set your provider's real metadataUrl`,
+	}
+	got := cfg.Warnings()
+	if len(got) != len(want) {
+		t.Fatalf("got %d warnings, want %d:\n%s", len(got), len(want), strings.Join(got, "\n"))
+	}
+	for i := range want {
+		if !strings.HasPrefix(got[i], want[i]) {
+			t.Errorf("warning %d = %q, want it to start with %q", i, got[i], want[i])
+		}
+	}
+	cfg.Production = false
+	if w := cfg.Warnings(); len(w) != 0 {
+		t.Errorf("a development stage got warnings: %v", w)
+	}
+}
+
 // TestWrongShapeHidesValue: a list or object given where the other belongs is named by kind,
 // never echoed: it may hold a secret typed where a reference belongs.
 func TestWrongShapeHidesValue(t *testing.T) {

@@ -24,8 +24,8 @@ func isReservedHost(host string) bool {
 // Warnings are what synth should say about a valid stage that will not work as deployed: a
 // production stage whose callback, sign-out or CORS URLs are still placeholders on a reserved
 // example domain (sign-in would redirect to a page nobody serves), whose email addresses are
-// placeholders too (SES cannot verify them, so no message is sent), or that keeps Cognito's
-// own email sender. One line each, naming the setting.
+// placeholders too (SES cannot verify them, so no message is sent), whose identity providers
+// are placeholders (Cognito cannot reach them), or that keeps Cognito's own email sender. One line each, naming the setting.
 func (c Config) Warnings() []string {
 	s := c.Stage
 	if !s.Production {
@@ -42,6 +42,13 @@ func (c Config) Warnings() []string {
 	check("callbackUrls", s.CallbackURLs)
 	check("logoutUrls", s.LogoutURLs)
 	check("cors.allowOrigins", s.CORS.AllowOrigins)
+	for i, p := range s.IdentityProviders {
+		for _, u := range []struct{ key, raw string }{{"issuer", p.Issuer}, {"metadataUrl", p.MetadataURL}} {
+			if parsed, err := url.Parse(u.raw); u.raw != "" && err == nil && isReservedHost(parsed.Hostname()) {
+				out = append(out, fmt.Sprintf("%s: %q is on a reserved example domain; set your provider's real %s (and its clientId and secret) before you deploy, or Cognito refuses the provider (see the README, \"Identity providers\")", c.where(fmt.Sprintf("identityProviders[%d].%s", i, u.key)), u.raw, u.key))
+			}
+		}
+	}
 	if !s.Email.UsesSES() {
 		out = append(out, fmt.Sprintf("%s: a production stage keeps Cognito's own email sender, which sends only a small number of messages a day (50 at the time of writing) from a Cognito address: once they are used up, sign-up verification and password-reset codes stop arriving; set email.sender to \"ses\" with a verified SES identity (see the README, \"Email through Amazon SES\")", c.where("email.sender")))
 	}
