@@ -37,8 +37,8 @@ func poolEmail(e config.Email) awscognito.UserPoolEmail {
 
 // addSESRegionRule makes CloudFormation refuse, before it changes anything, a deploy whose
 // Region cannot send with SES in the configured sesRegion: the stacks are Region-agnostic, so
-// synth cannot check it. A rule may read AWS::Region (the CDK's own CfnRule examples do, and
-// aws-samples/amazon-cloudfront-secure-static-site#50 shows such a rule stopping a deploy).
+// synth cannot check it. A rule may read AWS::Region: AWS's guide does not say so, but
+// aws-samples/amazon-cloudfront-secure-static-site#50 shows such a rule stopping a deploy.
 func addSESRegionRule(stack awscdk.Stack, e config.Email) {
 	if !e.UsesSES() || e.SESRegion == "" {
 		return
