@@ -12,6 +12,7 @@ import {
   expiryText,
   groupsOf,
   logoutUrl,
+  linkedOnFirstSignIn,
 } from "./logic.js";
 
 const $ = (id) => document.getElementById(id);
@@ -41,6 +42,8 @@ function show(reply) {
 
 let config;
 let manager;
+// Set while the app signs in again after Cognito failed a sign-in it had just linked.
+const signInAgainKey = "signInAgainAfterLinking";
 
 /** Calls the API with the token the route table asks for and shows the reply. */
 async function call(method, path, body) {
@@ -142,14 +145,24 @@ async function main() {
   $("sign-out").addEventListener("click", () => signOut().catch((err) => say("Sign-out failed: " + err.message)));
 
   if (isCallback(location.href)) {
+    const callback = location.href;
+    // The code is spent; it must not stay in the address bar or the history.
+    history.replaceState(null, "", cleanUrl(callback));
     try {
-      await manager.signinRedirectCallback();
+      await manager.signinRedirectCallback(callback);
+      sessionStorage.removeItem(signInAgainKey);
       say("Signed in.");
     } catch (err) {
+      if (linkedOnFirstSignIn(err) && !sessionStorage.getItem(signInAgainKey)) {
+        // Once per tab: a second failure of the kind is shown, not retried for ever.
+        sessionStorage.setItem(signInAgainKey, "1");
+        say("Your sign-in was linked to your existing account; signing in again…");
+        await manager.signinRedirect();
+        return;
+      }
+      sessionStorage.removeItem(signInAgainKey);
       say("Sign-in failed: " + err.message);
     }
-    // The code is spent; it must not stay in the address bar or the history.
-    history.replaceState(null, "", cleanUrl(location.href));
   }
   let user = await manager.getUser();
   if (user?.expired && user.refresh_token) {

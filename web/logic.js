@@ -84,6 +84,18 @@ export function isCallback(href) {
   return u.pathname === callbackPath && (u.searchParams.has("code") || u.searchParams.has("error"));
 }
 
+/**
+ * Whether a failed sign-in is the one Cognito gives the first federated sign-in that the
+ * linkByEmail trigger linked to an existing user: the link is made, the sign-in fails with
+ * this error_description, and signing in again succeeds as the linked user. authctl
+ * recognises the same text (cmd/authctl, linkedOnFirstSignIn).
+ */
+export function linkedOnFirstSignIn(err) {
+  return typeof err?.error_description === "string" && err.error_description.includes(linkedSignInError);
+}
+
+export const linkedSignInError = "Already found an entry for username";
+
 /** The address to show once the callback is handled: the app's root, without code or state. */
 export function cleanUrl(href) {
   const u = new URL(href);

@@ -12,6 +12,7 @@ import {
   expiryText,
   groupsOf,
   logoutUrl,
+  linkedOnFirstSignIn,
 } from "./logic.js";
 
 const local = {
@@ -169,4 +170,12 @@ test("logoutUrl goes through managed login's /logout, or nowhere locally", () =>
     logoutUrl(readConfig(deployed), "http://localhost:3000"),
     "https://demo.auth.eu-west-1.amazoncognito.com/logout?client_id=client1&logout_uri=http%3A%2F%2Flocalhost%3A3000",
   );
+});
+
+test("linkedOnFirstSignIn: Cognito's error after linking, in any provider's wording; nothing else", () => {
+  assert.equal(linkedOnFirstSignIn({ error: "invalid_request", error_description: "Already found an entry for username Google_1234 " }), true);
+  assert.equal(linkedOnFirstSignIn({ error: "invalid_request", error_description: "Error in SAML response processing: Already found an entry for username Entra_ab" }), true);
+  assert.equal(linkedOnFirstSignIn({ error: "access_denied", error_description: "User cancelled" }), false);
+  assert.equal(linkedOnFirstSignIn(new Error("Already found an entry for username x")), false); // not from the login page
+  assert.equal(linkedOnFirstSignIn(null), false);
 });

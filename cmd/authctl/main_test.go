@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -333,6 +335,71 @@ func TestLogin(t *testing.T) {
 	}
 }
 
+// The first federated sign-in after linkByEmail linked the identity fails with Cognito's
+// "Already found an entry for username"; authctl starts a new authorization request (new
+// state and verifier) once, and the second sign-in's tokens are the result. A second such
+// error ends the login.
+func TestLoginSignsInAgainAfterLinking(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		failures int
+		wantCode int
+		want     string
+	}{
+		{"once", 1, 0, "signs in again"},
+		{"twice", 2, 1, "sign-in failed: invalid_request Already found an entry for username AcmeSSO_1234"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var mu sync.Mutex
+			var states, verifiers []string
+			challenges := map[string]bool{}
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				mu.Lock()
+				defer mu.Unlock()
+				switch r.URL.Path {
+				case "/oauth2/authorize":
+					q := r.URL.Query()
+					states = append(states, q.Get("state"))
+					challenges[q.Get("code_challenge")] = true
+					to, _ := url.Parse(q.Get("redirect_uri"))
+					v := url.Values{"state": {q.Get("state")}, "code": {"code1"}}
+					if len(states) <= tc.failures {
+						v = url.Values{"state": {q.Get("state")}, "error": {"invalid_request"}, "error_description": {"Already found an entry for username AcmeSSO_1234 "}}
+					}
+					to.RawQuery = v.Encode()
+					http.Redirect(w, r, to.String(), http.StatusFound)
+				case "/oauth2/token":
+					r.ParseForm()
+					verifiers = append(verifiers, r.PostForm.Get("code_verifier"))
+					io.WriteString(w, `{"id_token":"i.d.t","access_token":"a.c.t","refresh_token":"r.e.f","expires_in":3600,"token_type":"Bearer"}`)
+				}
+			}))
+			defer srv.Close()
+			browse := func(u string) error {
+				go func() {
+					if resp, err := http.Get(u); err == nil {
+						resp.Body.Close()
+					}
+				}()
+				return nil
+			}
+			code, stdout, stderr := testRun{openBrowser: browse}.run(t, "login", "-cdk-json", cdkJSON, "-client-id", "client1",
+				"-stage", "prod", "-domain", srv.URL, "-redirect-uri", freeLoopbackURL(t), "-idp", "AcmeSSO", "-timeout", "10s")
+			if code != tc.wantCode || !strings.Contains(stderr, tc.want) {
+				t.Fatalf("exit %d (want %d), stderr lacks %q: %s", code, tc.wantCode, tc.want, stderr)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if len(states) != 2 || states[0] == states[1] || len(challenges) != 2 {
+				t.Errorf("authorize requests with states %q and %d challenges; want two of each, different", states, len(challenges))
+			}
+			if tc.wantCode == 0 && (len(verifiers) != 1 || !challenges[s256(verifiers[0])] || !strings.Contains(stdout, `"id_token": "i.d.t"`)) {
+				t.Errorf("token requests with verifiers %q, stdout %s", verifiers, stdout)
+			}
+		})
+	}
+}
+
 func TestLoginRefusals(t *testing.T) {
 	srv := authServer(t)
 	redirect := freeLoopbackURL(t)
@@ -449,5 +516,16 @@ func TestReadCapped(t *testing.T) {
 		if (err != nil) != wantErr || (!wantErr && len(b) != n) {
 			t.Errorf("%d bytes: %d read, %v", n, len(b), err)
 		}
+	}
+}
+
+// The web app retries the same sign-in failure authctl does: one text, in Go and in JavaScript.
+func TestLinkedSignInErrorIsTheWebApps(t *testing.T) {
+	js, err := os.ReadFile("../../web/logic.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := fmt.Sprintf("export const linkedSignInError = %q;", linkedSignInError); !strings.Contains(string(js), want) {
+		t.Errorf("web/logic.js lacks %s", want)
 	}
 }

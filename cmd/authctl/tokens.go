@@ -234,6 +234,24 @@ func checkIdP(cfg config.Config, name string) error {
 	return usageErr("-idp %q: want one of stage %s's providers: %s", name, cfg.StageName, strings.Join(known, ", "))
 }
 
+// signInAttempt is one authorization request of a login.
+type signInAttempt struct {
+	pkce  pkce
+	state string
+	url   string
+}
+
+// linkedOnFirstSignIn reports whether managed login's error_description is the one Cognito
+// gives the first federated sign-in that the linkByEmail trigger linked to an existing user
+// ("Already found an entry for username Google_1234...", SAML's with a prefix): the link is
+// made, the sign-in fails, and signing in again succeeds as the linked user.
+// web/logic.js recognises the same text (TestLinkedSignInErrorIsTheWebApps).
+func linkedOnFirstSignIn(description string) bool {
+	return strings.Contains(description, linkedSignInError)
+}
+
+const linkedSignInError = "Already found an entry for username"
+
 type loginResult struct {
 	tokens tokenSet
 	err    error
@@ -276,20 +294,28 @@ func (c *cli) login(ctx context.Context, name string, args []string) error {
 	}
 	redirectURL, _ := url.Parse(*redirect)
 	domain := strings.TrimSuffix(s.domain, "/")
-	p, state := newPKCE(), randomString(16)
-	query := url.Values{
-		"response_type":         {"code"},
-		"client_id":             {s.clientID},
-		"redirect_uri":          {*redirect},
-		"scope":                 {scopes},
-		"state":                 {state},
-		"code_challenge":        {p.challenge},
-		"code_challenge_method": {"S256"},
+	// Each authorization request has its own state and PKCE verifier; there is a second one
+	// only when Cognito fails the first sign-in after linking (see linkedOnFirstSignIn).
+	newAttempt := func() signInAttempt {
+		a := signInAttempt{pkce: newPKCE(), state: randomString(16)}
+		query := url.Values{
+			"response_type":         {"code"},
+			"client_id":             {s.clientID},
+			"redirect_uri":          {*redirect},
+			"scope":                 {scopes},
+			"state":                 {a.state},
+			"code_challenge":        {a.pkce.challenge},
+			"code_challenge_method": {"S256"},
+		}
+		if *idp != "" {
+			query.Set("identity_provider", *idp)
+		}
+		a.url = domain + "/oauth2/authorize?" + query.Encode()
+		return a
 	}
-	if *idp != "" {
-		query.Set("identity_provider", *idp)
-	}
-	signIn := domain + "/oauth2/authorize?" + query.Encode()
+	var mu sync.Mutex
+	current, retried := newAttempt(), false
+	signIn := current.url
 
 	ln, err := net.Listen("tcp", redirectURL.Host)
 	if err != nil {
@@ -305,9 +331,22 @@ func (c *cli) login(ctx context.Context, name string, args []string) error {
 			return
 		}
 		q := r.URL.Query()
-		if q.Get("state") != state {
+		mu.Lock()
+		a := current
+		retry := q.Get("state") == a.state && !retried && linkedOnFirstSignIn(q.Get("error_description"))
+		if retry {
+			retried, current = true, newAttempt()
+		}
+		next := current.url
+		mu.Unlock()
+		if q.Get("state") != a.state {
 			// Not the sign-in started here (an old tab, or a forged request): keep waiting.
 			http.Error(w, "This redirect does not belong to the sign-in authctl is waiting for.", http.StatusBadRequest)
+			return
+		}
+		if retry {
+			fmt.Fprintln(c.stderr, "The provider's identity was linked to the existing user with the same email; Cognito fails that first sign-in, so authctl signs in again.")
+			http.Redirect(w, r, next, http.StatusFound)
 			return
 		}
 		handled := false
@@ -325,7 +364,7 @@ func (c *cli) login(ctx context.Context, name string, args []string) error {
 					"client_id":     {s.clientID},
 					"code":          {code},
 					"redirect_uri":  {*redirect},
-					"code_verifier": {p.verifier},
+					"code_verifier": {a.pkce.verifier},
 				})
 			}
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
