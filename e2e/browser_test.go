@@ -4,16 +4,20 @@ package e2e
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -24,6 +28,7 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/cognito-apigw/cognito-apigw/internal/outputs"
 )
@@ -151,16 +156,7 @@ func TestBrowserApp(t *testing.T) {
 	}
 	t.Logf("renewal: %s", b.text("#status"))
 
-	// Tokens live in this tab's sessionStorage: nothing in localStorage, no cookie.
-	if n := run[int](b, "localStorage entries", chromedp.Evaluate[int]("localStorage.length")); n != 0 {
-		t.Errorf("localStorage holds %d entries; want none", n)
-	}
-	if c := run[string](b, "cookies", chromedp.Evaluate[string]("document.cookie")); c != "" {
-		t.Errorf("document.cookie %q; want none", c)
-	}
-	if !run[bool](b, "session", chromedp.Evaluate[bool](`Object.keys(sessionStorage).some(k => k.startsWith("oidc.user:"))`)) {
-		t.Error("no oidc.user entry in sessionStorage after sign-in")
-	}
+	b.checkStorage("after sign-in")
 	// The tokens in the session, renewed or not, still work.
 	b.do("call /me again", chromedp.Click(chromedp.CSS("#get-me")))
 	b.waitFor("GET /me shown", `document.getElementById("status").textContent.startsWith("GET /me: 200")`)
@@ -199,9 +195,10 @@ func TestBrowserApp(t *testing.T) {
 
 	// The page as it runs against a deployed stage: the outputs file names a managed-login
 	// domain (no CognitoEndpoint), so the page revokes the refresh token and signs out through
-	// /logout. A stand-in for that domain passes sign-in through to cognito-local and answers
-	// /oauth2/revoke and /logout as Cognito documents them.
-	ml := newManagedLogin(t, endpoint, out(t, outputsFile).ClientID, appURL)
+	// /logout. A stand-in for that domain passes sign-in through to cognito-local, rotates
+	// refresh tokens as refreshRotation does, and answers /oauth2/revoke and /logout as Cognito
+	// documents them.
+	ml := newManagedLogin(t, endpoint, out(t, outputsFile).ClientID, appURL, cognitoLocalKey(t, root))
 	deployedOutputs := filepath.Join(tmp, "deployed-outputs.json")
 	writeDeployedOutputs(t, outputsFile, deployedOutputs, ml.URL)
 	if err := syscall.Kill(-app.cmd.Process.Pid, syscall.SIGTERM); err != nil {
@@ -219,10 +216,34 @@ func TestBrowserApp(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`button[type="submit"]`)),
 		chromedp.WaitVisible(chromedp.CSS("#signed-in")))
 	b.waitFor("the email from GET /me (deployed settings)", `document.getElementById("email").textContent === `+jsString(email))
+
+	// Renew twice: each refresh retires the refresh token it used, so the second renewal works
+	// only if the page kept the one the first renewal returned.
+	for i := 1; i <= 2; i++ {
+		step := fmt.Sprintf("renewal %d (rotation)", i)
+		// The status is cleared first, so that the previous renewal's line cannot be taken for this one's.
+		b.do(step, chromedp.Evaluate[chromedp.Void](`document.getElementById("status").textContent = ""`), chromedp.Click(chromedp.CSS("#renew")))
+		b.waitFor(step+" answered", `/^(Session renewed|The session could not be renewed)/.test(document.getElementById("status").textContent)`)
+		if s := b.text("#status"); !strings.HasPrefix(s, "Session renewed") {
+			t.Fatalf("%s: %q; want it renewed (a retired refresh token gets invalid_grant; managed login saw %+v)", step, s, ml.seen())
+		}
+	}
+	// /me takes the ID token: the renewed one, re-signed by the stand-in, passes cmd/local's check.
+	b.do("call /me after the renewals", chromedp.Click(chromedp.CSS("#get-me")))
+	b.waitFor("GET /me after the renewals", `document.getElementById("status").textContent.startsWith("GET /me: ")`)
+	if s := b.text("#status"); !strings.HasPrefix(s, "GET /me: 200") {
+		t.Errorf("GET /me with the renewed tokens: %q; want 200", s)
+	}
+	b.checkStorage("after the renewals")
+
 	b.do("sign out through /logout", chromedp.Click(chromedp.CSS("#sign-out")))
 	b.waitAcross("back on the app, signed out", `location.href === `+jsString(appURL+"/")+` && document.getElementById("signed-out") !== null && !document.getElementById("signed-out").hidden`)
-	if got := ml.seen(); got.tokens != 1 || got.revoked != 1 || got.logouts != 1 {
-		t.Errorf("managed login saw %+v; want one code exchange, one refresh token revoked, one /logout", got)
+	// Three refresh tokens handed out (sign-in, two renewals); sign-out revokes the newest.
+	seen := ml.seen()
+	if seen.codes != 1 || seen.refreshes != 2 || seen.logouts != 1 || len(seen.issued) != 3 {
+		t.Errorf("managed login saw %+v; want one code exchange, two refreshes, three refresh tokens handed out, one /logout", seen)
+	} else if !slices.Equal(seen.revoked, seen.issued[2:]) {
+		t.Errorf("revoked %q; want only the newest refresh token %q (the first two were retired by rotation)", seen.revoked, seen.issued[2])
 	}
 	if run[int](b, "sessionStorage after /logout", chromedp.Evaluate[int](`Object.keys(sessionStorage).filter(k => k.startsWith("oidc.user:")).length`)) != 0 {
 		t.Error("the session survived sign-out through /logout")
@@ -257,26 +278,41 @@ func writeDeployedOutputs(t *testing.T, local, path, loginURL string) {
 	}
 }
 
-// managedLogin stands in for a managed-login domain: /oauth2/authorize and /oauth2/token pass
-// through to cognito-local; /oauth2/revoke and /logout check their parameters as Cognito does.
+// managedLogin stands in for the managed-login domain of a client with refresh-token rotation
+// (refreshRotation with graceSeconds 0): /oauth2/authorize and the code exchange pass through
+// to cognito-local; a refresh takes only the newest refresh token it handed out, retires it and
+// hands out a new one; /oauth2/revoke and /logout check their parameters as Cognito does.
 type managedLogin struct {
 	*httptest.Server
-	mu                       sync.Mutex
-	tokens, revoked, logouts int
+	key *rsa.PrivateKey // cognito-local's signing key, read from node_modules at test time
+
+	mu                        sync.Mutex
+	codes, refreshes, logouts int
+	issued, revoked           []string           // refresh tokens handed out and revoked, in order
+	chains                    map[string]*signIn // every refresh token handed out -> its sign-in
 }
 
-type managedLoginSeen struct{ tokens, revoked, logouts int }
+// signIn is one sign-in's chain of rotated refresh tokens.
+type signIn struct {
+	upstream string      // cognito-local's refresh token, which never rotates
+	authTime json.Number // the sign-in's auth_time, which Cognito keeps in renewed tokens
+	newest   string      // the one refresh token still valid; "" once revoked
+}
+
+type managedLoginSeen struct {
+	codes, refreshes, logouts int
+	issued, revoked           []string
+}
 
 func (m *managedLogin) seen() managedLoginSeen {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return managedLoginSeen{m.tokens, m.revoked, m.logouts}
+	return managedLoginSeen{m.codes, m.refreshes, m.logouts, slices.Clone(m.issued), slices.Clone(m.revoked)}
 }
 
-func newManagedLogin(t *testing.T, cognitoLocal, clientID, appOrigin string) *managedLogin {
+func newManagedLogin(t *testing.T, cognitoLocal, clientID, appOrigin string, key *rsa.PrivateKey) *managedLogin {
 	t.Helper()
-	m := &managedLogin{}
-	refreshTokens := map[string]bool{}
+	m := &managedLogin{key: key, chains: map[string]*signIn{}}
 	m.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// Cognito's token and revocation endpoints answer browsers from any origin.
 		w.Header().Set("Access-Control-Allow-Origin", "*")
@@ -285,42 +321,27 @@ func newManagedLogin(t *testing.T, cognitoLocal, clientID, appOrigin string) *ma
 			w.WriteHeader(http.StatusNoContent)
 			return
 		}
+		// One request at a time: a refresh token is checked and retired in one step.
+		m.mu.Lock()
+		defer m.mu.Unlock()
 		switch r.URL.Path {
 		case "/oauth2/authorize":
 			http.Redirect(w, r, cognitoLocal+r.URL.RequestURI(), http.StatusFound)
 		case "/oauth2/token":
 			r.ParseForm()
-			resp, err := httpClient.PostForm(cognitoLocal+"/oauth2/token", r.PostForm)
-			if err != nil {
-				http.Error(w, err.Error(), http.StatusBadGateway)
-				return
-			}
-			defer resp.Body.Close()
-			body, _ := io.ReadAll(resp.Body)
-			var tokens struct {
-				RefreshToken string `json:"refresh_token"`
-			}
-			json.Unmarshal(body, &tokens)
-			m.mu.Lock()
-			m.tokens++
-			refreshTokens[tokens.RefreshToken] = true
-			m.mu.Unlock()
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(resp.StatusCode)
-			w.Write(body)
+			m.token(t, w, cognitoLocal, r.PostForm)
 		case "/oauth2/revoke":
 			r.ParseForm()
-			m.mu.Lock()
-			known := refreshTokens[r.PostForm.Get("token")]
-			m.mu.Unlock()
-			if r.Method != http.MethodPost || r.PostForm.Get("client_id") != clientID || !known {
-				t.Errorf("revoke: %s client_id=%q, a refresh token it issued: %v", r.Method, r.PostForm.Get("client_id"), known)
+			token := r.PostForm.Get("token")
+			chain := m.chains[token]
+			if r.Method != http.MethodPost || r.PostForm.Get("client_id") != clientID || chain == nil {
+				t.Errorf("revoke: %s client_id=%q, a refresh token it issued: %v", r.Method, r.PostForm.Get("client_id"), chain != nil)
 				http.Error(w, `{"error":"invalid_request"}`, http.StatusBadRequest)
 				return
 			}
-			m.mu.Lock()
-			m.revoked++
-			m.mu.Unlock()
+			// Revoking a refresh token ends its sign-in's chain; the test checks which one came.
+			chain.newest = ""
+			m.revoked = append(m.revoked, token)
 		case "/logout":
 			q := r.URL.Query()
 			if q.Get("client_id") != clientID || q.Get("logout_uri") != appOrigin {
@@ -328,9 +349,7 @@ func newManagedLogin(t *testing.T, cognitoLocal, clientID, appOrigin string) *ma
 				http.Error(w, "bad logout request", http.StatusBadRequest)
 				return
 			}
-			m.mu.Lock()
 			m.logouts++
-			m.mu.Unlock()
 			http.Redirect(w, r, q.Get("logout_uri"), http.StatusFound)
 		default:
 			http.NotFound(w, r)
@@ -338,6 +357,117 @@ func newManagedLogin(t *testing.T, cognitoLocal, clientID, appOrigin string) *ma
 	}))
 	t.Cleanup(m.Close)
 	return m
+}
+
+// token answers the token endpoint, m.mu held. cognito-local mints the tokens; its refresh
+// token never rotates and stays here, the page only ever sees the stand-in's rotated ones.
+// cognito-local also stamps a refreshed token with auth_time = now, where Cognito keeps the
+// sign-in's (and oidc-client-ts refuses a renewed ID token whose auth_time changed), so the
+// renewed tokens are re-signed with the sign-in's auth_time, with cognito-local's own key:
+// the JWKS cmd/local trusts verifies them as it does cognito-local's.
+func (m *managedLogin) token(t *testing.T, w http.ResponseWriter, cognitoLocal string, form url.Values) {
+	w.Header().Set("Content-Type", "application/json")
+	var chain *signIn
+	refresh := form.Get("grant_type") == "refresh_token"
+	if refresh {
+		presented := form.Get("refresh_token")
+		chain = m.chains[presented]
+		if chain == nil || chain.newest != presented {
+			// What Cognito answers a retired, revoked or unknown refresh token.
+			w.WriteHeader(http.StatusBadRequest)
+			io.WriteString(w, `{"error":"invalid_grant"}`)
+			return
+		}
+		form = maps.Clone(form)
+		form.Set("refresh_token", chain.upstream)
+	}
+	resp, err := httpClient.PostForm(cognitoLocal+"/oauth2/token", form)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadGateway)
+		return
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		w.WriteHeader(resp.StatusCode)
+		w.Write(body)
+		return
+	}
+	var reply map[string]any
+	if err := json.Unmarshal(body, &reply); err != nil {
+		t.Errorf("cognito-local's token reply: %v", err)
+		http.Error(w, err.Error(), http.StatusBadGateway)
+		return
+	}
+	if refresh {
+		m.refreshes++
+		for _, name := range []string{"id_token", "access_token"} {
+			tok, _ := reply[name].(string)
+			if reply[name], err = m.withAuthTime(tok, chain.authTime); err != nil {
+				t.Errorf("re-signing the renewed %s: %v", name, err)
+				http.Error(w, err.Error(), http.StatusBadGateway)
+				return
+			}
+		}
+	} else {
+		m.codes++
+		idToken, _ := reply["id_token"].(string)
+		claims, _, err := m.verify(idToken)
+		upstream, _ := reply["refresh_token"].(string)
+		authTime, _ := claims["auth_time"].(json.Number)
+		if err != nil || upstream == "" || authTime == "" {
+			t.Errorf("cognito-local's code exchange: refresh token %t, auth_time %q, ID token %v", upstream != "", authTime, err)
+			http.Error(w, "bad reply from cognito-local", http.StatusBadGateway)
+			return
+		}
+		chain = &signIn{upstream: upstream, authTime: authTime}
+	}
+	// A new opaque refresh token each time (Cognito's are opaque too); the presented one retires.
+	next := "rotated-" + rand.Text()
+	chain.newest = next
+	m.chains[next] = chain
+	m.issued = append(m.issued, next)
+	reply["refresh_token"] = next
+	json.NewEncoder(w).Encode(reply)
+}
+
+// verify checks a token cognito-local signed and returns its claims and header.
+func (m *managedLogin) verify(token string) (jwt.MapClaims, map[string]any, error) {
+	claims := jwt.MapClaims{}
+	parsed, err := jwt.ParseWithClaims(token, claims, func(*jwt.Token) (any, error) { return &m.key.PublicKey, nil },
+		jwt.WithValidMethods([]string{"RS256"}), jwt.WithJSONNumber())
+	if err != nil {
+		return nil, nil, err
+	}
+	return claims, parsed.Header, nil
+}
+
+// withAuthTime returns token with auth_time set to the sign-in's, signed again with the same
+// key and kid; every other claim stays as cognito-local minted it.
+func (m *managedLogin) withAuthTime(token string, authTime json.Number) (string, error) {
+	claims, header, err := m.verify(token)
+	if err != nil {
+		return "", err
+	}
+	claims["auth_time"] = authTime
+	resigned := jwt.NewWithClaims(jwt.SigningMethodRS256, claims)
+	resigned.Header["kid"] = header["kid"]
+	return resigned.SignedString(m.key)
+}
+
+// cognitoLocalKey reads cognito-local's signing key from node_modules (it is not copied into
+// the repository): the key whose JWKS cognito-local serves and cmd/local trusts.
+func cognitoLocalKey(t *testing.T, root string) *rsa.PrivateKey {
+	t.Helper()
+	var file struct {
+		PEM string `json:"pem"`
+	}
+	readJSON(t, filepath.Join(root, "node_modules", "cognito-local", "lib", "keys", "cognitoLocal.private.json"), &file)
+	key, err := jwt.ParseRSAPrivateKeyFromPEM([]byte(file.PEM))
+	if err != nil {
+		t.Fatalf("cognito-local's signing key: %v", err)
+	}
+	return key
 }
 
 // requireChromium finds Debian's Chromium; the test fails, rather than skips, without it.
@@ -526,6 +656,21 @@ func (b *browser) waitAcross(step, condition string) {
 		err = errors.New("timeout")
 	}
 	b.fail(step, err)
+}
+
+// checkStorage checks that the tokens live in this tab's sessionStorage: nothing in
+// localStorage, no cookie.
+func (b *browser) checkStorage(when string) {
+	b.t.Helper()
+	if n := run[int](b, "localStorage entries", chromedp.Evaluate[int]("localStorage.length")); n != 0 {
+		b.t.Errorf("localStorage holds %d entries %s; want none", n, when)
+	}
+	if c := run[string](b, "cookies", chromedp.Evaluate[string]("document.cookie")); c != "" {
+		b.t.Errorf("document.cookie %q %s; want none", c, when)
+	}
+	if !run[bool](b, "session", chromedp.Evaluate[bool](`Object.keys(sessionStorage).some(k => k.startsWith("oidc.user:"))`)) {
+		b.t.Errorf("no oidc.user entry in sessionStorage %s", when)
+	}
 }
 
 func (b *browser) text(sel string) string {
