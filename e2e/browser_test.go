@@ -209,7 +209,14 @@ func TestBrowserApp(t *testing.T) {
 		"-addr", "127.0.0.1:"+itoa(apiPort), "-web", "localhost:"+itoa(webPort))
 	waitHTTP(t, ctx, deployed, appURL+"/config.json")
 	b.do("open the app (deployed settings)", chromedp.Navigate(appURL+"/"), chromedp.WaitVisible(chromedp.CSS("#sign-in")))
-	b.do("go to managed login", chromedp.Click(chromedp.CSS("#sign-in")), chromedp.WaitVisible(chromedp.CSS(`input[name="username"]`)))
+	// The first sign-in request fails as Cognito fails a sign-in linkByEmail has just linked:
+	// the page signs in again by itself, and the second request reaches the login form.
+	ml.failNextAsLinked()
+	b.do("go to managed login (the first attempt fails as linked)", chromedp.Click(chromedp.CSS("#sign-in")))
+	b.waitAcross("the login form after signing in again", `document.querySelector('input[name="username"]') !== null`)
+	if n := ml.seen().authorizes; n != 2 {
+		t.Errorf("managed login saw %d sign-in requests; want 2 (the linked one, then the page's own retry)", n)
+	}
 	b.do("sign in (deployed settings)",
 		chromedp.SendKeys(chromedp.CSS(`input[name="username"]`), email),
 		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), password),
@@ -290,6 +297,18 @@ type managedLogin struct {
 	codes, refreshes, logouts int
 	issued, revoked           []string           // refresh tokens handed out and revoked, in order
 	chains                    map[string]*signIn // every refresh token handed out -> its sign-in
+	// authorizes counts sign-in requests; linking makes the next one fail as Cognito fails
+	// the first federated sign-in that linkByEmail has just linked.
+	authorizes int
+	linking    bool
+}
+
+// failNextAsLinked makes the next sign-in request come back with Cognito's error for a
+// federated sign-in that the pre sign-up trigger linked to an existing user.
+func (m *managedLogin) failNextAsLinked() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.linking = true
 }
 
 // signIn is one sign-in's chain of rotated refresh tokens.
@@ -300,14 +319,14 @@ type signIn struct {
 }
 
 type managedLoginSeen struct {
-	codes, refreshes, logouts int
-	issued, revoked           []string
+	codes, refreshes, logouts, authorizes int
+	issued, revoked                       []string
 }
 
 func (m *managedLogin) seen() managedLoginSeen {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return managedLoginSeen{m.codes, m.refreshes, m.logouts, slices.Clone(m.issued), slices.Clone(m.revoked)}
+	return managedLoginSeen{m.codes, m.refreshes, m.logouts, m.authorizes, slices.Clone(m.issued), slices.Clone(m.revoked)}
 }
 
 func newManagedLogin(t *testing.T, cognitoLocal, clientID, appOrigin string, key *rsa.PrivateKey) *managedLogin {
@@ -326,6 +345,15 @@ func newManagedLogin(t *testing.T, cognitoLocal, clientID, appOrigin string, key
 		defer m.mu.Unlock()
 		switch r.URL.Path {
 		case "/oauth2/authorize":
+			m.authorizes++
+			if m.linking {
+				m.linking = false
+				q := r.URL.Query()
+				back, _ := url.Parse(q.Get("redirect_uri"))
+				back.RawQuery = url.Values{"error": {"invalid_request"}, "error_description": {"Already found an entry for username AcmeSSO_1234 "}, "state": {q.Get("state")}}.Encode()
+				http.Redirect(w, r, back.String(), http.StatusFound)
+				return
+			}
 			http.Redirect(w, r, cognitoLocal+r.URL.RequestURI(), http.StatusFound)
 		case "/oauth2/token":
 			r.ParseForm()
