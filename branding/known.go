@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+
+	"github.com/cognito-apigw/cognito-apigw/internal/suggest"
 )
 
 // defaultSettingsJSON is the Settings of Cognito's default style as a merged export prints it
@@ -85,7 +87,7 @@ func (l *loader) deep(v, def any, path, key string) {
 			d, ok := def[k]
 			if !ok {
 				msg := "unknown key: not in Cognito's default style, so Cognito probably ignores it (keys are case-sensitive); known here: " + strings.Join(known, ", ")
-				if s := closest(k, known); s != "" {
+				if s := suggest.Closest(k, known); s != "" {
 					msg += fmt.Sprintf("; did you mean %q?", s)
 				}
 				l.warn(p, showValue(m[k]), "%s", msg)
@@ -131,45 +133,4 @@ func kindOf(v any) string {
 		return "null"
 	}
 	return fmt.Sprintf("%T", v)
-}
-
-// closest is the candidate nearest to key by edit distance (ignoring case first), or "" when
-// none is close enough to be a likely typo.
-func closest(key string, candidates []string) string {
-	best, bestDist := "", -1
-	for _, c := range candidates {
-		if strings.EqualFold(c, key) {
-			return c
-		}
-		d := editDistance(strings.ToLower(key), strings.ToLower(c))
-		if bestDist < 0 || d < bestDist {
-			best, bestDist = c, d
-		}
-	}
-	// A third of the key's length, at least 2: borderRadiuss, backgroundColr, ligthMode.
-	if bestDist >= 0 && bestDist <= max(2, len(key)/3) {
-		return best
-	}
-	return ""
-}
-
-// editDistance is the Levenshtein distance between a and b, by bytes (keys are ASCII).
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

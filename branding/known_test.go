@@ -77,22 +77,6 @@ func TestDeepColourValue(t *testing.T) {
 	}
 }
 
-func TestClosest(t *testing.T) {
-	known := []string{"backgroundColor", "borderColor", "textColor", "lightMode", "darkMode"}
-	for _, tt := range []struct{ key, want string }{
-		{"backgroundcolor", "backgroundColor"},
-		{"bordrColor", "borderColor"},
-		{"lightmode", "lightMode"},
-		{"darkmod", "darkMode"},
-		{"size", ""},
-		{"x", ""},
-	} {
-		if got := closest(tt.key, known); got != tt.want {
-			t.Errorf("closest(%q) = %q, want %q", tt.key, got, tt.want)
-		}
-	}
-}
-
 // DefaultSettings hands out a copy: changing it does not change the check.
 func TestDefaultSettingsCopy(t *testing.T) {
 	d := DefaultSettings()

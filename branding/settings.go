@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/cognito-apigw/cognito-apigw/internal/suggest"
 )
 
 var (
@@ -26,7 +28,7 @@ func (l *loader) settings(v any, path string) map[string]any {
 	for _, k := range sortedKeys(m) {
 		if !slices.Contains(settingsKeys, k) {
 			hint := ""
-			if s := closest(k, settingsKeys); s != "" {
+			if s := suggest.Closest(k, settingsKeys); s != "" {
 				hint = fmt.Sprintf("; did you mean %q?", s)
 			}
 			l.add(joinKey(path, k), "", "unknown key (Cognito ignores it); known: %s%s", strings.Join(settingsKeys, ", "), hint)

@@ -84,9 +84,9 @@ func TestDefaultsProblems(t *testing.T) {
 		want                          []string
 	}{
 		{name: "unknown key in defaults", defaults: `{"mfaa": "off"}`, stages: `{"dev": {}}`,
-			want: []string{`defaults.mfaa: unknown setting; want one of `}},
+			want: []string{`defaults.mfaa: unknown setting; did you mean "mfa"? (want one of `}},
 		{name: "unknown nested key in a stage", defaults: `{}`, stages: `{"dev": {}, "prod": {"cors": {"allowOrigin": ["https://a.example.com"]}}}`, stage: "prod",
-			want: []string{`stages.prod.cors.allowOrigin: unknown setting; want one of allowOrigins, maxAgeSeconds`}},
+			want: []string{`stages.prod.cors.allowOrigin: unknown setting; did you mean "allowOrigins"? (want one of allowOrigins, maxAgeSeconds)`}},
 		{name: "wrong case in defaults", defaults: `{"MFA": "off"}`, stages: `{"dev": {}}`,
 			want: []string{`defaults.MFA: unknown setting; did you mean "mfa"? (keys are case-sensitive)`}},
 		{name: "wrong type in defaults", defaults: `{"selfSignUp": 1, "tokens": {"idMinutes": "5"}}`, stages: `{"dev": {}}`,

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/cognito-apigw/cognito-apigw/internal/suggest"
 )
 
 // appKeys are the context keys the app reads: cdk.json's own and the -c overrides.
@@ -74,13 +76,7 @@ func hintForKey(key string) string {
 			return fmt.Sprintf("; %s is a stage setting: set it in cdk.json under %s.<stage>.%s or %s.%s", name, KeyStages, name, KeyDefaults, name)
 		}
 	}
-	best, dist := "", 0
-	for _, k := range appKeys {
-		if d := editDistance(strings.ToLower(key), strings.ToLower(k)); best == "" || d < dist {
-			best, dist = k, d
-		}
-	}
-	if dist <= max(2, len(best)/3) {
+	if best := suggest.Closest(key, appKeys); best != "" {
 		return fmt.Sprintf("; did you mean %q?", best)
 	}
 	return ""
@@ -96,25 +92,4 @@ func stageSettingNames() []string {
 		}
 	}
 	return names
-}
-
-// editDistance is the Levenshtein distance between a and b.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
+	"github.com/cognito-apigw/cognito-apigw/internal/suggest"
 )
 
 // Problems is every problem found in the configuration, one line each.
@@ -212,8 +213,10 @@ func decodeStrict(where string, data []byte, dst reflect.Value) Problems {
 			field, ok := fields[k]
 			if !ok {
 				want := "want one of " + strings.Join(sorted(known), ", ")
-				if i := slices.IndexFunc(known, func(name string) bool { return strings.EqualFold(name, k) }); i >= 0 {
-					want = fmt.Sprintf("did you mean %q? (keys are case-sensitive)", known[i])
+				if guess := suggest.Closest(k, known); strings.EqualFold(guess, k) {
+					want = fmt.Sprintf("did you mean %q? (keys are case-sensitive)", guess)
+				} else if guess != "" {
+					want = fmt.Sprintf("did you mean %q? (%s)", guess, want)
 				}
 				problems = append(problems, fmt.Sprintf("%s.%s: unknown setting; %s", where, k, want))
 				continue
