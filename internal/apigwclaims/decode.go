@@ -25,6 +25,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/cognito-apigw/cognito-apigw/internal/jwtvalue"
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 )
 
@@ -211,10 +212,6 @@ func groupsClaim(m map[string]any, key string) ([]string, error) {
 	}
 }
 
-// maxUnix is 9999-12-31T23:59:59Z: later "times" are garbage, and this keeps them out of
-// RFC 3339 output, which has four-digit years.
-const maxUnix = 253402300799
-
 // javaDate is Java's Date.toString() layout, which the Cognito authorizer uses for exp and iat.
 const javaDate = time.UnixDate // "Mon Jan _2 15:04:05 MST 2006"
 
@@ -224,7 +221,7 @@ func timeClaim(m map[string]any, key string) (time.Time, error) {
 	case nil:
 		return time.Time{}, nil
 	case float64:
-		if v != math.Trunc(v) || v < 0 || v > maxUnix {
+		if v != math.Trunc(v) || v < 0 || v > jwtvalue.MaxUnix {
 			return time.Time{}, malformed("%s: want whole Unix seconds, got %v", key, v)
 		}
 		return time.Unix(int64(v), 0).UTC(), nil
@@ -236,14 +233,14 @@ func timeClaim(m map[string]any, key string) (time.Time, error) {
 		// alone, since a failed ParseInt allocates its error (two allocations per date).
 		if c := v[0]; ('0' <= c && c <= '9') || c == '-' || c == '+' {
 			if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-				if n < 0 || n > maxUnix {
+				if n < 0 || n > jwtvalue.MaxUnix {
 					return time.Time{}, malformed("%s: Unix seconds out of range: %d", key, n)
 				}
 				return time.Unix(n, 0).UTC(), nil
 			}
 			// A JWT NumericDate may have a fraction, and Encode passes it on as written.
 			if f, err := strconv.ParseFloat(v, 64); err == nil {
-				if !(f >= 0 && f <= maxUnix) {
+				if !(f >= 0 && f <= jwtvalue.MaxUnix) {
 					return time.Time{}, malformed("%s: Unix seconds out of range: %s", key, quote(v))
 				}
 				sec, frac := math.Modf(f)

@@ -2,10 +2,10 @@ package apigwclaims
 
 import (
 	"encoding/json"
-	"math"
 	"strconv"
 	"strings"
-	"time"
+
+	"github.com/cognito-apigw/cognito-apigw/internal/jwtvalue"
 )
 
 // javaDateUTC is Java's Date.toString() layout in UTC, as API Gateway writes exp and iat. It is
@@ -38,12 +38,12 @@ func Encode(raw map[string]any) map[string]string {
 		case json.Number:
 			out[name] = v.String()
 			if name == "exp" || name == "iat" {
-				if t, ok := numericDate(v); ok {
+				if t, ok := jwtvalue.NumericDate(v); ok {
 					out[name] = t.UTC().Format(javaDateUTC)
 				}
 			}
 		default:
-			if list, ok := stringList(v); ok {
+			if list, ok := jwtvalue.StringList(v); ok {
 				out[name] = strings.Join(list, ",")
 			} else if b, err := json.Marshal(v); err == nil {
 				out[name] = string(b)
@@ -51,31 +51,4 @@ func Encode(raw map[string]any) map[string]string {
 		}
 	}
 	return out
-}
-
-// numericDate reads a JWT NumericDate (whole or fractional seconds) up to year 9999.
-func numericDate(n json.Number) (time.Time, bool) {
-	if i, err := n.Int64(); err == nil {
-		return time.Unix(i, 0), i >= 0 && i <= maxUnix
-	}
-	f, err := n.Float64()
-	if err != nil || !(f >= 0 && f <= maxUnix) { // also refuses NaN
-		return time.Time{}, false
-	}
-	sec, frac := math.Modf(f)
-	return time.Unix(int64(sec), int64(frac*1e9)), true
-}
-
-func stringList(v any) ([]string, bool) {
-	list, ok := v.([]any)
-	if !ok {
-		return nil, false
-	}
-	out := make([]string, len(list))
-	for i, e := range list {
-		if out[i], ok = e.(string); !ok {
-			return nil, false
-		}
-	}
-	return out, true
 }

@@ -3,9 +3,10 @@ package verifier
 import (
 	"encoding/json"
 	"fmt"
-	"math"
 	"strings"
 	"time"
+
+	"github.com/cognito-apigw/cognito-apigw/internal/jwtvalue"
 )
 
 // Claims are the verified claims of a Cognito token.
@@ -27,9 +28,6 @@ type Claims struct {
 	// Raw holds every claim as decoded from JSON, numbers as json.Number.
 	Raw map[string]any
 }
-
-// maxNumericDate is 9999-12-31T23:59:59Z; anything later is not a plausible date.
-const maxNumericDate = 253402300799
 
 // checkClaims applies the claim rules to a token whose signature has been verified.
 func (v *Verifier) checkClaims(raw map[string]any, use TokenUse) (*Claims, error) {
@@ -99,7 +97,7 @@ func (v *Verifier) checkClaims(raw map[string]any, use TokenUse) (*Claims, error
 		}
 	}
 	if g, ok := raw["cognito:groups"]; ok {
-		if c.Groups, ok = stringList(g); !ok {
+		if c.Groups, ok = jwtvalue.StringList(g); !ok {
 			return nil, fmt.Errorf("%w: cognito:groups not a list of strings", ErrClaims)
 		}
 	}
@@ -124,18 +122,11 @@ func numericDate(raw map[string]any, name string) (time.Time, bool, error) {
 	if !isNum {
 		return bad()
 	}
-	if i, err := n.Int64(); err == nil {
-		if i < 0 || i > maxNumericDate {
-			return bad()
-		}
-		return time.Unix(i, 0), true, nil
-	}
-	f, err := n.Float64()
-	if err != nil || !(f >= 0 && f <= maxNumericDate) { // also refuses NaN
+	t, valid := jwtvalue.NumericDate(n)
+	if !valid {
 		return bad()
 	}
-	sec, frac := math.Modf(f)
-	return time.Unix(int64(sec), int64(frac*1e9)), true, nil
+	return t, true, nil
 }
 
 func optString(raw map[string]any, name string) (string, error) {
@@ -150,20 +141,6 @@ func optString(raw map[string]any, name string) (string, error) {
 	default:
 		return "", fmt.Errorf("%w: %s not a string", ErrClaims, name)
 	}
-}
-
-func stringList(v any) ([]string, bool) {
-	list, ok := v.([]any)
-	if !ok {
-		return nil, false
-	}
-	out := make([]string, len(list))
-	for i, e := range list {
-		if out[i], ok = e.(string); !ok {
-			return nil, false
-		}
-	}
-	return out, true
 }
 
 // TokenFromAuthorizationHeader extracts the token from an Authorization header value, which
