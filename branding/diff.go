@@ -41,7 +41,7 @@ type Difference struct {
 // deployed should come from DescribeManagedLoginBrandingByClient with ReturnMergedResources, so
 // that keys the file leaves out hold Cognito's defaults: those are not differences. Settings are
 // compared by JSON path (numbers by value, colours ignoring case, arrays as a whole), assets by
-// Category and ColorMode, their contents by SHA-256.
+// Category and ColorMode (and, for button icons, ResourceId), their contents by SHA-256.
 func Diff(deployed, file *Style) []Difference {
 	var out []Difference
 	switch {
@@ -148,13 +148,30 @@ func sameValue(a, b any) bool {
 	return a == b
 }
 
-type assetKey struct{ category, colorMode string }
+// assetKey is what names an asset in a style: its category and color mode and, for a
+// provider's button icon, the provider (ResourceId).
+type assetKey struct{ category, colorMode, provider string }
+
+func keyOf(a Asset) assetKey {
+	k := assetKey{category: a.Category, colorMode: a.ColorMode}
+	if a.Category == IdPButtonIcon {
+		k.provider = a.ResourceId
+	}
+	return k
+}
+
+func (k assetKey) path() string {
+	if k.provider != "" {
+		return fmt.Sprintf("Assets[%s,%s,%s]", k.category, k.colorMode, k.provider)
+	}
+	return fmt.Sprintf("Assets[%s,%s]", k.category, k.colorMode)
+}
 
 func diffAssets(deployed, file []Asset) []Difference {
 	index := func(list []Asset) map[assetKey]Asset {
 		m := map[assetKey]Asset{}
 		for _, a := range list {
-			m[assetKey{a.Category, a.ColorMode}] = a
+			m[keyOf(a)] = a
 		}
 		return m
 	}
@@ -171,12 +188,13 @@ func diffAssets(deployed, file []Asset) []Difference {
 	slices.SortFunc(keys, func(a, b assetKey) int {
 		// Known categories in Cognito's order; unknown ones (Cognito adds some) by name.
 		return cmp.Or(cmp.Compare(rank(categories, a.category), rank(categories, b.category)),
+			cmp.Compare(a.provider, b.provider),
 			cmp.Compare(rank(colorModes, a.colorMode), rank(colorModes, b.colorMode)),
 			cmp.Compare(a.category, b.category), cmp.Compare(a.colorMode, b.colorMode))
 	})
 	var out []Difference
 	for _, k := range keys {
-		path := fmt.Sprintf("Assets[%s,%s]", k.category, k.colorMode)
+		path := k.path()
 		d, inDep := dm[k]
 		f, inFile := fm[k]
 		switch {

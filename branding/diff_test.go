@@ -2,6 +2,7 @@ package branding
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -63,5 +64,43 @@ func TestDiffStyles(t *testing.T) {
 				t.Errorf("%s: %q, want %q", tt.name, got[i], tt.want[i])
 			}
 		}
+	}
+}
+
+// Button icons are told apart by their provider: one per provider, each compared with its own.
+func TestDiffButtonIcons(t *testing.T) {
+	icon := func(provider, bytes string) Asset {
+		return Asset{Category: IdPButtonIcon, ColorMode: "DYNAMIC", Extension: "SVG", Bytes: bytes, ResourceId: provider}
+	}
+	deployed := &Style{Settings: map[string]any{}, Assets: []Asset{icon("Okta", "PHN2Zz4="), icon("AcmeSSO", "PHN2Zy8+")}}
+	file := &Style{Settings: map[string]any{}, Assets: []Asset{icon("AcmeSSO", "PHN2Zy8+"), icon("Entra", "PHN2Zz4=")}}
+	type pathKind struct {
+		path string
+		kind DiffKind
+	}
+	var got []pathKind
+	for _, d := range Diff(deployed, file) {
+		got = append(got, pathKind{d.Path, d.Kind})
+	}
+	want := []pathKind{{"Assets[IDP_BUTTON_ICON,DYNAMIC,Entra]", NotDeployed}, {"Assets[IDP_BUTTON_ICON,DYNAMIC,Okta]", LeftBehind}}
+	if !slices.Equal(got, want) {
+		t.Errorf("differences %v, want %v", got, want)
+	}
+}
+
+// A stage deploys a button icon only for one of its providers.
+func TestForProviders(t *testing.T) {
+	s := &Style{Assets: []Asset{
+		{Category: "FORM_LOGO", ColorMode: "DYNAMIC"},
+		{Category: IdPButtonIcon, ColorMode: "DYNAMIC", ResourceId: "AcmeSSO"},
+		{Category: IdPButtonIcon, ColorMode: "DYNAMIC", ResourceId: "Okta"},
+		{Category: IdPButtonIcon, ColorMode: "DYNAMIC"},
+	}}
+	kept, left := s.ForProviders([]string{"Okta", "Google"})
+	if len(kept.Assets) != 2 || kept.Assets[0].Category != "FORM_LOGO" || kept.Assets[1].ResourceId != "Okta" || !slices.Equal(left, []int{1, 3}) {
+		t.Errorf("kept %+v, left %v", kept.Assets, left)
+	}
+	if len(s.Assets) != 4 {
+		t.Error("ForProviders changed the style it was given")
 	}
 }

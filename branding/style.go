@@ -36,6 +36,23 @@ type Asset struct {
 // and public configurations that show such icons set it so.
 const IdPButtonIcon = "IDP_BUTTON_ICON"
 
+// ForProviders is the style as a stage with these identity providers deploys it: a button
+// icon only for one of them, so that one branding file serves stages with different
+// providers. It also returns the indexes in s.Assets of the icons it left out.
+func (s *Style) ForProviders(names []string) (*Style, []int) {
+	kept := *s
+	kept.Assets = nil
+	var left []int
+	for i, a := range s.Assets {
+		if a.Category == IdPButtonIcon && !slices.Contains(names, a.ResourceId) {
+			left = append(left, i)
+			continue
+		}
+		kept.Assets = append(kept.Assets, a)
+	}
+	return &kept, left
+}
+
 // Size limits. The API and CloudFormation each cap the style; the template cap is the one that
 // binds, because the branding travels inside the auth stack's template.
 const (

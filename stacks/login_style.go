@@ -2,7 +2,6 @@ package stacks
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -40,30 +39,21 @@ func loginStyleProps(style *BrandingStyle, poolID, clientID *string) *awscognito
 	return props
 }
 
-// styleForStage is the style as the stage deploys it: a provider's button icon only for a
-// provider the stage has, so one branding file serves stages with different providers. On a
+// styleForStage is the style as the stage deploys it (see branding.Style.ForProviders). On a
 // stage with providers, an icon whose ResourceId names none of them is most likely a typo: a
 // warning says so.
 func styleForStage(stack awscdk.Stack, style *BrandingStyle, stage config.Stage, stageName string) *BrandingStyle {
 	if style == nil {
 		return nil
 	}
-	var names []string
-	for _, p := range stage.IdentityProviders {
-		names = append(names, p.ProviderName())
-	}
-	kept := *style
-	kept.Assets = nil
-	for i, a := range style.Assets {
-		if a.Category != branding.IdPButtonIcon || slices.Contains(names, a.ResourceId) {
-			kept.Assets = append(kept.Assets, a)
-			continue
-		}
+	names := stage.ProviderNames()
+	kept, left := style.ForProviders(names)
+	for _, i := range left {
 		if len(names) > 0 {
 			awscdk.Annotations_Of(stack).AddWarningV2(jsii.String("cognito-apigw:branding"), jsii.String(fmt.Sprintf(
 				"branding Assets[%d]: the IDP_BUTTON_ICON for ResourceId %q is left out of stage %s's login style: ResourceId must be the name of one of its identityProviders (%s; case-sensitive)",
-				i, a.ResourceId, stageName, strings.Join(names, ", "))), nil)
+				i, style.Assets[i].ResourceId, stageName, strings.Join(names, ", "))), nil)
 		}
 	}
-	return &kept
+	return kept
 }

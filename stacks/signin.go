@@ -141,20 +141,15 @@ func addProviderSignInOutputs(stack awscdk.Stack, s config.Stage, signInURL stri
 // existing user with the same verified email. Its role may write its own logs, and list and
 // link users of this pool only.
 func addLinkByEmailTrigger(stack awscdk.Stack, pool awscognito.UserPool, cfg config.Config, moduleDir string) awslambda.Function {
-	s := cfg.Stage
-	providerNames := make([]string, len(s.IdentityProviders))
-	for i, p := range s.IdentityProviders {
-		providerNames[i] = p.ProviderName()
-	}
 	fn := newGoFunction(stack, "LinkByEmail", &goFunctionProps{
 		FunctionProps: awslambda.FunctionProps{
 			Description: jsii.String(cfg.AppName + " " + cfg.StageName + " pre sign-up trigger (linkByEmail)"),
-			Environment: &map[string]*string{names.EnvIdentityProviders: jsii.String(strings.Join(providerNames, ","))},
+			Environment: &map[string]*string{names.EnvIdentityProviders: jsii.String(strings.Join(cfg.Stage.ProviderNames(), ","))},
 			// Cognito waits 5 seconds for a trigger.
 			Timeout: awscdk.Duration_Seconds(jsii.Number(5)),
 		},
 		Binary: &GoBinary{ModuleDir: moduleDir, Package: "./lambda/presignup"},
-		Stage:  s,
+		Stage:  cfg.Stage,
 	})
 	pool.AddTrigger(awscognito.UserPoolOperation_PRE_SIGN_UP(), fn, awscognito.LambdaVersion_V1_0)
 	// A policy of its own, not the role's default policy: the function would depend on that,

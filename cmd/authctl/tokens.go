@@ -217,9 +217,7 @@ func checkIdP(cfg config.Config, name string) error {
 	if cfg.CognitoSignIn {
 		known = append(known, "COGNITO")
 	}
-	for _, p := range cfg.IdentityProviders {
-		known = append(known, p.ProviderName())
-	}
+	known = append(known, cfg.ProviderNames()...)
 	for _, k := range known {
 		if k == name {
 			return nil

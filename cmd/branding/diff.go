@@ -75,6 +75,10 @@ func (c *cli) diff(args []string) int {
 		fmt.Fprintf(c.stderr, "branding diff: %s cannot be deployed as it is; fix it first:\n%v\n", file, err)
 		return 2
 	}
+	if cfg.StageName != "" {
+		// What the stage deploys: button icons for its own providers only.
+		committed, _ = committed.ForProviders(cfg.ProviderNames())
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	resp, err := c.describe(ctx, *poolID, *clientID, *region, *endpoint, true)

@@ -116,6 +116,15 @@ func (p IdentityProvider) ProviderName() string {
 	return p.Name
 }
 
+// ProviderNames are the names in Cognito of the stage's identity providers, in cdk.json order.
+func (s Stage) ProviderNames() []string {
+	names := make([]string, len(s.IdentityProviders))
+	for i, p := range s.IdentityProviders {
+		names[i] = p.ProviderName()
+	}
+	return names
+}
+
 // ProviderType is Cognito's ProviderType for the provider.
 func (p IdentityProvider) ProviderType() string {
 	if n, ok := socialProviderNames[p.Type]; ok {
