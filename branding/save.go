@@ -52,9 +52,15 @@ func Save(dir, name string, s *Style) ([]string, error) {
 		}
 		base := a.Category + "-"
 		if a.Category == IdPButtonIcon && a.ResourceId != "" { // one per provider
-			base += strings.ReplaceAll(a.ResourceId, " ", "-") + "-"
+			base += a.ResourceId + "-"
 		}
-		base = strings.ToLower(strings.ReplaceAll(base+a.ColorMode, "_", "-"))
+		// Only letters, digits and '-' in a file name: a ResourceId from the API is not checked yet.
+		base = strings.Map(func(r rune) rune {
+			if 'a' <= r && r <= 'z' || '0' <= r && r <= '9' {
+				return r
+			}
+			return '-'
+		}, strings.ToLower(base+a.ColorMode))
 		file := AssetDir + "/" + base + fileSuffix(a.Extension)
 		for n := 2; files[file] != nil; n++ {
 			file = fmt.Sprintf("%s/%s-%d%s", AssetDir, base, n, fileSuffix(a.Extension))

@@ -223,6 +223,9 @@ func TestBrowserApp(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`button[type="submit"]`)),
 		chromedp.WaitVisible(chromedp.CSS("#signed-in")))
 	b.waitFor("the email from GET /me (deployed settings)", `document.getElementById("email").textContent === `+jsString(email))
+	if !run[bool](b, "the sign-in-again mark after sign-in", chromedp.Evaluate[bool](`sessionStorage.getItem("signInAgainAfterLinking") === null`)) {
+		t.Error("the sign-in-again mark outlived the sign-in, so the next linked sign-in would not be retried")
+	}
 
 	// Renew twice: each refresh retires the refresh token it used, so the second renewal works
 	// only if the page kept the one the first renewal returned.

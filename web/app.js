@@ -12,7 +12,7 @@ import {
   expiryText,
   groupsOf,
   logoutUrl,
-  linkedOnFirstSignIn,
+  shouldSignInAgain,
 } from "./logic.js";
 
 const $ = (id) => document.getElementById(id);
@@ -150,20 +150,25 @@ async function main() {
     history.replaceState(null, "", cleanUrl(callback));
     try {
       await manager.signinRedirectCallback(callback);
-      sessionStorage.removeItem(signInAgainKey);
       say("Signed in.");
     } catch (err) {
-      if (linkedOnFirstSignIn(err) && !sessionStorage.getItem(signInAgainKey)) {
-        // Once per tab: a second failure of the kind is shown, not retried for ever.
+      if (shouldSignInAgain(err, sessionStorage.getItem(signInAgainKey) !== null)) {
         sessionStorage.setItem(signInAgainKey, "1");
         say("Your sign-in was linked to your existing account; signing in again…");
-        await manager.signinRedirect();
-        return;
+        try {
+          await manager.signinRedirect();
+          return;
+        } catch (again) {
+          say("Could not start the sign-in: " + again.message);
+        }
+      } else {
+        say("Sign-in failed: " + err.message);
       }
-      sessionStorage.removeItem(signInAgainKey);
-      say("Sign-in failed: " + err.message);
     }
   }
+  // Past this point no sign-in again is under way (that one returned above): the next linked
+  // sign-in may be retried once more.
+  sessionStorage.removeItem(signInAgainKey);
   let user = await manager.getUser();
   if (user?.expired && user.refresh_token) {
     user = await manager.signinSilent().catch(() => null);

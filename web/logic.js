@@ -91,7 +91,20 @@ export function isCallback(href) {
  * recognises the same text (cmd/authctl, linkedOnFirstSignIn).
  */
 export function linkedOnFirstSignIn(err) {
-  return typeof err?.error_description === "string" && err.error_description.includes(linkedSignInError);
+  return (
+    typeof err?.error === "string" &&
+    typeof err.error_description === "string" &&
+    err.error_description.toLowerCase().includes(linkedSignInError.toLowerCase())
+  );
+}
+
+/**
+ * Whether the app should sign in again after a failed sign-in: only for the linked sign-in's
+ * error, and only once (alreadyTried: the tab has signed in again for it before), so that a
+ * pool that keeps failing shows the error instead of redirecting for ever.
+ */
+export function shouldSignInAgain(err, alreadyTried) {
+  return !alreadyTried && linkedOnFirstSignIn(err);
 }
 
 export const linkedSignInError = "Already found an entry for username";

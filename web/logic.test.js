@@ -13,6 +13,7 @@ import {
   groupsOf,
   logoutUrl,
   linkedOnFirstSignIn,
+  shouldSignInAgain,
 } from "./logic.js";
 
 const local = {
@@ -178,4 +179,11 @@ test("linkedOnFirstSignIn: Cognito's error after linking, in any provider's word
   assert.equal(linkedOnFirstSignIn({ error: "access_denied", error_description: "User cancelled" }), false);
   assert.equal(linkedOnFirstSignIn(new Error("Already found an entry for username x")), false); // not from the login page
   assert.equal(linkedOnFirstSignIn(null), false);
+});
+
+test("shouldSignInAgain: once for the linked sign-in's error, never twice, never for another error", () => {
+  const linked = { error: "invalid_request", error_description: "already found an entry for username Google_1234" };
+  assert.equal(shouldSignInAgain(linked, false), true);
+  assert.equal(shouldSignInAgain(linked, true), false);
+  assert.equal(shouldSignInAgain({ error: "access_denied", error_description: "User cancelled" }, false), false);
 });

@@ -351,8 +351,7 @@ func TestLoginSignsInAgainAfterLinking(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var mu sync.Mutex
-			var states, verifiers []string
-			challenges := map[string]bool{}
+			var states, challenges, verifiers []string
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				mu.Lock()
 				defer mu.Unlock()
@@ -360,7 +359,7 @@ func TestLoginSignsInAgainAfterLinking(t *testing.T) {
 				case "/oauth2/authorize":
 					q := r.URL.Query()
 					states = append(states, q.Get("state"))
-					challenges[q.Get("code_challenge")] = true
+					challenges = append(challenges, q.Get("code_challenge"))
 					to, _ := url.Parse(q.Get("redirect_uri"))
 					v := url.Values{"state": {q.Get("state")}, "code": {"code1"}}
 					if len(states) <= tc.failures {
@@ -390,10 +389,11 @@ func TestLoginSignsInAgainAfterLinking(t *testing.T) {
 			}
 			mu.Lock()
 			defer mu.Unlock()
-			if len(states) != 2 || states[0] == states[1] || len(challenges) != 2 {
-				t.Errorf("authorize requests with states %q and %d challenges; want two of each, different", states, len(challenges))
+			if len(states) != 2 || states[0] == states[1] || len(challenges) != 2 || challenges[0] == challenges[1] {
+				t.Fatalf("authorize requests with states %q and challenges %q; want two of each, different", states, challenges)
 			}
-			if tc.wantCode == 0 && (len(verifiers) != 1 || !challenges[s256(verifiers[0])] || !strings.Contains(stdout, `"id_token": "i.d.t"`)) {
+			// The code of the second request is redeemed with the second request's verifier.
+			if tc.wantCode == 0 && (len(verifiers) != 1 || s256(verifiers[0]) != challenges[1] || !strings.Contains(stdout, `"id_token": "i.d.t"`)) {
 				t.Errorf("token requests with verifiers %q, stdout %s", verifiers, stdout)
 			}
 		})

@@ -245,7 +245,7 @@ type signInAttempt struct {
 // made, the sign-in fails, and signing in again succeeds as the linked user.
 // web/logic.js recognises the same text (TestLinkedSignInErrorIsTheWebApps).
 func linkedOnFirstSignIn(description string) bool {
-	return strings.Contains(description, linkedSignInError)
+	return strings.Contains(strings.ToLower(description), strings.ToLower(linkedSignInError))
 }
 
 const linkedSignInError = "Already found an entry for username"
@@ -331,7 +331,7 @@ func (c *cli) login(ctx context.Context, name string, args []string) error {
 		q := r.URL.Query()
 		mu.Lock()
 		a := current
-		retry := q.Get("state") == a.state && !retried && linkedOnFirstSignIn(q.Get("error_description"))
+		retry := q.Get("state") == a.state && !retried && q.Get("error") != "" && linkedOnFirstSignIn(q.Get("error_description"))
 		if retry {
 			retried, current = true, newAttempt()
 		}

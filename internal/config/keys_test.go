@@ -18,6 +18,8 @@ func TestUnknownContextKeys(t *testing.T) {
 		{"domainprefix", `domainprefix: got "x"; unknown context key (from -c or cdk.json's "context"); did you mean "domainPrefix"? (keys are case-sensitive)` + overrides},
 		{"callbackUrl", `callbackUrl: got "x"; unknown context key (from -c or cdk.json's "context"); did you mean "callbackUrls"?` + overrides},
 		{"stag", `stag: got "x"; unknown context key (from -c or cdk.json's "context"); did you mean "stage"?` + overrides},
+		{"branding", `branding: got "x"; unknown context key (from -c or cdk.json's "context"); did you mean "brandingFile"?` + overrides},
+		{"logouts", `logouts: got "x"; unknown context key (from -c or cdk.json's "context"); did you mean "logoutUrls"?` + overrides},
 		{"default", `default: got "x"; unknown context key (from -c or cdk.json's "context"); did you mean "defaults"?` + overrides},
 		{"region", `region: got "x"; unknown context key (from -c or cdk.json's "context")` + overrides},
 		{"@aws-cdk", `@aws-cdk: got "x"; unknown context key`},

@@ -213,7 +213,7 @@ func decodeStrict(where string, data []byte, dst reflect.Value) Problems {
 			field, ok := fields[k]
 			if !ok {
 				want := "want one of " + strings.Join(sorted(known), ", ")
-				if guess := suggest.Closest(k, known); strings.EqualFold(guess, k) {
+				if guess := suggest.Closest(k, known); guess != "" && strings.EqualFold(guess, k) {
 					want = fmt.Sprintf("did you mean %q? (keys are case-sensitive)", guess)
 				} else if guess != "" {
 					want = fmt.Sprintf("did you mean %q? (%s)", guess, want)

@@ -1,5 +1,6 @@
 // Package jwtvalue reads the JSON value types of JWT claims as the project accepts them, the
-// same way in the verifier (tokens) and in apigwclaims (API Gateway's claims map).
+// same way in the verifier (a token's payload) and in apigwclaims.Encode (which writes them
+// into API Gateway's claims map; reading that map back is apigwclaims' own job).
 package jwtvalue
 
 import (

@@ -5,9 +5,10 @@ package suggest
 
 import "strings"
 
-// Closest is the candidate that key most likely misspells: one equal to it but for case, else
-// the nearest by edit distance (case ignored) when within a third of key's length, at least 2
-// (borderRadiuss, backgroundColr, ligthMode); "" when none is that close.
+// Closest is the candidate that key most likely misspells or cuts short: one equal to it but
+// for case, else the nearest by edit distance (case ignored) when that is within a third of
+// the longer of the two, at least 2 (borderRadiuss, ligthMode, callback for callbackUrls), and
+// leaves something of key (ab is not waf); "" when none is that close.
 func Closest(key string, candidates []string) string {
 	best, bestDist := "", -1
 	for _, c := range candidates {
@@ -18,7 +19,7 @@ func Closest(key string, candidates []string) string {
 			best, bestDist = c, d
 		}
 	}
-	if bestDist >= 0 && bestDist <= max(2, len(key)/3) {
+	if bestDist >= 0 && bestDist <= max(2, max(len(key), len(best))/3) && bestDist < len(key) {
 		return best
 	}
 	return ""

@@ -3,7 +3,8 @@ package suggest
 import "testing"
 
 func TestClosest(t *testing.T) {
-	known := []string{"backgroundColor", "borderColor", "textColor", "lightMode", "darkMode", "stage", "domainPrefix"}
+	known := []string{"backgroundColor", "borderColor", "textColor", "lightMode", "darkMode", "stage", "domainPrefix",
+		"brandingFile", "callbackUrls", "logoutUrls", "waf"}
 	for _, tt := range []struct{ key, want string }{
 		{"backgroundcolor", "backgroundColor"}, // case only
 		{"bordrColor", "borderColor"},
@@ -11,6 +12,11 @@ func TestClosest(t *testing.T) {
 		{"darkmod", "darkMode"},
 		{"stgae", "stage"},
 		{"domainprefx", "domainPrefix"},
+		{"branding", "brandingFile"}, // cut short
+		{"callback", "callbackUrls"},
+		{"logouts", "logoutUrls"},
+		{"wfa", "waf"},
+		{"ab", ""}, // nothing of it left in waf
 		{"size", ""},
 		{"x", ""},
 		{"", ""},
