@@ -68,6 +68,15 @@ type mode struct {
 	ButtonBg, ButtonText, ButtonRadius    string
 	Secondary, SecondaryText, Link, Label string
 	Logo                                  template.URL // "" when there is none or it is off
+	IdPBg, IdPBorder, IdPText             string
+	Providers                             []providerButton
+}
+
+// providerButton is an identity provider's sign-in button as the style draws it: its name
+// (the icon's ResourceId) and its icon for the mode, when the style shows icons.
+type providerButton struct {
+	Name string
+	Icon template.URL
 }
 
 // group is one component's colours, light and dark side by side.
@@ -84,6 +93,7 @@ type swatch struct {
 
 type assetView struct {
 	Category, ColorMode, Extension string
+	ResourceId                     string
 	Where                          string
 	Switch                         string // the setting that shows it, with its value
 	Src                            template.URL
@@ -154,7 +164,7 @@ func previewData(file string, s *branding.Style) page {
 		if sw != "" {
 			sw = fmt.Sprintf("%s = %v", sw, lookupShow(eff, sw))
 		}
-		p.Assets = append(p.Assets, assetView{Category: a.Category, ColorMode: a.ColorMode, Extension: a.Extension,
+		p.Assets = append(p.Assets, assetView{Category: a.Category, ColorMode: a.ColorMode, Extension: a.Extension, ResourceId: a.ResourceId,
 			Where: where, Switch: sw, Src: dataURL(a)})
 	}
 	for _, m := range []struct{ name, key, asset string }{{"Light mode", "lightMode", "LIGHT"}, {"Dark mode", "darkMode", "DARK"}} {
@@ -174,12 +184,24 @@ func previewData(file string, s *branding.Style) page {
 			ButtonBg: c("components.primaryButton.MODE.defaults.backgroundColor"), ButtonText: c("components.primaryButton.MODE.defaults.textColor"), ButtonRadius: px("componentClasses.buttons.borderRadius"),
 			Secondary: c("components.secondaryButton.MODE.defaults.borderColor"), SecondaryText: c("components.secondaryButton.MODE.defaults.textColor"),
 			Link: c("componentClasses.link.MODE.defaults.textColor"), Label: c("componentClasses.inputLabel.MODE.textColor"),
+			IdPBg: c("components.idpButton.standard.MODE.defaults.backgroundColor"), IdPBorder: c("components.idpButton.standard.MODE.defaults.borderColor"),
+			IdPText: c("components.idpButton.standard.MODE.defaults.textColor"),
 		}
 		if on, _ := lookup(eff, "components.form.logo.enabled").(bool); on {
 			for _, a := range s.Assets {
 				if a.Category == "FORM_LOGO" && (a.ColorMode == m.asset || a.ColorMode == "DYNAMIC") {
 					md.Logo = dataURL(a)
 				}
+			}
+		}
+		icons, _ := lookup(eff, "componentClasses.idpButtons.icons.enabled").(bool)
+		for _, a := range s.Assets {
+			if a.Category == branding.IdPButtonIcon && a.ResourceId != "" && (a.ColorMode == m.asset || a.ColorMode == "DYNAMIC") {
+				b := providerButton{Name: a.ResourceId}
+				if icons {
+					b.Icon = dataURL(a)
+				}
+				md.Providers = append(md.Providers, b)
 			}
 		}
 		p.Modes = append(p.Modes, md)

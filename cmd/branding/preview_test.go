@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -62,6 +63,9 @@ func TestPreview(t *testing.T) {
 		"<code>components.form.logo.enabled = true</code>",
 		"logo in the sign-in form",
 		"browser tab icon",
+		// The provider's button, with its icon, in each mode's sketch, and the icon's provider in the list.
+		`alt="">AcmeSSO</div>`,
+		"<code>ResourceId</code> <code>AcmeSSO</code>",
 	} {
 		if !strings.Contains(html, want) {
 			t.Errorf("page lacks %q", want)
@@ -111,5 +115,37 @@ func TestPreviewErrors(t *testing.T) {
 	}
 	if code, _, stderr = testCLI(t, "preview", "a.json", "b.json"); code != 2 {
 		t.Errorf("two files: exit %d, stderr %q", code, stderr)
+	}
+}
+
+// A provider's button follows its icon's color mode, and shows no icon where the style turns
+// provider icons off.
+func TestPreviewProviderButtons(t *testing.T) {
+	icon := func(mode, provider string) branding.Asset {
+		return branding.Asset{Category: branding.IdPButtonIcon, ColorMode: mode, Extension: "SVG", Bytes: "PHN2Zy8+", ResourceId: provider}
+	}
+	s := &branding.Style{Settings: map[string]any{}, Assets: []branding.Asset{icon("LIGHT", "Okta"), icon("DYNAMIC", "AcmeSSO")}}
+	p := previewData("style.json", s)
+	names := func(m mode) (out []string) {
+		for _, b := range m.Providers {
+			out = append(out, b.Name)
+			if b.Icon == "" {
+				t.Errorf("%s: %s button without its icon", m.Name, b.Name)
+			}
+		}
+		return out
+	}
+	if got := names(p.Modes[0]); !slices.Equal(got, []string{"Okta", "AcmeSSO"}) {
+		t.Errorf("light mode buttons %q", got)
+	}
+	if got := names(p.Modes[1]); !slices.Equal(got, []string{"AcmeSSO"}) {
+		t.Errorf("dark mode buttons %q", got)
+	}
+
+	s.Settings = map[string]any{"componentClasses": map[string]any{"idpButtons": map[string]any{"icons": map[string]any{"enabled": false}}}}
+	for _, b := range previewData("style.json", s).Modes[0].Providers {
+		if b.Icon != "" {
+			t.Errorf("%s button shows its icon with icons off", b.Name)
+		}
 	}
 }
