@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -24,27 +25,40 @@ func (c *cli) machineToken(ctx context.Context, name string, args []string) erro
 	var s settings
 	fs := c.newFlagSet(name, &s, "-client NAME [-scope S] [-format json|env]")
 	client := fs.String("client", "", "machine client `name`, from machineClients in cdk.json")
-	scope := fs.String("scope", "", "space-separated `scopes` to ask for (default: all of the client's)")
 	format := fs.String("format", "json", "output `format`: json, or env for a shell export of ACCESS_TOKEN")
+	scope := machineFlags(fs, &s)
 	s.poolFlags(fs)
-	fs.StringVar(&s.domain, "domain", "", "managed-login `URL` (default: ManagedLoginUrl output)")
 	if err := s.start(fs, args, format); err != nil {
 		return err
 	}
+	return c.writeMachineToken(ctx, &s, *client, *scope, *format)
+}
+
+// machineFlags are the flags only a machine client's token takes; tokens and machine-token
+// describe -client and -format each their own way.
+func machineFlags(fs *flag.FlagSet, s *settings) (scope *string) {
+	scope = fs.String("scope", "", "space-separated `scopes` to ask for, with -client (default: all of the client's)")
+	fs.StringVar(&s.domain, "domain", "", "managed-login `URL`, with -client (default: ManagedLoginUrl output)")
+	return scope
+}
+
+// writeMachineToken gets the machine client's secret with DescribeUserPoolClient, its access
+// token from the token endpoint (client credentials), and prints the token, never the secret.
+func (c *cli) writeMachineToken(ctx context.Context, s *settings, client, scope, format string) error {
 	var configured []string
 	for _, m := range s.cfg.MachineClients {
-		if m.Name == *client {
+		if m.Name == client {
 			configured = m.Scopes
 		}
 	}
 	if configured == nil {
-		return usageErr("-client %q: want one of stage %s's machineClients: %s", *client, s.cfg.StageName, strings.Join(s.cfg.MachineClientNames(), ", "))
+		return usageErr("-client %q: want one of stage %s's machineClients: %s", client, s.cfg.StageName, strings.Join(s.cfg.MachineClientNames(), ", "))
 	}
 	ids, err := routes.ParseMachineClients(s.out.MachineClients)
 	if err != nil {
 		return err
 	}
-	if err := s.need(ids[*client], "outputs", names.OutMachineClients); err != nil {
+	if err := s.need(ids[client], "outputs", names.OutMachineClients); err != nil {
 		return err
 	}
 	if err := s.need(s.poolID, "user-pool-id", names.OutUserPoolID); err != nil {
@@ -53,8 +67,8 @@ func (c *cli) machineToken(ctx context.Context, name string, args []string) erro
 	if err := s.checkDomain(); err != nil {
 		return err
 	}
-	if *scope == "" {
-		*scope = strings.Join(configured, " ")
+	if scope == "" {
+		scope = strings.Join(configured, " ")
 	}
 
 	ctx, cancel := context.WithTimeout(ctx, apiTimeout)
@@ -64,20 +78,20 @@ func (c *cli) machineToken(ctx context.Context, name string, args []string) erro
 		return err
 	}
 	described, err := cognito.DescribeUserPoolClient(ctx, &cip.DescribeUserPoolClientInput{
-		UserPoolId: aws.String(s.poolID), ClientId: aws.String(ids[*client]),
+		UserPoolId: aws.String(s.poolID), ClientId: aws.String(ids[client]),
 	})
 	if err != nil {
 		return s.describe(err)
 	}
 	secret := aws.ToString(described.UserPoolClient.ClientSecret)
 	if secret == "" {
-		return fmt.Errorf("app client %s has no secret: it is not a machine client", ids[*client])
+		return fmt.Errorf("app client %s has no secret: it is not a machine client", ids[client])
 	}
 	req := tokenRequest{
 		url:  strings.TrimSuffix(s.domain, "/") + "/oauth2/token",
-		form: url.Values{"grant_type": {"client_credentials"}, "scope": {*scope}},
+		form: url.Values{"grant_type": {"client_credentials"}, "scope": {scope}},
 		// RFC 6749 section 2.3.1: the client authenticates with HTTP Basic, URL-encoded.
-		user: url.QueryEscape(ids[*client]), password: url.QueryEscape(secret),
+		user: url.QueryEscape(ids[client]), password: url.QueryEscape(secret),
 	}
 	t, err := req.do(ctx)
 	if err != nil {
@@ -86,7 +100,7 @@ func (c *cli) machineToken(ctx context.Context, name string, args []string) erro
 	if t.AccessToken == "" {
 		return errors.New("token endpoint: the reply holds no access token")
 	}
-	if *format == "env" {
+	if format == "env" {
 		_, err := fmt.Fprintf(c.stdout, "export %s=%s\n", envAccessToken, shellQuote(t.AccessToken))
 		return err
 	}

@@ -137,6 +137,29 @@ func TestMachineToken(t *testing.T) {
 	}
 }
 
+// `authctl tokens -client NAME` gets a machine client's token as machine-token does; it does
+// not take a user as well.
+func TestTokensForMachineClient(t *testing.T) {
+	srv := cognitoFake(t)
+	outputs := writeOutputs(t, map[string]string{
+		"UserPoolId": "local_pool", "ManagedLoginUrl": srv.URL, "MachineClients": "reporting=m2m-id",
+	}, nil)
+	args := []string{"tokens", "-cdk-json", cdkJSON, "-outputs", outputs, "-endpoint", srv.URL}
+	for _, client := range [][]string{{"-client", "reporting"}, {"--client=reporting"}} {
+		code, stdout, stderr := testCLI(t, append(append(args, client...), "-format", "env")...)
+		if code != 0 || stdout != "export ACCESS_TOKEN='m.a.t'\n" {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q", client, code, stdout, stderr)
+		}
+	}
+	code, _, stderr := testCLI(t, append(args, "-client", "reporting", "-email", "a@example.com", "-password", "x")...)
+	if code != 2 || !strings.Contains(stderr, "-client NAME gets a machine client's token, -email and -password a user's: give one of them") {
+		t.Errorf("both: exit %d, %s", code, stderr)
+	}
+	if code, stdout, stderr := testCLI(t, "tokens", "-h"); code != 0 || !strings.Contains(stdout+stderr, "authctl tokens -client NAME") {
+		t.Errorf("tokens -h does not show -client: exit %d\n%s%s", code, stdout, stderr)
+	}
+}
+
 // TestSecretsStayPrivate: the client secret and the refresh token go to https or loopback only,
 // and a redirect from the token endpoint is not followed with them.
 func TestSecretsStayPrivate(t *testing.T) {

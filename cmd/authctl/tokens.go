@@ -75,15 +75,30 @@ func shellQuote(s string) string {
 func (c *cli) tokens(ctx context.Context, name string, args []string) error {
 	var s settings
 	var pw passwordFlags
-	fs := c.newFlagSet(name, &s, "-email EMAIL (-password P | -password-stdin) [-flow user-password|admin-user-password] [-format json|env]")
+	fs := c.newFlagSet(name, &s, "-email EMAIL (-password P | -password-stdin) [-flow user-password|admin-user-password] [-format json|env]\n       authctl tokens -client NAME [-scope S] [-format json|env]   (a machine client's token, as machine-token)")
 	email := fs.String("email", "", "the user's email `address` (or username)")
+	machine := fs.String("client", "", "machine client `name` (machineClients in cdk.json): its access token by client credentials, instead of a user's tokens")
 	flow := fs.String("flow", "user-password", "`flow`: user-password (USER_PASSWORD_AUTH, no AWS credentials needed) or admin-user-password (ADMIN_USER_PASSWORD_AUTH)")
-	format := fs.String("format", "json", "output `format`: json, or env for shell exports of ID_TOKEN, ACCESS_TOKEN, REFRESH_TOKEN")
+	format := fs.String("format", "json", "output `format`: json, or env for shell exports of ID_TOKEN, ACCESS_TOKEN, REFRESH_TOKEN (ACCESS_TOKEN only with -client)")
+	scope := machineFlags(fs, &s)
 	pw.add(fs)
 	s.clientFlag(fs)
 	s.poolFlags(fs)
 	if err := parse(fs, args, 0); err != nil {
 		return err
+	}
+	if *machine != "" {
+		// A machine client signs in with its own secret, never with a user's password.
+		if *email != "" || pw.value != "" || pw.stdin {
+			return usageErr("-client NAME gets a machine client's token, -email and -password a user's: give one of them")
+		}
+		if err := checkFormat(*format); err != nil {
+			return err
+		}
+		if err := s.load(fs); err != nil {
+			return err
+		}
+		return c.writeMachineToken(ctx, &s, *machine, *scope, *format)
 	}
 	if *email == "" {
 		return usageErr("-email is required")
