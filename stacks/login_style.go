@@ -48,12 +48,13 @@ func styleForStage(stack awscdk.Stack, style *BrandingStyle, stage config.Stage,
 	}
 	names := stage.ProviderNames()
 	kept, left := style.ForProviders(names)
+	if len(names) == 0 {
+		return kept // a stage without providers shows no provider buttons
+	}
 	for _, i := range left {
-		if len(names) > 0 {
-			awscdk.Annotations_Of(stack).AddWarningV2(jsii.String("cognito-apigw:branding"), jsii.String(fmt.Sprintf(
-				"branding Assets[%d]: the IDP_BUTTON_ICON for ResourceId %q is left out of stage %s's login style: ResourceId must be the name of one of its identityProviders (%s; case-sensitive)",
-				i, style.Assets[i].ResourceId, stageName, strings.Join(names, ", "))), nil)
-		}
+		awscdk.Annotations_Of(stack).AddWarningV2(jsii.String("cognito-apigw:branding"), jsii.String(fmt.Sprintf(
+			"branding Assets[%d]: the IDP_BUTTON_ICON for ResourceId %q is left out of stage %s's login style: ResourceId must be the name of one of its identityProviders (%s; case-sensitive)",
+			i, style.Assets[i].ResourceId, stageName, strings.Join(names, ", "))), nil)
 	}
 	return kept
 }

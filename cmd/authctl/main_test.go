@@ -346,7 +346,7 @@ func TestLoginSignsInAgainAfterLinking(t *testing.T) {
 		wantCode int
 		want     string
 	}{
-		{"once", 1, 0, "signs in again"},
+		{"once", 1, 0, "signing in again"},
 		{"twice", 2, 1, "sign-in failed: invalid_request Already found an entry for username AcmeSSO_1234"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

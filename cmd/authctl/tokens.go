@@ -358,7 +358,7 @@ func (c *cli) login(ctx context.Context, name string, args []string) error {
 			return
 		}
 		if retry {
-			fmt.Fprintln(c.stderr, "The provider's identity was linked to the existing user with the same email; Cognito fails that first sign-in, so authctl signs in again.")
+			fmt.Fprintln(c.stderr, "Managed login failed the sign-in that linked the provider's identity to the existing user with the same email; signing in again.")
 			http.Redirect(w, r, next, http.StatusFound)
 			return
 		}

@@ -25,7 +25,8 @@ func isReservedHost(host string) bool {
 // production stage whose callback, sign-out or CORS URLs are still placeholders on a reserved
 // example domain (sign-in would redirect to a page nobody serves), whose email addresses are
 // placeholders too (SES cannot verify them, so no message is sent), whose identity providers
-// are placeholders (Cognito cannot reach them), or that keeps Cognito's own email sender. One line each, naming the setting.
+// are placeholders (Cognito cannot reach them), or that keeps Cognito's own email sender. One
+// line each, naming the setting.
 func (c Config) Warnings() []string {
 	s := c.Stage
 	if !s.Production {
