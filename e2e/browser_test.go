@@ -88,6 +88,10 @@ func TestBrowserApp(t *testing.T) {
 
 	// Signed out: the public route answers across origins.
 	b.do("open the app", chromedp.Navigate(appURL+"/"), chromedp.WaitVisible(chromedp.CSS("#sign-in")))
+	// cognito-local federates with nobody: no provider buttons against it, though the stage has one.
+	if n := run[int](b, "provider buttons (cognito-local)", chromedp.Evaluate[int](`document.querySelectorAll("button[data-provider]").length`)); n != 0 {
+		t.Errorf("%d provider buttons against cognito-local; want none", n)
+	}
 	b.do("check the API", chromedp.Click(chromedp.CSS("#health")))
 	b.waitFor("GET /health shown", `document.querySelector('#replies li[data-status="200"]') !== null`)
 
@@ -209,13 +213,15 @@ func TestBrowserApp(t *testing.T) {
 		"-addr", "127.0.0.1:"+itoa(apiPort), "-web", "localhost:"+itoa(webPort))
 	waitHTTP(t, ctx, deployed, appURL+"/config.json")
 	b.do("open the app (deployed settings)", chromedp.Navigate(appURL+"/"), chromedp.WaitVisible(chromedp.CSS("#sign-in")))
-	// The first sign-in request fails as Cognito fails a sign-in linkByEmail has just linked:
-	// the page signs in again by itself, and the second request reaches the login form.
+	// Sign in through the stage's provider (its button sends identity_provider=AcmeSSO; the
+	// stand-in hands the request to cognito-local's form). The first sign-in request fails as
+	// Cognito fails a sign-in linkByEmail has just linked: the page signs in again by itself,
+	// through the same provider, and the second request reaches the login form.
 	ml.failNextAsLinked()
-	b.do("go to managed login (the first attempt fails as linked)", chromedp.Click(chromedp.CSS("#sign-in")))
+	b.do("sign in with AcmeSSO (the first attempt fails as linked)", chromedp.Click(chromedp.CSS(`button[data-provider="AcmeSSO"]`)))
 	b.waitAcross("the login form after signing in again", `document.querySelector('input[name="username"]') !== null`)
-	if n := ml.seen().authorizes; n != 2 {
-		t.Errorf("managed login saw %d sign-in requests; want 2 (the linked one, then the page's own retry)", n)
+	if got := ml.seen().providers; !slices.Equal(got, []string{"AcmeSSO", "AcmeSSO"}) {
+		t.Errorf("managed login saw sign-in requests for the providers %q; want AcmeSSO twice (the linked one, then the page's own retry)", got)
 	}
 	b.do("sign in (deployed settings)",
 		chromedp.SendKeys(chromedp.CSS(`input[name="username"]`), email),
@@ -300,10 +306,10 @@ type managedLogin struct {
 	codes, refreshes, logouts int
 	issued, revoked           []string           // refresh tokens handed out and revoked, in order
 	chains                    map[string]*signIn // every refresh token handed out -> its sign-in
-	// authorizes counts sign-in requests; linking makes the next one fail as Cognito fails
-	// the first federated sign-in that linkByEmail has just linked.
-	authorizes int
-	linking    bool
+	// providers holds each sign-in request's identity_provider; linking makes the next one
+	// fail as Cognito fails the first federated sign-in that linkByEmail has just linked.
+	providers []string
+	linking   bool
 }
 
 // failNextAsLinked makes the next sign-in request come back with Cognito's error for a
@@ -322,14 +328,14 @@ type signIn struct {
 }
 
 type managedLoginSeen struct {
-	codes, refreshes, logouts, authorizes int
-	issued, revoked                       []string
+	codes, refreshes, logouts  int
+	issued, revoked, providers []string
 }
 
 func (m *managedLogin) seen() managedLoginSeen {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return managedLoginSeen{m.codes, m.refreshes, m.logouts, m.authorizes, slices.Clone(m.issued), slices.Clone(m.revoked)}
+	return managedLoginSeen{m.codes, m.refreshes, m.logouts, slices.Clone(m.issued), slices.Clone(m.revoked), slices.Clone(m.providers)}
 }
 
 func newManagedLogin(t *testing.T, cognitoLocal, clientID, appOrigin string, key *rsa.PrivateKey) *managedLogin {
@@ -348,7 +354,7 @@ func newManagedLogin(t *testing.T, cognitoLocal, clientID, appOrigin string, key
 		defer m.mu.Unlock()
 		switch r.URL.Path {
 		case "/oauth2/authorize":
-			m.authorizes++
+			m.providers = append(m.providers, r.URL.Query().Get("identity_provider"))
 			if m.linking {
 				m.linking = false
 				q := r.URL.Query()
@@ -513,7 +519,8 @@ func requireChromium(t *testing.T) string {
 
 // devStageOnPort writes a copy of cdk.json whose dev stage serves the app on port instead of
 // 3000 (callback, sign-out URL and CORS origin), so that the test never fights a developer's
-// cmd/local for the port; everything else is the project's own settings.
+// cmd/local for the port, and has prod's identity provider; everything else is the project's
+// own settings.
 func devStageOnPort(t *testing.T, root, dir string, port int) string {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(root, "cdk.json"))
@@ -524,8 +531,17 @@ func devStageOnPort(t *testing.T, root, dir string, port int) string {
 	if !strings.Contains(string(b), devOrigin) {
 		t.Fatalf("cdk.json no longer mentions %s, the dev stage's app origin", devOrigin)
 	}
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(strings.ReplaceAll(string(b), devOrigin, "http://localhost:"+itoa(port))), &doc); err != nil {
+		t.Fatal(err)
+	}
+	stages := doc["context"].(map[string]any)["stages"].(map[string]any)
+	stages["dev"].(map[string]any)["identityProviders"] = stages["prod"].(map[string]any)["identityProviders"]
+	if b, err = json.Marshal(doc); err != nil {
+		t.Fatal(err)
+	}
 	path := filepath.Join(dir, "cdk.json")
-	if err := os.WriteFile(path, []byte(strings.ReplaceAll(string(b), devOrigin, "http://localhost:"+itoa(port))), 0o644); err != nil {
+	if err := os.WriteFile(path, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return path

@@ -13,6 +13,7 @@ import {
   groupsOf,
   logoutUrl,
   shouldSignInAgain,
+  signInRequest,
 } from "./logic.js";
 
 const $ = (id) => document.getElementById(id);
@@ -44,6 +45,15 @@ let config;
 let manager;
 // Set while the app signs in again after Cognito failed a sign-in it had just linked.
 const signInAgainKey = "signInAgainAfterLinking";
+// The identity provider of the sign-in under way ("" for managed login's chooser), so that
+// signing in again goes the same way.
+const providerKey = "signInProvider";
+
+/** Sends the browser to sign in: through provider, or to the chooser for "". */
+async function signIn(provider) {
+  sessionStorage.setItem(providerKey, provider);
+  await manager.signinRedirect(signInRequest(provider));
+}
 
 /** Calls the API with the token the route table asks for and shows the reply. */
 async function call(method, path, body) {
@@ -124,8 +134,20 @@ async function main() {
 
   $("sign-in").addEventListener("click", () => {
     say("Going to the login page…");
-    manager.signinRedirect().catch((err) => say("Could not start the sign-in: " + err.message));
+    signIn("").catch((err) => say("Could not start the sign-in: " + err.message));
   });
+  for (const name of config.identityProviders) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "secondary";
+    button.dataset.provider = name;
+    button.textContent = "Sign in with " + name;
+    button.addEventListener("click", () => {
+      say("Going to " + name + "…");
+      signIn(name).catch((err) => say("Could not start the sign-in: " + err.message));
+    });
+    $("health").before(button); // after "Sign in" and the providers before it
+  }
   $("health").addEventListener("click", () => call("GET", "/health"));
   $("get-me").addEventListener("click", () => call("GET", "/me"));
   $("get-items").addEventListener("click", () => call("GET", "/items"));
@@ -156,7 +178,7 @@ async function main() {
         sessionStorage.setItem(signInAgainKey, "1");
         say("Your sign-in was linked to your existing account; signing in again…");
         try {
-          await manager.signinRedirect();
+          await signIn(sessionStorage.getItem(providerKey) ?? "");
           return;
         } catch (again) {
           say("Could not start the sign-in: " + again.message);

@@ -52,8 +52,23 @@ export function readConfig(raw) {
       }
     });
   }
+  if (raw.identityProviders !== undefined) {
+    if (!Array.isArray(raw.identityProviders)) {
+      problems.push(`identityProviders: want a list of provider names, got ${JSON.stringify(raw.identityProviders)}`);
+    } else {
+      raw.identityProviders.forEach((name, i) => text(`identityProviders[${i}]`, name));
+    }
+  }
   if (problems.length > 0) throw new Error("config.json:\n" + problems.join("\n"));
-  return { ...raw, apiUrl: raw.apiUrl.replace(/\/+$/, "") };
+  return { ...raw, apiUrl: raw.apiUrl.replace(/\/+$/, ""), identityProviders: raw.identityProviders ?? [] };
+}
+
+/**
+ * The oidc-client-ts sign-in request: through one identity provider (identity_provider= skips
+ * managed login's chooser), or, for "", the chooser itself.
+ */
+export function signInRequest(provider) {
+  return provider ? { extraQueryParams: { identity_provider: provider } } : {};
 }
 
 /**

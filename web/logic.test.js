@@ -14,6 +14,7 @@ import {
   logoutUrl,
   linkedOnFirstSignIn,
   shouldSignInAgain,
+  signInRequest,
 } from "./logic.js";
 
 const local = {
@@ -186,4 +187,13 @@ test("shouldSignInAgain: once for the linked sign-in's error, never twice, never
   assert.equal(shouldSignInAgain(linked, false), true);
   assert.equal(shouldSignInAgain(linked, true), false);
   assert.equal(shouldSignInAgain({ error: "access_denied", error_description: "User cancelled" }, false), false);
+});
+
+test("identityProviders: optional list of names; a sign-in request through one of them", () => {
+  assert.deepEqual(readConfig(local).identityProviders, []);
+  assert.deepEqual(readConfig({ ...local, identityProviders: ["Google", "AcmeSSO"] }).identityProviders, ["Google", "AcmeSSO"]);
+  assert.throws(() => readConfig({ ...local, identityProviders: "Google" }), /identityProviders: want a list of provider names/);
+  assert.throws(() => readConfig({ ...local, identityProviders: ["Google", ""] }), /identityProviders\[1\]: want a non-empty string/);
+  assert.deepEqual(signInRequest("AcmeSSO"), { extraQueryParams: { identity_provider: "AcmeSSO" } });
+  assert.deepEqual(signInRequest(""), {});
 });

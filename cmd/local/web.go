@@ -36,6 +36,10 @@ type webConfig struct {
 	// when the issuer has none (cognito-local): sign-out then only ends the app's session.
 	LogoutEndpoint string     `json:"logoutEndpoint,omitempty"`
 	Routes         []webRoute `json:"routes"`
+	// IdentityProviders are the stage's providers (names as in Cognito), each a sign-in
+	// button that skips managed login's chooser; none for cognito-local, which federates with
+	// nobody.
+	IdentityProviders []string `json:"identityProviders"`
 }
 
 // webMetadata is given to oidc-client-ts as it is, instead of discovery: cognito-local's
@@ -100,7 +104,12 @@ func newWebConfig(cfg config.Config, out outputs.Stage, issuer, clientID, apiURL
 			JWKSURI:               login.JWKS,
 		},
 		LogoutEndpoint: login.Logout,
-		Routes:         []webRoute{}, // a list even for a table without routes: the page wants one
+		// Lists even when empty: the page wants them.
+		Routes:            []webRoute{},
+		IdentityProviders: []string{},
+	}
+	if !login.Local {
+		wc.IdentityProviders = append(wc.IdentityProviders, cfg.ProviderNames()...)
 	}
 	for _, r := range cfg.Routes {
 		wc.Routes = append(wc.Routes, webRoute{Method: r.Method, Path: r.Path, TokenUse: r.Access.TokenUse()})

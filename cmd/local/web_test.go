@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -30,6 +31,7 @@ func devConfig(t *testing.T) config.Config {
 
 func TestWebConfig(t *testing.T) {
 	cfg := devConfig(t)
+	cfg.IdentityProviders = []config.IdentityProvider{{Type: config.IdPGoogle}, {Type: config.IdPOIDC, Name: "AcmeSSO"}}
 	const (
 		realIssuer = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc"
 		domain     = "https://demo-api-dev-123.auth.eu-west-1.amazoncognito.com"
@@ -40,6 +42,7 @@ func TestWebConfig(t *testing.T) {
 		issuer                string
 		wantAuthorize, wantTo string
 		wantRevoke, wantOut   string
+		wantProviders         []string
 		wantErr               string
 	}{
 		{name: "cognito-local from setup-local",
@@ -48,7 +51,7 @@ func TestWebConfig(t *testing.T) {
 		{name: "deployed pool from cdk-outputs.json",
 			out:    outputs.Stage{ManagedLoginURL: domain + "/", JWKSURL: realIssuer + "/.well-known/jwks.json"},
 			issuer: realIssuer, wantAuthorize: domain + "/oauth2/authorize", wantTo: domain + "/oauth2/token",
-			wantRevoke: domain + "/oauth2/revoke", wantOut: domain + "/logout"},
+			wantRevoke: domain + "/oauth2/revoke", wantOut: domain + "/logout", wantProviders: []string{"Google", "AcmeSSO"}},
 		{name: "loopback issuer without an outputs file",
 			issuer: "http://127.0.0.1:9229/local_x", wantAuthorize: "http://127.0.0.1:9229/oauth2/authorize", wantTo: "http://127.0.0.1:9229/oauth2/token"},
 		{name: "deployed issuer without an outputs file", issuer: realIssuer, wantErr: "needs the managed-login domain"},
@@ -70,6 +73,13 @@ func TestWebConfig(t *testing.T) {
 			}
 			if wc.Authority != tc.issuer || md.Issuer != tc.issuer || md.JWKSURI != tc.issuer+"/.well-known/jwks.json" || wc.ClientID != "client1" {
 				t.Errorf("issuer, keys or client: %+v", wc)
+			}
+			// cognito-local federates with nobody: no provider buttons against it.
+			if !slices.Equal(wc.IdentityProviders, tc.wantProviders) {
+				t.Errorf("identity providers %q, want %q", wc.IdentityProviders, tc.wantProviders)
+			}
+			if wc.IdentityProviders == nil {
+				t.Error("identityProviders is null; the page wants a list")
 			}
 			if wc.Scope != "openid email profile demo-api/read demo-api/write" {
 				t.Errorf("scope %q", wc.Scope)
