@@ -32,7 +32,7 @@ func (l *loader) assets(v any, path string) []Asset {
 		l.add(path, "", "has %d assets; Cognito takes at most %d", len(list), MaxAssets)
 	}
 	var out []Asset
-	first := map[string]string{} // "CATEGORY/MODE" (and "/RESOURCEID" for button icons) -> path of the first asset with it
+	first := map[assetKey]string{} // path of the first asset with each key
 	for i, e := range list {
 		p := fmt.Sprintf("%s[%d]", path, i)
 		a, ok := l.asset(e, p)
@@ -43,16 +43,15 @@ func (l *loader) assets(v any, path string) []Asset {
 		if a.Category == "" || a.ColorMode == "" {
 			continue
 		}
-		key := a.Category + "/" + a.ColorMode
-		if a.Category == IdPButtonIcon { // one per identity provider, named by ResourceId
-			key += "/" + a.ResourceId
-		}
-		if prev, dup := first[key]; dup && a.Category == IdPButtonIcon {
-			l.add(p, "", "a second %s asset for color mode %s and ResourceId %q (first at %s); each category, color mode and ResourceId may appear once", a.Category, a.ColorMode, a.ResourceId, prev)
-		} else if dup {
-			l.add(p, "", "a second %s asset for color mode %s (first at %s); each category and color mode pair may appear once", a.Category, a.ColorMode, prev)
-		} else {
+		key := keyOf(a)
+		prev, dup := first[key]
+		switch {
+		case !dup:
 			first[key] = p
+		case key.provider != "":
+			l.add(p, "", "a second %s asset for color mode %s and ResourceId %q (first at %s); each category, color mode and ResourceId may appear once", a.Category, a.ColorMode, a.ResourceId, prev)
+		default:
+			l.add(p, "", "a second %s asset for color mode %s (first at %s); each category and color mode pair may appear once", a.Category, a.ColorMode, prev)
 		}
 	}
 	return out

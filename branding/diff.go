@@ -148,18 +148,6 @@ func sameValue(a, b any) bool {
 	return a == b
 }
 
-// assetKey is what names an asset in a style: its category and color mode and, for a
-// provider's button icon, the provider (ResourceId).
-type assetKey struct{ category, colorMode, provider string }
-
-func keyOf(a Asset) assetKey {
-	k := assetKey{category: a.Category, colorMode: a.ColorMode}
-	if a.Category == IdPButtonIcon {
-		k.provider = a.ResourceId
-	}
-	return k
-}
-
 func (k assetKey) path() string {
 	if k.provider != "" {
 		return fmt.Sprintf("Assets[%s,%s,%s]", k.category, k.colorMode, k.provider)

@@ -219,3 +219,27 @@ func TestSampleIsInPulledForm(t *testing.T) {
 		t.Errorf("assets/ holds %v; pull writes %v", committed, files[1:])
 	}
 }
+
+// A ResourceId from the API is not checked before Save names a file after it: the name keeps
+// only letters, digits and '-', so it stays inside assets/.
+func TestSaveNamesFromOddResourceIds(t *testing.T) {
+	svg := encodeFile(t, "testdata/assets/logo.svg")
+	s := &Style{Assets: []Asset{
+		{Category: IdPButtonIcon, ColorMode: "DYNAMIC", Extension: "SVG", Bytes: svg, ResourceId: "../../etc/x"},
+		{Category: IdPButtonIcon, ColorMode: "LIGHT", Extension: "SVG", Bytes: svg, ResourceId: "Zürich SSO"},
+	}}
+	dir := t.TempDir()
+	files, err := Save(dir, "style.json", s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"style.json", "assets/idp-button-icon-------etc-x-dynamic.svg", "assets/idp-button-icon-z-rich-sso-light.svg"}
+	if !slices.Equal(files, want) {
+		t.Errorf("files %q, want %q", files, want)
+	}
+	for _, f := range files[1:] {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Error(err)
+		}
+	}
+}

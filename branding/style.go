@@ -36,6 +36,18 @@ type Asset struct {
 // and public configurations that show such icons set it so.
 const IdPButtonIcon = "IDP_BUTTON_ICON"
 
+// assetKey is what names an asset in a style: its category and color mode and, for a
+// provider's button icon, the provider (ResourceId).
+type assetKey struct{ category, colorMode, provider string }
+
+func keyOf(a Asset) assetKey {
+	k := assetKey{category: a.Category, colorMode: a.ColorMode}
+	if a.Category == IdPButtonIcon {
+		k.provider = a.ResourceId
+	}
+	return k
+}
+
 // ForProviders is the style as a stage with these identity providers deploys it: a button
 // icon only for one of them, so that one branding file serves stages with different
 // providers. It also returns the indexes in s.Assets of the icons it left out.

@@ -49,10 +49,20 @@ const signInAgainKey = "signInAgainAfterLinking";
 // signing in again goes the same way.
 const providerKey = "signInProvider";
 
-/** Sends the browser to sign in: through provider, or to the chooser for "". */
+/**
+ * Sends the browser to sign in: through provider, or to the chooser for "". Returns whether
+ * the page is on its way there; if not, it says why.
+ */
 async function signIn(provider) {
   sessionStorage.setItem(providerKey, provider);
-  await manager.signinRedirect(signInRequest(provider));
+  try {
+    await manager.signinRedirect(signInRequest(provider));
+    return true;
+  } catch (err) {
+    sessionStorage.removeItem(providerKey);
+    say("Could not start the sign-in: " + err.message);
+    return false;
+  }
 }
 
 /** Calls the API with the token the route table asks for and shows the reply. */
@@ -134,7 +144,7 @@ async function main() {
 
   $("sign-in").addEventListener("click", () => {
     say("Going to the login page…");
-    signIn("").catch((err) => say("Could not start the sign-in: " + err.message));
+    signIn("");
   });
   for (const name of config.identityProviders) {
     const button = document.createElement("button");
@@ -144,7 +154,7 @@ async function main() {
     button.textContent = "Sign in with " + name;
     button.addEventListener("click", () => {
       say("Going to " + name + "…");
-      signIn(name).catch((err) => say("Could not start the sign-in: " + err.message));
+      signIn(name);
     });
     $("health").before(button); // after "Sign in" and the providers before it
   }
@@ -177,20 +187,16 @@ async function main() {
       if (shouldSignInAgain(err, sessionStorage.getItem(signInAgainKey) !== null)) {
         sessionStorage.setItem(signInAgainKey, "1");
         say("Your sign-in was linked to your existing account; signing in again…");
-        try {
-          await signIn(sessionStorage.getItem(providerKey) ?? "");
-          return;
-        } catch (again) {
-          say("Could not start the sign-in: " + again.message);
-        }
+        if (await signIn(sessionStorage.getItem(providerKey) ?? "")) return;
       } else {
         say("Sign-in failed: " + err.message);
       }
     }
   }
-  // Past this point no sign-in again is under way (that one returned above): the next linked
-  // sign-in may be retried once more.
+  // Past this point no sign-in is under way (a retry on its way returned above): the next
+  // linked sign-in may be retried once more.
   sessionStorage.removeItem(signInAgainKey);
+  sessionStorage.removeItem(providerKey);
   let user = await manager.getUser();
   if (user?.expired && user.refresh_token) {
     user = await manager.signinSilent().catch(() => null);

@@ -155,6 +155,21 @@ func TestTokensForMachineClient(t *testing.T) {
 	if code != 2 || !strings.Contains(stderr, "-client NAME gets a machine client's token, -email and -password a user's: give one of them") {
 		t.Errorf("both: exit %d, %s", code, stderr)
 	}
+	// A flag of the other mode is refused, not ignored.
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-client", "reporting", "-flow", "admin-user-password"}, "-flow is for a user's sign-in"},
+		{[]string{"-client", "reporting", "-client-id", "x"}, "-client-id is for a user's sign-in"},
+		{[]string{"-email", "a@example.com", "-password", "x", "-scope", "demo-api/read"}, "-scope is for a machine client's token"},
+		{[]string{"-email", "a@example.com", "-password", "x", "-domain", srv.URL}, "-domain is for a machine client's token"},
+	} {
+		code, _, stderr := testCLI(t, append(args, tc.args...)...)
+		if code != 2 || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%v: exit %d, %s", tc.args, code, stderr)
+		}
+	}
 	if code, stdout, stderr := testCLI(t, "tokens", "-h"); code != 0 || !strings.Contains(stdout+stderr, "authctl tokens -client NAME") {
 		t.Errorf("tokens -h does not show -client: exit %d\n%s%s", code, stdout, stderr)
 	}

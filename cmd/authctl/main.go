@@ -7,6 +7,7 @@
 //	authctl create-user  -email EMAIL (-password P | -password-stdin) [-name NAME] [-group G]...
 //	authctl set-password -email EMAIL (-password P | -password-stdin)
 //	authctl tokens       -email EMAIL (-password P | -password-stdin) [-flow user-password|admin-user-password] [-format json|env]
+//	authctl tokens       -client NAME [-scope S] [-format json|env]   (a machine client's token, as machine-token)
 //	authctl login        [-idp NAME] [-redirect-uri URL] [-scope SCOPES] [-no-browser] [-format json|env]
 //	authctl call         [-access] [-token T] [-method M] [-data BODY] PATH
 //
@@ -48,7 +49,8 @@ Commands:
   create-user   create a confirmed user with a permanent password, optionally in groups
   set-password  give an existing user a permanent password (ends FORCE_CHANGE_PASSWORD)
   tokens        sign in with a password (USER_PASSWORD_AUTH or ADMIN_USER_PASSWORD_AUTH, where
-                the stage enables it) and print the tokens as JSON or shell exports
+                the stage enables it) and print the tokens as JSON or shell exports; with
+                -client NAME, a machine client's access token (as machine-token)
   login         sign in on the managed login page (authorization code with PKCE, loopback
                 redirect), or straight through an identity provider with -idp, and print the
                 tokens as JSON or shell exports

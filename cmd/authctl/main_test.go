@@ -338,16 +338,19 @@ func TestLogin(t *testing.T) {
 // The first federated sign-in after linkByEmail linked the identity fails with Cognito's
 // "Already found an entry for username"; authctl starts a new authorization request (new
 // state and verifier) once, and the second sign-in's tokens are the result. A second such
-// error ends the login.
+// error ends the login, and so does the text without an error (no error, no retry).
 func TestLoginSignsInAgainAfterLinking(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
 		failures int
+		errParam string // the failing redirects' error=
 		wantCode int
 		want     string
+		requests int
 	}{
-		{"once", 1, 0, "signing in again"},
-		{"twice", 2, 1, "sign-in failed: invalid_request Already found an entry for username AcmeSSO_1234"},
+		{"once", 1, "invalid_request", 0, "signing in again", 2},
+		{"twice", 2, "invalid_request", 1, "sign-in failed: invalid_request Already found an entry for username AcmeSSO_1234", 2},
+		{"no error", 1, "", 1, "the redirect carried no authorization code", 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var mu sync.Mutex
@@ -363,7 +366,10 @@ func TestLoginSignsInAgainAfterLinking(t *testing.T) {
 					to, _ := url.Parse(q.Get("redirect_uri"))
 					v := url.Values{"state": {q.Get("state")}, "code": {"code1"}}
 					if len(states) <= tc.failures {
-						v = url.Values{"state": {q.Get("state")}, "error": {"invalid_request"}, "error_description": {"Already found an entry for username AcmeSSO_1234 "}}
+						v = url.Values{"state": {q.Get("state")}, "error_description": {"Already found an entry for username AcmeSSO_1234 "}}
+						if tc.errParam != "" {
+							v.Set("error", tc.errParam)
+						}
 					}
 					to.RawQuery = v.Encode()
 					http.Redirect(w, r, to.String(), http.StatusFound)
@@ -389,8 +395,8 @@ func TestLoginSignsInAgainAfterLinking(t *testing.T) {
 			}
 			mu.Lock()
 			defer mu.Unlock()
-			if len(states) != 2 || states[0] == states[1] || len(challenges) != 2 || challenges[0] == challenges[1] {
-				t.Fatalf("authorize requests with states %q and challenges %q; want two of each, different", states, challenges)
+			if len(states) != tc.requests || len(challenges) != tc.requests || (tc.requests == 2 && (states[0] == states[1] || challenges[0] == challenges[1])) {
+				t.Fatalf("authorize requests with states %q and challenges %q; want %d of each, different", states, challenges, tc.requests)
 			}
 			// The code of the second request is redeemed with the second request's verifier.
 			if tc.wantCode == 0 && (len(verifiers) != 1 || s256(verifiers[0]) != challenges[1] || !strings.Contains(stdout, `"id_token": "i.d.t"`)) {
@@ -520,6 +526,20 @@ func TestReadCapped(t *testing.T) {
 }
 
 // The web app retries the same sign-in failure authctl does: one text, in Go and in JavaScript.
+func TestLinkedOnFirstSignIn(t *testing.T) {
+	for desc, want := range map[string]bool{
+		"Already found an entry for username Google_1234 ":                                true,
+		"already found an entry for username Google_1234":                                 true,
+		"Error in SAML response processing: Already found an entry for username Entra_ab": true,
+		"User cancelled": false,
+		"":               false,
+	} {
+		if got := linkedOnFirstSignIn(desc); got != want {
+			t.Errorf("linkedOnFirstSignIn(%q) = %v", desc, got)
+		}
+	}
+}
+
 func TestLinkedSignInErrorIsTheWebApps(t *testing.T) {
 	js, err := os.ReadFile("../../web/logic.js")
 	if err != nil {

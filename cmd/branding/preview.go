@@ -73,7 +73,7 @@ type mode struct {
 }
 
 // providerButton is an identity provider's sign-in button as the style draws it: its name
-// (the icon's ResourceId) and its icon for the mode, when the style shows icons.
+// (the icon's ResourceId) and its icon for the mode, when the style shows icons and has one.
 type providerButton struct {
 	Name string
 	Icon template.URL
@@ -167,6 +167,13 @@ func previewData(file string, s *branding.Style) page {
 		p.Assets = append(p.Assets, assetView{Category: a.Category, ColorMode: a.ColorMode, Extension: a.Extension, ResourceId: a.ResourceId,
 			Where: where, Switch: sw, Src: dataURL(a)})
 	}
+	// Every provider with an icon gets its button in both modes, once.
+	var providers []string
+	for _, a := range s.Assets {
+		if a.Category == branding.IdPButtonIcon && a.ResourceId != "" && !slices.Contains(providers, a.ResourceId) {
+			providers = append(providers, a.ResourceId)
+		}
+	}
 	for _, m := range []struct{ name, key, asset string }{{"Light mode", "lightMode", "LIGHT"}, {"Dark mode", "darkMode", "DARK"}} {
 		c := func(path string) string {
 			if v, ok := lookup(eff, strings.ReplaceAll(path, "MODE", m.key)).(string); ok && len(v) == 8 {
@@ -195,18 +202,34 @@ func previewData(file string, s *branding.Style) page {
 			}
 		}
 		icons, _ := lookup(eff, "componentClasses.idpButtons.icons.enabled").(bool)
-		for _, a := range s.Assets {
-			if a.Category == branding.IdPButtonIcon && a.ResourceId != "" && (a.ColorMode == m.asset || a.ColorMode == "DYNAMIC") {
-				b := providerButton{Name: a.ResourceId}
-				if icons {
-					b.Icon = dataURL(a)
-				}
-				md.Providers = append(md.Providers, b)
+		for _, name := range providers {
+			b := providerButton{Name: name}
+			if icons {
+				b.Icon = providerIcon(s.Assets, name, m.asset)
 			}
+			md.Providers = append(md.Providers, b)
 		}
 		p.Modes = append(p.Modes, md)
 	}
 	return p
+}
+
+// providerIcon is the provider's button icon for a color mode: the one for that mode, else the
+// browser-adaptive one, else none.
+func providerIcon(assets []branding.Asset, provider, colorMode string) template.URL {
+	var icon template.URL
+	for _, a := range assets {
+		if a.Category != branding.IdPButtonIcon || a.ResourceId != provider {
+			continue
+		}
+		if a.ColorMode == colorMode {
+			return dataURL(a)
+		}
+		if a.ColorMode == "DYNAMIC" {
+			icon = dataURL(a)
+		}
+	}
+	return icon
 }
 
 // merge lays the file's settings over Cognito's defaults (objects merge, anything else

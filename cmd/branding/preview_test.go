@@ -124,22 +124,19 @@ func TestPreviewProviderButtons(t *testing.T) {
 	icon := func(mode, provider string) branding.Asset {
 		return branding.Asset{Category: branding.IdPButtonIcon, ColorMode: mode, Extension: "SVG", Bytes: "PHN2Zy8+", ResourceId: provider}
 	}
-	s := &branding.Style{Settings: map[string]any{}, Assets: []branding.Asset{icon("LIGHT", "Okta"), icon("DYNAMIC", "AcmeSSO")}}
+	okta := icon("LIGHT", "Okta")
+	acmeDynamic, acmeDark := icon("DYNAMIC", "AcmeSSO"), icon("DARK", "AcmeSSO")
+	acmeDark.Bytes = "PHN2ZyAvPg=="
+	s := &branding.Style{Settings: map[string]any{}, Assets: []branding.Asset{okta, acmeDynamic, acmeDark}}
 	p := previewData("style.json", s)
-	names := func(m mode) (out []string) {
-		for _, b := range m.Providers {
-			out = append(out, b.Name)
-			if b.Icon == "" {
-				t.Errorf("%s: %s button without its icon", m.Name, b.Name)
-			}
+	// Each provider once in both modes; its icon for the mode, else the DYNAMIC one, else none.
+	for i, want := range [][]providerButton{
+		{{"Okta", dataURL(okta)}, {"AcmeSSO", dataURL(acmeDynamic)}},
+		{{"Okta", ""}, {"AcmeSSO", dataURL(acmeDark)}},
+	} {
+		if got := p.Modes[i].Providers; !slices.Equal(got, want) {
+			t.Errorf("%s: buttons %v, want %v", p.Modes[i].Name, got, want)
 		}
-		return out
-	}
-	if got := names(p.Modes[0]); !slices.Equal(got, []string{"Okta", "AcmeSSO"}) {
-		t.Errorf("light mode buttons %q", got)
-	}
-	if got := names(p.Modes[1]); !slices.Equal(got, []string{"AcmeSSO"}) {
-		t.Errorf("dark mode buttons %q", got)
 	}
 
 	s.Settings = map[string]any{"componentClasses": map[string]any{"idpButtons": map[string]any{"icons": map[string]any{"enabled": false}}}}

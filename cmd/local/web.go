@@ -109,7 +109,7 @@ func newWebConfig(cfg config.Config, out outputs.Stage, issuer, clientID, apiURL
 		IdentityProviders: []string{},
 	}
 	if !login.Local {
-		wc.IdentityProviders = append(wc.IdentityProviders, cfg.ProviderNames()...)
+		wc.IdentityProviders = cfg.ProviderNames()
 	}
 	for _, r := range cfg.Routes {
 		wc.Routes = append(wc.Routes, webRoute{Method: r.Method, Path: r.Path, TokenUse: r.Access.TokenUse()})
