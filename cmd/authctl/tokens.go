@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
-	"flag"
 	"fmt"
 	"html"
 	"io"
@@ -88,15 +87,13 @@ func (c *cli) tokens(ctx context.Context, name string, args []string) error {
 	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	if *machine != "" {
 		// A machine client signs in with its own secret, never with a user's password.
 		if *email != "" || pw.value != "" || pw.stdin {
 			return usageErr("-client NAME gets a machine client's token, -email and -password a user's: give one of them")
 		}
 		for _, f := range []string{"flow", "client-id"} {
-			if set[f] {
+			if isSet(fs, f) {
 				return usageErr("-%s is for a user's sign-in; with -client the machine client's id comes from the outputs file (MachineClients)", f)
 			}
 		}
@@ -109,7 +106,7 @@ func (c *cli) tokens(ctx context.Context, name string, args []string) error {
 		return c.writeMachineToken(ctx, &s, *machine, *scope, *format)
 	}
 	for _, f := range []string{"scope", "domain"} {
-		if set[f] {
+		if isSet(fs, f) {
 			return usageErr("-%s is for a machine client's token (with -client NAME); a user's password sign-in asks for no scopes and no managed-login domain", f)
 		}
 	}
