@@ -47,13 +47,7 @@ func (v *validator) machineClients(s Stage) {
 			switch {
 			case c == routes.WebClient:
 			case k < 0:
-				want := fmt.Sprintf("want %q or a name from machineClients", routes.WebClient)
-				if len(names) > 0 {
-					want += ": " + strings.Join(names, ", ")
-				} else {
-					want += " (none are defined)"
-				}
-				v.add(where, c, want)
+				v.add(where, c, routes.WantDefined(fmt.Sprintf("want %q or a name from machineClients", routes.WebClient), names))
 			case r.Access == routes.Scoped && !slices.ContainsFunc(r.Scopes, func(sc string) bool { return slices.Contains(s.MachineClients[k].Scopes, sc) }):
 				v.add(where, c, fmt.Sprintf("want a client that holds one of the route's scopes (%s); %s has %s", strings.Join(r.Scopes, ", "), c, strings.Join(s.MachineClients[k].Scopes, ", ")))
 			}

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 )
 
 // claimName is what an extra claim may be called.
@@ -34,13 +36,7 @@ func (v *validator) tokenTrigger(s Stage) {
 	for _, g := range sortedKeys(s.GroupScopes) {
 		where := v.at("groupScopes") + "." + g
 		if !slices.Contains(groups, g) {
-			want := "want a group defined in groups"
-			if len(groups) > 0 {
-				want += ": " + strings.Join(groups, ", ")
-			} else {
-				want += " (none are defined)"
-			}
-			v.add(where, g, want)
+			v.add(where, g, routes.WantDefined("want a group defined in groups", groups))
 		}
 		if len(s.GroupScopes[g]) == 0 {
 			v.add(where, s.GroupScopes[g], "want at least one scope")

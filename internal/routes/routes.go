@@ -166,17 +166,20 @@ func (t Table) Check(where string, knownScopes, knownGroups []string) []Problem 
 		}
 		for j, g := range r.Groups {
 			if !slices.Contains(knownGroups, g) {
-				want := "want a group defined in groups"
-				if len(knownGroups) > 0 {
-					want += ": " + strings.Join(knownGroups, ", ")
-				} else {
-					want += " (none are defined)"
-				}
-				add(i, fmt.Sprintf("groups[%d]", j), g, want)
+				add(i, fmt.Sprintf("groups[%d]", j), g, WantDefined("want a group defined in groups", knownGroups))
 			}
 		}
 	}
 	return problems
+}
+
+// WantDefined ends a message that asks for one of the names a setting defines: it lists
+// them, or says that there are none.
+func WantDefined(want string, defined []string) string {
+	if len(defined) == 0 {
+		return want + " (none are defined)"
+	}
+	return want + ": " + strings.Join(defined, ", ")
 }
 
 func checkPath(p string) string {
