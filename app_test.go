@@ -274,10 +274,12 @@ func TestAppClient(t *testing.T) {
 				"ExplicitAuthFlows":               tc.authFlows,
 				"AllowedOAuthFlows":               []any{"code"},
 				"AllowedOAuthFlowsUserPoolClient": true,
+				// Not demo-api/write: groupScopes grants it to admin, so nobody else may ask for it.
 				"AllowedOAuthScopes": []any{"openid", "email", "profile",
 					map[string]any{"Fn::Join": []any{"", []any{map[string]any{"Ref": assertions.Match_AnyValue()}, "/read"}}},
-					map[string]any{"Fn::Join": []any{"", []any{map[string]any{"Ref": assertions.Match_AnyValue()}, "/write"}}},
 				},
+				// Never email_verified: a user who could write it could claim any address.
+				"WriteAttributes":            []any{"email", "name"},
 				"CallbackURLs":               tc.callbacks,
 				"LogoutURLs":                 []any{tc.logout},
 				"AccessTokenValidity":        60,

@@ -142,6 +142,14 @@ func badInputs(t *testing.T) []badInput {
 			d["identityProviders"] = []any{p, p}
 		}, want: []string{`stages.dev.identityProviders[1].name: got "Google"; want each provider once`}},
 		{name: "linkByEmail without providers", dev: func(d map[string]any) { d["linkByEmail"] = true }, want: []string{"stages.dev.linkByEmail: got true", "identityProviders is empty"}},
+		{name: "linkByEmail with a provider owning no domain", dev: func(d map[string]any) {
+			devProvider(map[string]any{"type": "oidc", "name": "okta", "issuer": "https://acme.okta.com"})(d)
+			d["linkByEmail"] = true
+		}, want: []string{`stages.dev.identityProviders[0]: got "okta"; want identifiers or linkDomains`}},
+		{name: "email_verified mapped", dev: devProvider(map[string]any{"attributeMapping": map[string]any{"email": "email", "name": "name", "email_verified": "email_verified"}}),
+			want: []string{`stages.dev.identityProviders[0].attributeMapping.email_verified: got "email_verified"; want it left out`}},
+		{name: "extra claim a user may write", dev: func(d map[string]any) { d["extraClaims"] = map[string]any{"website": "https://acme.io"} },
+			want: []string{`stages.dev.extraClaims.website: got "website"; want a claim of your own`}},
 
 		// The route table.
 		{name: "route method", dev: devRoute(map[string]any{"method": "OPTIONS", "path": "/x", "access": "public"}), want: []string{`stages.dev.routes[0].method: got "OPTIONS"`}},

@@ -9,7 +9,7 @@ import (
 const module = "github.com/cognito-apigw/cognito-apigw/"
 
 // TestImportDirection: shared code never links the Lambda's packages, and the configuration
-// links only the route table and the name suggestions of this module, so that config, the
+// links only the route table, the name suggestions and the linking rule of this module, so that config, the
 // stacks and the CLIs do not carry the handler with them.
 func TestImportDirection(t *testing.T) {
 	out, err := exec.Command("go", "list", "-deps", "-f", "{{.ImportPath}}", "./...").Output()
@@ -26,8 +26,12 @@ func TestImportDirection(t *testing.T) {
 		t.Fatalf("go list: %v", err)
 	}
 	for _, p := range strings.Fields(string(out)) {
-		if strings.HasPrefix(p, module) && p != module+"internal/routes" && p != module+"internal/suggest" && p != module+"internal/config" {
-			t.Errorf("internal/config depends on %s; want internal/routes and internal/suggest only", p)
+		switch strings.TrimPrefix(p, module) {
+		case "internal/config", "internal/routes", "internal/suggest", "internal/linking", "internal/ascii":
+		default:
+			if strings.HasPrefix(p, module) {
+				t.Errorf("internal/config depends on %s; want internal/routes, internal/suggest and internal/linking only", p)
+			}
 		}
 	}
 }

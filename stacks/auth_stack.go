@@ -2,6 +2,7 @@ package stacks
 
 import (
 	"net/url"
+	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
@@ -52,13 +53,13 @@ func NewAuthStack(scope constructs.Construct, id string, props *AuthStackProps) 
 	addTokenTrigger(stack, pool, cfg, p.ModuleDir)
 	setPasskeys(pool, cfg)
 	addGroups(stack, pool, cfg.Stage.Groups)
-	server, scopes := addResourceServer(pool, cfg)
+	server := addResourceServer(pool, cfg)
 	addSESRegionRule(stack, cfg.Stage.Email)
 	providers := addIdentityProviders(stack, pool, cfg.Stage, p.SAMLMetadata)
 	if cfg.Stage.LinkByEmail {
 		addLinkByEmailTrigger(stack, pool, cfg, p.ModuleDir)
 	}
-	client := newWebClient(pool, cfg, scopes)
+	client := newWebClient(pool, cfg, server)
 	// The client names the providers: created first, or the first deploy races them.
 	for _, idp := range providers {
 		client.Node().AddDependency(idp)
@@ -133,9 +134,8 @@ func addGroups(stack awscdk.Stack, pool awscognito.UserPool, groups []config.Gro
 	}
 }
 
-// addResourceServer creates the API's resource server and returns the OAuth scopes the app
-// client may ask for: OpenID's own and every scope of the server.
-func addResourceServer(pool awscognito.UserPool, cfg config.Config) (awscognito.UserPoolResourceServer, []awscognito.OAuthScope) {
+// addResourceServer creates the API's resource server with the stage's scopes.
+func addResourceServer(pool awscognito.UserPool, cfg config.Config) awscognito.UserPoolResourceServer {
 	rs := cfg.Stage.ResourceServer
 	var serverScopes []awscognito.ResourceServerScope
 	for _, sc := range rs.Scopes {
@@ -143,20 +143,32 @@ func addResourceServer(pool awscognito.UserPool, cfg config.Config) (awscognito.
 			ScopeName: jsii.String(sc.Name), ScopeDescription: jsii.String(sc.Description),
 		}))
 	}
-	server := pool.AddResourceServer(jsii.String("ResourceServer"), &awscognito.UserPoolResourceServerOptions{
+	return pool.AddResourceServer(jsii.String("ResourceServer"), &awscognito.UserPoolResourceServerOptions{
 		Identifier:                 jsii.String(rs.Identifier),
 		UserPoolResourceServerName: jsii.String(cfg.AppName + " API"),
 		Scopes:                     &serverScopes,
 	})
-	scopes := []awscognito.OAuthScope{awscognito.OAuthScope_OPENID(), awscognito.OAuthScope_EMAIL(), awscognito.OAuthScope_PROFILE()}
-	for _, sc := range serverScopes {
-		scopes = append(scopes, awscognito.OAuthScope_ResourceServer(server, sc))
-	}
-	return server, scopes
 }
 
-// newWebClient creates the public app client the managed login and the tools sign in with.
-func newWebClient(pool awscognito.UserPool, cfg config.Config, scopes []awscognito.OAuthScope) awscognito.UserPoolClient {
+// oauthScopes are the named scopes for an app client; the resource server's go through it, so
+// that the client waits for its scopes to exist.
+func oauthScopes(server awscognito.UserPoolResourceServer, rs config.ResourceServer, names []string) *[]awscognito.OAuthScope {
+	var out []awscognito.OAuthScope
+	for _, full := range names {
+		name, ok := strings.CutPrefix(full, rs.Identifier+"/")
+		if !ok {
+			out = append(out, awscognito.OAuthScope_Custom(jsii.String(full)))
+			continue
+		}
+		out = append(out, awscognito.OAuthScope_ResourceServer(server,
+			awscognito.NewResourceServerScope(&awscognito.ResourceServerScopeProps{ScopeName: jsii.String(name), ScopeDescription: jsii.String(name)})))
+	}
+	return &out
+}
+
+// newWebClient creates the public app client the managed login and the tools sign in with. It
+// allows config.Stage.AppClientScopes: no scope a group is granted.
+func newWebClient(pool awscognito.UserPool, cfg config.Config, server awscognito.UserPoolResourceServer) awscognito.UserPoolClient {
 	s := cfg.Stage
 	client := pool.AddClient(jsii.String("WebClient"), &awscognito.UserPoolClientOptions{
 		UserPoolClientName: jsii.String(names.WebClient(cfg.AppName, cfg.StageName)),
@@ -174,7 +186,7 @@ func newWebClient(pool awscognito.UserPool, cfg config.Config, scopes []awscogni
 				AuthorizationCodeGrant: jsii.Bool(true),
 				ImplicitCodeGrant:      jsii.Bool(contains(s.OAuthFlows, "implicit")),
 			},
-			Scopes:       &scopes,
+			Scopes:       oauthScopes(server, s.ResourceServer, s.AppClientScopes()),
 			CallbackUrls: jsii.Strings(s.CallbackURLs...),
 			LogoutUrls:   jsii.Strings(s.LogoutURLs...),
 		},
@@ -186,6 +198,9 @@ func newWebClient(pool awscognito.UserPool, cfg config.Config, scopes []awscogni
 		PreventUserExistenceErrors: jsii.Bool(true),
 		SupportedIdentityProviders: clientProviders(s),
 	})
+	// Left out, every standard attribute would be writable by every user who signs in, the
+	// *_verified ones included.
+	client.Node().DefaultChild().(awscognito.CfnUserPoolClient).SetWriteAttributes(jsii.Strings(s.WritableAttributes()...))
 	if r := s.Tokens.RefreshRotation; r.Enabled {
 		// Each refresh then returns a new refresh token and retires the one sent, after the
 		// grace period; the CDK has no option for it yet.

@@ -2,7 +2,6 @@ package stacks
 
 import (
 	"sort"
-	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
@@ -18,19 +17,12 @@ import (
 func addMachineClients(pool awscognito.UserPool, cfg config.Config, server awscognito.UserPoolResourceServer) map[string]*string {
 	ids := map[string]*string{}
 	for _, m := range cfg.Stage.MachineClients {
-		var granted []awscognito.OAuthScope
-		for _, full := range m.Scopes { // config.Validate has checked they are the server's
-			name := strings.TrimPrefix(full, cfg.Stage.ResourceServer.Identifier+"/")
-			// Through the server, so that the client waits for its scopes to exist.
-			granted = append(granted, awscognito.OAuthScope_ResourceServer(server,
-				awscognito.NewResourceServerScope(&awscognito.ResourceServerScopeProps{ScopeName: jsii.String(name), ScopeDescription: jsii.String(name)})))
-		}
 		client := pool.AddClient(jsii.String("MachineClient "+m.Name), &awscognito.UserPoolClientOptions{
 			UserPoolClientName: jsii.String(names.MachineClient(cfg.AppName, cfg.StageName, m.Name)),
 			GenerateSecret:     jsii.Bool(true),
 			OAuth: &awscognito.OAuthSettings{
 				Flows:  &awscognito.OAuthFlows{ClientCredentials: jsii.Bool(true)},
-				Scopes: &granted,
+				Scopes: oauthScopes(server, cfg.Stage.ResourceServer, m.Scopes), // config.Validate has checked they are the server's
 			},
 			AccessTokenValidity:        awscdk.Duration_Minutes(jsii.Number(cfg.Stage.Tokens.AccessMinutes)),
 			EnableTokenRevocation:      jsii.Bool(true),
@@ -39,7 +31,10 @@ func addMachineClients(pool awscognito.UserPool, cfg config.Config, server awsco
 		})
 		// Left out, ExplicitAuthFlows lets Cognito allow SRP and custom authentication on the
 		// client (the CDK leaves it out when no flow is set): a service must not sign users in.
-		client.Node().DefaultChild().(awscognito.CfnUserPoolClient).SetExplicitAuthFlows(jsii.Strings("ALLOW_REFRESH_TOKEN_AUTH"))
+		cfn := client.Node().DefaultChild().(awscognito.CfnUserPoolClient)
+		cfn.SetExplicitAuthFlows(jsii.Strings("ALLOW_REFRESH_TOKEN_AUTH"))
+		// No user signs in through it, so it writes no attribute (left out, it could write all).
+		cfn.SetWriteAttributes(&[]*string{})
 		ids[m.Name] = client.UserPoolClientId()
 	}
 	return ids

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
+	"github.com/cognito-apigw/cognito-apigw/internal/linking"
 	"github.com/cognito-apigw/cognito-apigw/internal/names"
 )
 
@@ -138,13 +139,17 @@ func addProviderSignInOutputs(stack awscdk.Stack, s config.Stage, signInURL stri
 }
 
 // addLinkByEmailTrigger adds the pre sign-up trigger that links a federated sign-up to the
-// existing user with the same verified email. Its role may write its own logs, and list and
-// link users of this pool only.
+// existing user with the same verified email, where the provider is trusted for the address's
+// domain. Its role may write its own logs, and list and link users of this pool only.
 func addLinkByEmailTrigger(stack awscdk.Stack, pool awscognito.UserPool, cfg config.Config, moduleDir string) awslambda.Function {
+	encoded, err := linking.Encode(cfg.Stage.LinkAuthorities())
+	if err != nil {
+		panic(err) // strings only: cannot fail
+	}
 	fn := newGoFunction(stack, "LinkByEmail", &goFunctionProps{
 		FunctionProps: awslambda.FunctionProps{
 			Description: jsii.String(cfg.AppName + " " + cfg.StageName + " pre sign-up trigger (linkByEmail)"),
-			Environment: &map[string]*string{names.EnvIdentityProviders: jsii.String(strings.Join(cfg.Stage.ProviderNames(), ","))},
+			Environment: &map[string]*string{linking.EnvAuthorities: jsii.String(encoded)},
 			// Cognito waits 5 seconds for a trigger.
 			Timeout: awscdk.Duration_Seconds(jsii.Number(5)),
 		},

@@ -29,7 +29,7 @@ var everyProvider = []config.IdentityProvider{
 	{Type: "apple", ClientID: "com.acme.signin", TeamID: "ABCDE12345", KeyID: "KEY1234567", PrivateKey: ref("demo/apple", "privateKey")},
 	{Type: "oidc", Name: "okta", ClientID: "0oa1", ClientSecret: ref("demo/okta", "secret"), Issuer: "https://acme.okta.com",
 		AttributesRequestMethod: "POST", Identifiers: []string{"acme.io"},
-		AttributeMapping: map[string]string{"email": "mail", "name": "displayName", "email_verified": "mail_verified"}},
+		AttributeMapping: map[string]string{"email": "mail", "name": "displayName", "locale": "lang"}},
 	{Type: "saml", Name: "entra", MetadataURL: "https://login.microsoftonline.com/x/federationmetadata.xml", Identifiers: []string{"corp.acme.io"}},
 	{Type: "saml", Name: "adfs.corp", MetadataFile: "stacks/testdata/saml-metadata.xml"},
 }
@@ -119,7 +119,7 @@ func TestSignInFromExplicitProps(t *testing.T) {
 				"ProviderName": "Google", "ProviderType": "Google",
 				"ProviderDetails": map[string]any{"client_id": "123.apps.googleusercontent.com", "client_secret": resolve("demo/google", "clientSecret"),
 					"authorize_scopes": "openid email profile"},
-				"AttributeMapping": map[string]any{"email": "email", "name": "name", "email_verified": "email_verified"},
+				"AttributeMapping": map[string]any{"email": "email", "name": "name"},
 			}, {
 				"ProviderName": "Facebook", "ProviderType": "Facebook",
 				"ProviderDetails":  map[string]any{"client_id": "fb-app", "client_secret": resolve("demo/facebook", "appSecret"), "authorize_scopes": "public_profile,email"},
@@ -136,7 +136,7 @@ func TestSignInFromExplicitProps(t *testing.T) {
 				"ProviderName": "okta", "ProviderType": "OIDC",
 				"ProviderDetails": map[string]any{"client_id": "0oa1", "client_secret": resolve("demo/okta", "secret"), "oidc_issuer": "https://acme.okta.com",
 					"attributes_request_method": "POST", "authorize_scopes": "openid email profile"},
-				"AttributeMapping": map[string]any{"email": "mail", "name": "displayName", "email_verified": "mail_verified"},
+				"AttributeMapping": map[string]any{"email": "mail", "name": "displayName", "locale": "lang"},
 				"IdpIdentifiers":   []any{"acme.io"},
 			}, {
 				"ProviderName": "entra", "ProviderType": "SAML",
@@ -184,6 +184,11 @@ func TestSignInFromExplicitProps(t *testing.T) {
 			if want := []any{"COGNITO", "Google", "Facebook", "LoginWithAmazon", "SignInWithApple", "okta", "entra", "adfs.corp"}; !slices.Equal(got.([]any), want) {
 				t.Errorf("SupportedIdentityProviders %v, want %v", got, want)
 			}
+			// Cognito writes what a provider maps through the client at each sign-in: okta's
+			// locale is writable, as are email and name; no *_verified attribute ever is.
+			if got := client["Properties"].(map[string]any)["WriteAttributes"]; !slices.Equal(got.([]any), []any{"email", "locale", "name"}) {
+				t.Errorf("WriteAttributes %v, want email, locale, name", got)
+			}
 			dependsOn, _ := client["DependsOn"].([]any)
 			for id := range providers {
 				if !slices.Contains(dependsOn, any(id)) {
@@ -211,7 +216,8 @@ func TestSignInFromExplicitProps(t *testing.T) {
 		then: func(t *testing.T, tpl templates) {
 			hasProps(t, tpl.auth, "AWS::Lambda::Function", map[string]any{
 				"Runtime": "provided.al2023", "Architectures": []any{"arm64"}, "Timeout": 5,
-				"Environment": map[string]any{"Variables": map[string]any{"IDENTITY_PROVIDERS": "okta,entra"}},
+				// What linkByEmail trusts each provider for: the domains of its identifiers.
+				"Environment": map[string]any{"Variables": map[string]any{"LINK_AUTHORITIES": `[{"provider":"okta","domains":["acme.io"]},{"provider":"entra","domains":["corp.acme.io"]}]`}},
 			})
 			hasProps(t, tpl.auth, "AWS::Cognito::UserPool", map[string]any{
 				"LambdaConfig": map[string]any{"PreSignUp": map[string]any{"Fn::GetAtt": assertions.Match_ArrayWith(&[]any{"Arn"})}},

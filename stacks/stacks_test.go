@@ -207,6 +207,8 @@ func TestStackFromExplicitProps(t *testing.T) {
 				// Written out: left out, Cognito would allow SRP and custom auth on it.
 				"ExplicitAuthFlows": []any{"ALLOW_REFRESH_TOKEN_AUTH"},
 				"CallbackURLs":      absent(),
+				// No user signs in through it: it may write no attribute.
+				"WriteAttributes": []any{},
 			})
 			auth, api := cdktest.ToMap(tpl.auth), cdktest.ToMap(tpl.api)
 			for _, r := range auth["Resources"].(map[string]any) {

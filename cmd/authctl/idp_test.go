@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"os"
@@ -15,6 +16,22 @@ import (
 // in the shared defaults.
 func cdkJSONWithProviders(t *testing.T) string {
 	t.Helper()
+	return cdkJSONWithDefaults(t, map[string]any{"identityProviders": testProviders(nil)})
+}
+
+// testProviders are Google and an OIDC provider named okta, which owns the given domains.
+func testProviders(oktaDomains []any) []any {
+	secret := map[string]any{"secretsManager": "demo/idp", "field": "clientSecret"}
+	okta := map[string]any{"type": "oidc", "name": "okta", "clientId": "o", "clientSecret": secret, "issuer": "https://acme.okta.com"}
+	if oktaDomains != nil {
+		okta["identifiers"] = oktaDomains
+	}
+	return []any{map[string]any{"type": "google", "clientId": "g", "clientSecret": secret}, okta}
+}
+
+// cdkJSONWithDefaults is the project's cdk.json with these shared defaults set.
+func cdkJSONWithDefaults(t *testing.T, settings map[string]any) string {
+	t.Helper()
 	b, err := os.ReadFile(cdkJSON)
 	if err != nil {
 		t.Fatal(err)
@@ -23,17 +40,49 @@ func cdkJSONWithProviders(t *testing.T) string {
 	if err := json.Unmarshal(b, &f); err != nil {
 		t.Fatal(err)
 	}
-	secret := map[string]any{"secretsManager": "demo/idp", "field": "clientSecret"}
-	f["context"].(map[string]any)["defaults"].(map[string]any)["identityProviders"] = []any{
-		map[string]any{"type": "google", "clientId": "g", "clientSecret": secret},
-		map[string]any{"type": "oidc", "name": "okta", "clientId": "o", "clientSecret": secret, "issuer": "https://acme.okta.com"},
-	}
+	maps.Copy(f["context"].(map[string]any)["defaults"].(map[string]any), settings)
 	b, _ = json.Marshal(f)
 	path := filepath.Join(t.TempDir(), "cdk.json")
 	if err := os.WriteFile(path, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return path
+}
+
+// On a stage with linkByEmail, a user made for an address a provider is trusted for would
+// receive that address's owner at their first sign-in through the provider: create-user
+// refuses unless told, and before it calls AWS.
+func TestCreateUserLinkTarget(t *testing.T) {
+	for _, k := range []string{"AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE"} {
+		t.Setenv(k, "")
+	}
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
+	linking := cdkJSONWithDefaults(t, map[string]any{"identityProviders": testProviders([]any{"acme.io"}), "linkByEmail": true})
+	noLinking := cdkJSONWithProviders(t)
+	deployed := writeOutputs(t, map[string]string{"UserPoolId": "eu-west-1_x"}, nil)
+	for _, tc := range []struct {
+		cdk, email string
+		extra      []string
+		code       int
+		err        string
+	}{
+		{linking, "victim@gmail.com", nil, 2, "-email victim@gmail.com: stage dev links Google sign-ins with this address to an existing user (linkByEmail)"},
+		{linking, "alice@ACME.io", nil, 2, "stage dev links okta sign-ins with this address"},
+		// Past the check, the command goes on to AWS and stops at the missing Region.
+		{linking, "victim@gmail.com", []string{"-link-target"}, 2, "no AWS Region"},
+		{linking, "bob@other.example", nil, 2, "no AWS Region"},
+		{linking, "alice@eu.acme.io", nil, 2, "no AWS Region"},
+		{noLinking, "victim@gmail.com", nil, 2, "no AWS Region"},
+	} {
+		args := append([]string{"create-user", "-cdk-json", tc.cdk, "-email", tc.email, "-password", "Passw0rd!", "-outputs", deployed, "-region", ""}, tc.extra...)
+		code, _, stderr := testCLI(t, args...)
+		if code != tc.code || !strings.Contains(stderr, tc.err) {
+			t.Errorf("%s %v: exit %d, stderr %q; want exit %d and %q", tc.email, tc.extra, code, stderr, tc.code, tc.err)
+		}
+		if tc.err == "no AWS Region" && strings.Contains(stderr, "linkByEmail") {
+			t.Errorf("%s %v: refused as a link target: %s", tc.email, tc.extra, stderr)
+		}
+	}
 }
 
 // login -idp puts identity_provider= in the sign-in URL, so the managed login sends the

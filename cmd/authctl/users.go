@@ -122,6 +122,23 @@ func checkEmail(email string) error {
 	return nil
 }
 
+// checkLinkTarget refuses to create, unless told to, a user that linkByEmail would make the
+// target of a federated sign-in: it is confirmed with a verified email and a password the
+// operator chose, so the address's owner signing in through the provider would be merged into
+// an account somebody else can open.
+func checkLinkTarget(cfg config.Config, email string, told bool) error {
+	if told {
+		return nil
+	}
+	for _, a := range cfg.LinkAuthorities() {
+		if a.Vouches(email) {
+			return usageErr("-email %s: stage %s links %s sign-ins with this address to an existing user (linkByEmail), so the address's owner signing in through %s would join this user, whose password you chose; "+
+				"create it only for that owner and say so with -link-target, or let them sign in through %s instead", email, cfg.StageName, a.Provider, a.Provider, a.Provider)
+		}
+	}
+	return nil
+}
+
 // createdUser is create-user's output.
 type createdUser struct {
 	UserPoolID string   `json:"user_pool_id"`
@@ -136,10 +153,11 @@ func (c *cli) createUser(ctx context.Context, name string, args []string) error 
 	var s settings
 	var pw passwordFlags
 	var groups listFlag
-	fs := c.newFlagSet(name, &s, "-email EMAIL (-password P | -password-stdin) [-name NAME] [-group G]...")
+	fs := c.newFlagSet(name, &s, "-email EMAIL (-password P | -password-stdin) [-name NAME] [-group G]... [-link-target]")
 	email := fs.String("email", "", "the user's email `address`, which is also the sign-in name")
 	fullName := fs.String("name", "", "the user's full `name` (the pool requires one; default: the email's local part)")
 	fs.Var(&groups, "group", "add the user to this `group` (repeatable, or comma-separated)")
+	linkTarget := fs.Bool("link-target", false, "create the user although linkByEmail would join a provider's sign-in with this address to it (only for the address's real owner)")
 	pw.add(fs)
 	s.poolFlags(fs)
 	if err := parse(fs, args, 0); err != nil {
@@ -162,6 +180,9 @@ func (c *cli) createUser(ctx context.Context, name string, args []string) error 
 		if !slices.Contains(s.cfg.GroupNames(), g) {
 			return usageErr("-group %q: the stage defines the groups %s", g, strings.Join(s.cfg.GroupNames(), ", "))
 		}
+	}
+	if err := checkLinkTarget(s.cfg, *email, *linkTarget); err != nil {
+		return err
 	}
 	if err := s.need(s.poolID, "user-pool-id", names.OutUserPoolID); err != nil {
 		return err

@@ -203,6 +203,16 @@ func TestBadSettings(t *testing.T) {
 		{name: "extra claim Cognito sets", edit: func(d map[string]any) {
 			d["extraClaims"] = map[string]any{"sub": "x"}
 		}, want: dev + `extraClaims.sub: got "sub"; want a claim of your own`},
+		// A user could write the attribute and so choose the claim's value.
+		{name: "extra claim a user may write", edit: func(d map[string]any) {
+			d["extraClaims"] = map[string]any{"preferred_username": "x"}
+		}, want: dev + `extraClaims.preferred_username: got "preferred_username"; want a claim of your own: preferred_username is a standard user attribute`},
+		{name: "extra claim locale", edit: func(d map[string]any) {
+			d["extraClaims"] = map[string]any{"locale": "x"}
+		}, want: dev + `extraClaims.locale: got "locale"; want a claim of your own`},
+		{name: "extra claim phone_number_verified", edit: func(d map[string]any) {
+			d["extraClaims"] = map[string]any{"phone_number_verified": "true"}
+		}, want: dev + `extraClaims.phone_number_verified: got "phone_number_verified"; want a claim of your own`},
 		{name: "extra claim the token authorizer's context holds", edit: func(d map[string]any) {
 			d["extraClaims"] = map[string]any{"claims": "x"}
 		}, want: dev + `extraClaims.claims: got "claims"; want a claim of your own`},

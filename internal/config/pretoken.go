@@ -52,8 +52,12 @@ func (v *validator) tokenTrigger(s Stage) {
 		switch {
 		case !claimName.MatchString(k):
 			v.add(where, k, "want a claim name of letters, digits and _ . : -, starting with a letter, at most 64 characters")
-		case slices.Contains(reservedClaims, k) || strings.HasPrefix(k, "cognito:") || strings.HasPrefix(k, "custom:"):
+		case slices.Contains(reservedClaims, k) || strings.HasPrefix(k, "cognito:") || strings.HasPrefix(k, "custom:") || strings.HasPrefix(k, "dev:"):
 			v.add(where, k, "want a claim of your own: this one is set by Cognito, holds a user attribute, or is read by the API")
+		case slices.Contains(poolAttributes, k):
+			// The trigger keeps a user's own attribute (Cognito puts it in the ID token), and
+			// users may write most standard attributes: the value would be theirs, not yours.
+			v.add(where, k, "want a claim of your own: "+k+" is a standard user attribute, whose value the user may set")
 		}
 		if len(s.ExtraClaims[k]) > 256 {
 			v.add(where, fmt.Sprintf("%d characters", len(s.ExtraClaims[k])), "want a value of at most 256 characters")

@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/cognito-apigw/cognito-apigw/internal/linking"
 )
 
 // Email is how the pool sends verification, reset and invitation messages.
@@ -106,6 +108,48 @@ type IdentityProvider struct {
 	// Identifiers are email domains (or other identifiers) that route a user to this provider
 	// (OIDC and SAML only).
 	Identifiers []string `json:"identifiers"`
+	// LinkDomains are more email domains the provider is an authority for, besides its
+	// identifiers (OIDC, SAML) or the mail domains it hosts (Google, Apple): linkByEmail links
+	// its sign-ups only for addresses in TrustedDomains().
+	LinkDomains []string `json:"linkDomains"`
+}
+
+// hostedMailDomains are the mail domains a social provider hosts, so that its word on their
+// addresses is the mailbox owner's: Google is authoritative for Gmail addresses (Google's
+// OpenID Connect guide; for any other address email_verified only says Google once checked
+// it), Apple for iCloud's. Facebook and Login with Amazon send no email_verified at all.
+var hostedMailDomains = map[string][]string{
+	IdPGoogle: {"gmail.com", "googlemail.com"},
+	IdPApple:  {"icloud.com", "me.com", "mac.com"},
+}
+
+// TrustedDomains are the email domains linkByEmail trusts the provider for, in lower case: the
+// mail domains a social provider hosts, the domain-shaped identifiers of an OIDC or SAML
+// provider, and linkDomains. Facebook and Login with Amazon have none.
+func (p IdentityProvider) TrustedDomains() []string {
+	var out []string
+	add := func(d string) {
+		if d = strings.ToLower(d); !slices.Contains(out, d) {
+			out = append(out, d)
+		}
+	}
+	switch p.Type {
+	case IdPFacebook, IdPAmazon:
+		return nil
+	case IdPOIDC, IdPSAML:
+		for _, id := range p.Identifiers {
+			if domainLabelsPattern.MatchString(id) {
+				add(id)
+			}
+		}
+	}
+	for _, d := range hostedMailDomains[p.Type] {
+		add(d)
+	}
+	for _, d := range p.LinkDomains {
+		add(d)
+	}
+	return out
 }
 
 // ProviderName is the provider's name in Cognito.
@@ -165,15 +209,47 @@ const (
 	samlNameClaim  = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name"
 )
 
-// defaultMappings map the pool's required attributes (and, where the provider has it, whether
-// the email is verified, which linkByEmail relies on) to each type's claims.
+// LinkAuthorities are what linkByEmail trusts each identity provider for, as the pre sign-up
+// trigger applies it; none when linkByEmail is off.
+func (s Stage) LinkAuthorities() []linking.Authority {
+	if !s.LinkByEmail {
+		return nil
+	}
+	var out []linking.Authority
+	for _, p := range s.IdentityProviders {
+		out = append(out, linking.Authority{Provider: p.ProviderName(), Domains: p.TrustedDomains()})
+	}
+	return out
+}
+
+// defaultMappings map the pool's required attributes to each type's claims. Not
+// email_verified: Cognito writes a mapped attribute through the app client, which would then
+// have to let every user write it (see Stage.WritableAttributes).
 var defaultMappings = map[string]map[string]string{
-	IdPGoogle:   {"email": "email", "name": "name", "email_verified": "email_verified"},
+	IdPGoogle:   {"email": "email", "name": "name"},
 	IdPFacebook: {"email": "email", "name": "name"},
-	IdPApple:    {"email": "email", "name": "name", "email_verified": "email_verified"},
+	IdPApple:    {"email": "email", "name": "name"},
 	IdPAmazon:   {"email": "email", "name": "name"},
-	IdPOIDC:     {"email": "email", "name": "name", "email_verified": "email_verified"},
+	IdPOIDC:     {"email": "email", "name": "name"},
 	IdPSAML:     {"email": samlEmailClaim, "name": samlNameClaim},
+}
+
+// WritableAttributes are the attributes the app client lets be written, sorted: the name and
+// email users keep up to date (a new email counts only once verified), and every attribute an
+// identity provider maps, which Cognito writes through the client at each federated sign-in
+// and refuses the sign-in if it cannot. Never a *_verified attribute (the provider mapping
+// refuses them): a user who could write email_verified could claim any address.
+func (s Stage) WritableAttributes() []string {
+	out := []string{"email", "name"}
+	for _, p := range s.IdentityProviders {
+		for attr := range p.EffectiveMapping() {
+			if !slices.Contains(out, attr) {
+				out = append(out, attr)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // EffectiveMapping is the provider's attribute mapping: as configured, else the type's default.
@@ -370,6 +446,56 @@ func (v *validator) identityProviders(s Stage) {
 	if s.LinkByEmail && len(s.IdentityProviders) == 0 {
 		v.add(v.at("linkByEmail"), s.LinkByEmail, "want false (or leave it out) while identityProviders is empty: it links federated sign-ups to existing users")
 	}
+	v.linkDomains(s)
+}
+
+// linkDomains checks what linkByEmail trusts each provider for: an OIDC or SAML provider must
+// own a domain (any provider can assert a verified address at any domain, so its word counts
+// only for its own), and each domain has one authority.
+func (v *validator) linkDomains(s Stage) {
+	where := v.at("identityProviders")
+	authority := map[string]string{}
+	for i, p := range s.IdentityProviders {
+		at := fmt.Sprintf("%s[%d]", where, i)
+		if len(p.LinkDomains) > 0 {
+			switch {
+			case !s.LinkByEmail:
+				v.add(at+".linkDomains", p.LinkDomains, "want it left out while linkByEmail is false: it only says which addresses linkByEmail may link")
+				continue
+			case p.Type == IdPFacebook || p.Type == IdPAmazon:
+				v.add(at+".linkDomains", p.LinkDomains, fmt.Sprintf("want it left out: a %s provider hosts no mail domain and sends no verification of its addresses, so linkByEmail never links its sign-ups", p.Type))
+				continue
+			case len(p.LinkDomains) > 50:
+				v.add(at+".linkDomains", len(p.LinkDomains), "want at most 50 domains")
+			}
+		}
+		for j, d := range p.LinkDomains {
+			if !domainLabelsPattern.MatchString(d) || len(d) > 253 {
+				v.add(fmt.Sprintf("%s.linkDomains[%d]", at, j), d, "want an email domain the provider owns, such as acme.com (exactly: its subdomains are not included)")
+			}
+		}
+		if !s.LinkByEmail {
+			continue
+		}
+		domains := p.TrustedDomains()
+		if (p.Type == IdPOIDC || p.Type == IdPSAML) && len(domains) == 0 {
+			v.add(at, p.ProviderName(), "want identifiers or linkDomains naming the email domains this provider owns while linkByEmail is true: "+
+				"any provider can say an address at any domain is verified, so linkByEmail links its sign-ups only for addresses at its own domains")
+		}
+		for _, d := range domains {
+			if p.Type == IdPOIDC || p.Type == IdPSAML {
+				for social, hosted := range hostedMailDomains {
+					if slices.Contains(hosted, d) {
+						v.add(at, d, fmt.Sprintf("want only domains %s owns: %s addresses belong to %s, and trusting another provider for them would let it take over their users", p.ProviderName(), d, socialProviderNames[social]))
+					}
+				}
+			}
+			if other, dup := authority[d]; dup {
+				v.add(at, d, fmt.Sprintf("want one provider trusted for each domain: %s is trusted for %s already (linkDomains, identifiers, or the mail domains Google and Apple host)", other, d))
+			}
+			authority[d] = p.ProviderName()
+		}
+	}
 }
 
 // providerCredentials checks what each type needs to reach its provider.
@@ -483,6 +609,9 @@ func (v *validator) providerMapping(at string, p IdentityProvider) {
 	for _, attr := range sortedKeys(p.AttributeMapping) {
 		if !slices.Contains(poolAttributes, attr) {
 			v.add(fmt.Sprintf("%s.attributeMapping.%s", at, attr), p.AttributeMapping[attr], "want a standard pool attribute as the key: "+strings.Join(poolAttributes, ", "))
+		} else if strings.HasSuffix(attr, "_verified") {
+			v.add(fmt.Sprintf("%s.attributeMapping.%s", at, attr), p.AttributeMapping[attr], "want it left out: Cognito writes a mapped attribute through the app client, "+
+				"which would have to let every user write it and so mark any address verified (linkByEmail trusts a provider for its domains instead)")
 		} else if n := len(p.AttributeMapping[attr]); n < 1 || n > 131072 {
 			v.add(fmt.Sprintf("%s.attributeMapping.%s", at, attr), p.AttributeMapping[attr], "want the provider's attribute name")
 		}

@@ -192,6 +192,41 @@ func TestBadSignInSettings(t *testing.T) {
 			want: []string{idp + `.name: got "my okta"; want 3 to 32 letters`}},
 		{name: "linkByEmail without providers", edit: func(d map[string]any) { d["linkByEmail"] = true },
 			want: []string{dev + `linkByEmail: got true; want false (or leave it out) while identityProviders is empty`}},
+		// linkByEmail takes a provider's word for an address only at a domain it owns.
+		{name: "linkByEmail with an OIDC provider that owns no domain", edit: func(d map[string]any) {
+			provider(map[string]any{"type": "oidc", "name": "okta", "issuer": "https://acme.okta.com"})(d)
+			d["linkByEmail"] = true
+		}, want: []string{idp + `: got "okta"; want identifiers or linkDomains naming the email domains this provider owns while linkByEmail is true`}},
+		{name: "linkByEmail with a SAML provider whose identifiers are no domains", edit: func(d map[string]any) {
+			provider(map[string]any{"type": "saml", "name": "entra", "clientId": nil, "clientSecret": nil,
+				"metadataUrl": "https://login.microsoftonline.com/x/m.xml", "identifiers": []any{"AcmeCorp"}})(d)
+			d["linkByEmail"] = true
+		}, want: []string{idp + `: got "entra"; want identifiers or linkDomains`}},
+		{name: "an enterprise provider trusted for Gmail", edit: func(d map[string]any) {
+			provider(map[string]any{"type": "oidc", "name": "okta", "issuer": "https://acme.okta.com", "linkDomains": []any{"acme.io", "GMail.com"}})(d)
+			d["linkByEmail"] = true
+		}, want: []string{idp + `: got "gmail.com"; want only domains okta owns: gmail.com addresses belong to Google`}},
+		{name: "two providers trusted for one domain", edit: func(d map[string]any) {
+			fullSignIn(d)
+			ps := d["identityProviders"].([]any)
+			ps[2].(map[string]any)["linkDomains"] = []any{"ACME.io"}
+		}, want: []string{idp[:len(idp)-3] + `[2]: got "acme.io"; want one provider trusted for each domain: okta is trusted for acme.io already`}},
+		{name: "linkDomains without linkByEmail", edit: provider(map[string]any{"linkDomains": []any{"acme.io"}}),
+			want: []string{idp + `.linkDomains: got ["acme.io"]; want it left out while linkByEmail is false`}},
+		{name: "linkDomains on Facebook", edit: func(d map[string]any) {
+			provider(map[string]any{"type": "facebook", "linkDomains": []any{"acme.io"}})(d)
+			d["linkByEmail"] = true
+		}, want: []string{idp + `.linkDomains: got ["acme.io"]; want it left out: a facebook provider`}},
+		// Cognito writes a mapped attribute through the app client: mapping email_verified
+		// would make it writable by every user.
+		{name: "email_verified mapped", edit: provider(map[string]any{"attributeMapping": map[string]any{"email": "email", "name": "name", "email_verified": "email_verified"}}),
+			want: []string{idp + `.attributeMapping.email_verified: got "email_verified"; want it left out: Cognito writes a mapped attribute through the app client`}},
+		{name: "phone_number_verified mapped", edit: provider(map[string]any{"attributeMapping": map[string]any{"email": "email", "name": "name", "phone_number_verified": "phone_verified"}}),
+			want: []string{idp + `.attributeMapping.phone_number_verified: got "phone_verified"; want it left out`}},
+		{name: "a link domain that is no domain", edit: func(d map[string]any) {
+			provider(map[string]any{"linkDomains": []any{"acme", "*.acme.io", "@acme.io"}})(d)
+			d["linkByEmail"] = true
+		}, want: []string{idp + `.linkDomains[0]: got "acme"; want an email domain`, idp + `.linkDomains[1]: got "*.acme.io"`, idp + `.linkDomains[2]: got "@acme.io"`}},
 		{name: "no way to sign in", edit: func(d map[string]any) { d["cognitoSignIn"] = false },
 			want: []string{dev + `cognitoSignIn: got false; want true while identityProviders is empty`}},
 	} {
@@ -210,6 +245,46 @@ func TestBadSignInSettings(t *testing.T) {
 				t.Errorf("the message repeats the secret %q:\n%s", tc.not, err)
 			}
 		})
+	}
+}
+
+func TestTrustedDomains(t *testing.T) {
+	cfg, err := Load(withDev(t, func(d map[string]any) {
+		fullSignIn(d)
+		ps := d["identityProviders"].([]any)
+		ps[0].(map[string]any)["linkDomains"] = []any{"Acme-Workspace.io"}
+		ps = append(ps, map[string]any{"type": "facebook", "clientId": "1", "clientSecret": secretRef("demo/fb", "secret")},
+			map[string]any{"type": "apple", "clientId": "io.acme.web", "teamId": "ABCDE12345", "keyId": "KEY1234567", "privateKey": secretRef("demo/apple", "key")})
+		d["identityProviders"] = ps
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]string{
+		"Google":          {"gmail.com", "googlemail.com", "acme-workspace.io"},
+		"okta":            {"acme.io"},
+		"entra":           {"corp.acme.io"},
+		"Facebook":        nil,
+		"SignInWithApple": {"icloud.com", "me.com", "mac.com"},
+	}
+	for _, p := range cfg.IdentityProviders {
+		if got := p.TrustedDomains(); !slices.Equal(got, want[p.ProviderName()]) {
+			t.Errorf("%s trusted for %v, want %v", p.ProviderName(), got, want[p.ProviderName()])
+		}
+	}
+}
+
+func TestWritableAttributes(t *testing.T) {
+	if got := (Stage{}).WritableAttributes(); !slices.Equal(got, []string{"email", "name"}) {
+		t.Errorf("without providers: %v", got)
+	}
+	s := Stage{IdentityProviders: []IdentityProvider{
+		{Type: IdPGoogle},
+		{Type: IdPOIDC, AttributeMapping: map[string]string{"email": "mail", "name": "cn", "locale": "lang", "preferred_username": "uid"}},
+	}}
+	// What a provider maps, Cognito writes through the client at each federated sign-in.
+	if got, want := s.WritableAttributes(), []string{"email", "locale", "name", "preferred_username"}; !slices.Equal(got, want) {
+		t.Errorf("with providers: %v, want %v", got, want)
 	}
 }
 

@@ -41,10 +41,6 @@ const (
 // (config.IdentityProvider.OutputSuffix), e.g. SignInUrlGoogle.
 func ProviderSignInURL(suffix string) string { return OutSignInURL + suffix }
 
-// EnvIdentityProviders is the pre sign-up trigger's environment variable naming the pool's
-// identity providers, comma-separated, as Cognito names them.
-const EnvIdentityProviders = "IDENTITY_PROVIDERS"
-
 // OutAPIURL is the output key of the API stack: the stage's base URL.
 const OutAPIURL = "ApiUrl"
 

@@ -3,6 +3,8 @@ package routes
 import (
 	"net/url"
 	"strings"
+
+	"github.com/cognito-apigw/cognito-apigw/internal/ascii"
 )
 
 // IsLoopbackHost is the one loopback rule of the project, Cognito's: the hosts for which it
@@ -11,7 +13,7 @@ import (
 // the kernel but not to Cognito, so they are not here either: a URL this accepts can be
 // registered on an app client.
 func IsLoopbackHost(host string) bool {
-	return strings.EqualFold(host, "localhost") || host == "127.0.0.1" || host == "::1"
+	return ascii.EqualFold(host, "localhost") || host == "127.0.0.1" || host == "::1"
 }
 
 // IsLoopbackURL reports whether raw is an http or https URL whose host IsLoopbackHost, without

@@ -13,6 +13,8 @@ func TestIsLoopbackHost(t *testing.T) {
 		// Loopback to the kernel, not to Cognito's callback URL rule: one rule, Cognito's.
 		"127.0.0.2": false, "127.1": false, "0:0:0:0:0:0:0:1": false, "[::1]": false,
 		"localhost.": false, "localhost.example.com": false, "example.com": false, "": false,
+		// strings.EqualFold folds the long s (U+017F) to s: not the name localhost.
+		"localho\u017Ft": false, "LOCALHO\u017FT": false,
 	} {
 		if got := routes.IsLoopbackHost(host); got != want {
 			t.Errorf("IsLoopbackHost(%q) = %v, want %v", host, got, want)

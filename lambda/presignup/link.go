@@ -11,7 +11,8 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
-	"github.com/cognito-apigw/cognito-apigw/internal/names"
+	"github.com/cognito-apigw/cognito-apigw/internal/ascii"
+	"github.com/cognito-apigw/cognito-apigw/internal/linking"
 )
 
 // userDirectory is the part of the Cognito API the trigger calls; the function's role allows
@@ -23,9 +24,10 @@ type userDirectory interface {
 
 type linker struct {
 	users userDirectory
-	// providers are the pool's identity providers as Cognito names them.
-	providers []string
-	log       *slog.Logger
+	// authorities are the pool's identity providers, as Cognito names them, and the email
+	// domains each is trusted for.
+	authorities []linking.Authority
+	log         *slog.Logger
 }
 
 // maxUserPages bounds the look-up (60 users a page) inside the trigger's 5 seconds; more users
@@ -37,7 +39,8 @@ const (
 	outcomeLinked       = "linked"
 	outcomeNotFederated = "not a federated sign-up"
 	outcomeUnknownIdP   = "provider not configured"
-	outcomeUnverified   = "provider did not verify the email"
+	outcomeNoEmail      = "provider sent no usable email"
+	outcomeNotAuthority = "provider is not trusted for the address's domain"
 	outcomeNoMatch      = "no existing user to link to"
 	outcomeAmbiguous    = "several users could be linked"
 	outcomeFailed       = "Cognito call failed"
@@ -49,8 +52,8 @@ const (
 // for that person to sign in through a provider.
 var linkableStatuses = []types.UserStatusType{types.UserStatusTypeConfirmed, types.UserStatusTypeResetRequired, types.UserStatusTypeForceChangePassword}
 
-// handle lets every sign-up through; for a federated one whose provider verified the email,
-// it first links the new identity to the one native user with that verified address. Any
+// handle lets every sign-up through; for a federated one whose email is at a domain its
+// provider is trusted for, it first links the new identity to the one native user with that verified address. Any
 // doubt or failure leaves the sign-up unlinked, a second user rather than a takeover.
 func (l *linker) handle(ctx context.Context, ev events.CognitoEventUserPoolsPreSignup) (events.CognitoEventUserPoolsPreSignup, error) {
 	provider, outcome := l.decide(ctx, ev)
@@ -62,15 +65,20 @@ func (l *linker) decide(ctx context.Context, ev events.CognitoEventUserPoolsPreS
 	if ev.TriggerSource != "PreSignUp_ExternalProvider" {
 		return "", outcomeNotFederated
 	}
-	provider, subject, ok := l.identity(ev.UserName)
+	authority, subject, ok := l.identity(ev.UserName)
 	if !ok {
 		return "", outcomeUnknownIdP
 	}
+	provider := authority.Provider
 	attrs := ev.Request.UserAttributes
 	email := attrs["email"]
-	// Facebook and Login with Amazon send no email_verified: their sign-ups are never linked.
-	if email == "" || !strings.EqualFold(attrs["email_verified"], "true") || strings.ContainsAny(email, "\"\\") {
-		return provider, outcomeUnverified
+	if email == "" || strings.ContainsAny(email, "\"\\") {
+		return provider, outcomeNoEmail
+	}
+	// A provider may call any address verified (an enterprise one, or one whose users set their
+	// own): its word counts only at the domains it is an authority for.
+	if !authority.Vouches(email) {
+		return provider, outcomeNotAuthority
 	}
 	// Every page: anyone may sign up unconfirmed with somebody's address, and enough of those
 	// must not push the real user off the first page (nor hide a second candidate).
@@ -123,22 +131,22 @@ func (l *linker) decide(ctx context.Context, ev events.CognitoEventUserPoolsPreS
 }
 
 // identity splits a federated user name, <provider>_<subject>, by the configured provider it
-// starts with (names may hold "_", and Cognito may change their case), and returns the
-// provider's name as configured.
-func (l *linker) identity(userName string) (provider, subject string, ok bool) {
-	for _, p := range l.providers {
-		if len(userName) > len(p)+1 && strings.EqualFold(userName[:len(p)], p) && userName[len(p)] == '_' {
-			if len(p) > len(provider) { // the longest match: okta and okta_eu
-				provider, subject, ok = p, userName[len(p)+1:], true
+// starts with (names may hold "_", and Cognito may change their case), and returns that
+// provider's authority, its name as configured.
+func (l *linker) identity(userName string) (authority linking.Authority, subject string, ok bool) {
+	for _, a := range l.authorities {
+		p := a.Provider
+		if len(userName) > len(p)+1 && ascii.HasPrefixFold(userName, p) && userName[len(p)] == '_' {
+			if len(p) > len(authority.Provider) { // the longest match: okta and okta_eu
+				authority, subject, ok = a, userName[len(p)+1:], true
 			}
 		}
 	}
-	return provider, subject, ok
+	return authority, subject, ok
 }
 
-// linkable reports whether u is a native user whose verified email is email: the same local
-// part exactly (it may be case-sensitive at the mail server, so Alice@ and alice@ can be two
-// people) and the same domain in any case.
+// linkable reports whether u is a native user, confirmed, whose verified email is the same
+// mailbox as email (linking.SameMailbox).
 func linkable(u types.UserType, email string) bool {
 	if u.UserStatus == types.UserStatusTypeExternalProvider {
 		return false // never join two federated identities: only a native user is a target
@@ -154,12 +162,7 @@ func linkable(u types.UserType, email string) bool {
 	for _, a := range u.Attributes {
 		attrs[aws.ToString(a.Name)] = aws.ToString(a.Value)
 	}
-	return strings.EqualFold(attrs["email_verified"], "true") && sameMailbox(attrs["email"], email)
-}
-
-func sameMailbox(a, b string) bool {
-	i, j := strings.LastIndex(a, "@"), strings.LastIndex(b, "@")
-	return i > 0 && j > 0 && a[:i] == b[:j] && strings.EqualFold(a[i:], b[j:])
+	return ascii.EqualFold(attrs["email_verified"], "true") && linking.SameMailbox(attrs["email"], email)
 }
 
 // errorCode is what is logged of a failed call: the API's error code, never a message that
@@ -170,18 +173,4 @@ func errorCode(err error) string {
 		return api.ErrorCode()
 	}
 	return "unknown error"
-}
-
-// providerNames reads the comma-separated provider names of the environment.
-func providerNames(env string) ([]string, error) {
-	var out []string
-	for _, p := range strings.Split(env, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	if len(out) == 0 {
-		return nil, errors.New(names.EnvIdentityProviders + " is not set")
-	}
-	return out, nil
 }

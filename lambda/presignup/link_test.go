@@ -18,6 +18,8 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/aws/smithy-go"
+
+	"github.com/cognito-apigw/cognito-apigw/internal/linking"
 )
 
 // fakeDirectory answers ListUsers with users and records what the trigger asked.
@@ -73,6 +75,17 @@ func event(t *testing.T, fixture string) events.CognitoEventUserPoolsPreSignup {
 	return ev
 }
 
+// authorities are the stage's providers as the auth stack hands them to the trigger: Google
+// with a Workspace domain of linkDomains, okta and OKTA_EU (two providers, one name the
+// prefix of the other) and a SAML provider, each owning acme.io as a test may need.
+var authorities = []linking.Authority{
+	{Provider: "Google", Domains: []string{"gmail.com", "googlemail.com", "acme.io"}},
+	{Provider: "Facebook"},
+	{Provider: "okta", Domains: []string{"acme.io"}},
+	{Provider: "OKTA_EU", Domains: []string{"acme.io"}},
+	{Provider: "entra", Domains: []string{"acme.io"}},
+}
+
 func TestPreSignUp(t *testing.T) {
 	alice := user("alice-sub", types.UserStatusTypeConfirmed, "alice@acme.io", true)
 	tests := []struct {
@@ -95,11 +108,18 @@ func TestPreSignUp(t *testing.T) {
 			dir:      fakeDirectory{users: []types.UserType{user("bob-sub", types.UserStatusTypeForceChangePassword, "alice@acme.io", true)}},
 			wantLink: "bob-sub", wantProvider: "Google", wantSubject: "104818398112345678901", wantOutcome: outcomeLinked, wantLookup: true},
 
-		// Account takeover: the provider's word that the address is the user's is missing.
-		{name: "provider says the email is unverified", fixture: "google-unverified", dir: fakeDirectory{users: []types.UserType{alice}},
-			wantOutcome: outcomeUnverified},
-		{name: "provider sends no email_verified (Facebook)", fixture: "facebook", dir: fakeDirectory{users: []types.UserType{alice}},
-			wantOutcome: outcomeUnverified},
+		{name: "SAML provider on its own domain", fixture: "saml-owned", dir: fakeDirectory{users: []types.UserType{alice}},
+			wantLink: "alice-sub", wantProvider: "entra", wantSubject: "alice@acme.io", wantOutcome: outcomeLinked, wantLookup: true},
+
+		// Account takeover: a provider vouching for an address at a domain it does not own.
+		{name: "OIDC provider asserting a verified Gmail address", fixture: "okta-gmail",
+			dir:         fakeDirectory{users: []types.UserType{user("victim-sub", types.UserStatusTypeConfirmed, "alice@gmail.com", true)}},
+			wantOutcome: outcomeNotAuthority},
+		{name: "Google asserting a verified address it does not host", fixture: "google-other-domain",
+			dir:         fakeDirectory{users: []types.UserType{user("victim-sub", types.UserStatusTypeConfirmed, "alice@acme.example", true)}},
+			wantOutcome: outcomeNotAuthority},
+		{name: "a provider trusted for no domain (Facebook)", fixture: "facebook", dir: fakeDirectory{users: []types.UserType{alice}},
+			wantOutcome: outcomeNotAuthority},
 		// Account takeover: somebody signed up with the address and never confirmed it.
 		{name: "native user not yet confirmed", fixture: "google-verified",
 			dir:         fakeDirectory{users: []types.UserType{user("mallory-sub", types.UserStatusTypeUnconfirmed, "alice@acme.io", false)}},
@@ -135,7 +155,7 @@ func TestPreSignUp(t *testing.T) {
 			wantOutcome: outcomeAmbiguous, wantLookup: true},
 		{name: "no user with the email", fixture: "google-verified", wantOutcome: outcomeNoMatch, wantLookup: true},
 		{name: "email with a quote is not put in a filter", fixture: "google-quote", dir: fakeDirectory{users: []types.UserType{alice}},
-			wantOutcome: outcomeUnverified},
+			wantOutcome: outcomeNoEmail},
 		{name: "provider the stage does not have", fixture: "github", dir: fakeDirectory{users: []types.UserType{alice}},
 			wantOutcome: outcomeUnknownIdP},
 		{name: "native sign-up", fixture: "native-signup", dir: fakeDirectory{users: []types.UserType{alice}}, wantOutcome: outcomeNotFederated},
@@ -153,7 +173,7 @@ func TestPreSignUp(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var logs bytes.Buffer
 			dir := tt.dir
-			l := &linker{users: &dir, providers: []string{"Google", "Facebook", "okta", "OKTA_EU"}, log: slog.New(slog.NewJSONHandler(&logs, nil))}
+			l := &linker{users: &dir, authorities: authorities, log: slog.New(slog.NewJSONHandler(&logs, nil))}
 			in := event(t, tt.fixture)
 			out, err := l.handle(context.Background(), in)
 			if err != nil {
@@ -193,16 +213,6 @@ func TestPreSignUp(t *testing.T) {
 				t.Errorf("the log holds the email address:\n%s", logs.String())
 			}
 		})
-	}
-}
-
-func TestProviderNames(t *testing.T) {
-	got, err := providerNames(" Google, okta ,,")
-	if err != nil || !reflect.DeepEqual(got, []string{"Google", "okta"}) {
-		t.Errorf("got %v, %v", got, err)
-	}
-	if _, err := providerNames(" , "); err == nil || !strings.Contains(err.Error(), "IDENTITY_PROVIDERS is not set") {
-		t.Errorf("got %v", err)
 	}
 }
 

@@ -1,6 +1,6 @@
 // Command presignup is the user pool's pre sign-up trigger when a stage sets linkByEmail: it
-// links a federated sign-up to the existing user with the same verified email, so that one
-// person is one user. It only wires: the decision lives in link.go.
+// links a federated sign-up to the existing user with the same verified email, where the
+// provider is an authority for the address, so that one person is one user. It only wires: the decision lives in link.go.
 package main
 
 import (
@@ -12,7 +12,7 @@ import (
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 
-	"github.com/cognito-apigw/cognito-apigw/internal/names"
+	"github.com/cognito-apigw/cognito-apigw/internal/linking"
 )
 
 func main() {
@@ -28,7 +28,7 @@ func main() {
 // newLinker builds the linker from the environment the auth stack sets; the SDK takes the
 // Region and the function role's credentials from the Lambda environment.
 func newLinker(ctx context.Context, getenv func(string) string, logger *slog.Logger) (*linker, error) {
-	providers, err := providerNames(getenv(names.EnvIdentityProviders))
+	authorities, err := linking.Decode(getenv(linking.EnvAuthorities))
 	if err != nil {
 		return nil, err
 	}
@@ -36,5 +36,5 @@ func newLinker(ctx context.Context, getenv func(string) string, logger *slog.Log
 	if err != nil {
 		return nil, err
 	}
-	return &linker{users: cognitoidentityprovider.NewFromConfig(cfg), providers: providers, log: logger}, nil
+	return &linker{users: cognitoidentityprovider.NewFromConfig(cfg), authorities: authorities, log: logger}, nil
 }

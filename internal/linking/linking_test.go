@@ -1,0 +1,80 @@
+package linking
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestVouches(t *testing.T) {
+	google := Authority{Provider: "Google", Domains: []string{"gmail.com", "googlemail.com"}}
+	sso := Authority{Provider: "AcmeSSO", Domains: []string{"acme.example"}}
+	for _, tc := range []struct {
+		name  string
+		a     Authority
+		email string
+		want  bool
+	}{
+		{"Google for a Gmail address", google, "alice@gmail.com", true},
+		{"domain in another case", google, "alice@GMail.com", true},
+		{"Google for an address it does not host", google, "victim@acme.example", false},
+		{"an enterprise provider for its own domain", sso, "alice@acme.example", true},
+		// The takeover this package exists for: an enterprise provider (or one whose users may
+		// set their own verified address) asserting somebody's Gmail address.
+		{"an enterprise provider for a Gmail address", sso, "victim@gmail.com", false},
+		{"a subdomain of its domain", sso, "alice@eu.acme.example", false},
+		{"a domain that ends like its domain", sso, "alice@evilacme.example", false},
+		{"a domain that starts like its domain", sso, "alice@acme.example.evil", false},
+		{"the Kelvin sign in the domain", Authority{Provider: "K", Domains: []string{"kelvin.example"}}, "alice@\u212Aelvin.example", false},
+		{"two @, the last one counts", sso, "victim@gmail.com@acme.example", true},
+		{"no domain", sso, "alice@", false},
+		{"no local part", sso, "@acme.example", false},
+		{"no @", sso, "acme.example", false},
+		{"no domains at all", Authority{Provider: "Facebook"}, "alice@gmail.com", false},
+	} {
+		if got := tc.a.Vouches(tc.email); got != tc.want {
+			t.Errorf("%s: %s.Vouches(%q) = %v, want %v", tc.name, tc.a.Provider, tc.email, got, tc.want)
+		}
+	}
+}
+
+func TestSameMailbox(t *testing.T) {
+	for _, tc := range []struct {
+		a, b string
+		want bool
+	}{
+		{"alice@acme.io", "alice@acme.io", true},
+		{"alice@acme.io", "alice@ACME.IO", true},
+		{"Alice@acme.io", "alice@acme.io", false}, // the local part may be case-sensitive
+		{"alice@\u212Aacme.io", "alice@kacme.io", false},
+		{"alice@acme.io", "alice@acme.com", false},
+		{"@acme.io", "@acme.io", false},
+		{"alice", "alice", false},
+	} {
+		if got := SameMailbox(tc.a, tc.b); got != tc.want {
+			t.Errorf("SameMailbox(%q, %q) = %v, want %v", tc.a, tc.b, got, tc.want)
+		}
+	}
+}
+
+func TestEncodeDecode(t *testing.T) {
+	in := []Authority{{Provider: "Google", Domains: []string{"gmail.com"}}, {Provider: "Entra", Domains: []string{"acme.example"}}}
+	s, err := Encode(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := Decode(s)
+	if err != nil || !reflect.DeepEqual(out, in) {
+		t.Fatalf("Decode(Encode(x)) = %+v, %v; want %+v", out, err, in)
+	}
+	for v, want := range map[string]string{
+		"":                    EnvAuthorities,
+		"[]":                  "names no provider",
+		`[{"domains":["a"]}]`: "entry 0 has no provider",
+		"Google,okta":         EnvAuthorities,
+	} {
+		if _, err := Decode(v); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Decode(%q) = %v, want an error with %q", v, err, want)
+		}
+	}
+}
