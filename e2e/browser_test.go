@@ -165,8 +165,12 @@ func TestBrowserApp(t *testing.T) {
 	b.do("call /me again", chromedp.Click(chromedp.CSS("#get-me")))
 	b.waitFor("GET /me shown", `document.getElementById("status").textContent.startsWith("GET /me: 200")`)
 
-	// Sign out, then a reload finds no session.
+	// Sign out: cognito-local has no /logout, so the page stays, and must keep nothing it
+	// showed about Bob. Then a reload finds no session.
+	traces := b.userTraces(email)
 	b.do("sign out", chromedp.Click(chromedp.CSS("#sign-out")), chromedp.WaitVisible(chromedp.CSS("#signed-out")))
+	b.waitFor("signed out", `document.getElementById("status").textContent === "Signed out."`)
+	b.checkForgotten("after sign-out", traces)
 	b.do("reload", chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("#signed-out")))
 	if run[bool](b, "signed-in view", chromedp.Evaluate[bool](`!document.getElementById("signed-in").hidden`)) {
 		t.Error("signed in after sign-out and reload")
@@ -252,8 +256,12 @@ func TestBrowserApp(t *testing.T) {
 	}
 	b.checkStorage("after the renewals")
 
-	b.do("sign out through /logout", chromedp.Click(chromedp.CSS("#sign-out")))
-	b.waitAcross("back on the app, signed out", `location.href === `+jsString(appURL+"/")+` && document.getElementById("signed-out") !== null && !document.getElementById("signed-out").hidden`)
+	traces = b.userTraces(email)
+	// The page shows the signed-out view before it leaves for /logout: a mark on this document
+	// tells it from the one /logout sends the browser back to.
+	b.do("sign out through /logout", chromedp.Evaluate[chromedp.Void](`window.beforeLogout = true`), chromedp.Click(chromedp.CSS("#sign-out")))
+	b.waitAcross("back on the app, signed out", `window.beforeLogout === undefined && location.href === `+jsString(appURL+"/")+` && document.getElementById("signed-out") !== null && !document.getElementById("signed-out").hidden`)
+	b.checkForgotten("after sign-out through /logout", traces)
 	// Three refresh tokens handed out (sign-in, two renewals); sign-out revokes the newest.
 	seen := ml.seen()
 	if seen.codes != 1 || seen.refreshes != 2 || seen.logouts != 1 || len(seen.issued) != 3 {
@@ -717,6 +725,44 @@ func (b *browser) checkStorage(when string) {
 	}
 	if !run[bool](b, "session", chromedp.Evaluate[bool](`Object.keys(sessionStorage).some(k => k.startsWith("oidc.user:"))`)) {
 		b.t.Errorf("no oidc.user entry in sessionStorage %s", when)
+	}
+}
+
+// userTraces reads, while signed in, what the page must forget at sign-out, by name: the
+// email, the claims of the newest GET /me reply that name the user, both tokens, the item name
+// typed in the form and GET /admin's refusal.
+func (b *browser) userTraces(email string) map[string]string {
+	b.t.Helper()
+	traces := run[map[string]string](b, "read the user's traces", chromedp.Evaluate[map[string]string](`(() => {
+		const li = [...document.querySelectorAll("#replies li")].find(li => li.querySelector("p").textContent.startsWith("GET /me: 200"));
+		const me = JSON.parse(li.querySelector("pre").textContent);
+		const user = JSON.parse(sessionStorage.getItem(Object.keys(sessionStorage).find(k => k.startsWith("oidc.user:"))));
+		return {"the /me reply's sub": me.sub, "the /me reply's username": me.username, "the ID token": user.id_token, "the access token": user.access_token};
+	})()`))
+	traces["the email"] = email
+	traces["the item's name"] = "Buy milk"
+	traces["GET /admin's refusal"] = "not_in_group"
+	for name, v := range traces {
+		if v == "" {
+			b.t.Fatalf("%s: empty; cannot check that the page forgets it", name)
+		}
+	}
+	return traces
+}
+
+// checkForgotten checks that no trace of the signed-out user is left in the page: not in its
+// markup or text, not in a form field, and no reply listed.
+func (b *browser) checkForgotten(when string, traces map[string]string) {
+	b.t.Helper()
+	page := run[string](b, "read the page", chromedp.Evaluate[string](
+		`document.documentElement.outerHTML + "\n" + [...document.querySelectorAll("input, textarea")].map(e => e.value).join("\n")`))
+	for _, name := range slices.Sorted(maps.Keys(traces)) {
+		if strings.Contains(page, traces[name]) {
+			b.t.Errorf("%s, the page still holds %s", when, name)
+		}
+	}
+	if n := run[int](b, "replies listed", chromedp.Evaluate[int](`document.querySelectorAll("#replies li").length`)); n != 0 {
+		b.t.Errorf("%s, the page still lists %d replies", when, n)
 	}
 }
 

@@ -41,8 +41,22 @@ function show(reply) {
   say(reply.text);
 }
 
+/**
+ * Clears everything the page shows about the signed-in user: the profile, the replies (the
+ * claims /me returned among them), the status line and the item being typed.
+ */
+function forget() {
+  for (const id of ["email", "name", "groups", "expires"]) $(id).textContent = "…";
+  $("replies").replaceChildren();
+  $("add-item").reset();
+  say("");
+}
+
 let config;
 let manager;
+// Counts sign-outs: a reply that comes back after one belongs to a session that has ended,
+// and is not shown.
+let signOuts = 0;
 // Set while the app signs in again after Cognito failed a sign-in it had just linked.
 const signInAgainKey = "signInAgainAfterLinking";
 // The identity provider of the sign-in under way ("" for managed login's chooser), so that
@@ -67,6 +81,7 @@ async function signIn(provider) {
 
 /** Calls the API with the token the route table asks for and shows the reply. */
 async function call(method, path, body) {
+  const session = signOuts;
   const user = await manager.getUser();
   const token = tokenFor(config.routes, method, path, user);
   const headers = {};
@@ -79,7 +94,7 @@ async function call(method, path, body) {
   } catch (err) {
     reply = describeFailure(method, path, err);
   }
-  show(reply);
+  if (session === signOuts) show(reply);
   return reply;
 }
 
@@ -95,11 +110,19 @@ async function render(user) {
   $("groups").textContent = groups.length > 0 ? groups.join(", ") : "none";
   $("expires").textContent = expiryText(user.expires_at, Date.now());
   $("email").textContent = "…";
+  const session = signOuts;
   const me = await call("GET", "/me");
+  if (session !== signOuts) return;
   $("email").textContent = me.ok && typeof me.body?.email === "string" ? me.body.email : "(GET /me failed: see the replies)";
 }
 
 async function signOut() {
+  // The user's data leaves the page first, whichever way sign-out goes on: on to /logout (the
+  // page stays in the history), on this page (cognito-local has no /logout), or a failure.
+  signOuts++;
+  forget();
+  await render(null);
+  say("Signing out…");
   const user = await manager.getUser();
   if (config.metadata.revocation_endpoint && user?.refresh_token) {
     try {
@@ -116,7 +139,6 @@ async function signOut() {
     return;
   }
   // cognito-local has no /logout and no revocation: ending the app's session is all there is.
-  await render(null);
   say("Signed out.");
 }
 
@@ -174,7 +196,9 @@ async function main() {
       say("The session could not be renewed: " + err.message);
     }
   });
-  $("sign-out").addEventListener("click", () => signOut().catch((err) => say("Sign-out failed: " + err.message)));
+  $("sign-out").addEventListener("click", () =>
+    signOut().catch((err) => say("Sign-out failed: " + err.message + " (closing this tab ends the app's session)")),
+  );
 
   if (isCallback(location.href)) {
     const callback = location.href;

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"html"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"os/exec"
@@ -24,6 +23,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
+	"github.com/cognito-apigw/cognito-apigw/internal/loopback"
 	"github.com/cognito-apigw/cognito-apigw/internal/names"
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 )
@@ -340,7 +340,7 @@ func (c *cli) login(ctx context.Context, name string, args []string) error {
 	current, retried := newAttempt(), false
 	signIn := current.url
 
-	ln, err := net.Listen("tcp", redirectURL.Host)
+	lns, err := loopback.Listen(redirectURL.Host)
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s for the redirect (%v); stop what uses the port, or register another loopback callback URL and pass it with -redirect-uri", redirectURL.Host, err)
 	}
@@ -403,7 +403,9 @@ func (c *cli) login(ctx context.Context, name string, args []string) error {
 			http.Error(w, "The sign-in is already complete.", http.StatusConflict)
 		}
 	})}
-	go srv.Serve(ln)
+	for _, ln := range lns {
+		go srv.Serve(ln)
+	}
 	defer func() {
 		// Shutdown, not Close: the browser must still get the page the handler is writing.
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

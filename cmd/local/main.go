@@ -35,6 +35,7 @@ import (
 	"github.com/cognito-apigw/cognito-apigw/internal/cdkjson"
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
 	"github.com/cognito-apigw/cognito-apigw/internal/localapi"
+	"github.com/cognito-apigw/cognito-apigw/internal/loopback"
 	"github.com/cognito-apigw/cognito-apigw/internal/outputs"
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 	"github.com/cognito-apigw/cognito-apigw/internal/verifier"
@@ -166,13 +167,21 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(apiAdd
 		return 1
 	}
 
-	ln, err := net.Listen("tcp", *addr)
+	// Each server's listeners: one, or two for a localhost address (see loopback.Listen).
+	var listeners [][]net.Listener
+	defer func() {
+		for _, l := range slices.Concat(listeners...) {
+			l.Close() // those not served yet; Shutdown has closed the others
+		}
+	}()
+	apiLns, err := loopback.Listen(*addr)
 	if err != nil {
 		fmt.Fprintf(stderr, "local: %v\n", err)
 		return 1
 	}
+	ln := apiLns[0]
+	listeners = append(listeners, apiLns)
 	servers := []*http.Server{}
-	listeners := []net.Listener{ln}
 	srv := &http.Server{
 		Handler:           gw,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -189,16 +198,15 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(apiAdd
 
 	webURL := ""
 	if *webAddr != "" {
-		webLn, err := net.Listen("tcp", *webAddr)
+		webLns, err := loopback.Listen(*webAddr)
 		if err != nil {
-			ln.Close()
 			fmt.Fprintf(stderr, "local: web app: %v (stop what uses the port, or move the app with -web ADDR, or turn it off with -web \"\")\n", err)
 			return 1
 		}
-		listeners = append(listeners, webLn)
+		listeners = append(listeners, webLns)
 		// The origin as the browser writes it: the host given, the port listened on.
 		host, _, _ := net.SplitHostPort(*webAddr)
-		_, port, _ := net.SplitHostPort(webLn.Addr().String())
+		_, port, _ := net.SplitHostPort(webLns[0].Addr().String())
 		origin := "http://" + net.JoinHostPort(host, port)
 		apiURL, _ := webAPIURL(*webAPI, "http://"+ln.Addr().String(), out)
 		wc, _ := newWebConfig(cfg, out, *issuer, clientIDs[0], apiURL)
@@ -222,9 +230,11 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(apiAdd
 		ready(ln.Addr().String(), webURL)
 	}
 
-	served := make(chan error, len(servers))
+	served := make(chan error, len(slices.Concat(listeners...)))
 	for i, s := range servers {
-		go func() { served <- s.Serve(listeners[i]) }()
+		for _, l := range listeners[i] {
+			go func() { served <- s.Serve(l) }()
+		}
 	}
 	select {
 	case err := <-served:
