@@ -116,12 +116,17 @@ async function render(user) {
   $("email").textContent = me.ok && typeof me.body?.email === "string" ? me.body.email : "(GET /me failed: see the replies)";
 }
 
-async function signOut() {
-  // The user's data leaves the page first, whichever way sign-out goes on: on to /logout (the
-  // page stays in the history), on this page (cognito-local has no /logout), or a failure.
+/** Shows the signed-out view with nothing left of the user's data, and drops late replies. */
+async function endSession() {
   signOuts++;
   forget();
   await render(null);
+}
+
+async function signOut() {
+  // The user's data leaves the page first, whichever way sign-out goes on: on to /logout (the
+  // page stays in the history), on this page (cognito-local has no /logout), or a failure.
+  await endSession();
   say("Signing out…");
   const user = await manager.getUser();
   if (config.metadata.revocation_endpoint && user?.refresh_token) {
@@ -162,7 +167,8 @@ async function main() {
     $("expires").textContent = expiryText(user.expires_at, Date.now());
   });
   manager.events.addSilentRenewError((err) => say("The session could not be renewed: " + err.message));
-  manager.events.addAccessTokenExpired(() => render(null));
+  // The signed-out view, and nothing of the user's data behind it.
+  manager.events.addAccessTokenExpired(() => endSession());
 
   $("sign-in").addEventListener("click", () => {
     say("Going to the login page…");
