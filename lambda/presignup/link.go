@@ -53,8 +53,9 @@ const (
 var linkableStatuses = []types.UserStatusType{types.UserStatusTypeConfirmed, types.UserStatusTypeResetRequired, types.UserStatusTypeForceChangePassword}
 
 // handle lets every sign-up through; for a federated one whose email is at a domain its
-// provider is trusted for, it first links the new identity to the one native user with that verified address. Any
-// doubt or failure leaves the sign-up unlinked, a second user rather than a takeover.
+// provider is trusted for, it first links the new identity to the one native user with that
+// verified address. Any doubt or failure leaves the sign-up unlinked, a second user rather
+// than a takeover.
 func (l *linker) handle(ctx context.Context, ev events.CognitoEventUserPoolsPreSignup) (events.CognitoEventUserPoolsPreSignup, error) {
 	provider, outcome := l.decide(ctx, ev)
 	l.log.Info("pre sign-up", "triggerSource", ev.TriggerSource, "provider", provider, "outcome", outcome)
