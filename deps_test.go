@@ -1,6 +1,9 @@
 package main
 
 import (
+	"fmt"
+	"go/version"
+	"os"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -43,4 +46,35 @@ func TestAtLeast(t *testing.T) {
 			t.Errorf("atLeast(%q, 1, 142) = %v, want %v", v, got, want)
 		}
 	}
+}
+
+// firstFixedGo is the first Go release without the standard library vulnerabilities that
+// govulncheck found reachable from this code in go1.26.8 (net/http, crypto/tls, crypto/x509,
+// html/template; fixed in go1.26.9 and go1.26.10). go.mod's go line must not go below it.
+const firstFixedGo = "go1.26.10"
+
+// The go line is what makes every go command here, and so the Lambda build, use a fixed
+// toolchain: an older Go fetches this one (GOTOOLCHAIN=auto) or refuses to build.
+func TestGoLineHasSecurityFixes(t *testing.T) {
+	line, err := goLine("go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if version.Compare("go"+line, firstFixedGo) < 0 {
+		t.Errorf("go.mod says go %s; the Lambdas would be built with a Go that has known reachable vulnerabilities, want %s or later", line, strings.TrimPrefix(firstFixedGo, "go"))
+	}
+}
+
+// goLine returns the version on the go line of a go.mod file, e.g. "1.26.10".
+func goLine(path string) (string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", err
+	}
+	for l := range strings.Lines(string(b)) {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(l), "go "); ok {
+			return strings.TrimSpace(v), nil
+		}
+	}
+	return "", fmt.Errorf("%s has no go line", path)
 }

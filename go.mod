@@ -1,6 +1,6 @@
 module github.com/cognito-apigw/cognito-apigw
 
-go 1.26.0
+go 1.26.10
 
 ignore ./node_modules
 

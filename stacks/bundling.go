@@ -50,7 +50,7 @@ func (b *GoBinary) Build(outputDir string) error {
 // which this project never wants, so a failed build ends synth here with the compiler output.
 func (b *GoBinary) TryBundle(outputDir *string, _ *awscdk.BundlingOptions) *bool {
 	if err := b.Build(*outputDir); err != nil {
-		fmt.Fprintf(os.Stderr, "error: building the Lambda function failed (Go 1.26 must be on PATH):\n%v\n", err)
+		fmt.Fprintf(os.Stderr, "error: building the Lambda function failed (Go must be on PATH; go.mod's go line names the lowest release it builds with):\n%v\n", err)
 		os.Exit(1)
 	}
 	return jsii.Bool(true)

@@ -2,11 +2,14 @@ package stacks
 
 import (
 	"crypto/sha256"
+	"debug/buildinfo"
 	"debug/elf"
 	"encoding/hex"
+	"go/version"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -39,9 +42,11 @@ func TestLambdaBuildIsReproducible(t *testing.T) {
 }
 
 // checkLambdaBinary checks what provided.al2023 on arm64 needs: a static linux/arm64 ELF
-// without symbols.
+// without symbols, built with at least the Go release go.mod's go line names (the first one
+// without known vulnerabilities reachable from this code), whatever Go is installed.
 func checkLambdaBinary(t *testing.T, path string) {
 	t.Helper()
+	checkToolchain(t, path)
 	f, err := elf.Open(path)
 	if err != nil {
 		t.Fatalf("bootstrap is not an ELF binary: %v", err)
@@ -91,5 +96,30 @@ func TestPreSignUpTriggerBuilds(t *testing.T) {
 	}
 	if fi.Size() > 16<<20 {
 		t.Errorf("bootstrap has %d bytes; want at most 16 MiB", fi.Size())
+	}
+}
+
+// checkToolchain checks that the build followed go.mod's go line rather than the installed Go.
+func checkToolchain(t *testing.T, path string) {
+	t.Helper()
+	info, err := buildinfo.ReadFile(path)
+	if err != nil {
+		t.Fatalf("bootstrap has no Go build info: %v", err)
+	}
+	mod, err := os.ReadFile("../go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := ""
+	for line := range strings.Lines(string(mod)) {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "go "); ok {
+			want = "go" + strings.TrimSpace(v)
+		}
+	}
+	if !version.IsValid(want) {
+		t.Fatalf("go.mod has no valid go line (got %q)", want)
+	}
+	if version.Compare(info.GoVersion, want) < 0 {
+		t.Errorf("bootstrap was built with %s; go.mod requires %s", info.GoVersion, want)
 	}
 }
