@@ -275,18 +275,18 @@ func TestAbsoluteBrandingFile(t *testing.T) {
 }
 
 // `cdk diff` without credentials prints the CLI's own "Unable to resolve AWS account" (the app
-// adds nothing): the README's troubleshooting entry quotes that text and says what to set.
-func TestReadmeExplainsMissingAccount(t *testing.T) {
+// adds nothing): docs/troubleshooting.md quotes that text and says what to set.
+func TestTroubleshootingExplainsMissingAccount(t *testing.T) {
 	const msg = "Unable to resolve AWS account to use"
-	readme, err := os.ReadFile("README.md")
+	b, err := os.ReadFile("docs/troubleshooting.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, troubleshooting, _ := strings.Cut(string(readme), "## Troubleshooting")
+	troubleshooting := string(b)
 	entry, _, _ := strings.Cut(troubleshooting[strings.Index(troubleshooting, msg)+1:], "\n- ")
 	for _, want := range []string{msg, "AWS_PROFILE", "AWS_ACCESS_KEY_ID", "CDK_DEFAULT_ACCOUNT"} {
 		if !strings.Contains(troubleshooting, want) || (want != msg && !strings.Contains(entry, want)) {
-			t.Errorf("README's troubleshooting entry for %q lacks %q", msg, want)
+			t.Errorf("docs/troubleshooting.md's entry for %q lacks %q", msg, want)
 		}
 	}
 	cli, err := os.ReadFile(filepath.Join("node_modules", "aws-cdk", "lib", "index.js"))
@@ -294,6 +294,6 @@ func TestReadmeExplainsMissingAccount(t *testing.T) {
 		t.Skip("the CDK CLI is not installed: run `npm ci` to include this check")
 	}
 	if !strings.Contains(string(cli), msg) {
-		t.Errorf("the pinned CDK CLI no longer prints %q: update README's troubleshooting", msg)
+		t.Errorf("the pinned CDK CLI no longer prints %q: update docs/troubleshooting.md", msg)
 	}
 }

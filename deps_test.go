@@ -12,7 +12,7 @@ import (
 
 // jsii-runtime-go before v1.142.0 waited for its Node process twice at exit and printed
 // "Runtime process exited abnormally: waitid: no child processes" into some syntheses; the
-// README's troubleshooting section says the pinned version no longer does.
+// docs/troubleshooting.md says the pinned version no longer does.
 func TestJsiiRuntimeWaitsOnce(t *testing.T) {
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
@@ -21,7 +21,7 @@ func TestJsiiRuntimeWaitsOnce(t *testing.T) {
 	for _, dep := range info.Deps {
 		if dep.Path == "github.com/aws/jsii-runtime-go" {
 			if !atLeast(dep.Version, 1, 142) {
-				t.Errorf("jsii-runtime-go %s prints a waitid error at exit; pin v1.142.0 or later (see README, Troubleshooting)", dep.Version)
+				t.Errorf("jsii-runtime-go %s prints a waitid error at exit; pin v1.142.0 or later (see docs/troubleshooting.md)", dep.Version)
 			}
 			return
 		}

@@ -14,7 +14,7 @@ import (
 )
 
 // TestCdkNag runs cdk-nag's AwsSolutions rules on every stage. A finding is either fixed in
-// the stacks or suppressed there, on the narrowest resource, with a reason (see README).
+// the stacks or suppressed there, on the narrowest resource, with a reason (see docs/security.md).
 func TestCdkNag(t *testing.T) {
 	for _, name := range []string{"dev", "prod"} {
 		t.Run(name, func(t *testing.T) {
@@ -45,10 +45,10 @@ func TestCdkNag(t *testing.T) {
 	}
 }
 
-// Every suppression in the templates is in the README's table, reason and all, so reviewers
+// Every suppression in the templates is in docs/security.md's table, reason and all, so reviewers
 // read what the code does.
 func TestNagSuppressionsAreDocumented(t *testing.T) {
-	readme, err := os.ReadFile("README.md")
+	readme, err := os.ReadFile("docs/security.md")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +73,7 @@ func TestNagSuppressionsAreDocumented(t *testing.T) {
 						return strings.Contains(row, rule["id"].(string)) && strings.Contains(row, rule["reason"].(string))
 					})
 					if !documented {
-						t.Errorf("%s %s: suppression of %s is not in the README's table with its reason %q", name, id, rule["id"], rule["reason"])
+						t.Errorf("%s %s: suppression of %s is not in docs/security.md's table with its reason %q", name, id, rule["id"], rule["reason"])
 					}
 				}
 			}

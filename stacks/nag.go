@@ -12,7 +12,7 @@ import (
 )
 
 // Every cdk-nag finding the stacks expect is waived here, on the narrowest resource, beside its
-// reason. The README's security section lists each one; TestNagSuppressionsAreDocumented keeps
+// reason. docs/security.md lists each one; TestNagSuppressionsAreDocumented keeps
 // the two in step, and TestCdkNag fails on any finding not waived.
 
 // suppressUserPoolFindings waives the pool findings that follow from the stage's settings.

@@ -107,7 +107,7 @@ func (c *cli) report(file, clientID string, diffs []branding.Difference) int {
 	fmt.Fprintf(c.stdout, "%s between the style deployed for client %s and %s\n", plural(len(diffs), "difference"), clientID, file)
 	if left > 0 {
 		fmt.Fprintf(c.stdout, "to remove what is left behind: set those keys and assets in %s to what you want (e.g. \"enabled\": false) and deploy, "+
-			"or reset the style: deploy once with -c brandingFile=branding/cognito-defaults.json, then with your file (README, \"Branding the login pages\")\n", file)
+			"or reset the style: deploy once with -c brandingFile=branding/cognito-defaults.json, then with your file (docs/branding.md)\n", file)
 	}
 	return 1
 }

@@ -71,9 +71,9 @@ func TestCheckWarnings(t *testing.T) {
 	}
 }
 
-// The README's example warning is what check prints for that typo.
+// docs/branding.md's example warning is what check prints for that typo.
 func TestCheckReadmeWarning(t *testing.T) {
-	readme, err := os.ReadFile("../../README.md")
+	readme, err := os.ReadFile("../../docs/branding.md")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +84,7 @@ func TestCheckReadmeWarning(t *testing.T) {
 		}
 	}
 	if quoted == "" {
-		t.Fatal("README quotes no branding warning")
+		t.Fatal("docs/branding.md quotes no branding warning")
 	}
 	dir := t.TempDir()
 	os.Mkdir(filepath.Join(dir, "branding"), 0o755)
@@ -92,7 +92,7 @@ func TestCheckReadmeWarning(t *testing.T) {
 	t.Chdir(dir)
 	code, _, stderr := testCLI(t, "check")
 	if code != 0 || stderr != quoted+"\n" {
-		t.Errorf("exit %d, stderr %q; README quotes %q", code, stderr, quoted)
+		t.Errorf("exit %d, stderr %q; docs/branding.md quotes %q", code, stderr, quoted)
 	}
 }
 

@@ -36,7 +36,7 @@ func (c Config) Warnings() []string {
 	check := func(setting string, urls []string) {
 		for i, raw := range urls {
 			if u, err := url.Parse(raw); err == nil && isReservedHost(u.Hostname()) {
-				out = append(out, fmt.Sprintf("stages.%s.%s[%d]: %q is on a reserved example domain; set your app's real URL before you deploy (see the README's Deploy section)", c.StageName, setting, i, raw))
+				out = append(out, fmt.Sprintf("stages.%s.%s[%d]: %q is on a reserved example domain; set your app's real URL before you deploy (see docs/deploy.md, \"Deploy\")", c.StageName, setting, i, raw))
 			}
 		}
 	}
@@ -46,17 +46,17 @@ func (c Config) Warnings() []string {
 	for i, p := range s.IdentityProviders {
 		for _, u := range []struct{ key, raw string }{{"issuer", p.Issuer}, {"metadataUrl", p.MetadataURL}} {
 			if parsed, err := url.Parse(u.raw); u.raw != "" && err == nil && isReservedHost(parsed.Hostname()) {
-				out = append(out, fmt.Sprintf("%s: %q is on a reserved example domain; set your provider's real %s (and its clientId and secret) before you deploy, or Cognito refuses the provider (see the README, \"Identity providers\")", c.where(fmt.Sprintf("identityProviders[%d].%s", i, u.key)), u.raw, u.key))
+				out = append(out, fmt.Sprintf("%s: %q is on a reserved example domain; set your provider's real %s (and its clientId and secret) before you deploy, or Cognito refuses the provider (see docs/identity-providers.md, \"Identity providers\")", c.where(fmt.Sprintf("identityProviders[%d].%s", i, u.key)), u.raw, u.key))
 			}
 		}
 	}
 	if !s.Email.UsesSES() {
-		out = append(out, fmt.Sprintf("%s: a production stage keeps Cognito's own email sender, which sends only a small number of messages a day (50 at the time of writing) from a Cognito address: once they are used up, sign-up verification and password-reset codes stop arriving; set email.sender to \"ses\" with a verified SES identity (see the README, \"Email through Amazon SES\")", c.where("email.sender")))
+		out = append(out, fmt.Sprintf("%s: a production stage keeps Cognito's own email sender, which sends only a small number of messages a day (50 at the time of writing) from a Cognito address: once they are used up, sign-up verification and password-reset codes stop arriving; set email.sender to \"ses\" with a verified SES identity (see docs/identity-providers.md, \"Email through Amazon SES\")", c.where("email.sender")))
 	}
 	for _, a := range []struct{ key, addr string }{{"email.from", s.Email.From}, {"email.replyTo", s.Email.ReplyTo}} {
 		key, addr := a.key, a.addr
 		if _, domain, ok := strings.Cut(addr, "@"); ok && s.Email.UsesSES() && isReservedHost(domain) {
-			out = append(out, fmt.Sprintf("%s: %q is on a reserved example domain; set an address of a domain you verified in SES before you deploy (see the README, \"Email through Amazon SES\")", c.where(key), addr))
+			out = append(out, fmt.Sprintf("%s: %q is on a reserved example domain; set an address of a domain you verified in SES before you deploy (see docs/identity-providers.md, \"Email through Amazon SES\")", c.where(key), addr))
 		}
 	}
 	return out
