@@ -27,6 +27,7 @@ import (
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
 	"github.com/cognito-apigw/cognito-apigw/internal/names"
 	"github.com/cognito-apigw/cognito-apigw/internal/outputs"
+	"github.com/cognito-apigw/cognito-apigw/stacks"
 )
 
 // The tests synthesize each stage once per test binary (jsii makes every synth cost seconds)
@@ -34,7 +35,7 @@ import (
 // stacks/.
 
 type synthesized struct {
-	stacks    *appStacks
+	built     *stacks.Stage
 	auth, api assertions.Template
 	authJSON  map[string]any
 	apiJSON   map[string]any
@@ -71,12 +72,12 @@ func cdkContext(t *testing.T) map[string]any {
 
 // newTestApp builds the app with cdk.json's context plus extra keys, the way `cdk synth -c`
 // would, without bundling the Lambda.
-func newTestApp(t *testing.T, extra map[string]any) (*appStacks, error) {
+func newTestApp(t *testing.T, extra map[string]any) (*stacks.Stage, error) {
 	t.Helper()
 	ctx := cdkContext(t)
 	maps.Copy(ctx, extra)
 	ctx["aws:cdk:bundling-stacks"] = []any{}
-	var stacks *appStacks
+	var built *stacks.Stage
 	var err error
 	noPanic(t, func() {
 		// Not t.TempDir(): assertions may synthesize again after the first test has ended.
@@ -86,9 +87,9 @@ func newTestApp(t *testing.T, extra map[string]any) (*appStacks, error) {
 		}
 		app := awscdk.NewApp(&awscdk.AppProps{Context: &ctx, Outdir: jsii.String(outdir)})
 		awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true), Reports: jsii.Bool(false)}), nil)
-		stacks, err = addStacks(app, ".")
+		built, err = stacks.NewStage(app, ".")
 	})
-	return stacks, err
+	return built, err
 }
 
 func stage(t *testing.T, name string) *synthesized {
@@ -99,10 +100,10 @@ func stage(t *testing.T, name string) *synthesized {
 			synthErr[name] = err
 			return
 		}
-		s := &synthesized{stacks: st}
+		s := &synthesized{built: st}
 		noPanic(t, func() {
 			s.auth = assertions.Template_FromStack(st.Auth.Stack, nil)
-			s.api = assertions.Template_FromStack(st.Api.Stack, nil)
+			s.api = assertions.Template_FromStack(st.API.Stack, nil)
 		})
 		s.authJSON = toMap(s.auth)
 		s.apiJSON = toMap(s.api)
@@ -730,7 +731,7 @@ func TestLambdaTokenAuthorizerMode(t *testing.T) {
 		t.Fatal(err)
 	}
 	var tpl assertions.Template
-	noPanic(t, func() { tpl = assertions.Template_FromStack(st.Api.Stack, nil) })
+	noPanic(t, func() { tpl = assertions.Template_FromStack(st.API.Stack, nil) })
 	api := toMap(tpl)
 
 	count(t, tpl, "AWS::Lambda::Function", 2)
@@ -784,15 +785,15 @@ func TestOutputKeysAreTheReadersKeys(t *testing.T) {
 	slices.Sort(wantAPI)
 	for _, name := range []string{"dev", "prod"} {
 		s := stage(t, name)
-		cfg := s.stacks.Config
+		cfg := s.built.Config
 		for _, tc := range []struct {
 			stack     awscdk.Stack
 			wantStack string
 			tpl       map[string]any
 			want      []string
 		}{
-			{s.stacks.Auth.Stack, names.AuthStack(cfg.AppName, cfg.StageName), s.authJSON, withProviderSignInURLs(wantAuth, cfg)},
-			{s.stacks.Api.Stack, names.APIStack(cfg.AppName, cfg.StageName), s.apiJSON, wantAPI},
+			{s.built.Auth.Stack, names.AuthStack(cfg.AppName, cfg.StageName), s.authJSON, withProviderSignInURLs(wantAuth, cfg)},
+			{s.built.API.Stack, names.APIStack(cfg.AppName, cfg.StageName), s.apiJSON, wantAPI},
 		} {
 			if got := *tc.stack.StackName(); got != tc.wantStack {
 				t.Errorf("%s: stack %s, the outputs reader looks for %s", name, got, tc.wantStack)

@@ -10,6 +10,8 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/cognito-apigw/cognito-apigw/stacks"
 )
 
 // badInput is one wrong setting and what the message must name: the key or JSON path, and the
@@ -202,7 +204,7 @@ func TestBadInputsStopSynth(t *testing.T) {
 			var err error
 			noPanic(t, func() {
 				app = awscdk.NewApp(&awscdk.AppProps{Context: &ctx, Outdir: jsii.String(t.TempDir())})
-				_, err = addStacks(app, ".")
+				_, err = stacks.NewStage(app, ".")
 			})
 			if err == nil {
 				t.Fatal("accepted")

@@ -29,7 +29,7 @@ func TestBrandingDeepKeyWarning(t *testing.T) {
 		assertions.Annotations_FromStack(st.Auth.Stack).HasWarning(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String(want)))
 	})
 	noPanic(t, func() {
-		assertions.Annotations_FromStack(stage(t, "dev").stacks.Auth.Stack).HasNoWarning(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("Cognito's default style")))
+		assertions.Annotations_FromStack(stage(t, "dev").built.Auth.Stack).HasNoWarning(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("Cognito's default style")))
 	})
 }
 
@@ -59,6 +59,6 @@ func TestButtonIconForAnotherProvider(t *testing.T) {
 			map[string]any{"Assets": assertions.Match_Absent()})
 	})
 	noPanic(t, func() {
-		assertions.Annotations_FromStack(stage(t, "prod").stacks.Auth.Stack).HasNoWarning(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("IDP_BUTTON_ICON")))
+		assertions.Annotations_FromStack(stage(t, "prod").built.Auth.Stack).HasNoWarning(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("IDP_BUTTON_ICON")))
 	})
 }

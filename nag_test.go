@@ -20,7 +20,7 @@ func TestCdkNag(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			s := stage(t, name)
 			var findings []string
-			for _, st := range []awscdk.Stack{s.stacks.Auth.Stack, s.stacks.Api.Stack} {
+			for _, st := range []awscdk.Stack{s.built.Auth.Stack, s.built.API.Stack} {
 				var a assertions.Annotations
 				noPanic(t, func() { a = assertions.Annotations_FromStack(st) })
 				match := assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*"))

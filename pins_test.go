@@ -23,7 +23,7 @@ func TestUserPoolIsNotReplaced(t *testing.T) {
 		pools := resourcesOf(stage(t, name).authJSON, "AWS::Cognito::UserPool")
 		for id, pool := range pools {
 			// A new stack name or logical id is a new pool, just as a replacement is.
-			pin := map[string]any{"LogicalId": id, "StackName": *stage(t, name).stacks.Auth.StackName()}
+			pin := map[string]any{"LogicalId": id, "StackName": *stage(t, name).built.Auth.StackName()}
 			for _, p := range replacementProperties {
 				pin[p] = props(pool)[p]
 			}

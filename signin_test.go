@@ -11,17 +11,19 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/cognito-apigw/cognito-apigw/stacks"
 )
 
 // The production sign-in, through cdk.json's context like a user's stage: SES, Google,
 // one OIDC and one SAML provider, and linkByEmail. Synthesized once, with cdk-nag.
 var (
 	signInOnce sync.Once
-	signInSt   *appStacks
+	signInSt   *stacks.Stage
 	signInErr  error
 )
 
-func signInStage(t *testing.T) *appStacks {
+func signInStage(t *testing.T) *stacks.Stage {
 	t.Helper()
 	signInOnce.Do(func() {
 		stages := editedStagesOf(t, "prod", func(p map[string]any) {
@@ -71,7 +73,7 @@ func TestSignInStage(t *testing.T) {
 // The new resources (providers, the trigger, its role and policies) pass cdk-nag as they are.
 func TestCdkNagWithSignIn(t *testing.T) {
 	st := signInStage(t)
-	for _, s := range []awscdk.Stack{st.Auth.Stack, st.Api.Stack} {
+	for _, s := range []awscdk.Stack{st.Auth.Stack, st.API.Stack} {
 		var a assertions.Annotations
 		noPanic(t, func() { a = assertions.Annotations_FromStack(s) })
 		match := assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*"))

@@ -12,7 +12,7 @@ import (
 // TestProductionPlaceholderWarning: the committed prod stage still points at example.com, and
 // synth says so as a warning on the auth stack; dev, on localhost, gets none.
 func TestProductionPlaceholderWarning(t *testing.T) {
-	prod := assertions.Annotations_FromStack(stage(t, "prod").stacks.Auth.Stack)
+	prod := assertions.Annotations_FromStack(stage(t, "prod").built.Auth.Stack)
 	for _, want := range []string{
 		`stages.prod.callbackUrls[0]: "https://app.example.com/auth/callback" is on a reserved example domain`,
 		`stages.prod.logoutUrls[0]: "https://app.example.com" is on a reserved example domain`,
@@ -25,7 +25,7 @@ func TestProductionPlaceholderWarning(t *testing.T) {
 			prod.HasWarning(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String(regexp.QuoteMeta(want))))
 		})
 	}
-	dev := assertions.Annotations_FromStack(stage(t, "dev").stacks.Auth.Stack)
+	dev := assertions.Annotations_FromStack(stage(t, "dev").built.Auth.Stack)
 	noPanic(t, func() {
 		dev.HasNoWarning(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("reserved example domain")))
 		dev.HasNoWarning(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("email sender")))
@@ -44,7 +44,7 @@ func TestProductionCognitoSenderWarning(t *testing.T) {
 			regexp.QuoteMeta(`stages.prod.email.sender: a production stage keeps Cognito's own email sender`)+".*50 at the time of writing.*stop arriving")))
 	})
 	noPanic(t, func() {
-		assertions.Annotations_FromStack(stage(t, "prod").stacks.Auth.Stack).HasNoWarning(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("own email sender")))
+		assertions.Annotations_FromStack(stage(t, "prod").built.Auth.Stack).HasNoWarning(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("own email sender")))
 	})
 }
 

@@ -17,8 +17,8 @@ import (
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 )
 
-// ApiStackProps configure NewApiStack.
-type ApiStackProps struct {
+// APIStackProps configure NewAPIStack.
+type APIStackProps struct {
 	awscdk.StackProps
 	Config   config.Config
 	UserPool awscognito.UserPool
@@ -32,8 +32,8 @@ type ApiStackProps struct {
 	ModuleDir string
 }
 
-// ApiStack is the REST API and its handler.
-type ApiStack struct {
+// APIStack is the REST API and its handler.
+type APIStack struct {
 	awscdk.Stack
 	Api      awsapigateway.LambdaRestApi
 	Function awslambda.Function
@@ -46,10 +46,10 @@ var corsAllowHeaders = []string{"Authorization", "Content-Type"}
 // answers 401 itself, without invoking the function, for anything else.
 const bearerTokenPattern = `^Bearer [-0-9A-Za-z_]+\.[-0-9A-Za-z_]+\.[-0-9A-Za-z_]+$`
 
-// NewApiStack creates the Lambda handler and a REST API whose methods come from the route
+// NewAPIStack creates the Lambda handler and a REST API whose methods come from the route
 // table, authorized by the user pool.
-func NewApiStack(scope constructs.Construct, id string, props *ApiStackProps) *ApiStack {
-	var p ApiStackProps
+func NewAPIStack(scope constructs.Construct, id string, props *APIStackProps) *APIStack {
+	var p APIStackProps
 	if props != nil {
 		p = *props
 	}
@@ -71,11 +71,11 @@ func NewApiStack(scope constructs.Construct, id string, props *ApiStackProps) *A
 		Value:       api.Url(),
 		Description: jsii.String("Base URL of the API stage"),
 	})
-	return &ApiStack{Stack: stack, Api: api, Function: fn}
+	return &APIStack{Stack: stack, Api: api, Function: fn}
 }
 
 // newHandler creates the Go function behind every method, given the route table it enforces.
-func newHandler(stack awscdk.Stack, p ApiStackProps, table string) awslambda.Function {
+func newHandler(stack awscdk.Stack, p APIStackProps, table string) awslambda.Function {
 	cfg, s := p.Config, p.Config.Stage
 	return newGoFunction(stack, "Handler", &goFunctionProps{
 		FunctionProps: awslambda.FunctionProps{
@@ -94,7 +94,7 @@ func newHandler(stack awscdk.Stack, p ApiStackProps, table string) awslambda.Fun
 
 // newAuthorizer creates the stage's authorizer: the Go token authorizer (authorizer: lambda) or
 // API Gateway's Cognito user pool authorizer, and the authorization type its methods use.
-func newAuthorizer(stack awscdk.Stack, p ApiStackProps, table string) (awsapigateway.IAuthorizer, awsapigateway.AuthorizationType) {
+func newAuthorizer(stack awscdk.Stack, p APIStackProps, table string) (awsapigateway.IAuthorizer, awsapigateway.AuthorizationType) {
 	cfg, s := p.Config, p.Config.Stage
 	authorizerName := jsii.String(names.Prefix(cfg.AppName, cfg.StageName) + "-" + s.Authorizer)
 	identity := awsapigateway.IdentitySource_Header(jsii.String("Authorization"))

@@ -51,7 +51,7 @@ func synth(t *testing.T, cfg config.Config) templates {
 			t.Fatal(err)
 		}
 		auth := stacks.NewAuthStack(app, "auth", &stacks.AuthStackProps{Config: cfg, SAMLMetadata: saml, ModuleDir: ".."})
-		api := stacks.NewApiStack(app, "api", &stacks.ApiStackProps{
+		api := stacks.NewAPIStack(app, "api", &stacks.APIStackProps{
 			Config: cfg, UserPool: auth.UserPool, ClientID: auth.Client.UserPoolClientId(), MachineClients: auth.MachineClients, ModuleDir: "..",
 		})
 		tpl = templates{assertions.Template_FromStack(auth.Stack, nil), assertions.Template_FromStack(api.Stack, nil)}

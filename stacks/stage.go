@@ -1,0 +1,84 @@
+package stacks
+
+import (
+	"errors"
+	"path/filepath"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/cognito-apigw/cognito-apigw/branding"
+	"github.com/cognito-apigw/cognito-apigw/internal/config"
+	"github.com/cognito-apigw/cognito-apigw/internal/names"
+)
+
+// Stage is one stage's stacks and the configuration they were built from.
+type Stage struct {
+	Config config.Config
+	Auth   *AuthStack
+	API    *APIStack
+}
+
+// NewStage reads the configuration from app's context (cdk.json, -c keys) and adds the
+// selected stage's auth and API stacks to app. projectDir holds go.mod and the branding files.
+// Every problem with the configuration, the branding or the SAML metadata is returned at
+// once, one per line, before any stack exists. Warnings about a valid stage become the auth
+// stack's annotations, which `cdk synth` prints.
+func NewStage(app awscdk.App, projectDir string) (*Stage, error) {
+	cfg, cfgErr := config.Load(contextOf(app))
+	var style *branding.Style
+	var brandingErr error
+	if cfg.BrandingFile != "" {
+		var path string
+		if path, brandingErr = cfg.BrandingPath(projectDir); brandingErr == nil {
+			style, brandingErr = branding.Load(path)
+		}
+	}
+	saml, samlErr := cfg.SAMLMetadata(projectDir)
+	if err := errors.Join(cfgErr, brandingErr, samlErr); err != nil {
+		return nil, err
+	}
+
+	moduleDir, err := filepath.Abs(projectDir)
+	if err != nil {
+		return nil, err
+	}
+	tags := map[string]*string{"app": jsii.String(cfg.AppName), "stage": jsii.String(cfg.StageName)}
+	auth := NewAuthStack(app, names.AuthStack(cfg.AppName, cfg.StageName), &AuthStackProps{
+		StackProps:   awscdk.StackProps{Description: jsii.String(cfg.AppName + " " + cfg.StageName + ": Cognito user pool, app client and managed login"), Tags: &tags},
+		Config:       cfg,
+		Branding:     style,
+		SAMLMetadata: saml,
+		ModuleDir:    moduleDir,
+	})
+	api := NewAPIStack(app, names.APIStack(cfg.AppName, cfg.StageName), &APIStackProps{
+		StackProps:     awscdk.StackProps{Description: jsii.String(cfg.AppName + " " + cfg.StageName + ": REST API authorized by Cognito"), Tags: &tags},
+		Config:         cfg,
+		UserPool:       auth.UserPool,
+		ClientID:       auth.Client.UserPoolClientId(),
+		MachineClients: auth.MachineClients,
+		ModuleDir:      moduleDir,
+	})
+	// Warnings do not stop synth: `cdk synth` prints them (and --strict makes them errors).
+	for _, w := range cfg.Warnings() {
+		awscdk.Annotations_Of(auth.Stack).AddWarningV2(jsii.String("cognito-apigw:stage-setting"), jsii.String(w), nil)
+	}
+	if style != nil {
+		for _, w := range style.Warnings {
+			awscdk.Annotations_Of(auth.Stack).AddWarningV2(jsii.String("cognito-apigw:branding"), jsii.String(w.String()), nil)
+		}
+	}
+	return &Stage{Config: cfg, Auth: auth, API: api}, nil
+}
+
+// contextOf is the app's whole context (cdk.json, -c keys and what the CDK CLI adds). The keys
+// come from GetAllContext and the values from TryGetContext: GetAllContext hands nested
+// objects back in jsii's wire form.
+func contextOf(app awscdk.App) map[string]any {
+	all, _ := app.Node().GetAllContext(nil).(map[string]any)
+	ctx := make(map[string]any, len(all))
+	for key := range all {
+		ctx[key] = app.Node().TryGetContext(jsii.String(key))
+	}
+	return ctx
+}
