@@ -35,7 +35,7 @@ type APIStackProps struct {
 // APIStack is the REST API and its handler.
 type APIStack struct {
 	awscdk.Stack
-	Api      awsapigateway.LambdaRestApi
+	RestAPI  awsapigateway.LambdaRestApi
 	Function awslambda.Function
 }
 
@@ -71,7 +71,7 @@ func NewAPIStack(scope constructs.Construct, id string, props *APIStackProps) *A
 		Value:       api.Url(),
 		Description: jsii.String("Base URL of the API stage"),
 	})
-	return &APIStack{Stack: stack, Api: api, Function: fn}
+	return &APIStack{Stack: stack, RestAPI: api, Function: fn}
 }
 
 // newHandler creates the Go function behind every method, given the route table it enforces.
