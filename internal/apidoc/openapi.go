@@ -101,6 +101,39 @@ const jsonType = "application/json"
 // OpenAPI renders the table as an OpenAPI 3.1 document, indented, with a final newline.
 func OpenAPI(t routes.Table, s Settings) ([]byte, error) {
 	s, placeholder := s.withPlaceholders()
+	doc := newDocument(s, placeholder)
+	var use securityUse
+	for _, op := range operations(t) {
+		o := &oaOperation{
+			OperationID: operationID(op.method, op.route.Path),
+			Summary:     summaryOf(op),
+			Description: tokenNote(op.route),
+			Responses:   map[string]oaResponse{},
+			Security:    use.requirements(op.route, s),
+		}
+		for _, p := range pathParams(op.route.Path) {
+			o.Parameters = append(o.Parameters, oaParameter{Name: p, In: "path", Required: true, Schema: map[string]any{"type": "string"}})
+		}
+		addBodyAndResponses(&doc, o, op)
+		path := doc.Paths[op.route.Path]
+		if path == nil {
+			path = oaPath{}
+			doc.Paths[op.route.Path] = path
+		}
+		path[strings.ToLower(op.method)] = o
+	}
+	if schemes := use.schemes(s); len(schemes) > 0 {
+		doc.Components.SecuritySchemes = schemes
+	}
+	b, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
+}
+
+// newDocument is the document without paths: its info, servers and the shared schemas.
+func newDocument(s Settings, placeholder bool) oaDoc {
 	doc := oaDoc{
 		OpenAPI: OpenAPIVersion,
 		Info: oaInfo{
@@ -121,113 +154,113 @@ func OpenAPI(t routes.Table, s Settings) ([]byte, error) {
 	} else {
 		doc.Servers = []oaServer{{URL: s.APIURL, Description: s.Title}}
 	}
-	schemes := map[string]any{}
-	scopes, machineScopes := map[string]string{}, map[string]string{}
-	var machines []string
-	for _, op := range operations(t) {
-		o := &oaOperation{
-			OperationID: operationID(op.method, op.route.Path),
-			Summary:     summaryOf(op),
-			Description: tokenNote(op.route),
-			Responses:   map[string]oaResponse{},
-			Security:    []map[string][]string{},
+	return doc
+}
+
+// securityUse gathers, route by route, which security schemes the document needs and which
+// scopes and machine clients each one names.
+type securityUse struct {
+	idToken, accessToken, machineToken bool
+	scopes, machineScopes              map[string]string
+	machines                           []string
+}
+
+// requirements are a route's security requirements, noted in u: one per scope, since any one
+// of them will do (a requirement's list means all).
+func (u *securityUse) requirements(r routes.Route, s Settings) []map[string][]string {
+	out := []map[string][]string{}
+	switch r.Access {
+	case routes.Protected:
+		out = append(out, map[string][]string{schemeIDToken: {}})
+		u.idToken = true
+	case routes.Scoped:
+		if u.scopes == nil {
+			u.scopes, u.machineScopes = map[string]string{}, map[string]string{}
 		}
-		for _, p := range pathParams(op.route.Path) {
-			o.Parameters = append(o.Parameters, oaParameter{Name: p, In: "path", Required: true, Schema: map[string]any{"type": "string"}})
-		}
-		switch op.route.Access {
-		case routes.Protected:
-			o.Security = append(o.Security, map[string][]string{schemeIDToken: {}})
-			schemes[schemeIDToken] = nil
-		case routes.Scoped:
-			// One requirement per scope: any one of them will do (a requirement's list means all).
-			if slices.Contains(op.route.AllowedClients(), routes.WebClient) {
-				for _, sc := range op.route.Scopes {
-					o.Security = append(o.Security, map[string][]string{schemeAccessToken: {sc}})
-					scopes[sc] = s.Scopes[sc]
-				}
-				schemes[schemeAccessToken] = nil
+		if slices.Contains(r.AllowedClients(), routes.WebClient) {
+			for _, sc := range r.Scopes {
+				out = append(out, map[string][]string{schemeAccessToken: {sc}})
+				u.scopes[sc] = s.Scopes[sc]
 			}
-			// Machine clients' tokens come from client credentials: a scheme of their own.
-			if clients := machineClients(op.route); len(clients) > 0 {
-				for _, sc := range op.route.Scopes {
-					o.Security = append(o.Security, map[string][]string{schemeMachineToken: {sc}})
-					machineScopes[sc] = s.Scopes[sc]
-				}
-				for _, c := range clients {
-					if !slices.Contains(machines, c) {
-						machines = append(machines, c)
-					}
-				}
-				schemes[schemeMachineToken] = nil
+			u.accessToken = true
+		}
+		// Machine clients' tokens come from client credentials: a scheme of their own.
+		if clients := machineClients(r); len(clients) > 0 {
+			for _, sc := range r.Scopes {
+				out = append(out, map[string][]string{schemeMachineToken: {sc}})
+				u.machineScopes[sc] = s.Scopes[sc]
 			}
+			for _, c := range clients {
+				if !slices.Contains(u.machines, c) {
+					u.machines = append(u.machines, c)
+				}
+			}
+			u.machineToken = true
 		}
-		if takesBody(op) {
-			o.RequestBody = &oaRequestBody{Required: true, Content: map[string]oaMedia{
-				jsonType: {Schema: ref("NewItem"), Example: map[string]string{"name": "Buy milk"}},
-			}}
-			doc.Components.Schemas["NewItem"] = newItemSchema()
-			doc.Components.Schemas["Item"] = itemSchema()
-		}
-		success := successOf(op)
-		okSchema := map[string]any{"type": "object"}
-		if success == http.StatusCreated && takesBody(op) {
-			okSchema = ref("Item")
-		}
-		o.Responses[strconv.Itoa(success)] = oaResponse{Description: http.StatusText(success), Content: map[string]oaMedia{jsonType: {Schema: okSchema}}}
-		for status, codes := range errorsOf(op) {
-			o.Responses[strconv.Itoa(status)] = errorResponse(status, codes)
-		}
-		// API Gateway's throttling can answer any route.
-		o.Responses["429"] = oaResponse{
-			Description: "API Gateway throttled the request (its own reply, not the handler's).",
-			Content:     map[string]oaMedia{jsonType: {Schema: ref("GatewayError")}},
-		}
-		path := doc.Paths[op.route.Path]
-		if path == nil {
-			path = oaPath{}
-			doc.Paths[op.route.Path] = path
-		}
-		path[strings.ToLower(op.method)] = o
 	}
-	if _, ok := schemes[schemeIDToken]; ok {
+	return out
+}
+
+// schemes are the security schemes the routes used.
+func (u *securityUse) schemes(s Settings) map[string]any {
+	schemes := map[string]any{}
+	if u.idToken {
 		schemes[schemeIDToken] = map[string]any{
 			"type":             "openIdConnect",
 			"openIdConnectUrl": DiscoveryURL(s.Issuer),
 			"description":      idTokenSchemeDescription(s),
 		}
 	}
-	if _, ok := schemes[schemeAccessToken]; ok {
+	if u.accessToken {
 		schemes[schemeAccessToken] = map[string]any{
 			"type":        "oauth2",
 			"description": accessTokenSchemeDescription(s),
 			"flows": map[string]any{"authorizationCode": map[string]any{
 				"authorizationUrl": s.AuthorizeURL,
 				"tokenUrl":         s.TokenURL,
-				"scopes":           describeScopes(scopes),
+				"scopes":           describeScopes(u.scopes),
 			}},
 		}
 	}
-	if _, ok := schemes[schemeMachineToken]; ok {
-		slices.Sort(machines)
+	if u.machineToken {
+		machines := slices.Sorted(slices.Values(u.machines))
 		schemes[schemeMachineToken] = map[string]any{
 			"type": "oauth2",
 			"description": "Routes that list machine clients (" + strings.Join(machines, ", ") + ") also take their access tokens: " +
 				"client credentials with the client's secret at the token URL (`authctl machine-token`); such a token has no user, so no groups.",
 			"flows": map[string]any{"clientCredentials": map[string]any{
 				"tokenUrl": s.TokenURL,
-				"scopes":   describeScopes(machineScopes),
+				"scopes":   describeScopes(u.machineScopes),
 			}},
 		}
 	}
-	if len(schemes) > 0 {
-		doc.Components.SecuritySchemes = schemes
+	return schemes
+}
+
+// addBodyAndResponses gives o the operation's request body, with its schemas in doc, and its
+// responses: the success, the handler's errors and API Gateway's throttling.
+func addBodyAndResponses(doc *oaDoc, o *oaOperation, op operation) {
+	if takesBody(op) {
+		o.RequestBody = &oaRequestBody{Required: true, Content: map[string]oaMedia{
+			jsonType: {Schema: ref("NewItem"), Example: map[string]string{"name": "Buy milk"}},
+		}}
+		doc.Components.Schemas["NewItem"] = newItemSchema()
+		doc.Components.Schemas["Item"] = itemSchema()
 	}
-	b, err := json.MarshalIndent(doc, "", "  ")
-	if err != nil {
-		return nil, err
+	success := successOf(op)
+	okSchema := map[string]any{"type": "object"}
+	if success == http.StatusCreated && takesBody(op) {
+		okSchema = ref("Item")
 	}
-	return append(b, '\n'), nil
+	o.Responses[strconv.Itoa(success)] = oaResponse{Description: http.StatusText(success), Content: map[string]oaMedia{jsonType: {Schema: okSchema}}}
+	for status, codes := range errorsOf(op) {
+		o.Responses[strconv.Itoa(status)] = errorResponse(status, codes)
+	}
+	// API Gateway's throttling can answer any route.
+	o.Responses["429"] = oaResponse{
+		Description: "API Gateway throttled the request (its own reply, not the handler's).",
+		Content:     map[string]oaMedia{jsonType: {Schema: ref("GatewayError")}},
+	}
 }
 
 // machineClients are the route's app clients other than the web client.
