@@ -201,22 +201,14 @@ func verify(dir string, d time.Duration) error {
 	if err != nil {
 		return err
 	}
-	jwksPath := "/" + toks.UserPoolID + "/.well-known/jwks.json"
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != jwksPath {
-			http.NotFound(w, r)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		w.Write(jwksBody)
-	}))
+	srv, jwksURL := serveJWKS(toks.UserPoolID, jwksBody)
 	defer srv.Close()
 
 	ctx := context.Background()
 	newVerifier := func(cacheSize int) (*verifier.Verifier, error) {
 		return verifier.New(ctx, verifier.Config{
 			Issuer:          toks.Issuer, // https://cognito-idp...: the tokens' iss, compared exactly
-			JWKSURL:         srv.URL + jwksPath,
+			JWKSURL:         jwksURL,
 			ClientIDs:       []string{toks.ClientID},
 			RefreshInterval: -1,
 			CacheSize:       cacheSize,
@@ -246,14 +238,9 @@ func verify(dir string, d time.Duration) error {
 		if len(k.tokens) == 0 {
 			return errors.New("tokens.json holds no " + k.kind + " tokens")
 		}
-		for _, tok := range k.tokens { // correctness first, and primes the cache
-			c, err := cached.Verify(ctx, tok, k.use)
-			if err != nil {
-				return fmt.Errorf("%s token refused: %w", k.kind, err)
-			}
-			if string(c.TokenUse) != k.kind || c.ClientID != toks.ClientID {
-				return fmt.Errorf("%s token: unexpected claims %+v", k.kind, c)
-			}
+		// Correctness first, which also primes the cache.
+		if err := checkTokens(ctx, cached, k.tokens, k.use, toks.ClientID); err != nil {
+			return fmt.Errorf("%s token: %w", k.kind, err)
 		}
 		for _, m := range []struct {
 			mode string
@@ -269,6 +256,34 @@ func verify(dir string, d time.Duration) error {
 			}
 			r.Kind, r.Mode = k.kind, m.mode
 			enc.Encode(r)
+		}
+	}
+	return nil
+}
+
+// serveJWKS serves the JWKS on loopback where a pool's would be, and returns its URL.
+func serveJWKS(userPoolID string, body []byte) (*httptest.Server, string) {
+	path := "/" + userPoolID + "/.well-known/jwks.json"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != path {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(body)
+	}))
+	return srv, srv.URL + path
+}
+
+// checkTokens verifies each token and checks its token use and client.
+func checkTokens(ctx context.Context, v *verifier.Verifier, tokens []string, use verifier.TokenUse, clientID string) error {
+	for _, tok := range tokens {
+		c, err := v.Verify(ctx, tok, use)
+		if err != nil {
+			return fmt.Errorf("refused: %w", err)
+		}
+		if c.TokenUse != use || c.ClientID != clientID {
+			return fmt.Errorf("unexpected claims %+v", c)
 		}
 	}
 	return nil
