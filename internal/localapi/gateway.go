@@ -181,8 +181,10 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, start time.Time)
 	}
 	event := g.event(r, resource, params, authorizer, body, requestID, start)
 	resp, err := g.handler(r.Context(), event)
-	if err != nil || resp.StatusCode < 100 || resp.StatusCode > 599 {
-		// What API Gateway does with a failed invocation or a malformed proxy response.
+	if err != nil || resp.StatusCode < 200 || resp.StatusCode > 599 {
+		// What API Gateway does with a failed invocation or a malformed proxy response. A 1xx
+		// is no final status: net/http would send it as an interim reply and then a 200 (or
+		// switch protocols on 101), so the client would never see it.
 		out := g.refuse(w, r, http.StatusBadGateway, "", "Internal server error", "handler returned an error or a bad status")
 		out.sub = sub
 		return out
@@ -269,13 +271,12 @@ func (g *Gateway) event(r *http.Request, resource string, params map[string]stri
 	}
 	e.Headers, e.MultiValueHeaders = flatten(headers)
 	e.QueryStringParameters, e.MultiValueQueryStringParameters = flatten(r.URL.Query())
-	if len(body) > 0 {
-		// Without binary media types API Gateway passes text; anything else is base64 here.
-		if utf8.Valid(body) {
-			e.Body = string(body)
-		} else {
-			e.Body, e.IsBase64Encoded = base64.StdEncoding.EncodeToString(body), true
-		}
+	// Without binary media types API Gateway passes text; anything else is base64 here. No
+	// body is the empty text.
+	if utf8.Valid(body) {
+		e.Body = string(body)
+	} else {
+		e.Body, e.IsBase64Encoded = base64.StdEncoding.EncodeToString(body), true
 	}
 	return e
 }

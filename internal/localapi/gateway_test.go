@@ -6,8 +6,12 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"io"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -344,6 +348,70 @@ func TestBodyLimit(t *testing.T) {
 	}
 }
 
+// TestBodyLimitOverLoopback: API Gateway's payload limit at both edges, over HTTP: 10 MiB
+// reach the handler whole, one byte more gets the gateway's 413.
+func TestBodyLimitOverLoopback(t *testing.T) {
+	var got int
+	f := newFixture(t, devCORS, func(_ context.Context, e events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {
+		got = len(e.Body)
+		return events.APIGatewayProxyResponse{StatusCode: 201, Body: "{}"}, nil
+	})
+	srv := httptest.NewServer(f.gw)
+	defer srv.Close()
+	token := "Bearer " + f.is.Mint(t, f.is.AccessClaims("scope", "demo-api/write"))
+	for _, tc := range []struct {
+		size   int
+		status int
+		body   string
+	}{
+		{MaxBodyBytes, 201, "{}"},
+		{MaxBodyBytes + 1, 413, `{"message":"Request Too Long"}`},
+	} {
+		got = -1
+		req, err := http.NewRequest("POST", srv.URL+"/items", strings.NewReader(strings.Repeat("x", tc.size)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", token)
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != tc.status || string(body) != tc.body {
+			t.Errorf("%d bytes: %d %s, want %d %s", tc.size, resp.StatusCode, body, tc.status, tc.body)
+		}
+		if want := map[bool]int{true: MaxBodyBytes, false: -1}[tc.status == 201]; got != want {
+			t.Errorf("%d bytes: the handler got %d bytes, want %d", tc.size, got, want)
+		}
+	}
+}
+
+// TestPreflightMaxAgeOverLoopback: preflight replies carry the stage's max age as it is,
+// at both ends of the range the configuration takes (0-86400 seconds).
+func TestPreflightMaxAgeOverLoopback(t *testing.T) {
+	for _, maxAge := range []int{0, 86400} {
+		f := newFixture(t, config.CORS{AllowOrigins: []string{appOrigin}, MaxAgeSeconds: maxAge}, nil)
+		srv := httptest.NewServer(f.gw)
+		req, err := http.NewRequest("OPTIONS", srv.URL+"/me", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Origin", appOrigin)
+		req.Header.Set("Access-Control-Request-Method", "GET")
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		srv.Close()
+		if got := resp.Header.Get("Access-Control-Max-Age"); resp.StatusCode != 204 || got != strconv.Itoa(maxAge) {
+			t.Errorf("max age %d: %d Access-Control-Max-Age %q", maxAge, resp.StatusCode, got)
+		}
+	}
+}
+
 func TestNewChecksOptions(t *testing.T) {
 	_, err := New(Options{})
 	for _, want := range []string{"no routes", "no token verifier", "no handler", "no stage name"} {
@@ -386,6 +454,116 @@ func TestRootBesideARootRoute(t *testing.T) {
 		gw.ServeHTTP(w, r)
 		if w.Code != tc.status {
 			t.Errorf("%s / (token %v): %d %s, want %d", tc.method, tc.auth != "", w.Code, w.Body, tc.status)
+		}
+	}
+}
+
+// TestHandlerStatusOverLoopback: the handler's status reaches the client from 200 to 599;
+// outside that range the proxy response is malformed and the gateway answers 502, as for a
+// failed invocation. A 1xx would otherwise reach the client as an interim reply and a 200.
+func TestHandlerStatusOverLoopback(t *testing.T) {
+	var status int
+	f := newFixture(t, devCORS, func(context.Context, events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {
+		return events.APIGatewayProxyResponse{StatusCode: status, Body: `{"from":"handler"}`}, nil
+	})
+	srv := httptest.NewServer(f.gw)
+	defer srv.Close()
+	for _, tc := range []struct {
+		status, want int
+		body         string
+	}{
+		{0, 502, `{"message":"Internal server error"}`},
+		{100, 502, `{"message":"Internal server error"}`},
+		{101, 502, `{"message":"Internal server error"}`},
+		{199, 502, `{"message":"Internal server error"}`},
+		{200, 200, `{"from":"handler"}`},
+		{599, 599, `{"from":"handler"}`},
+		{600, 502, `{"message":"Internal server error"}`},
+	} {
+		status = tc.status
+		resp, err := srv.Client().Get(srv.URL + "/health")
+		if err != nil {
+			t.Fatalf("handler status %d: %v", tc.status, err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != tc.want || string(body) != tc.body {
+			t.Errorf("handler status %d: got %d %s, want %d %s", tc.status, resp.StatusCode, body, tc.want, tc.body)
+		}
+	}
+}
+
+// TestGatewayRefusalsOverLoopback: the gateway's own replies name their error type in
+// x-amzn-ErrorType where API Gateway does (the authorizer's 401, a missing method's 403), and
+// send no such header otherwise.
+func TestGatewayRefusalsOverLoopback(t *testing.T) {
+	f := newFixture(t, devCORS, func(context.Context, events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {
+		return events.APIGatewayProxyResponse{}, errors.New("boom")
+	})
+	srv := httptest.NewServer(f.gw)
+	defer srv.Close()
+	for _, tc := range []struct {
+		method, path, body string
+		status             int
+		errorType          []string
+	}{
+		{"GET", "/me", "", 401, []string{"UnauthorizedException"}},
+		{"DELETE", "/health", "", 403, []string{"MissingAuthenticationTokenException"}},
+		{"GET", "/health", "", 502, nil},
+	} {
+		req, err := http.NewRequest(tc.method, srv.URL+tc.path, strings.NewReader(tc.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if got := resp.Header.Values("X-Amzn-Errortype"); resp.StatusCode != tc.status || !slices.Equal(got, tc.errorType) {
+			t.Errorf("%s %s: %d x-amzn-ErrorType %q, want %d %q", tc.method, tc.path, resp.StatusCode, got, tc.status, tc.errorType)
+		}
+	}
+	// A body over the payload limit: 413 without an error type.
+	f = newFixture(t, devCORS, nil)
+	srv2 := httptest.NewServer(f.gw)
+	defer srv2.Close()
+	req, err := http.NewRequest("POST", srv2.URL+"/items", strings.NewReader(strings.Repeat("x", MaxBodyBytes+1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+f.is.Mint(t, f.is.AccessClaims("scope", "demo-api/write")))
+	resp, err := srv2.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if got := resp.Header.Values("X-Amzn-Errortype"); resp.StatusCode != 413 || len(got) > 0 {
+		t.Errorf("body over the limit: %d x-amzn-ErrorType %q, want 413 and none", resp.StatusCode, got)
+	}
+}
+
+// TestPreflightAnyOrigin: with "*" as the only origin, preflight answers "*", not the
+// caller's origin, as CDK's mock integration does.
+func TestPreflightAnyOrigin(t *testing.T) {
+	f := newFixture(t, config.CORS{AllowOrigins: []string{"*"}, MaxAgeSeconds: 600}, nil)
+	srv := httptest.NewServer(f.gw)
+	defer srv.Close()
+	for _, origin := range []string{"https://any.example", ""} {
+		req, err := http.NewRequest("OPTIONS", srv.URL+"/items", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if origin != "" {
+			req.Header.Set("Origin", origin)
+		}
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if got := resp.Header.Get("Access-Control-Allow-Origin"); resp.StatusCode != 204 || got != "*" {
+			t.Errorf("origin %q: %d Access-Control-Allow-Origin %q, want 204 *", origin, resp.StatusCode, got)
 		}
 	}
 }

@@ -56,18 +56,22 @@ const (
 // Gateway leaves to the backend. Whether the token's client is one of the stage's at all is
 // checked where the token is verified.
 func (r Route) Decide(c Caller) Verdict {
-	switch {
-	case r.Access == Public:
+	if r.Access == Public {
 		return Allowed
-	case c.TokenUse == "":
+	}
+	if c.TokenUse == "" {
 		return DeniedUnauthenticated
-	case c.TokenUse != r.Access.TokenUse():
+	}
+	if c.TokenUse != r.Access.TokenUse() {
 		return DeniedWrongTokenUse
-	case r.Access == Scoped && !anyOf(r.Scopes, c.Scopes):
+	}
+	if r.Access == Scoped && !anyOf(r.Scopes, c.Scopes) {
 		return DeniedInsufficientScope
-	case !slices.Contains(r.AllowedClients(), c.Client):
+	}
+	if !slices.Contains(r.AllowedClients(), c.Client) {
 		return DeniedClient
-	case len(r.Groups) > 0 && !anyOf(r.Groups, c.Groups):
+	}
+	if len(r.Groups) > 0 && !anyOf(r.Groups, c.Groups) {
 		return DeniedNotInGroup
 	}
 	return Allowed
@@ -99,6 +103,5 @@ var Endpoints = []Endpoint{
 
 // NeedsCaller reports whether the endpoint for a route key needs a signed-in caller.
 func NeedsCaller(key string) bool {
-	i := slices.IndexFunc(Endpoints, func(e Endpoint) bool { return e.Key == key })
-	return i >= 0 && Endpoints[i].NeedsCaller
+	return slices.ContainsFunc(Endpoints, func(e Endpoint) bool { return e.Key == key && e.NeedsCaller })
 }

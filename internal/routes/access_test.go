@@ -68,8 +68,13 @@ func TestDecide(t *testing.T) {
 }
 
 func TestNeedsCaller(t *testing.T) {
-	if routes.NeedsCaller("GET /health") || !routes.NeedsCaller("GET /me") || routes.NeedsCaller("GET /unknown") {
-		t.Error("NeedsCaller: want true for GET /me only")
+	for key, want := range map[string]bool{
+		"GET /health": false, "GET /me": true, "GET /items": true, "POST /items": true, "GET /admin": true,
+		"GET /openapi.json": false, "GET /unknown": false, "DELETE /me": false, "": false,
+	} {
+		if got := routes.NeedsCaller(key); got != want {
+			t.Errorf("NeedsCaller(%q) = %v, want %v", key, got, want)
+		}
 	}
 }
 
@@ -84,9 +89,15 @@ func TestClientNames(t *testing.T) {
 			t.Errorf("ClientNames(%v): %v, want a refusal", machine, err)
 		}
 	}
-	// Every bad entry at once: a name that is no client name, the web client's name, no id.
-	_, err = routes.ClientNames(nil, map[string]string{"Bad": "m1", "web": "m2", "billing": ""})
-	for _, want := range []string{`"Bad"="m1"`, `"web"="m2"`, `"billing"=""`} {
+	// Client names of up to 32 characters.
+	name32 := "reporting-0123456789-0123456789x"
+	if names, err := routes.ClientNames(nil, map[string]string{name32: "m1"}); err != nil || names["m1"] != name32 {
+		t.Errorf("ClientNames with a 32-character name = %v, %v", names, err)
+	}
+	// Every bad entry at once: a name that is no client name, the web client's name, no id,
+	// a name of 33 characters.
+	_, err = routes.ClientNames(nil, map[string]string{"Bad": "m1", "web": "m2", "billing": "", name32 + "x": "m3"})
+	for _, want := range []string{`"Bad"="m1"`, `"web"="m2"`, `"billing"=""`, `"` + name32 + `x"="m3"`} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("ClientNames: %v, want %s refused", err, want)
 		}

@@ -222,7 +222,8 @@ func (t Table) Lookup(method, resource string) (Route, bool) {
 // Match finds the resource template that API Gateway would pick for a concrete request path,
 // and the path parameters. Literal segments win over {param} segments, as in API Gateway; a
 // path no route's resource matches belongs to ProxyPath. It is what a local server needs to
-// build the event API Gateway would send.
+// build the event API Gateway would send. Two resources tie only where one level has two
+// parameter names, which Check refuses; then the one listed first wins.
 func (t Table) Match(path string) (resource string, params map[string]string) {
 	want := splitPath(path)
 	best, bestScore := "", -1
@@ -335,7 +336,7 @@ func ParseMachineClients(s string) (map[string]string, error) {
 // routes its tokens may call, so it is refused.
 // Every problem is reported.
 func ClientNames(webIDs []string, machine map[string]string) (map[string]string, error) {
-	names := make(map[string]string, len(webIDs)+len(machine))
+	names := map[string]string{}
 	for _, id := range webIDs {
 		names[id] = WebClient
 	}

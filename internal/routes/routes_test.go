@@ -17,6 +17,9 @@ func sample() Table {
 	}
 }
 
+// name32 is an app client name of 32 characters, the most ClientNamePattern takes.
+const name32 = "reporting-0123456789-0123456789x"
+
 var (
 	knownScopes = []string{"demo-api/read", "demo-api/write"}
 	knownGroups = []string{"admin", "users"}
@@ -46,6 +49,8 @@ func TestCheckSampleIsClean(t *testing.T) {
 		{Method: "GET", Path: "/items/{id}", Access: Protected},
 		{Method: "DELETE", Path: "/items/{id}/parts/{part}", Access: Scoped, Scopes: []string{"demo-api/write"}, Groups: []string{"admin"}},
 		{Method: "GET", Path: "/v1.0/~me_too-x", Access: Protected},
+		// A client name of 32 characters, the longest one allowed.
+		{Method: "GET", Path: "/reports", Access: Scoped, Scopes: []string{"demo-api/read"}, Clients: []string{name32}},
 	}
 	if problems := ok.Check("routes", knownScopes, knownGroups); len(problems) != 0 {
 		t.Errorf("valid table: %v", problems)
@@ -91,6 +96,8 @@ func TestCheckProblems(t *testing.T) {
 			[]string{"r[0].clients[0]", "r[0].clients[2]"}, "lower-case letters"},
 		{"machine client on a protected route", Table{{Method: "GET", Path: "/x", Access: Protected, Clients: []string{"web", "reporting"}}},
 			[]string{"r[0].clients[1]"}, "scoped routes only"},
+		{"client name of 33 characters", Table{{Method: "GET", Path: "/x", Access: Scoped, Scopes: []string{"demo-api/read"}, Clients: []string{name32 + "x"}}},
+			[]string{"r[0].clients[0]"}, "at most 32 characters"},
 		{"machine client beside groups", Table{{Method: "GET", Path: "/x", Access: Scoped, Scopes: []string{"demo-api/read"}, Groups: []string{"admin"}, Clients: []string{"reporting"}}},
 			[]string{"r[0].clients[0]"}, "no groups"},
 	}
@@ -188,6 +195,7 @@ func TestMatch(t *testing.T) {
 		{"/items/42/parts", ProxyPath, map[string]string{"proxy": "items/42/parts"}},
 		{"/nope", ProxyPath, map[string]string{"proxy": "nope"}},
 		{"/items//parts/7", ProxyPath, map[string]string{"proxy": "items//parts/7"}},
+		{"/users", ProxyPath, map[string]string{"proxy": "users"}},
 	}
 	for _, tt := range tests {
 		resource, params := table.Match(tt.path)
@@ -228,6 +236,60 @@ func TestSplitList(t *testing.T) {
 	} {
 		if got := SplitList(in); !reflect.DeepEqual(got, want) {
 			t.Errorf("SplitList(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestMatchTie: two resources tie only where one level has two parameter names, which Check
+// refuses; Match still answers the same way every time: the route listed first wins.
+func TestMatchTie(t *testing.T) {
+	table := Table{
+		{Method: "GET", Path: "/items/{id}", Access: Protected},
+		{Method: "POST", Path: "/items/{itemId}", Access: Protected},
+	}
+	if problems := table.Check("r", knownScopes, knownGroups); len(problems) != 1 {
+		t.Fatalf("Check: %v, want the two parameter names refused", problems)
+	}
+	for _, tc := range []struct {
+		table Table
+		want  string
+	}{{table, "id"}, {Table{table[1], table[0]}, "itemId"}} {
+		resource, params := tc.table.Match("/items/42")
+		if resource != "/items/{"+tc.want+"}" || !reflect.DeepEqual(params, map[string]string{tc.want: "42"}) {
+			t.Errorf("Match over %s, %s = %q %v, want the first listed", tc.table[0].Key(), tc.table[1].Key(), resource, params)
+		}
+	}
+}
+
+func TestParseMachineClients(t *testing.T) {
+	got, err := ParseMachineClients(" reporting = abc123 ,billing=def456,, " + name32 + "=ghi789")
+	want := map[string]string{"reporting": "abc123", "billing": "def456", name32: "ghi789"}
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("ParseMachineClients = %v, %v; want %v", got, err, want)
+	}
+	if got, err := ParseMachineClients(""); err != nil || got == nil || len(got) != 0 {
+		t.Errorf("ParseMachineClients(\"\") = %#v, %v; want an empty map", got, err)
+	}
+	for in, msg := range map[string]string{
+		"reporting":                   "want name=client id",
+		"reporting=":                  "want name=client id",
+		"reporting= ":                 "want name=client id",
+		"=abc123":                     "want a client name",
+		"Reporting=abc123":            "want a client name",
+		"web=abc123":                  `other than "web"`,
+		name32 + "x=abc123":           "want a client name",
+		"reporting=a,reporting=b":     `"reporting" appears twice`,
+		"billing=def456,reporting=a=": "", // the id is everything after the first "="
+	} {
+		_, err := ParseMachineClients(in)
+		if msg == "" {
+			if err != nil {
+				t.Errorf("ParseMachineClients(%q): %v", in, err)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), msg) {
+			t.Errorf("ParseMachineClients(%q) = %v, want an error with %q", in, err, msg)
 		}
 	}
 }

@@ -84,3 +84,19 @@ func TestOriginAllowed(t *testing.T) {
 		t.Error(`"*" must allow any origin, and only a request with one`)
 	}
 }
+
+func TestGatewayErrorOrigin(t *testing.T) {
+	for _, tc := range []struct {
+		allowed []string
+		want    string
+	}{
+		{nil, ""},
+		{[]string{}, ""},
+		{[]string{"*"}, "*"},
+		{[]string{"https://app.example.com", "http://localhost:3000"}, "https://app.example.com"},
+	} {
+		if got := routes.GatewayErrorOrigin(tc.allowed); got != tc.want {
+			t.Errorf("GatewayErrorOrigin(%q) = %q, want %q", tc.allowed, got, tc.want)
+		}
+	}
+}

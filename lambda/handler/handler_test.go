@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -156,7 +157,9 @@ func TestHandleFixtures(t *testing.T) {
 		{fixture: "admin-bracket-groups", status: 200, fields: map[string]any{"admin.groups": []any{"users", "admin"}}},
 		{fixture: "admin-id-token", edit: setClaim("cognito:groups", "administrators,users"), status: 403, code: "not_in_group",
 			auth: `error="insufficient_scope"`},
-		{fixture: "admin-not-in-group", status: 403, code: "not_in_group", auth: `error="insufficient_scope"`},
+		{fixture: "admin-not-in-group", status: 403, code: "not_in_group", auth: `error="insufficient_scope"`,
+			// No scope would help: the challenge names none.
+			headers: map[string]string{"WWW-Authenticate": `Bearer error="insufficient_scope", error_description="The caller is not in a group this route allows."`}},
 		{fixture: "proxy-unknown-path", status: 404, code: "not_found"},
 		// The catch-all wants an ID token before it says anything.
 		{fixture: "proxy-unknown-path", edit: func(ev *events.APIGatewayProxyRequest) { ev.RequestContext.Authorizer = nil },
@@ -264,8 +267,15 @@ func postItem(t *testing.T, h *handler.Handler, sub, body string) events.APIGate
 	return call(t, h, ev)
 }
 
+// padded is a valid body of exactly n bytes: {"name": "Buy milk"} and trailing spaces.
+func padded(n int) string {
+	b := `{"name": "Buy milk"}`
+	return b + strings.Repeat(" ", n-len(b))
+}
+
 func TestCreateItemValidation(t *testing.T) {
 	hundred := strings.Repeat("é", 100)
+	b64 := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
 	tests := []struct {
 		name   string
 		body   string
@@ -291,6 +301,14 @@ func TestCreateItemValidation(t *testing.T) {
 		{"control character", `{"name": "a\u0007b"}`, false, 400, "invalid_name"},
 		{"body over 4 KiB", `{"name": "x", "pad": "` + strings.Repeat("x", 5000) + `"}`, false, 413, "body_too_large"},
 		{"base64 body over 4 KiB", base64.StdEncoding.EncodeToString([]byte(strings.Repeat(" ", 5000) + `{"name":"x"}`)), true, 413, "body_too_large"},
+		// The cap's edges: 4096 bytes pass, 4097 do not, as sent and as base64 (whose text
+		// of 5464 characters holds 4096, 4097 or 4098 bytes).
+		{"body of 4096 bytes", padded(4096), false, 201, ""},
+		{"body of 4097 bytes", padded(4097), false, 413, "body_too_large"},
+		{"base64 body of 4096 bytes", b64(padded(4096)), true, 201, ""},
+		{"base64 body of 4097 bytes", b64(padded(4097)), true, 413, "body_too_large"},
+		{"base64 body of 4098 bytes", b64(padded(4098)), true, 413, "body_too_large"},
+		{"base64 body of 4099 bytes", b64(padded(4099)), true, 413, "body_too_large"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -364,6 +382,32 @@ func TestItemCapPerOwner(t *testing.T) {
 	}
 	if resp := postItem(t, h, bob, `{"name": "bob's first"}`); resp.StatusCode != 201 {
 		t.Errorf("another owner: %d, want 201", resp.StatusCode)
+	}
+}
+
+// TestItemCapTotal: one instance keeps at most 10,000 items, whoever owns them.
+func TestItemCapTotal(t *testing.T) {
+	h, _ := newHandler(t, sampleTable())
+	ev := loadEvent(t, "items-post-access-token")
+	post := func(owner int) events.APIGatewayProxyResponse {
+		setClaim("sub", fmt.Sprintf("owner-%03d", owner))(&ev)
+		return call(t, h, ev)
+	}
+	for owner := range 100 {
+		for range 100 {
+			if resp := post(owner); resp.StatusCode != 201 {
+				t.Fatalf("owner %d: %d %s", owner, resp.StatusCode, resp.Body)
+			}
+		}
+	}
+	admin := decode(t, call(t, h, loadEvent(t, "admin-id-token")))
+	if got := field(admin, "items_total"); got != 10000.0 {
+		t.Errorf("items_total = %v, want 10000", got)
+	}
+	// The 10,001st item, from an owner with none yet.
+	resp := post(100)
+	if got := field(decode(t, resp), "error.code"); resp.StatusCode != 409 || got != "too_many_items" {
+		t.Errorf("item 10,001: %d %v, want 409 too_many_items", resp.StatusCode, got)
 	}
 }
 
@@ -612,6 +656,7 @@ func TestExpiredCaller(t *testing.T) {
 	}{
 		{"before exp", expires.Add(-time.Second), nil, 200, ""},
 		{"within the leeway", expires.Add(4 * time.Second), nil, 200, ""},
+		{"the leeway's last instant", expires.Add(5*time.Second - time.Nanosecond), nil, 200, ""},
 		{"expired", expires.Add(5 * time.Second), nil, 401, "invalid_token"},
 		{"expired an hour ago", expires.Add(time.Hour), nil, 401, "invalid_token"},
 		{"no exp", expires.Add(-time.Hour), func(c map[string]any) { delete(c, "exp") }, 401, "invalid_token"},
@@ -638,6 +683,30 @@ func TestExpiredCaller(t *testing.T) {
 					t.Errorf("%d %v, want %d %s", resp.StatusCode, got, tt.status, tt.code)
 				}
 			})
+		}
+	}
+}
+
+// TestRefusalLogNamesTheCaller: a refused request's log record names the caller's sub and app
+// client when the request had one, and carries no such fields when it had none.
+func TestRefusalLogNamesTheCaller(t *testing.T) {
+	for _, tc := range []struct {
+		fixture string
+		want    map[string]any // fields of the record; nil: absent
+	}{
+		{"me-wrong-client", map[string]any{"code": "client_not_allowed", "sub": alice, "client_id": otherClient}},
+		{"me-missing-claims", map[string]any{"code": "unauthenticated", "sub": nil, "client_id": nil}},
+	} {
+		h, logs := newHandler(t, sampleTable())
+		call(t, h, loadEvent(t, tc.fixture))
+		var rec map[string]any
+		if err := json.Unmarshal(logs.Bytes(), &rec); err != nil {
+			t.Fatalf("%s: want one JSON record: %v\n%s", tc.fixture, err, logs)
+		}
+		for k, want := range tc.want {
+			if got := rec[k]; got != want {
+				t.Errorf("%s: %s = %v, want %v", tc.fixture, k, got, want)
+			}
 		}
 	}
 }

@@ -633,3 +633,78 @@ func TestRulesStable(t *testing.T) {
 		t.Errorf("rules differ: %+v and %+v", first, again)
 	}
 }
+
+// TestWitnessLimit pins the analysis limit at both edges: a route is analysed with at most
+// 1<<16 concrete paths. Here each parameter takes 16 values ("@" and the table's 15
+// literals), so four parameters give 16^4 = 65,536 paths, the most accepted, and a fifth
+// would give 16^5.
+func TestWitnessLimit(t *testing.T) {
+	literals := routes.Route{Method: "GET", Path: "/l1/l2/l3/l4/l5/l6/l7/l8/l9/l10/l11/l12/l13/l14", Access: routes.Protected}
+	four := routes.Route{Method: "GET", Path: "/x/{a}/{b}/{c}/{d}", Access: routes.Scoped, Scopes: []string{"api/read"}}
+	b, err := policy.NewBuilder(routes.Table{literals, four})
+	if err != nil {
+		t.Fatalf("16^4 paths: %v", err)
+	}
+	read := routes.Caller{Client: routes.WebClient, TokenUse: "access", Scopes: []string{"api/read"}}
+	if r := b.Rules(read); !slices.Equal(r.Allow, []string{"GET/x/*/*/*/*"}) {
+		t.Errorf("rules = %+v", r)
+	}
+	five := four
+	five.Path += "/{e}"
+	if _, err := policy.NewBuilder(routes.Table{literals, five}); err == nil || !strings.Contains(err.Error(), "GET /x/{a}/{b}/{c}/{d}/{e}: too many path parameters") {
+		t.Errorf("16^5 paths: %v, want too many path parameters", err)
+	}
+}
+
+// TestRootTakenByAnyRoute: a table route ANY / leaves the root to no catch-all, so no Allow
+// may stand for it, in either form of an ID token's policy.
+func TestRootTakenByAnyRoute(t *testing.T) {
+	table := routes.Table{
+		{Method: "ANY", Path: "/", Access: routes.Scoped, Scopes: []string{"api/read"}},
+		{Method: "GET", Path: "/me", Access: routes.Protected},
+		{Method: "GET", Path: "/items/{id}", Access: routes.Scoped, Scopes: []string{"api/read"}},
+		{Method: "GET", Path: "/items/new", Access: routes.Protected},
+	}
+	// The explicit form: the Deny "GET/items/*" would refuse GET /items/new.
+	r, doc := build(t, table, idToken)
+	if want := []string{"GET/items/new", "GET/me"}; !slices.Equal(r.Allow, want) || len(r.Deny) > 0 || len(r.Unenforced) > 0 {
+		t.Errorf("rules = %+v, want allow %q", r, want)
+	}
+	for _, req := range []string{"GET /", "POST /", "OPTIONS /"} {
+		if got := decide(t, doc, arn(req)); got != "Deny" {
+			t.Errorf("ID token, %s: %s, want Deny", req, got)
+		}
+	}
+	checkAll(t, table, idToken, r, doc, false)
+	// The catch-all form.
+	small := slices.Clone(table[:2]) // requestsFor keys its cache by the first route
+	r, doc = build(t, small, idToken)
+	if !slices.Equal(r.Allow, []string{"*"}) || !slices.Equal(r.Deny, []string{"*/"}) {
+		t.Errorf("rules = %+v, want allow * deny */", r)
+	}
+	checkAll(t, small, idToken, r, doc, false)
+}
+
+// TestUnenforcedEitherForm: when the explicit form leaves as many routes unenforced as the
+// catch-all form, the ID token keeps the catch-all form, which also keeps the handler's 404
+// for unknown paths.
+func TestUnenforcedEitherForm(t *testing.T) {
+	table := routes.Table{
+		{Method: "ANY", Path: "/{x}", Access: routes.Protected},
+		{Method: "GET", Path: "/a/{y}/c", Access: routes.Protected},
+		{Method: "GET", Path: "/a/{y}", Access: routes.Scoped, Scopes: []string{"api/two"}},
+	}
+	r, doc := build(t, table, idToken)
+	if !slices.Equal(r.Allow, []string{"*"}) || len(r.Deny) > 0 || !slices.Equal(r.Unenforced, []string{"GET /a/{y}"}) {
+		t.Errorf("rules = %+v, want allow * and GET /a/{y} unenforced", r)
+	}
+	for req, want := range map[string]string{
+		"GET /a/1/c": "Allow", "POST /b": "Allow", "GET /a/1": "Allow", // the gap
+		"GET /b/c/d": "Allow", // unknown: the handler's 404
+	} {
+		if got := decide(t, doc, arn(req)); got != want {
+			t.Errorf("%s: %s, want %s", req, got, want)
+		}
+	}
+	checkAll(t, table, idToken, r, doc, false)
+}
