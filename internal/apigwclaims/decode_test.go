@@ -142,6 +142,15 @@ func TestFromAuthorizerErrors(t *testing.T) {
 		{"iat fraction", map[string]any{"claims": base(map[string]any{"iat": 1.5})}, apigwclaims.ErrMalformed, "iat: want whole Unix seconds"},
 		{"auth_time bool", map[string]any{"claims": base(map[string]any{"auth_time": true})}, apigwclaims.ErrMalformed, "auth_time"},
 		{"long garbage is cut short", map[string]any{"claims": base(map[string]any{"token_use": strings.Repeat("x", 500)})}, apigwclaims.ErrMalformed, `"...`},
+		// Dates: the first value refused past each edge that TestDateShapes accepts.
+		{"exp a second before Unix 0", map[string]any{"claims": base(map[string]any{"exp": -1.0})}, apigwclaims.ErrMalformed, "exp: want whole Unix seconds"},
+		{"exp a second into year 10000", map[string]any{"claims": base(map[string]any{"exp": 253402300800.0})}, apigwclaims.ErrMalformed, "exp: want whole Unix seconds"},
+		{"exp string a second into year 10000", map[string]any{"claims": base(map[string]any{"exp": "253402300800"})}, apigwclaims.ErrMalformed, "out of range"},
+		{"exp string a millisecond before Unix 0", map[string]any{"claims": base(map[string]any{"exp": "-0.001"})}, apigwclaims.ErrMalformed, "out of range"},
+		{"exp string half a second into year 10000", map[string]any{"claims": base(map[string]any{"exp": "253402300799.5"})}, apigwclaims.ErrMalformed, "out of range"},
+		{"exp string starting with '/'", map[string]any{"claims": base(map[string]any{"exp": "/1795341600"})}, apigwclaims.ErrMalformed, "exp: want Unix seconds"},
+		{"exp string starting with ':'", map[string]any{"claims": base(map[string]any{"exp": ":1795341600"})}, apigwclaims.ErrMalformed, "exp: want Unix seconds"},
+		{"exp string starting with '.'", map[string]any{"claims": base(map[string]any{"exp": ".5"})}, apigwclaims.ErrMalformed, "exp: want Unix seconds"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -159,6 +168,22 @@ func TestFromAuthorizerErrors(t *testing.T) {
 				t.Errorf("claims = %+v, want zero on error", got)
 			}
 		})
+	}
+}
+
+// TestLongValuesCutShort: an error shows a claim value of up to 40 bytes whole, and cuts a
+// longer one to its first 40.
+func TestLongValuesCutShort(t *testing.T) {
+	x40 := strings.Repeat("x", 40)
+	for _, tc := range []struct{ value, wantEnd string }{
+		{x40[:39], `got "` + x40[:39] + `"`},
+		{x40, `got "` + x40 + `"`},
+		{x40 + "y", `got "` + x40 + `"...`},
+	} {
+		_, err := apigwclaims.FromAuthorizer(map[string]any{"claims": base(map[string]any{"token_use": tc.value})})
+		if !errors.Is(err, apigwclaims.ErrMalformed) || !strings.HasSuffix(err.Error(), tc.wantEnd) {
+			t.Errorf("token_use of %d bytes: %v, want it to end in %s", len(tc.value), err, tc.wantEnd)
+		}
 	}
 }
 
@@ -194,6 +219,7 @@ func TestGroupShapes(t *testing.T) {
 
 func TestDateShapes(t *testing.T) {
 	want := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+	maxDate := time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC)
 	tests := []struct {
 		in   any
 		want time.Time
@@ -203,6 +229,17 @@ func TestDateShapes(t *testing.T) {
 		{"1795341600", want},
 		{1795341600.0, want},
 		{"Mon Nov  2 10:00:00 UTC 2026", time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)},
+		{"+1795341600", want}, // strconv's sign
+		{"1795341600.5", want.Add(500 * time.Millisecond)},
+		// The edges: Unix 0 and the last second of year 9999, in every shape.
+		{"0", time.Unix(0, 0)},
+		{0.0, time.Unix(0, 0)},
+		{"0.0", time.Unix(0, 0)},
+		{"-0", time.Unix(0, 0)},
+		{"9", time.Unix(9, 0)},
+		{"253402300799", maxDate},
+		{253402300799.0, maxDate},
+		{"253402300799.0", maxDate},
 		{"", time.Time{}},
 		{nil, time.Time{}},
 	}

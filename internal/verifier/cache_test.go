@@ -22,12 +22,12 @@ func TestCacheHitStillEnforcesExpiry(t *testing.T) {
 		t.Fatalf("cache holds %d entries, want 1", n)
 	}
 
-	// A hit returns the cached claims as long as the token lives, and not a second longer.
-	f.now = f.now.Add(59 * time.Second)
+	// A hit returns the cached claims as long as the token lives, and not a nanosecond longer.
+	f.now = f.now.Add(time.Minute - time.Nanosecond)
 	if _, err := f.v.Verify(ctx, tok, TokenUseID); err != nil {
 		t.Fatalf("cache hit before exp: %v", err)
 	}
-	f.now = f.now.Add(time.Second) // now == exp
+	f.now = f.now.Add(time.Nanosecond) // now == exp
 	if _, err := f.v.Verify(ctx, tok, TokenUseID); !errors.Is(err, ErrExpired) {
 		t.Fatalf("cache hit at exp: %v, want ErrExpired", err)
 	}
@@ -62,6 +62,49 @@ func TestCacheEvictsLeastRecentlyUsed(t *testing.T) {
 	}
 	if _, ok := c.get(cacheKey{sum: [32]byte{1}, use: TokenUseAccess}, testNow); ok {
 		t.Error("hit for another use")
+	}
+}
+
+// TestCacheSizeCap: a cache holds its limit of entries; one more evicts the least recently used.
+func TestCacheSizeCap(t *testing.T) {
+	exp := testNow.Add(time.Hour)
+	k := func(i int) cacheKey { return cacheKey{sum: [32]byte{byte(i), byte(i >> 8)}, use: TokenUseID} }
+	for _, limit := range []int{1, 2, DefaultCacheSize} {
+		c := newCache(limit)
+		for i := range limit {
+			c.put(k(i), &Claims{ExpiresAt: exp}, "kid")
+		}
+		for i := range limit { // in order: 0 is now the least recently used
+			if _, ok := c.get(k(i), testNow); !ok {
+				t.Fatalf("limit %d: entry %d of %d evicted", limit, i, limit)
+			}
+		}
+		c.put(k(limit), &Claims{ExpiresAt: exp}, "kid")
+		if _, ok := c.get(k(0), testNow); ok {
+			t.Errorf("limit %d: least recently used entry kept", limit)
+		}
+		for i := 1; i <= limit; i++ {
+			if _, ok := c.get(k(i), testNow); !ok {
+				t.Errorf("limit %d: entry %d evicted", limit, i)
+			}
+		}
+		if c.len() != limit {
+			t.Errorf("limit %d: %d entries", limit, c.len())
+		}
+	}
+}
+
+// TestCacheSizeConfig: CacheSize 0 means DefaultCacheSize entries, and a negative one no cache.
+func TestCacheSizeConfig(t *testing.T) {
+	for _, tc := range []struct{ size, limit int }{{0, DefaultCacheSize}, {1, 1}, {-1, 0}} {
+		f := newFixture(t, func(c *Config) { c.CacheSize = tc.size })
+		limit := 0
+		if f.v.cache != nil {
+			limit = f.v.cache.limit
+		}
+		if limit != tc.limit {
+			t.Errorf("CacheSize %d: cache of %d entries, want %d", tc.size, limit, tc.limit)
+		}
 	}
 }
 

@@ -148,10 +148,9 @@ func optString(raw map[string]any, name string) (string, error) {
 // case-insensitive). It reports false for an empty value, another scheme, or a token with
 // spaces in it; the token's format is left to Verify.
 func TokenFromAuthorizationHeader(h string) (string, bool) {
-	const scheme = "bearer "
 	h = strings.TrimSpace(h)
-	if len(h) >= len(scheme) && strings.EqualFold(h[:len(scheme)], scheme) {
-		h = strings.TrimLeft(h[len(scheme):], " ")
+	if scheme, rest, ok := strings.Cut(h, " "); ok && strings.EqualFold(scheme, "bearer") {
+		h = strings.TrimLeft(rest, " ")
 	}
 	if h == "" || strings.EqualFold(h, "bearer") || strings.ContainsAny(h, " \t") {
 		return "", false

@@ -23,6 +23,9 @@ func TestTokenFromAuthorizationHeader(t *testing.T) {
 		{"Token eyJ.eyJ.sig", "", false},
 		{"Bearer eyJ.eyJ.sig extra", "", false},
 		{"Bearer\teyJ.eyJ.sig", "", false},
+		{"Bearer \teyJ.eyJ.sig", "", false},
+		{"Bearerx eyJ.eyJ.sig", "", false},
+		{"Bearer Bearer eyJ.eyJ.sig", "", false},
 	}
 	for _, tc := range tests {
 		tok, ok := TokenFromAuthorizationHeader(tc.header)

@@ -11,6 +11,7 @@ import (
 	"math/big"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -191,6 +192,31 @@ func sign(t testing.TB, method jwt.SigningMethod, k any, header map[string]any, 
 
 func (f *fixture) rs256(header map[string]any, payload any) string {
 	return sign(f.t, jwt.SigningMethodRS256, f.key.priv, header, payload)
+}
+
+// idOfLength is a valid ID token of exactly n bytes, padded in a claim, and in the header for
+// the lengths that the base64 of the payload alone skips.
+func (f *fixture) idOfLength(n int) string {
+	f.t.Helper()
+	sigLen := len(b64(make([]byte, f.key.priv.Size())))
+	for pad := range 4 {
+		h := edit(f.header(), "pad", strings.Repeat("x", pad))
+		padded := func(k int) claims { return f.idClaims().with("padding", strings.Repeat("x", k)) }
+		length := func(c claims) int { return len(b64JSON(f.t, h)) + 1 + len(b64JSON(f.t, c)) + 1 + sigLen }
+		for k := max(0, (n-length(padded(0)))*3/4-2); ; k++ {
+			c := padded(k)
+			if l := length(c); l == n {
+				if tok := f.rs256(h, c); len(tok) == n {
+					return tok
+				}
+				f.t.Fatalf("token of %d bytes came out longer", n)
+			} else if l > n {
+				break
+			}
+		}
+	}
+	f.t.Fatalf("no token of %d bytes", n)
+	return ""
 }
 
 func (f *fixture) id(kv ...any) string     { return f.rs256(f.header(), f.idClaims().with(kv...)) }

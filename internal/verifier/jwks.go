@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"sync/atomic"
+	"time"
 
 	"github.com/MicahParks/jwkset"
 	"golang.org/x/time/rate"
@@ -18,15 +19,11 @@ const minRSABits = 2048
 
 // fetchLog tells whether the latest JWKS fetch failed. jwkset reports failures through
 // RefreshErrorHandler and success only by replacing the stored keys, so both are hooked here.
-type fetchLog struct {
-	seq        atomic.Int64
-	lastOK     atomic.Int64
-	lastFailed atomic.Int64
-}
+type fetchLog struct{ lastFailed atomic.Bool }
 
-func (f *fetchLog) ok()        { f.lastOK.Store(f.seq.Add(1)) }
-func (f *fetchLog) failed()    { f.lastFailed.Store(f.seq.Add(1)) }
-func (f *fetchLog) down() bool { return f.lastFailed.Load() > f.lastOK.Load() }
+func (f *fetchLog) ok()        { f.lastFailed.Store(false) }
+func (f *fetchLog) failed()    { f.lastFailed.Store(true) }
+func (f *fetchLog) down() bool { return f.lastFailed.Load() }
 
 // MaxJWKSBytes caps a JWKS response. Cognito's has two keys, about 1 KB; anything near the cap
 // is not a JWKS, and reading it whole could exhaust a small Lambda's memory.
@@ -96,9 +93,7 @@ func (b *cappedBody) Read(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
-	if int64(len(p)) > b.left+1 {
-		p = p[:b.left+1] // one byte past the cap tells a body of exactly the cap from a longer one
-	}
+	p = p[:min(int64(len(p)), b.left+1)] // one byte past the cap tells a body of exactly the cap from a longer one
 	n, err := b.ReadCloser.Read(p)
 	if int64(n) > b.left {
 		n, b.left = int(b.left), 0
@@ -125,10 +120,7 @@ func (b *cappedBody) Read(p []byte) (int, error) {
 // has failed, a token with an unknown kid gets ErrJWKSUnavailable rather than ErrUnknownKey.
 func newKeyStore(ctx context.Context, cfg Config, c *cache) (jwkset.Storage, *fetchLog, error) {
 	log := &fetchLog{}
-	refresh := cfg.RefreshInterval
-	if refresh < 0 {
-		refresh = 0 // jwkset starts no refresh goroutine
-	}
+	refresh := max(cfg.RefreshInterval, 0) // negative: 0, for which jwkset starts no refresh goroutine
 	client := *cfg.HTTPClient
 	base := client.Transport
 	if base == nil {
@@ -159,7 +151,7 @@ func newKeyStore(ctx context.Context, cfg Config, c *cache) (jwkset.Storage, *fe
 	keys, err := jwkset.NewHTTPClient(jwkset.HTTPClientOptions{
 		HTTPURLs:          map[string]jwkset.Storage{cfg.JWKSURL: remote},
 		RateLimitWaitMax:  cfg.FetchTimeout,
-		RefreshUnknownKID: rate.NewLimiter(rate.Every(cfg.RefetchInterval), 1),
+		RefreshUnknownKID: refetchLimiter(cfg.RefetchInterval),
 	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: %v", ErrJWKSUnavailable, err)
@@ -169,6 +161,11 @@ func newKeyStore(ctx context.Context, cfg Config, c *cache) (jwkset.Storage, *fe
 		return nil, nil, fmt.Errorf("%w: no usable keys at %s", ErrJWKSUnavailable, cfg.JWKSURL)
 	}
 	return keys, log, nil
+}
+
+// refetchLimiter permits one refetch for an unknown kid, then the next one interval later.
+func refetchLimiter(interval time.Duration) *rate.Limiter {
+	return rate.NewLimiter(rate.Every(interval), 1)
 }
 
 // key returns the RSA public key that the token header's kid names. Only kid is read from the

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -213,6 +214,10 @@ func TestJWKSKeyProperties(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	bitShort, err := rsa.GenerateKey(rand.Reader, minRSABits-1) // 2047 bits
+	if err != nil {
+		t.Fatal(err)
+	}
 	ec, _ := testECKey().PublicKey.Bytes() // 0x04 || X || Y
 	ecJWK := map[string]any{"kty": "EC", "crv": "P-256", "kid": "ec-key", "use": "sig", "alg": "ES256", "x": b64(ec[1:33]), "y": b64(ec[33:])}
 	f := newFixture(t)
@@ -226,6 +231,7 @@ func TestJWKSKeyProperties(t *testing.T) {
 		withKID("rs512-key", "alg", "RS512"),
 		withKID("no-alg-no-use", "alg", absent, "use", absent),
 		rsaJWK(testKey{kid: "short-key", priv: short}),
+		rsaJWK(testKey{kid: "2047-bit-key", priv: bitShort}),
 		ecJWK,
 		edit(ecJWK, "kid", "ec-key-no-alg", "alg", absent),
 	)
@@ -238,6 +244,8 @@ func TestJWKSKeyProperties(t *testing.T) {
 		{"rs512-key", pool.priv, ErrAlgorithm},
 		{"no-alg-no-use", pool.priv, nil},
 		{"short-key", short, ErrUnknownKey},
+		{"2047-bit-key", bitShort, ErrUnknownKey},
+		{pool.kid, pool.priv, nil}, // 2048 bits, the least accepted
 		{"ec-key", pool.priv, ErrAlgorithm},
 		{"ec-key-no-alg", pool.priv, ErrUnknownKey},
 	}
@@ -309,8 +317,9 @@ func TestRefreshWithoutUsableKeysKeepsLastGoodSet(t *testing.T) {
 	t.Run("at start", func(t *testing.T) {
 		srv := newJWKSServer(t, rsaJWK(rotated), rsaJWK(testKey{kid: rotated.kid, priv: testKeys()["pool"]}))
 		_, err := New(context.Background(), Config{Issuer: srv.issuer(), ClientIDs: []string{testClient}})
-		if !errors.Is(err, ErrJWKSUnavailable) || !strings.Contains(err.Error(), "a kid appears twice") {
-			t.Errorf("New with a duplicated kid: %v", err)
+		// The root cause, without jwkset's wrapping sentences.
+		if want := "JWKS unavailable: a kid appears twice at " + srv.issuer() + "/.well-known/jwks.json"; !errors.Is(err, ErrJWKSUnavailable) || err.Error() != want {
+			t.Errorf("New with a duplicated kid: %v, want %q", err, want)
 		}
 	})
 }
@@ -411,6 +420,80 @@ func TestJWKSBodyIsCapped(t *testing.T) {
 	}
 	if _, err := f.v.Verify(context.Background(), f.id(), TokenUseID); err != nil {
 		t.Errorf("after a huge refresh: %v", err)
+	}
+}
+
+// TestJWKSSizeEdges: New takes a JWKS answer of exactly MaxJWKSBytes, and not a byte more.
+func TestJWKSSizeEdges(t *testing.T) {
+	keys, err := json.Marshal(map[string]any{"keys": []any{rsaJWK(newTestKey("pool", "k"))}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		size int
+		ok   bool
+	}{{MaxJWKSBytes, true}, {MaxJWKSBytes + 1, false}} {
+		body := append(bytes.Repeat([]byte(" "), tc.size-len(keys)), keys...) // JSON white space first
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(body) }))
+		v, err := New(context.Background(), Config{Issuer: srv.URL + "/" + testPool, ClientIDs: []string{testClient}})
+		srv.Close()
+		switch {
+		case tc.ok && err != nil:
+			t.Errorf("JWKS of %d bytes: %v", tc.size, err)
+		case !tc.ok && !errors.Is(err, ErrJWKSUnavailable):
+			t.Errorf("JWKS of %d bytes: %v, want ErrJWKSUnavailable", tc.size, err)
+		case !tc.ok && !strings.Contains(err.Error(), "JWKS response over 1048576 bytes"):
+			t.Errorf("JWKS of %d bytes: %v, want it to say the answer is too large", tc.size, err)
+		}
+		if v != nil {
+			v.Close()
+		}
+	}
+}
+
+// TestCappedBodyRead: each Read stops at the cap, reporting the answer too large as soon as a
+// byte past it arrives.
+func TestCappedBodyRead(t *testing.T) {
+	tests := []struct {
+		name              string
+		body, left, buf   int
+		wantN             int
+		wantErr, wantMore bool // wantMore: the read ends without an error
+	}{
+		{"body of the bytes left", 3, 3, 10, 3, false, true},
+		{"body a byte over", 4, 3, 10, 3, true, false},
+		{"buffer of the bytes left", 4, 3, 3, 3, false, true},
+		{"nothing left, a byte more", 1, 0, 10, 0, true, false},
+		{"empty buffer", 4, 3, 0, 0, false, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			b := &cappedBody{ReadCloser: io.NopCloser(bytes.NewReader(make([]byte, tc.body))), left: int64(tc.left)}
+			n, err := b.Read(make([]byte, tc.buf))
+			if n != tc.wantN || errors.Is(err, errJWKSTooLarge) != tc.wantErr || (tc.wantMore && err != nil) {
+				t.Errorf("Read = %d, %v; want %d bytes, too large %v", n, err, tc.wantN, tc.wantErr)
+			}
+		})
+	}
+}
+
+// TestRefetchLimiter: one refetch for an unknown kid, then none until the interval has passed,
+// on the limiter's own clock. rate.Limiter counts in float64 seconds and rounds waits down to
+// whole nanoseconds, so "just before" is a microsecond before.
+func TestRefetchLimiter(t *testing.T) {
+	for _, interval := range []time.Duration{DefaultRefetchInterval, 10 * time.Millisecond} {
+		lim := refetchLimiter(interval)
+		for _, step := range []struct {
+			at time.Duration
+			ok bool
+		}{
+			{0, true}, {0, false}, {interval - time.Microsecond, false}, {interval, true},
+			{2*interval - time.Microsecond, false}, {2 * interval, true},
+		} {
+			if got := lim.AllowN(testNow.Add(step.at), 1); got != step.ok {
+				t.Errorf("interval %v: refetch at %v allowed %v, want %v", interval, step.at, got, step.ok)
+			}
+		}
 	}
 }
 

@@ -44,23 +44,28 @@ func topLevelMembers(b []byte) int {
 	inString, escaped := false, false
 	for _, c := range b {
 		switch {
+		case escaped:
+			escaped = false
 		case inString:
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
+			switch c {
+			case '\\':
 				escaped = true
-			case c == '"':
+			case '"':
 				inString = false
 			}
-		case c == '"':
-			inString = true
-		case c == '{' || c == '[':
-			depth++
-		case c == '}' || c == ']':
-			depth--
-		case c == ':' && depth == 1:
-			n++
+		default:
+			switch c {
+			case '"':
+				inString = true
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+			case ':':
+				if depth == 1 {
+					n++
+				}
+			}
 		}
 	}
 	return n

@@ -249,26 +249,26 @@ func (*signatureOnly) UnmarshalJSON([]byte) error { return nil }
 // checkShape accepts exactly three non-empty base64url segments (no padding, no whitespace),
 // before any decoding: Go's base64 decoder would otherwise skip embedded newlines.
 func checkShape(token string) error {
-	dots, seg := 0, 0
+	dots, empty := 0, true // empty: the current segment has no byte yet
 	for i := 0; i < len(token); i++ {
 		c := token[i]
 		if base64URL[c] { // a table: this loop runs over every byte of every token
-			seg++
+			empty = false
 			continue
 		}
 		if c != '.' {
 			return fmt.Errorf("%w: character outside base64url", ErrMalformed)
 		}
-		if seg == 0 {
+		if empty {
 			return fmt.Errorf("%w: empty segment", ErrMalformed)
 		}
 		dots++
-		seg = 0
+		empty = true
 	}
 	if dots != 2 {
 		return fmt.Errorf("%w: want 3 segments", ErrMalformed)
 	}
-	if seg == 0 {
+	if empty {
 		return fmt.Errorf("%w: empty segment", ErrMalformed)
 	}
 	return nil
@@ -304,6 +304,9 @@ func (c Config) withDefaults() (Config, error) {
 			bad("empty client id")
 		}
 	}
+	if c.FetchTimeout < 0 || c.MaxTokenSize < 0 || c.RefetchInterval < 0 {
+		bad("negative fetch timeout, max token size or refetch interval")
+	}
 	if c.FetchTimeout == 0 {
 		c.FetchTimeout = DefaultFetchTimeout
 	}
@@ -326,9 +329,6 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.CacheSize == 0 {
 		c.CacheSize = DefaultCacheSize
-	}
-	if c.FetchTimeout < 0 || c.MaxTokenSize < 0 || c.RefetchInterval < 0 {
-		bad("negative fetch timeout, max token size or refetch interval")
 	}
 	if c.HTTPClient == nil {
 		c.HTTPClient = &http.Client{Timeout: c.FetchTimeout}

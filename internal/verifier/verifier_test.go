@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/cognito-apigw/cognito-apigw/internal/jwtvalue"
 )
 
 // attackerServer would serve the attacker's JWKS if the verifier ever followed jku or x5u.
@@ -123,6 +125,15 @@ func TestVerifyAdversarialTokens(t *testing.T) {
 		{"exp negative", TokenUseID, f.id("exp", -1), ErrClaims},
 		{"exp far beyond year 9999", TokenUseID, f.id("exp", 1e300), ErrClaims},
 		{"iat as string", TokenUseID, f.id("iat", "yesterday"), ErrClaims},
+		// Edges (nbf and iat against the leeway: TestLeeway): the last value accepted, the first refused.
+		{"exp a millisecond after now", TokenUseID, f.id("exp", float64(now)+0.001), nil},
+		{"dates at Unix 0", TokenUseID, f.id("iat", 0, "nbf", 0, "auth_time", 0), nil},
+		{"iat a second before Unix 0", TokenUseID, f.id("iat", -1), ErrClaims},
+		{"nbf a millisecond before Unix 0", TokenUseID, f.id("nbf", -0.001), ErrClaims},
+		{"auth_time a second before Unix 0", TokenUseID, f.id("auth_time", -1), ErrClaims},
+		{"exp at the end of year 9999", TokenUseID, f.id("exp", jwtvalue.MaxUnix), nil},
+		{"exp a second into year 10000", TokenUseID, f.id("exp", jwtvalue.MaxUnix+1), ErrClaims},
+		{"exp half a second into year 10000", TokenUseID, f.id("exp", jwtvalue.MaxUnix+0.5), ErrClaims},
 
 		// Issuer.
 		{"issuer of another pool", TokenUseID, f.id("iss", f.srv.URL+"/us-east-1_OtherPool"), ErrIssuer},
@@ -175,6 +186,8 @@ func TestVerifyAdversarialTokens(t *testing.T) {
 		{"header a JSON array", TokenUseID, join(b64([]byte(`["RS256"]`)), parts(f.id())[1], parts(f.id())[2]), ErrMalformed},
 		{"signed payload not JSON", TokenUseID, f.rs256(f.header(), "just a string"), ErrMalformed},
 		{"oversized", TokenUseID, f.id("padding", strings.Repeat("x", 8<<10)), ErrTokenTooLarge},
+		{"exactly the 8 KiB size cap", TokenUseID, f.idOfLength(DefaultMaxTokenSize), nil},
+		{"a byte over the 8 KiB size cap", TokenUseID, f.idOfLength(DefaultMaxTokenSize + 1), ErrTokenTooLarge},
 		{"leading space", TokenUseID, " " + f.id(), ErrMalformed},
 		{"trailing newline", TokenUseID, f.id() + "\n", ErrMalformed},
 		{"newline inside", TokenUseID, strings.Replace(f.id(), ".", ".\n", 1), ErrMalformed},
@@ -313,7 +326,10 @@ func TestNewConfig(t *testing.T) {
 		{"no client ids", func(c *Config) { c.ClientIDs = nil }},
 		{"empty client id", func(c *Config) { c.ClientIDs = []string{testClient, " "} }},
 		{"leeway too large", func(c *Config) { c.Leeway = time.Hour }},
+		{"leeway a nanosecond over 5 min", func(c *Config) { c.Leeway = 5*time.Minute + 1 }},
 		{"negative max size", func(c *Config) { c.MaxTokenSize = -1 }},
+		{"negative fetch timeout", func(c *Config) { c.FetchTimeout = -1 }},
+		{"negative refetch interval", func(c *Config) { c.RefetchInterval = -1 }},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -390,5 +406,99 @@ func TestTopLevelMembers(t *testing.T) {
 		if got := topLevelMembers([]byte(in)); got != want {
 			t.Errorf("topLevelMembers(%s) = %d, want %d", in, got, want)
 		}
+	}
+}
+
+// TestConfigDefaults: zero means the default, and the values next to zero and to each limit
+// are kept as given.
+func TestConfigDefaults(t *testing.T) {
+	good := Config{Issuer: "https://cognito-idp.us-east-1.amazonaws.com/" + testPool, ClientIDs: []string{testClient}}
+	tests := []struct {
+		name string
+		edit func(*Config)
+		got  func(Config) any
+		want any
+	}{
+		{"leeway zero: 5 s", func(c *Config) { c.Leeway = 0 }, func(c Config) any { return c.Leeway }, 5 * time.Second},
+		{"leeway a nanosecond below zero: none", func(c *Config) { c.Leeway = -1 }, func(c Config) any { return c.Leeway }, time.Duration(0)},
+		{"leeway a nanosecond", func(c *Config) { c.Leeway = 1 }, func(c Config) any { return c.Leeway }, time.Duration(1)},
+		{"leeway at its 5 min maximum", func(c *Config) { c.Leeway = 5 * time.Minute }, func(c Config) any { return c.Leeway }, 5 * time.Minute},
+		{"max token size zero: 8 KiB", func(c *Config) { c.MaxTokenSize = 0 }, func(c Config) any { return c.MaxTokenSize }, 8192},
+		{"max token size 1", func(c *Config) { c.MaxTokenSize = 1 }, func(c Config) any { return c.MaxTokenSize }, 1},
+		{"fetch timeout zero: 5 s", func(c *Config) { c.FetchTimeout = 0 }, func(c Config) any { return c.FetchTimeout }, 5 * time.Second},
+		{"fetch timeout zero: the HTTP client's too", func(c *Config) { c.FetchTimeout = 0 }, func(c Config) any { return c.HTTPClient.Timeout }, 5 * time.Second},
+		{"fetch timeout a nanosecond", func(c *Config) { c.FetchTimeout = 1 }, func(c Config) any { return c.FetchTimeout }, time.Duration(1)},
+		{"refetch interval zero: 1 min", func(c *Config) { c.RefetchInterval = 0 }, func(c Config) any { return c.RefetchInterval }, time.Minute},
+		{"refetch interval a nanosecond", func(c *Config) { c.RefetchInterval = 1 }, func(c Config) any { return c.RefetchInterval }, time.Duration(1)},
+		{"refresh interval zero: 1 h", func(c *Config) { c.RefreshInterval = 0 }, func(c Config) any { return c.RefreshInterval }, time.Hour},
+		{"refresh interval a nanosecond below zero: off", func(c *Config) { c.RefreshInterval = -1 }, func(c Config) any { return c.RefreshInterval }, time.Duration(-1)},
+		{"refresh interval a nanosecond", func(c *Config) { c.RefreshInterval = 1 }, func(c Config) any { return c.RefreshInterval }, time.Duration(1)},
+		{"cache size zero: 1000", func(c *Config) { c.CacheSize = 0 }, func(c Config) any { return c.CacheSize }, 1000},
+		{"cache size -1: off", func(c *Config) { c.CacheSize = -1 }, func(c Config) any { return c.CacheSize }, -1},
+		{"cache size 1", func(c *Config) { c.CacheSize = 1 }, func(c Config) any { return c.CacheSize }, 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := good
+			tc.edit(&cfg)
+			got, err := cfg.withDefaults()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.got(got) != tc.want {
+				t.Errorf("got %v, want %v", tc.got(got), tc.want)
+			}
+		})
+	}
+}
+
+// TestLeeway: nbf and iat may be ahead of the clock by the leeway and not a millisecond more.
+func TestLeeway(t *testing.T) {
+	tests := []struct {
+		name   string
+		leeway time.Duration
+		last   float64 // seconds after now: the latest nbf or iat accepted
+	}{
+		{"default", 0, 5},
+		{"none", -time.Nanosecond, 0},
+		{"one second", time.Second, 1},
+		{"the 5 min maximum", 5 * time.Minute, 300},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t, func(c *Config) { c.Leeway = tc.leeway })
+			now := float64(f.now.Unix())
+			for _, claim := range []string{"nbf", "iat"} {
+				if _, err := f.v.Verify(context.Background(), f.id(claim, now+tc.last), TokenUseID); err != nil {
+					t.Errorf("%s %v s ahead: %v", claim, tc.last, err)
+				}
+				if _, err := f.v.Verify(context.Background(), f.id(claim, now+tc.last+0.001), TokenUseID); !errors.Is(err, ErrNotYetValid) {
+					t.Errorf("%s %v s ahead: %v, want ErrNotYetValid", claim, tc.last+0.001, err)
+				}
+			}
+		})
+	}
+}
+
+// TestExpiryEdges: a token is good until the nanosecond before its exp, from the cache too.
+func TestExpiryEdges(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		cacheSize int
+	}{{"uncached", -1}, {"cached", 0}} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t, func(c *Config) { c.CacheSize = tc.cacheSize })
+			exp := f.now.Add(time.Minute)
+			tok := f.id("exp", exp.Unix())
+			for _, step := range []struct {
+				at   time.Time
+				want error
+			}{{f.now, nil}, {exp.Add(-time.Nanosecond), nil}, {exp, ErrExpired}} {
+				f.now = step.at
+				if _, err := f.v.Verify(context.Background(), tok, TokenUseID); !errors.Is(err, step.want) {
+					t.Errorf("at exp%+v: %v, want %v", step.at.Sub(exp), err, step.want)
+				}
+			}
+		})
 	}
 }
