@@ -71,7 +71,7 @@ func TestSignInAndCall(t *testing.T) {
 
 	tools := tool{t: t, ctx: ctx, bin: authctl, cdkJSON: filepath.Join(root, "cdk.json")}
 	outputsFile := filepath.Join(tmp, "local-outputs.json")
-	tools.must("", "setup-local", "-endpoint", endpoint, "-outputs", outputsFile, "-api-url", apiURL+"/", "-callback-url", callback)
+	tools.must("", "setup-local", "-endpoint", endpoint, "-outputs", outputsFile, "-api-url", apiURL+"/", "-redirect-uri", callback)
 	out, err := outputs.Read(outputsFile, "demo-api", "dev")
 	if err != nil {
 		t.Fatal(err)

@@ -5,11 +5,11 @@
 //
 //	apidoc -outputs FILE [-stage NAME] [-cdk-json cdk.json] [-format openapi|postman] [-redirect-uri URL] -out FILE
 //
-// Bad usage exits 2, a failure 1.
+// -outputs defaults to cdk-outputs.json. Bad usage exits 2, a failure 1 (internal/cli).
 package main
 
 import (
-	"errors"
+	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -18,7 +18,7 @@ import (
 	"strings"
 
 	"github.com/cognito-apigw/cognito-apigw/internal/apidoc"
-	"github.com/cognito-apigw/cognito-apigw/internal/cdkjson"
+	"github.com/cognito-apigw/cognito-apigw/internal/cli"
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
 	"github.com/cognito-apigw/cognito-apigw/internal/loginurls"
 	"github.com/cognito-apigw/cognito-apigw/internal/names"
@@ -27,81 +27,48 @@ import (
 )
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	cli.Main(func(_ context.Context, args []string) int { return run(args, os.Stdout, os.Stderr) })
 }
 
-// errUsage marks errors that exit 2.
-var errUsage = errors.New("usage")
-
-func usageErr(format string, a ...any) error {
-	return fmt.Errorf("%w: "+format, append([]any{errUsage}, a...)...)
-}
-
-var errFlagParse = errors.New("bad flags")
-
-func run(args []string, stdout, stderr io.Writer) (code int) {
-	// A bug must not greet the user with a Go stack trace.
-	defer func() {
-		if r := recover(); r != nil {
-			fmt.Fprintf(stderr, "apidoc: internal error: %v\n", r)
-			code = 1
-		}
-	}()
-	err := generate(args, stdout, stderr)
-	switch {
-	case err == nil, errors.Is(err, flag.ErrHelp):
-		return 0
-	case errors.Is(err, errFlagParse):
-		return 2 // the flag package has said why
-	case errors.Is(err, errUsage):
-		fmt.Fprintf(stderr, "apidoc: %s\nRun \"apidoc -h\" for its flags.\n", strings.TrimPrefix(err.Error(), errUsage.Error()+": "))
-		return 2
-	}
-	fmt.Fprintf(stderr, "apidoc: %v\n", err)
-	return 1
+func run(args []string, stdout, stderr io.Writer) int {
+	var o options
+	p := &cli.Program{Name: "apidoc", Stdout: stdout, Stderr: stderr, Commands: []cli.Command{{
+		Summary: "Writes an OpenAPI 3.1 document or a Postman collection v2.1 of the stage's routes.",
+		Usage:   "-outputs FILE [-stage NAME] [-format openapi|postman] [-redirect-uri URL] -out FILE",
+		Flags: func(fs *flag.FlagSet) cli.Run {
+			o.declare(fs)
+			return func(context.Context, []string) error { return generate(o, stdout, stderr) }
+		},
+	}}}
+	return p.Run(context.Background(), args)
 }
 
 type options struct {
-	outputsFile, stage, cdkJSON, format, out, redirectURI string
+	cli.Project
+	format, out, redirectURI string
 }
 
-func generate(args []string, stdout, stderr io.Writer) error {
-	var o options
-	fs := flag.NewFlagSet("apidoc", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, "Usage: apidoc -outputs FILE [-stage NAME] [-format openapi|postman] -out FILE\n\n"+
-			"Writes an OpenAPI 3.1 document or a Postman collection v2.1 of the stage's routes.\n\nFlags:\n")
-		fs.PrintDefaults()
-	}
-	fs.StringVar(&o.outputsFile, "outputs", outputs.DefaultFile, "outputs `file` of `cdk deploy --outputs-file`, or local-outputs.json of authctl setup-local")
-	fs.StringVar(&o.stage, "stage", config.DefaultStage, "`stage` in cdk.json")
-	fs.StringVar(&o.cdkJSON, "cdk-json", cdkjson.DefaultPath, "project settings `file`")
+func (o *options) declare(fs *flag.FlagSet) {
+	o.Project.Declare(fs)
 	fs.StringVar(&o.format, "format", "openapi", "`format`: openapi or postman")
 	fs.StringVar(&o.out, "out", "", "`file` to write (- for standard output)")
 	fs.StringVar(&o.redirectURI, "redirect-uri", "", "callback `URL` Postman signs in with; one of the stage's callbackUrls (default: "+apidoc.PostmanCallback+" if registered, else the first)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return errFlagParse
-	}
-	if fs.NArg() > 0 {
-		return usageErr("unexpected argument %q", fs.Arg(0))
-	}
+}
+
+func generate(o options, stdout, stderr io.Writer) error {
 	if o.format != "openapi" && o.format != "postman" {
-		return usageErr("-format %q: want openapi or postman", o.format)
+		return cli.Usagef("-format %q: want openapi or postman", o.format)
 	}
 	if o.out == "" {
-		return usageErr("-out is required: the file to write, or - for standard output")
+		return cli.Usagef("-out is required: the file to write, or - for standard output")
 	}
-	cfg, err := cdkjson.Load(o.cdkJSON, o.stage)
+	cfg, err := o.Config()
 	if err != nil {
-		return usageErr("-cdk-json %s: %v", o.cdkJSON, err)
+		return err
 	}
-	out, err := outputs.Read(o.outputsFile, cfg.AppName, cfg.StageName)
+	out, err := o.RequireOutputs(cfg)
 	if err != nil {
-		return usageErr("-outputs %s: %v", o.outputsFile, err)
+		return err
 	}
 	s, err := settings(cfg, out, o)
 	if err != nil {
@@ -116,7 +83,7 @@ func generate(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if s.APIURL == "" {
-		fmt.Fprintf(stderr, "apidoc: note: the outputs file %s has no %s (the API stack's outputs); the document's server URL is relative\n", o.outputsFile, names.OutAPIURL)
+		fmt.Fprintf(stderr, "apidoc: note: the outputs file %s has no %s (the API stack's outputs); the document's server URL is relative\n", o.Outputs, names.OutAPIURL)
 	}
 	if o.out == "-" {
 		_, err = stdout.Write(doc)
@@ -128,7 +95,7 @@ func generate(args []string, stdout, stderr io.Writer) error {
 // settings gathers the stage's URLs, client and scopes from its configuration and outputs.
 func settings(cfg config.Config, out outputs.Stage, o options) (apidoc.Settings, error) {
 	missing := func(output string) error {
-		return usageErr("-outputs %s: no %s output for stage %s; want the outputs of `npx cdk deploy --all --outputs-file %s` or of `authctl setup-local`", o.outputsFile, output, cfg.StageName, o.outputsFile)
+		return cli.Usagef("-outputs %s: no %s output for stage %s; want the outputs of `npx cdk deploy --all --outputs-file %s` or of `authctl setup-local`", o.Outputs, output, cfg.StageName, o.Outputs)
 	}
 	if out.IssuerURL == "" {
 		return apidoc.Settings{}, missing(names.OutIssuerURL)
@@ -138,16 +105,16 @@ func settings(cfg config.Config, out outputs.Stage, o options) (apidoc.Settings,
 	}
 	login, err := loginurls.FromOutputs(out, out.IssuerURL)
 	if err != nil {
-		return apidoc.Settings{}, usageErr("-outputs %s: %v", o.outputsFile, err)
+		return apidoc.Settings{}, cli.Usagef("-outputs %s: %v", o.Outputs, err)
 	}
 	machine, err := routes.ParseMachineClients(out.MachineClients)
 	if err != nil {
-		return apidoc.Settings{}, usageErr("-outputs %s: %s output: %v", o.outputsFile, names.OutMachineClients, err)
+		return apidoc.Settings{}, cli.Usagef("-outputs %s: %s output: %v", o.Outputs, names.OutMachineClients, err)
 	}
 	redirect := o.redirectURI
 	switch {
 	case redirect != "" && !slices.Contains(cfg.CallbackURLs, redirect):
-		return apidoc.Settings{}, usageErr("-redirect-uri %q: want one of stage %s's callbackUrls: %s", redirect, cfg.StageName, strings.Join(cfg.CallbackURLs, ", "))
+		return apidoc.Settings{}, cli.Usagef("-redirect-uri %q: want one of stage %s's callbackUrls: %s", redirect, cfg.StageName, strings.Join(cfg.CallbackURLs, ", "))
 	case redirect != "":
 	case slices.Contains(cfg.CallbackURLs, apidoc.PostmanCallback):
 		redirect = apidoc.PostmanCallback

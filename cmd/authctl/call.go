@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cognito-apigw/cognito-apigw/internal/cli"
 	"github.com/cognito-apigw/cognito-apigw/internal/names"
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 )
@@ -16,67 +18,77 @@ import (
 // callTimeout bounds a call to the API: API Gateway itself gives up after 29 s.
 const callTimeout = 30 * time.Second
 
-func (c *cli) call(ctx context.Context, name string, args []string) error {
+// request is what call sends.
+type request struct {
+	method, path, data string
+	token              string // "" for none
+	tokenSource        string // where the token came from, for the message when it is empty
+}
+
+func (a *app) call(fs *flag.FlagSet) cli.Run {
 	var s settings
-	fs := c.newFlagSet(name, &s, "[-access] [-token T] [-method M] [-data BODY] PATH")
+	s.Declare(fs)
 	fs.StringVar(&s.apiURL, "api-url", "", "API base `URL` (default: "+names.OutAPIURL+" output)")
 	token := fs.String("token", "", "bearer `token` (default: $ID_TOKEN, or $ACCESS_TOKEN with -access)")
 	access := fs.Bool("access", false, "send $ACCESS_TOKEN, as scoped routes need, instead of $ID_TOKEN")
 	method := fs.String("method", "GET", "HTTP `method`")
 	data := fs.String("data", "", "JSON request `body`")
 	insecure := fs.Bool("allow-insecure-http", false, "send the token over plain http to a host that is not localhost, 127.0.0.1 or [::1]")
-	// Flags may come after PATH too: authctl call /items -access.
-	if err := parse(fs, args, len(args)); err != nil {
-		return err
-	}
-	if fs.NArg() == 0 {
-		return usageErr("PATH is required, such as /me")
-	}
-	path := fs.Arg(0)
-	if err := parse(fs, fs.Args()[1:], 0); err != nil {
-		return err
-	}
-	if !strings.HasPrefix(path, "/") {
-		return usageErr("PATH %q: want a path such as /me", path)
-	}
-	if err := s.load(fs); err != nil {
-		return err
-	}
-	if err := s.need(s.apiURL, "api-url", names.OutAPIURL); err != nil {
-		return err
-	}
-	bearer, source := *token, "-token"
-	if bearer == "" {
-		source = "$" + envIDToken
-		if *access {
-			source = "$" + envAccessToken
+	return func(ctx context.Context, args []string) error {
+		if len(args) == 0 {
+			return cli.Usagef("PATH is required, such as /me")
 		}
-		bearer = c.getenv(strings.TrimPrefix(source, "$"))
-	}
-
-	if bearer != "" && !*insecure {
-		if err := checkTokenDestination(s.apiURL); err != nil {
+		r := request{method: strings.ToUpper(*method), path: args[0], data: *data}
+		if !strings.HasPrefix(r.path, "/") {
+			return cli.Usagef("PATH %q: want a path such as /me", r.path)
+		}
+		if err := s.load(); err != nil {
 			return err
 		}
+		if err := s.need(s.apiURL, "api-url", names.OutAPIURL); err != nil {
+			return err
+		}
+		r.token, r.tokenSource = a.bearer(*token, *access)
+		if r.token != "" && !*insecure {
+			if err := checkTokenDestination(s.apiURL); err != nil {
+				return err
+			}
+		}
+		return a.send(ctx, s.apiURL, r)
 	}
+}
 
+// bearer is the token to send: -token, else $ID_TOKEN or, with -access, $ACCESS_TOKEN.
+func (a *app) bearer(flagValue string, access bool) (token, source string) {
+	if flagValue != "" {
+		return flagValue, "-token"
+	}
+	env := envIDToken
+	if access {
+		env = envAccessToken
+	}
+	return a.getenv(env), "$" + env
+}
+
+// send makes the request and prints the reply's body; a status of 400 or more is a failure.
+func (a *app) send(ctx context.Context, apiURL string, r request) error {
 	ctx, cancel := context.WithTimeout(ctx, callTimeout)
 	defer cancel()
 	var body io.Reader
-	if *data != "" {
-		body = strings.NewReader(*data)
+	if r.data != "" {
+		body = strings.NewReader(r.data)
 	}
-	req, err := http.NewRequestWithContext(ctx, strings.ToUpper(*method), strings.TrimSuffix(s.apiURL, "/")+path, body)
+	req, err := http.NewRequestWithContext(ctx, r.method, strings.TrimSuffix(apiURL, "/")+r.path, body)
 	if err != nil {
-		return usageErr("%v", err)
+		return cli.Usagef("%v", err)
 	}
-	if *data != "" {
+	if r.data != "" {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	if bearer != "" {
-		req.Header.Set("Authorization", "Bearer "+bearer)
+	if r.token != "" {
+		req.Header.Set("Authorization", "Bearer "+r.token)
 	} else {
-		fmt.Fprintf(c.stderr, "(no token: %s is empty; calling without one)\n", source)
+		fmt.Fprintf(a.stderr, "(no token: %s is empty; calling without one)\n", r.tokenSource)
 	}
 	resp, err := httpClient.Do(req)
 	if err != nil {
@@ -85,26 +97,26 @@ func (c *cli) call(ctx context.Context, name string, args []string) error {
 	defer resp.Body.Close()
 	b, err := readCapped(resp.Body, 10<<20) // API Gateway's payload limit
 	if err != nil {
-		return fmt.Errorf("%s %s: %w", req.Method, path, err)
+		return fmt.Errorf("%s %s: %w", req.Method, r.path, err)
 	}
 	if len(b) > 0 && b[len(b)-1] != '\n' {
 		b = append(b, '\n')
 	}
-	c.stdout.Write(b)
+	a.stdout.Write(b)
 	if resp.StatusCode >= 400 {
-		return fmt.Errorf("%s %s: HTTP %s", req.Method, path, resp.Status)
+		return fmt.Errorf("%s %s: HTTP %s", req.Method, r.path, resp.Status)
 	}
-	fmt.Fprintf(c.stderr, "HTTP %s\n", resp.Status)
+	fmt.Fprintf(a.stderr, "HTTP %s\n", resp.Status)
 	return nil
 }
 
 // checkTokenDestination refuses to send a bearer token where anyone on the path can read it.
 func checkTokenDestination(apiURL string) error {
 	if u, err := url.Parse(apiURL); err != nil || u.Host == "" {
-		return usageErr("-api-url %q: want an absolute URL such as https://abc123.execute-api.eu-west-1.amazonaws.com/dev/", apiURL)
+		return cli.Usagef("-api-url %q: want an absolute URL such as https://abc123.execute-api.eu-west-1.amazonaws.com/dev/", apiURL)
 	}
 	if !private(apiURL) {
-		return usageErr("-api-url %q: the bearer token would travel unencrypted; want https, or http on localhost, 127.0.0.1 or [::1] (pass -allow-insecure-http to send it anyway)", apiURL)
+		return cli.Usagef("-api-url %q: the bearer token would travel unencrypted; want https, or http on localhost, 127.0.0.1 or [::1] (pass -allow-insecure-http to send it anyway)", apiURL)
 	}
 	return nil
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 
+	"github.com/cognito-apigw/cognito-apigw/internal/cli"
 	"github.com/cognito-apigw/cognito-apigw/internal/names"
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 )
@@ -21,17 +22,19 @@ import (
 // machineToken gets an access token for one of the stage's machine clients with the client
 // credentials grant. The secret is read from Cognito (DescribeUserPoolClient, with the
 // caller's AWS credentials) for this one request, and never printed.
-func (c *cli) machineToken(ctx context.Context, name string, args []string) error {
+func (a *app) machineToken(fs *flag.FlagSet) cli.Run {
 	var s settings
-	fs := c.newFlagSet(name, &s, "-client NAME [-scope S] [-format json|env]")
+	s.Declare(fs)
 	client := fs.String("client", "", "machine client `name`, from machineClients in cdk.json")
 	format := fs.String("format", "json", "output `format`: json, or env for a shell export of ACCESS_TOKEN")
 	scope := machineFlags(fs, &s)
 	s.poolFlags(fs)
-	if err := s.start(fs, args, format); err != nil {
-		return err
+	return func(ctx context.Context, _ []string) error {
+		if err := s.start(*format); err != nil {
+			return err
+		}
+		return a.writeMachineToken(ctx, &s, *client, *scope, *format)
 	}
-	return c.writeMachineToken(ctx, &s, *client, *scope, *format)
 }
 
 // machineFlags are the flags only a machine client's token takes; tokens and machine-token
@@ -44,7 +47,7 @@ func machineFlags(fs *flag.FlagSet, s *settings) (scope *string) {
 
 // writeMachineToken gets the machine client's secret with DescribeUserPoolClient, its access
 // token from the token endpoint (client credentials), and prints the token, never the secret.
-func (c *cli) writeMachineToken(ctx context.Context, s *settings, client, scope, format string) error {
+func (a *app) writeMachineToken(ctx context.Context, s *settings, client, scope, format string) error {
 	var configured []string
 	for _, m := range s.cfg.MachineClients {
 		if m.Name == client {
@@ -52,7 +55,7 @@ func (c *cli) writeMachineToken(ctx context.Context, s *settings, client, scope,
 		}
 	}
 	if configured == nil {
-		return usageErr("-client %q: want one of stage %s's machineClients: %s", client, s.cfg.StageName, strings.Join(s.cfg.MachineClientNames(), ", "))
+		return cli.Usagef("-client %q: want one of stage %s's machineClients: %s", client, s.cfg.StageName, strings.Join(s.cfg.MachineClientNames(), ", "))
 	}
 	ids, err := routes.ParseMachineClients(s.out.MachineClients)
 	if err != nil {
@@ -101,30 +104,37 @@ func (c *cli) writeMachineToken(ctx context.Context, s *settings, client, scope,
 		return errors.New("token endpoint: the reply holds no access token")
 	}
 	if format == "env" {
-		_, err := fmt.Fprintf(c.stdout, "export %s=%s\n", envAccessToken, shellQuote(t.AccessToken))
+		_, err := fmt.Fprintf(a.stdout, "export %s=%s\n", envAccessToken, shellQuote(t.AccessToken))
 		return err
 	}
-	return writeJSON(c.stdout, t)
+	return writeJSON(a.stdout, t)
 }
 
 // refresh renews the tokens with the refresh token ($REFRESH_TOKEN) at the token endpoint. A
 // client with refresh-token rotation gets a new refresh token back, and the old one stops
 // working: it is printed in place of the old one, which is kept only where none came back.
-func (c *cli) refresh(ctx context.Context, name string, args []string) error {
+func (a *app) refresh(fs *flag.FlagSet) cli.Run {
 	var s settings
-	fs := c.newFlagSet(name, &s, "[-refresh-token T] [-format json|env]")
+	s.Declare(fs)
 	s.clientFlag(fs)
 	fs.StringVar(&s.domain, "domain", "", "managed-login `URL` (default: ManagedLoginUrl output)")
 	token := fs.String("refresh-token", "", "refresh `token` (default: $REFRESH_TOKEN)")
 	format := fs.String("format", "json", "output `format`: json, or env for shell exports of ID_TOKEN, ACCESS_TOKEN, REFRESH_TOKEN")
-	if err := s.start(fs, args, format); err != nil {
-		return err
+	return func(ctx context.Context, _ []string) error {
+		if err := s.start(*format); err != nil {
+			return err
+		}
+		if *token == "" {
+			*token = a.getenv(envRefreshToken)
+		}
+		return a.renew(ctx, &s, *token, *format)
 	}
-	if *token == "" {
-		*token = c.getenv(envRefreshToken)
-	}
-	if *token == "" {
-		return usageErr("no refresh token: pass -refresh-token or set $%s (authctl login -format env sets it)", envRefreshToken)
+}
+
+// renew redeems the refresh token at the token endpoint and prints the tokens.
+func (a *app) renew(ctx context.Context, s *settings, token, format string) error {
+	if token == "" {
+		return cli.Usagef("no refresh token: pass -refresh-token or set $%s (authctl login -format env sets it)", envRefreshToken)
 	}
 	if err := s.need(s.clientID, "client-id", names.OutClientID); err != nil {
 		return err
@@ -134,7 +144,7 @@ func (c *cli) refresh(ctx context.Context, name string, args []string) error {
 	}
 	req := tokenRequest{
 		url:  strings.TrimSuffix(s.domain, "/") + "/oauth2/token",
-		form: url.Values{"grant_type": {"refresh_token"}, "client_id": {s.clientID}, "refresh_token": {*token}},
+		form: url.Values{"grant_type": {"refresh_token"}, "client_id": {s.clientID}, "refresh_token": {token}},
 	}
 	t, err := req.do(ctx)
 	if err != nil {
@@ -144,9 +154,9 @@ func (c *cli) refresh(ctx context.Context, name string, args []string) error {
 		return errors.New("token endpoint: the reply holds no ID and access tokens")
 	}
 	if t.RefreshToken == "" {
-		t.RefreshToken = *token // no rotation: the old one stays valid
+		t.RefreshToken = token // no rotation: the old one stays valid
 	}
-	return writeTokens(c.stdout, *format, t)
+	return writeTokens(a.stdout, format, t)
 }
 
 // tokenRequest is one POST to the token endpoint, with HTTP Basic client authentication when
@@ -198,7 +208,7 @@ func (s *settings) checkDomain() error {
 		return err
 	}
 	if !private(s.domain) {
-		return usageErr("-domain %q: want https://<prefix>.auth.<region>.amazoncognito.com (plain http only for a local server on localhost, 127.0.0.1 or [::1])", s.domain)
+		return cli.Usagef("-domain %q: want https://<prefix>.auth.<region>.amazoncognito.com (plain http only for a local server on localhost, 127.0.0.1 or [::1])", s.domain)
 	}
 	return nil
 }

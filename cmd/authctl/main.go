@@ -3,7 +3,7 @@
 // URL come from the deploy outputs file (`cdk deploy --outputs-file cdk-outputs.json`), the
 // stage's settings from cdk.json, and flags override both.
 //
-//	authctl setup-local  [-endpoint URL] [-outputs FILE] [-callback-url URL]...
+//	authctl setup-local  [-endpoint URL] [-outputs FILE] [-redirect-uri URL]...
 //	authctl create-user  -email EMAIL (-password P | -password-stdin) [-name NAME] [-group G]...
 //	authctl set-password -email EMAIL (-password P | -password-stdin)
 //	authctl tokens       -email EMAIL (-password P | -password-stdin) [-flow user-password|admin-user-password] [-format json|env]
@@ -13,7 +13,7 @@
 //
 // -endpoint points the AWS SDK at a local Cognito-compatible server such as cognito-local;
 // setup-local records it in the outputs file it writes, so later commands need only -outputs.
-// Bad usage exits 2, a failure 1.
+// Bad usage exits 2, a failure 1 (internal/cli has the rules).
 package main
 
 import (
@@ -24,9 +24,7 @@ import (
 	"io"
 	"net"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
@@ -34,130 +32,94 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/cognito-apigw/cognito-apigw/internal/awsauth"
-	"github.com/cognito-apigw/cognito-apigw/internal/cdkjson"
+	"github.com/cognito-apigw/cognito-apigw/internal/cli"
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
 	"github.com/cognito-apigw/cognito-apigw/internal/names"
 	"github.com/cognito-apigw/cognito-apigw/internal/outputs"
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 )
 
-const usage = `Usage: authctl COMMAND [flags]
-
-Commands:
-  setup-local   create a user pool, its groups and an app client like the stage's on a local
-                Cognito-compatible server (cognito-local), and write an outputs file for it
-  create-user   create a confirmed user with a permanent password, optionally in groups
-  set-password  give an existing user a permanent password (ends FORCE_CHANGE_PASSWORD)
-  tokens        sign in with a password (USER_PASSWORD_AUTH or ADMIN_USER_PASSWORD_AUTH, where
-                the stage enables it) and print the tokens as JSON or shell exports; with
-                -client NAME, a machine client's access token (as machine-token)
-  login         sign in on the managed login page (authorization code with PKCE, loopback
-                redirect), or straight through an identity provider with -idp, and print the
-                tokens as JSON or shell exports
-  refresh       renew the tokens with $REFRESH_TOKEN (keeping the new one a rotating client returns)
-  machine-token get an access token for a machine client (client credentials; the secret is
-                read from Cognito, never printed)
-  call          call the API with a token ($ID_TOKEN, or $ACCESS_TOKEN with -access)
-
-Ids and URLs come from the outputs file (default cdk-outputs.json, written by
-"npx cdk deploy --all --outputs-file cdk-outputs.json"); flags override them.
-Run "authctl COMMAND -h" for a command's flags.
-`
-
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	c := &cli{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, openBrowser: openBrowser}
-	os.Exit(c.run(ctx, os.Args[1:]))
+	a := &app{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, openBrowser: openBrowser}
+	cli.Main(a.run)
 }
 
-// cli holds what a run reads from and writes to, replaced in tests.
-type cli struct {
+// app holds what a run reads from and writes to, replaced in tests.
+type app struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	getenv         func(string) string
 	openBrowser    func(url string) error
 }
 
-// errUsage marks errors that exit 2.
-var errUsage = errors.New("usage")
-
-func usageErr(format string, a ...any) error {
-	return fmt.Errorf("%w: "+format, append([]any{errUsage}, a...)...)
+func (a *app) run(ctx context.Context, args []string) int {
+	p := &cli.Program{Name: "authctl", Commands: a.commands(), Stdout: a.stdout, Stderr: a.stderr,
+		About: `Ids and URLs come from the outputs file (default cdk-outputs.json, written by
+"npx cdk deploy --all --outputs-file cdk-outputs.json"); flags override them.`}
+	return p.Run(ctx, args)
 }
 
-func (c *cli) run(ctx context.Context, args []string) (code int) {
-	// A bug must not greet the user with a Go stack trace.
-	defer func() {
-		if r := recover(); r != nil {
-			fmt.Fprintf(c.stderr, "authctl: internal error: %v\n", r)
-			code = 1
-		}
-	}()
-	if len(args) == 0 {
-		fmt.Fprint(c.stderr, usage)
-		return 2
-	}
-	commands := map[string]func(context.Context, string, []string) error{
-		"setup-local":   c.setupLocal,
-		"create-user":   c.createUser,
-		"set-password":  c.setPassword,
-		"tokens":        c.tokens,
-		"login":         c.login,
-		"refresh":       c.refresh,
-		"machine-token": c.machineToken,
-		"call":          c.call,
-	}
-	name := args[0]
-	cmd, ok := commands[name]
-	switch {
-	case name == "help" || name == "-h" || name == "-help" || name == "--help":
-		fmt.Fprint(c.stdout, usage)
-		return 0
-	case !ok:
-		fmt.Fprintf(c.stderr, "authctl: unknown command %q\n\n%s", name, usage)
-		return 2
-	}
-	err := cmd(ctx, name, args[1:])
-	switch {
-	case err == nil:
-		return 0
-	case errors.Is(err, flag.ErrHelp):
-		return 0
-	case errors.Is(err, errFlagParse):
-		return 2 // the flag package has said why
-	case errors.Is(err, errUsage):
-		fmt.Fprintf(c.stderr, "authctl %s: %s\nRun \"authctl %s -h\" for its flags.\n", name, strings.TrimPrefix(err.Error(), errUsage.Error()+": "), name)
-		return 2
-	}
-	fmt.Fprintf(c.stderr, "authctl %s: %v\n", name, err)
-	return 1
+// commands is authctl's command table.
+func (a *app) commands() []cli.Command {
+	return []cli.Command{{
+		Name:    "setup-local",
+		Summary: "create a user pool, its groups and an app client like the stage's on cognito-local",
+		Usage:   "[-endpoint URL] [-outputs FILE] [-api-url URL] [-redirect-uri URL]...",
+		Doc: `The server is a local Cognito-compatible one (cognito-local); the outputs file written
+(default local-outputs.json) records it, so later commands need only -outputs.`,
+		Flags: a.setupLocal,
+	}, {
+		Name:    "create-user",
+		Summary: "create a confirmed user with a permanent password, optionally in groups",
+		Usage:   "-email EMAIL (-password P | -password-stdin) [-name NAME] [-group G]... [-link-target]",
+		Flags:   a.createUser,
+	}, {
+		Name:    "set-password",
+		Summary: "give an existing user a permanent password (ends FORCE_CHANGE_PASSWORD)",
+		Usage:   "-email EMAIL (-password P | -password-stdin)",
+		Flags:   a.setPassword,
+	}, {
+		Name:    "tokens",
+		Summary: "sign in with a password and print the tokens as JSON or shell exports",
+		Usage: `-email EMAIL (-password P | -password-stdin) [-flow user-password|admin-user-password] [-format json|env]
+-client NAME [-scope S] [-format json|env]`,
+		Doc: `A user signs in with USER_PASSWORD_AUTH or ADMIN_USER_PASSWORD_AUTH, where the stage enables
+it (passwordAuth). With -client NAME: a machine client's access token, as machine-token.`,
+		Flags: a.tokens,
+	}, {
+		Name:    "login",
+		Summary: "sign in on the managed login page and print the tokens as JSON or shell exports",
+		Usage:   "[-idp NAME] [-redirect-uri URL] [-scope SCOPES] [-no-browser] [-format json|env]",
+		Doc: `Authorization code with PKCE, redirected to authctl on loopback; with -idp straight through
+one of the stage's identity providers.`,
+		Flags: a.login,
+	}, {
+		Name:    "refresh",
+		Summary: "renew the tokens with $REFRESH_TOKEN (keeping the new one a rotating client returns)",
+		Usage:   "[-refresh-token T] [-format json|env]",
+		Flags:   a.refresh,
+	}, {
+		Name:    "machine-token",
+		Summary: "get an access token for a machine client (client credentials; the secret is never printed)",
+		Usage:   "-client NAME [-scope S] [-format json|env]",
+		Flags:   a.machineToken,
+	}, {
+		Name:           "call",
+		Summary:        "call the API with a token ($ID_TOKEN, or $ACCESS_TOKEN with -access)",
+		Usage:          "[-access] [-token T] [-method M] [-data BODY] PATH",
+		Flags:          a.call,
+		Args:           1,
+		FlagsAfterArgs: true,
+	}}
 }
-
-var errFlagParse = errors.New("bad flags")
 
 // settings are the flags that say where the pool, client and API are.
 type settings struct {
-	cdkJSON, stage, outputsFile                        string
+	cli.Project
 	poolID, clientID, domain, apiURL, region, endpoint string
 
-	cfg    config.Config
-	out    outputs.Stage
-	outErr error // why out is empty, for messages
-}
-
-// newFlagSet starts a command's flags with the project flags every command has.
-func (c *cli) newFlagSet(name string, s *settings, synopsis string) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(c.stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(c.stderr, "Usage: authctl %s %s\n\nFlags:\n", name, synopsis)
-		fs.PrintDefaults()
-	}
-	fs.StringVar(&s.cdkJSON, "cdk-json", cdkjson.DefaultPath, "project settings `file`")
-	fs.StringVar(&s.stage, "stage", config.DefaultStage, "`stage` in cdk.json")
-	fs.StringVar(&s.outputsFile, "outputs", outputs.DefaultFile, "outputs `file` of `cdk deploy --outputs-file`, or of setup-local")
-	return fs
+	cfg config.Config
+	out outputs.Stage
 }
 
 func (s *settings) poolFlags(fs *flag.FlagSet) {
@@ -174,55 +136,34 @@ func (s *settings) clientFlag(fs *flag.FlagSet) {
 	fs.StringVar(&s.clientID, "client-id", "", "app client `id` (default: "+names.OutClientID+" output)")
 }
 
-// parse parses flags; commands that take no arguments pass maxArgs 0.
-func parse(fs *flag.FlagSet, args []string, maxArgs int) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return errFlagParse
+// start checks -format and loads the project and outputs files.
+func (s *settings) start(format string) error {
+	if err := checkFormat(format); err != nil {
+		return err
 	}
-	if fs.NArg() > maxArgs {
-		return usageErr("unexpected argument %q", fs.Arg(maxArgs))
-	}
-	return nil
+	return s.load()
 }
 
 // load reads the stage's settings from cdk.json and the outputs file.
-// start parses a command's flags (it takes no arguments), checks -format, and loads the
-// project and outputs files.
-func (s *settings) start(fs *flag.FlagSet, args []string, format *string) error {
-	if err := parse(fs, args, 0); err != nil {
-		return err
-	}
-	if err := checkFormat(*format); err != nil {
-		return err
-	}
-	return s.load(fs)
-}
-
-func (s *settings) load(fs *flag.FlagSet) error {
+func (s *settings) load() error {
 	if err := s.loadConfig(); err != nil {
 		return err
 	}
-	return s.loadOutputs(fs)
+	return s.loadOutputs()
 }
 
 func (s *settings) loadConfig() error {
-	cfg, err := cdkjson.Load(s.cdkJSON, s.stage)
-	if err != nil {
-		return usageErr("%v", err)
-	}
+	cfg, err := s.Config()
 	s.cfg = cfg
-	return nil
+	return err
 }
 
-// loadOutputs fills the flags left empty from the outputs file. A missing or unusable file is
-// an error only when -outputs was given: flags may supply everything.
-func (s *settings) loadOutputs(fs *flag.FlagSet) error {
-	s.out, s.outErr = outputs.Read(s.outputsFile, s.cfg.AppName, s.cfg.StageName)
-	if s.outErr != nil && isSet(fs, "outputs") {
-		return usageErr("-outputs: %v", s.outErr)
+// loadOutputs fills the flags left empty from the outputs file, which may be missing unless
+// -outputs named it: flags may supply everything.
+func (s *settings) loadOutputs() error {
+	var err error
+	if s.out, err = s.ReadOutputs(s.cfg); err != nil {
+		return err
 	}
 	fill := func(dst *string, v string) {
 		if *dst == "" {
@@ -243,21 +184,16 @@ func (s *settings) need(value, flagName, output string) error {
 	if value != "" {
 		return nil
 	}
-	why := fmt.Sprintf("the outputs file %s has no %s", s.outputsFile, output)
-	if s.outErr != nil {
-		why = s.outErr.Error()
-		// The README's local loop writes local-outputs.json, which is not the default.
-		if _, err := os.Stat(defaultLocalOutputs); err == nil && s.outputsFile != defaultLocalOutputs {
+	why := fmt.Sprintf("the outputs file %s has no %s", s.Outputs, output)
+	if s.Unread != nil {
+		why = s.Unread.Error()
+		// The local loop (docs/local-development.md) writes local-outputs.json, which is not
+		// the default.
+		if _, err := os.Stat(defaultLocalOutputs); err == nil && s.Outputs != defaultLocalOutputs {
 			why += fmt.Sprintf("; for the local pool that setup-local made, pass -outputs %s", defaultLocalOutputs)
 		}
 	}
-	return usageErr("pass -%s, or an outputs file with %s (-outputs FILE): %s", flagName, output, why)
-}
-
-func isSet(fs *flag.FlagSet, name string) bool {
-	set := false
-	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
-	return set
+	return cli.Usagef("pass -%s, or an outputs file with %s (-outputs FILE): %s", flagName, output, why)
 }
 
 // cognito builds a Cognito client for the settings' Region and endpoint. With needCredentials
@@ -285,7 +221,7 @@ func (s *settings) cognito(ctx context.Context, needCredentials bool) (*cip.Clie
 		return nil, err
 	}
 	if cfg.Region == "" {
-		return nil, usageErr("no AWS Region: pass -region, set AWS_REGION, or use an outputs file with the Region output")
+		return nil, cli.Usagef("no AWS Region: pass -region, set AWS_REGION, or use an outputs file with the Region output")
 	}
 	if needCredentials {
 		if err := awsauth.Check(ctx, cfg); err != nil {

@@ -34,7 +34,7 @@ type testRun struct {
 func (r testRun) run(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errOut strings.Builder
-	c := &cli{
+	c := &app{
 		stdin: strings.NewReader(r.stdin), stdout: &out, stderr: &errOut,
 		getenv:      func(k string) string { return r.env[k] },
 		openBrowser: r.openBrowser,
@@ -83,6 +83,8 @@ func TestUsage(t *testing.T) {
 		{nil, 2, "Usage: authctl COMMAND"},
 		{[]string{"frobnicate"}, 2, `unknown command "frobnicate"`},
 		{[]string{"tokens", "-h"}, 0, "-password-stdin"},
+		{[]string{"setup-local", "-h"}, 0, "  -redirect-uri URL\n"},
+		{[]string{"tokns"}, 2, `unknown command "tokns"; did you mean "tokens"?`},
 		{[]string{"tokens", "-pasword", "x"}, 2, "flag provided but not defined: -pasword"},
 		{[]string{"tokens", "-cdk-json", cdkJSON, "-password", "x"}, 2, "-email is required"},
 		{[]string{"tokens", "-cdk-json", cdkJSON, "-email", "a@example.com", "-password", "x", "-format", "yaml"}, 2, `-format "yaml": want json or env`},
@@ -123,11 +125,11 @@ func TestUsage(t *testing.T) {
 }
 
 func TestPasswordFromStdin(t *testing.T) {
-	c := &cli{stdin: strings.NewReader("Passw0rd! x\r\nrest\n")}
+	c := &app{stdin: strings.NewReader("Passw0rd! x\r\nrest\n")}
 	if p, err := c.password(passwordFlags{stdin: true}); err != nil || p != "Passw0rd! x" {
 		t.Errorf("got %q, %v", p, err)
 	}
-	c = &cli{stdin: strings.NewReader("")}
+	c = &app{stdin: strings.NewReader("")}
 	if _, err := c.password(passwordFlags{stdin: true}); err == nil {
 		t.Error("empty stdin accepted")
 	}

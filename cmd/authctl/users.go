@@ -18,7 +18,7 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
-	"github.com/cognito-apigw/cognito-apigw/internal/cdkjson"
+	"github.com/cognito-apigw/cognito-apigw/internal/cli"
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
 	"github.com/cognito-apigw/cognito-apigw/internal/names"
 	"github.com/cognito-apigw/cognito-apigw/internal/outputs"
@@ -60,22 +60,22 @@ func (p *passwordFlags) add(fs *flag.FlagSet) {
 	fs.BoolVar(&p.stdin, "password-stdin", false, "read the password from the first line of stdin")
 }
 
-func (c *cli) password(p passwordFlags) (string, error) {
+func (a *app) password(p passwordFlags) (string, error) {
 	switch {
 	case p.stdin && p.value != "":
-		return "", usageErr("pass -password or -password-stdin, not both")
+		return "", cli.Usagef("pass -password or -password-stdin, not both")
 	case p.stdin:
-		line, err := bufio.NewReader(c.stdin).ReadString('\n')
+		line, err := bufio.NewReader(a.stdin).ReadString('\n')
 		if err != nil && line == "" {
-			return "", usageErr("-password-stdin: no password on stdin")
+			return "", cli.Usagef("-password-stdin: no password on stdin")
 		}
 		line = strings.TrimRight(line, "\r\n")
 		if line == "" {
-			return "", usageErr("-password-stdin: empty password")
+			return "", cli.Usagef("-password-stdin: empty password")
 		}
 		return line, nil
 	case p.value == "":
-		return "", usageErr("-password or -password-stdin is required")
+		return "", cli.Usagef("-password or -password-stdin is required")
 	}
 	return p.value, nil
 }
@@ -114,10 +114,10 @@ func checkPassword(p string, pol config.PasswordPolicy) error {
 
 func checkEmail(email string) error {
 	if email == "" {
-		return usageErr("-email is required")
+		return cli.Usagef("-email is required")
 	}
 	if at := strings.Index(email, "@"); at < 1 || at == len(email)-1 || strings.ContainsAny(email, " \t") {
-		return usageErr("-email %q: want an email address, the pool's sign-in name", email)
+		return cli.Usagef("-email %q: want an email address, the pool's sign-in name", email)
 	}
 	return nil
 }
@@ -132,7 +132,7 @@ func checkLinkTarget(cfg config.Config, email string, told bool) error {
 	}
 	for _, a := range cfg.LinkAuthorities() {
 		if a.Vouches(email) {
-			return usageErr("-email %s: stage %s links %s sign-ins with this address to an existing user (linkByEmail), so the address's owner signing in through %s would join this user, whose password you chose; "+
+			return cli.Usagef("-email %s: stage %s links %s sign-ins with this address to an existing user (linkByEmail), so the address's owner signing in through %s would join this user, whose password you chose; "+
 				"create it only for that owner and say so with -link-target, or let them sign in through %s instead", email, cfg.StageName, a.Provider, a.Provider, a.Provider)
 		}
 	}
@@ -149,48 +149,67 @@ type createdUser struct {
 	Status     string   `json:"status"`
 }
 
-func (c *cli) createUser(ctx context.Context, name string, args []string) error {
+// newUser is what create-user makes.
+type newUser struct {
+	email, fullName string
+	groups          listFlag
+	linkTarget      bool
+	pw              passwordFlags
+}
+
+func (a *app) createUser(fs *flag.FlagSet) cli.Run {
 	var s settings
-	var pw passwordFlags
-	var groups listFlag
-	fs := c.newFlagSet(name, &s, "-email EMAIL (-password P | -password-stdin) [-name NAME] [-group G]... [-link-target]")
-	email := fs.String("email", "", "the user's email `address`, which is also the sign-in name")
-	fullName := fs.String("name", "", "the user's full `name` (the pool requires one; default: the email's local part)")
-	fs.Var(&groups, "group", "add the user to this `group` (repeatable, or comma-separated)")
-	linkTarget := fs.Bool("link-target", false, "create the user although linkByEmail would join a provider's sign-in with this address to it (only for the address's real owner)")
-	pw.add(fs)
+	var u newUser
+	s.Declare(fs)
+	fs.StringVar(&u.email, "email", "", "the user's email `address`, which is also the sign-in name")
+	fs.StringVar(&u.fullName, "name", "", "the user's full `name` (the pool requires one; default: the email's local part)")
+	fs.Var(&u.groups, "group", "add the user to this `group` (repeatable, or comma-separated)")
+	fs.BoolVar(&u.linkTarget, "link-target", false, "create the user although linkByEmail would join a provider's sign-in with this address to it (only for the address's real owner)")
+	u.pw.add(fs)
 	s.poolFlags(fs)
-	if err := parse(fs, args, 0); err != nil {
-		return err
+	return func(ctx context.Context, _ []string) error {
+		password, err := a.checkNewUser(&s, &u)
+		if err != nil {
+			return err
+		}
+		return a.addUser(ctx, &s, u, password)
 	}
-	if err := checkEmail(*email); err != nil {
-		return err
+}
+
+// checkNewUser checks everything about the user before anything is created, and returns its
+// password.
+func (a *app) checkNewUser(s *settings, u *newUser) (password string, err error) {
+	if err := checkEmail(u.email); err != nil {
+		return "", err
 	}
-	if err := s.load(fs); err != nil {
-		return err
+	if err := s.load(); err != nil {
+		return "", err
 	}
-	password, err := c.password(pw)
-	if err != nil {
-		return err
+	if password, err = a.password(u.pw); err != nil {
+		return "", err
 	}
 	if err := checkPassword(password, s.cfg.PasswordPolicy); err != nil {
-		return usageErr("%v", err)
+		return "", cli.Usagef("%v", err)
 	}
-	for _, g := range groups {
+	for _, g := range u.groups {
 		if !slices.Contains(s.cfg.GroupNames(), g) {
-			return usageErr("-group %q: the stage defines the groups %s", g, strings.Join(s.cfg.GroupNames(), ", "))
+			return "", cli.Usagef("-group %q: the stage defines the groups %s", g, strings.Join(s.cfg.GroupNames(), ", "))
 		}
 	}
-	if err := checkLinkTarget(s.cfg, *email, *linkTarget); err != nil {
-		return err
+	if err := checkLinkTarget(s.cfg, u.email, u.linkTarget); err != nil {
+		return "", err
 	}
 	if err := s.need(s.poolID, "user-pool-id", names.OutUserPoolID); err != nil {
-		return err
+		return "", err
 	}
-	if *fullName == "" {
-		*fullName = (*email)[:strings.Index(*email, "@")]
+	if u.fullName == "" {
+		u.fullName = u.email[:strings.Index(u.email, "@")]
 	}
+	return password, nil
+}
 
+// addUser creates the user confirmed, with its permanent password and groups, and prints it.
+func (a *app) addUser(ctx context.Context, s *settings, u newUser, password string) error {
 	ctx, cancel := context.WithTimeout(ctx, apiTimeout)
 	defer cancel()
 	client, err := s.cognito(ctx, true)
@@ -199,12 +218,12 @@ func (c *cli) createUser(ctx context.Context, name string, args []string) error 
 	}
 	created, err := client.AdminCreateUser(ctx, &cip.AdminCreateUserInput{
 		UserPoolId: aws.String(s.poolID),
-		Username:   email,
+		Username:   aws.String(u.email),
 		UserAttributes: []types.AttributeType{
-			{Name: aws.String("email"), Value: email},
+			{Name: aws.String("email"), Value: aws.String(u.email)},
 			// An administrator vouches for the address, so no verification mail is needed.
 			{Name: aws.String("email_verified"), Value: aws.String("true")},
-			{Name: aws.String("name"), Value: fullName},
+			{Name: aws.String("name"), Value: aws.String(u.fullName)},
 		},
 		// The password is set below; Cognito must not mail a temporary one.
 		MessageAction: types.MessageActionTypeSuppress,
@@ -212,69 +231,80 @@ func (c *cli) createUser(ctx context.Context, name string, args []string) error 
 	if err != nil {
 		var exists *types.UsernameExistsException
 		if errors.As(err, &exists) {
-			return fmt.Errorf("a user with the email %s exists already; to give it a new permanent password run: authctl set-password -email %s -password-stdin", *email, *email)
+			return fmt.Errorf("a user with the email %s exists already; to give it a new permanent password run: authctl set-password -email %s -password-stdin", u.email, u.email)
 		}
 		return s.describe(err)
 	}
-	user := createdUser{UserPoolID: s.poolID, Username: aws.ToString(created.User.Username), Email: *email, Groups: []string(groups), Status: "CONFIRMED"}
-	for _, a := range created.User.Attributes {
-		if aws.ToString(a.Name) == "sub" {
-			user.Sub = aws.ToString(a.Value)
+	if err := finishUser(ctx, client, s, u, password); err != nil {
+		return err
+	}
+	user := createdUser{UserPoolID: s.poolID, Username: aws.ToString(created.User.Username), Email: u.email, Groups: []string(u.groups), Status: "CONFIRMED"}
+	for _, attr := range created.User.Attributes {
+		if aws.ToString(attr.Name) == "sub" {
+			user.Sub = aws.ToString(attr.Value)
 		}
 	}
 	if user.Groups == nil {
 		user.Groups = []string{}
 	}
-	// Without a permanent password the user is stuck in FORCE_CHANGE_PASSWORD; a user this
-	// command could not finish is removed rather than left half made.
+	return writeJSON(a.stdout, user)
+}
+
+// finishUser gives the new user its permanent password and groups. Without a permanent
+// password the user is stuck in FORCE_CHANGE_PASSWORD; a user this could not finish is removed
+// rather than left half made.
+func finishUser(ctx context.Context, client *cip.Client, s *settings, u newUser, password string) error {
 	undo := func(cause error) error {
-		_, delErr := client.AdminDeleteUser(context.WithoutCancel(ctx), &cip.AdminDeleteUserInput{UserPoolId: aws.String(s.poolID), Username: email})
+		_, delErr := client.AdminDeleteUser(context.WithoutCancel(ctx), &cip.AdminDeleteUserInput{UserPoolId: aws.String(s.poolID), Username: aws.String(u.email)})
 		if delErr != nil {
 			return fmt.Errorf("%w; removing the half-made user failed too: %v", cause, s.describe(delErr))
 		}
 		return fmt.Errorf("%w (the user was removed again)", cause)
 	}
 	if _, err := client.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{
-		UserPoolId: aws.String(s.poolID), Username: email, Password: aws.String(password), Permanent: true,
+		UserPoolId: aws.String(s.poolID), Username: aws.String(u.email), Password: aws.String(password), Permanent: true,
 	}); err != nil {
 		return undo(s.describe(err))
 	}
-	for _, g := range groups {
+	for _, g := range u.groups {
 		if _, err := client.AdminAddUserToGroup(ctx, &cip.AdminAddUserToGroupInput{
-			UserPoolId: aws.String(s.poolID), Username: email, GroupName: aws.String(g),
+			UserPoolId: aws.String(s.poolID), Username: aws.String(u.email), GroupName: aws.String(g),
 		}); err != nil {
 			return undo(fmt.Errorf("adding the user to group %s: %w", g, s.describe(err)))
 		}
 	}
-	return writeJSON(c.stdout, user)
+	return nil
 }
 
-func (c *cli) setPassword(ctx context.Context, name string, args []string) error {
+func (a *app) setPassword(fs *flag.FlagSet) cli.Run {
 	var s settings
 	var pw passwordFlags
-	fs := c.newFlagSet(name, &s, "-email EMAIL (-password P | -password-stdin)")
+	s.Declare(fs)
 	email := fs.String("email", "", "the user's email `address` (or username)")
 	pw.add(fs)
 	s.poolFlags(fs)
-	if err := parse(fs, args, 0); err != nil {
-		return err
+	return func(ctx context.Context, _ []string) error {
+		if *email == "" {
+			return cli.Usagef("-email is required")
+		}
+		if err := s.load(); err != nil {
+			return err
+		}
+		password, err := a.password(pw)
+		if err != nil {
+			return err
+		}
+		if err := checkPassword(password, s.cfg.PasswordPolicy); err != nil {
+			return cli.Usagef("%v", err)
+		}
+		if err := s.need(s.poolID, "user-pool-id", names.OutUserPoolID); err != nil {
+			return err
+		}
+		return a.setPermanentPassword(ctx, &s, *email, password)
 	}
-	if *email == "" {
-		return usageErr("-email is required")
-	}
-	if err := s.load(fs); err != nil {
-		return err
-	}
-	password, err := c.password(pw)
-	if err != nil {
-		return err
-	}
-	if err := checkPassword(password, s.cfg.PasswordPolicy); err != nil {
-		return usageErr("%v", err)
-	}
-	if err := s.need(s.poolID, "user-pool-id", names.OutUserPoolID); err != nil {
-		return err
-	}
+}
+
+func (a *app) setPermanentPassword(ctx context.Context, s *settings, email, password string) error {
 	ctx, cancel := context.WithTimeout(ctx, apiTimeout)
 	defer cancel()
 	client, err := s.cognito(ctx, true)
@@ -282,52 +312,76 @@ func (c *cli) setPassword(ctx context.Context, name string, args []string) error
 		return err
 	}
 	if _, err := client.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{
-		UserPoolId: aws.String(s.poolID), Username: email, Password: aws.String(password), Permanent: true,
+		UserPoolId: aws.String(s.poolID), Username: aws.String(email), Password: aws.String(password), Permanent: true,
 	}); err != nil {
 		return s.describe(err)
 	}
-	fmt.Fprintf(c.stderr, "%s now has a permanent password\n", *email)
+	fmt.Fprintf(a.stderr, "%s now has a permanent password\n", email)
 	return nil
 }
 
 // setupLocal creates the stage's pool, groups and app client on a local emulator. The pool
 // gets the real pool's sign-in settings (email as the username, email and name required), so
 // users and tokens look like the real ones.
-func (c *cli) setupLocal(ctx context.Context, name string, args []string) error {
+func (a *app) setupLocal(fs *flag.FlagSet) cli.Run {
 	var s settings
-	var callbacks listFlag
-	fs := c.newFlagSet(name, &s, "[-endpoint URL] [-outputs FILE] [-api-url URL] [-callback-url URL]...")
-	fs.StringVar(&s.endpoint, "endpoint", defaultLocalEndpoint, "`URL` of the local Cognito-compatible server; must be loopback")
-	fs.StringVar(&s.apiURL, "api-url", defaultLocalAPIURL, "`URL` of the local API server, written as the "+names.OutAPIURL+" output")
-	fs.Var(&callbacks, "callback-url", "extra callback `URL` for the app client, besides the stage's (repeatable), e.g. for authctl login -redirect-uri")
+	var redirects listFlag
+	s.Declare(fs)
 	// Here -outputs is the file written, kept apart from the deploy's cdk-outputs.json.
 	out := fs.Lookup("outputs")
 	out.Value.Set(defaultLocalOutputs)
 	out.DefValue, out.Usage = defaultLocalOutputs, "outputs `file` to write"
-	if err := parse(fs, args, 0); err != nil {
-		return err
+	fs.StringVar(&s.endpoint, "endpoint", defaultLocalEndpoint, "`URL` of the local Cognito-compatible server; must be loopback")
+	fs.StringVar(&s.apiURL, "api-url", defaultLocalAPIURL, "`URL` of the local API server, written as the "+names.OutAPIURL+" output")
+	fs.Var(&redirects, "redirect-uri", "extra callback `URL` to register on the app client, besides the stage's callbackUrls (repeatable), e.g. for authctl login -redirect-uri")
+	cli.Renamed(fs, "callback-url", "redirect-uri")
+	return func(ctx context.Context, _ []string) error {
+		if !routes.IsLoopbackURL(s.endpoint) {
+			return cli.Usagef("-endpoint %q: want a loopback URL such as %s; setup-local never creates pools in AWS (cdk deploy does)", s.endpoint, defaultLocalEndpoint)
+		}
+		s.endpoint = strings.TrimSuffix(s.endpoint, "/")
+		cfg, err := s.Config()
+		if err != nil {
+			return err
+		}
+		if err := refuseDeployedOutputs(s.Outputs); err != nil {
+			return err
+		}
+		return a.createLocalPool(ctx, &s, cfg, redirects)
 	}
-	if !routes.IsLoopbackURL(s.endpoint) {
-		return usageErr("-endpoint %q: want a loopback URL such as %s; setup-local never creates pools in AWS (cdk deploy does)", s.endpoint, defaultLocalEndpoint)
-	}
-	s.endpoint = strings.TrimSuffix(s.endpoint, "/")
-	cfg, err := cdkjson.Load(s.cdkJSON, s.stage)
-	if err != nil {
-		return usageErr("%v", err)
-	}
-	if err := refuseDeployedOutputs(s.outputsFile); err != nil {
-		return err
-	}
+}
 
+// createLocalPool creates the pool, its groups and the app client, and writes the outputs
+// file that points at them.
+func (a *app) createLocalPool(ctx context.Context, s *settings, cfg config.Config, redirects []string) error {
 	ctx, cancel := context.WithTimeout(ctx, apiTimeout)
 	defer cancel()
 	client, err := s.cognito(ctx, true)
 	if err != nil {
 		return err
 	}
+	pool, err := client.CreateUserPool(ctx, localPoolInput(cfg))
+	if err != nil {
+		return s.describe(err)
+	}
+	poolID := aws.ToString(pool.UserPool.Id)
+	for _, g := range cfg.Groups {
+		if _, err := client.CreateGroup(ctx, &cip.CreateGroupInput{UserPoolId: aws.String(poolID), GroupName: aws.String(g.Name), Description: aws.String(g.Description)}); err != nil {
+			return fmt.Errorf("creating group %s: %w", g.Name, s.describe(err))
+		}
+	}
+	appClient, err := client.CreateUserPoolClient(ctx, localClientInput(cfg, poolID, localCallbacks(cfg.CallbackURLs, redirects)))
+	if err != nil {
+		return s.describe(err)
+	}
+	return a.writeLocalOutputs(s, cfg, poolID, aws.ToString(appClient.UserPoolClient.ClientId))
+}
+
+// localPoolInput is the stage's pool as cognito-local can make it.
+func localPoolInput(cfg config.Config) *cip.CreateUserPoolInput {
 	st := cfg.Stage
 	mfa := map[string]types.UserPoolMfaType{"off": types.UserPoolMfaTypeOff, "optional": types.UserPoolMfaTypeOptional, "required": types.UserPoolMfaTypeOn}[st.MFA]
-	pool, err := client.CreateUserPool(ctx, &cip.CreateUserPoolInput{
+	return &cip.CreateUserPoolInput{
 		PoolName:               aws.String(names.UserPool(cfg.AppName, cfg.StageName)),
 		UsernameAttributes:     []types.UsernameAttributeType{types.UsernameAttributeTypeEmail},
 		UsernameConfiguration:  &types.UsernameConfigurationType{CaseSensitive: aws.Bool(false)},
@@ -345,16 +399,12 @@ func (c *cli) setupLocal(ctx context.Context, name string, args []string) error 
 		}},
 		MfaConfiguration:      mfa,
 		AdminCreateUserConfig: &types.AdminCreateUserConfigType{AllowAdminCreateUserOnly: !st.SelfSignUp},
-	})
-	if err != nil {
-		return s.describe(err)
 	}
-	poolID := aws.ToString(pool.UserPool.Id)
-	for _, g := range st.Groups {
-		if _, err := client.CreateGroup(ctx, &cip.CreateGroupInput{UserPoolId: aws.String(poolID), GroupName: aws.String(g.Name), Description: aws.String(g.Description)}); err != nil {
-			return fmt.Errorf("creating group %s: %w", g.Name, s.describe(err))
-		}
-	}
+}
+
+// localClientInput is the stage's web client as cognito-local can make it.
+func localClientInput(cfg config.Config, poolID string, callbacks []string) *cip.CreateUserPoolClientInput {
+	st := cfg.Stage
 	flows := []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserSrpAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth}
 	if st.PasswordAuth {
 		flows = append(flows, types.ExplicitAuthFlowsTypeAllowUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowAdminUserPasswordAuth)
@@ -364,7 +414,7 @@ func (c *cli) setupLocal(ctx context.Context, name string, args []string) error 
 		oauthFlows = append(oauthFlows, types.OAuthFlowType(f))
 	}
 	minutes := types.TimeUnitsTypeMinutes
-	appClient, err := client.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{
+	return &cip.CreateUserPoolClientInput{
 		UserPoolId:                      aws.String(poolID),
 		ClientName:                      aws.String(names.WebClient(cfg.AppName, cfg.StageName)),
 		GenerateSecret:                  false,
@@ -372,7 +422,7 @@ func (c *cli) setupLocal(ctx context.Context, name string, args []string) error 
 		AllowedOAuthFlows:               oauthFlows,
 		AllowedOAuthFlowsUserPoolClient: true,
 		AllowedOAuthScopes:              cfg.AppClientScopes(),
-		CallbackURLs:                    localCallbacks(st.CallbackURLs, callbacks),
+		CallbackURLs:                    callbacks,
 		LogoutURLs:                      st.LogoutURLs,
 		SupportedIdentityProviders:      []string{"COGNITO"},
 		AccessTokenValidity:             aws.Int32(int32(st.Tokens.AccessMinutes)),
@@ -381,17 +431,18 @@ func (c *cli) setupLocal(ctx context.Context, name string, args []string) error 
 		TokenValidityUnits:              &types.TokenValidityUnitsType{AccessToken: minutes, IdToken: minutes, RefreshToken: minutes},
 		EnableTokenRevocation:           aws.Bool(true),
 		PreventUserExistenceErrors:      types.PreventUserExistenceErrorTypesEnabled,
-	})
-	if err != nil {
-		return s.describe(err)
 	}
+}
+
+// writeLocalOutputs writes the outputs file of the local pool, and prints it.
+func (a *app) writeLocalOutputs(s *settings, cfg config.Config, poolID, clientID string) error {
 	// cognito-local issues tokens for http://<HOST>:<PORT>/<pool id> and serves the managed
 	// login endpoints (/oauth2/authorize, /oauth2/token) at its root.
 	issuer := s.endpoint + "/" + poolID
 	stage := outputs.Stage{
 		Region:          s.region,
 		UserPoolID:      poolID,
-		ClientID:        aws.ToString(appClient.UserPoolClient.ClientId),
+		ClientID:        clientID,
 		IssuerURL:       issuer,
 		JWKSURL:         issuer + "/.well-known/jwks.json",
 		ManagedLoginURL: s.endpoint,
@@ -402,12 +453,12 @@ func (c *cli) setupLocal(ctx context.Context, name string, args []string) error 
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(s.outputsFile, b, 0o644); err != nil {
+	if err := os.WriteFile(s.Outputs, b, 0o644); err != nil {
 		return err
 	}
-	fmt.Fprintf(c.stderr, "created user pool %s, groups [%s] and app client %s on %s\nwrote %s\n",
-		poolID, strings.Join(st.GroupNames(), " "), stage.ClientID, s.endpoint, s.outputsFile)
-	c.stdout.Write(b)
+	fmt.Fprintf(a.stderr, "created user pool %s, groups [%s] and app client %s on %s\nwrote %s\n",
+		poolID, strings.Join(cfg.GroupNames(), " "), clientID, s.endpoint, s.Outputs)
+	a.stdout.Write(b)
 	return nil
 }
 

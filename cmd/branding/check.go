@@ -1,31 +1,35 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 
 	"github.com/cognito-apigw/cognito-apigw/branding"
+	"github.com/cognito-apigw/cognito-apigw/internal/cli"
 )
 
-func (c *cli) check(args []string) int {
-	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+func (a *app) check(fs *flag.FlagSet) cli.Run {
 	root := fs.String("root", "", "directory that asset files must stay in (default: the nearest directory with a go.mod)")
 	strict := fs.Bool("strict", false, "treat warnings (keys not in Cognito's default style, values of another type) as problems")
-	if code, ok := c.parse(fs, args); !ok {
-		return code
+	return func(_ context.Context, files []string) error {
+		if len(files) == 0 {
+			files = []string{"branding/style.json"}
+		}
+		return a.checkFiles(files, *root, *strict)
 	}
-	files := fs.Args()
-	if len(files) == 0 {
-		files = []string{"branding/style.json"}
-	}
+}
 
+// checkFiles prints each file's problems and warnings, then a summary: on stderr with exit 1
+// when there are problems, else one OK line on stdout.
+func (a *app) checkFiles(files []string, root string, strict bool) error {
 	problems, bad, warnings, assets, largest := 0, 0, 0, 0, 0
 	for _, file := range files {
 		var s *branding.Style
 		var err error
-		if *root != "" {
-			s, err = branding.LoadWithRoot(file, *root)
+		if root != "" {
+			s, err = branding.LoadWithRoot(file, root)
 		} else {
 			s, err = branding.Load(file)
 		}
@@ -35,7 +39,7 @@ func (c *cli) check(args []string) int {
 		case errors.As(err, &berr):
 			found, warned = berr.Problems, berr.Warnings
 		case err != nil:
-			fmt.Fprintf(c.stderr, "%s: %v\n", file, err)
+			fmt.Fprintf(a.stderr, "%s: %v\n", file, err)
 			problems++
 			bad++
 			continue
@@ -44,14 +48,14 @@ func (c *cli) check(args []string) int {
 			assets += len(s.Assets)
 			largest = max(largest, s.EncodedSize())
 		}
-		if *strict {
+		if strict {
 			found, warned = append(found, warned...), nil
 		}
 		for _, p := range found {
-			fmt.Fprintln(c.stderr, p)
+			fmt.Fprintln(a.stderr, p)
 		}
 		for _, p := range warned {
-			fmt.Fprintln(c.stderr, "warning: "+p.String())
+			fmt.Fprintln(a.stderr, "warning: "+p.String())
 		}
 		problems += len(found)
 		warnings += len(warned)
@@ -64,12 +68,12 @@ func (c *cli) check(args []string) int {
 		note = fmt.Sprintf("; %s (-strict makes them problems)", plural(warnings, "warning"))
 	}
 	if problems > 0 {
-		fmt.Fprintf(c.stderr, "%s in %s%s\n", plural(problems, "problem"), plural(bad, "file"), note)
-		return 1
+		fmt.Fprintf(a.stderr, "%s in %s%s\n", plural(problems, "problem"), plural(bad, "file"), note)
+		return cli.Exit(cli.Failed)
 	}
-	fmt.Fprintf(c.stdout, "OK: %s, %s; largest style %d bytes of the %d-byte budget%s\n",
+	fmt.Fprintf(a.stdout, "OK: %s, %s; largest style %d bytes of the %d-byte budget%s\n",
 		plural(len(files), "branding file"), plural(assets, "asset"), largest, branding.TemplateBudget, note)
-	return 0
+	return nil
 }
 
 func plural(n int, noun string) string {

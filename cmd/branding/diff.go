@@ -4,116 +4,131 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"os"
-	"os/signal"
 	"path/filepath"
 
 	"github.com/cognito-apigw/cognito-apigw/branding"
-	"github.com/cognito-apigw/cognito-apigw/internal/cdkjson"
+	"github.com/cognito-apigw/cognito-apigw/internal/cli"
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
-	"github.com/cognito-apigw/cognito-apigw/internal/outputs"
+	"github.com/cognito-apigw/cognito-apigw/internal/names"
 )
+
+// diffOptions are diff's flags.
+type diffOptions struct {
+	cli.Project
+	poolID, clientID, region, endpoint string
+}
 
 // diff compares the style deployed for an app client with a branding file. Exit 0: the same;
 // 1: they differ; 2: bad usage, or the comparison could not be made (as diff(1) does).
-func (c *cli) diff(args []string) int {
-	fs := flag.NewFlagSet("diff", flag.ContinueOnError)
-	poolID := fs.String("user-pool-id", "", "user pool id (default: from -outputs)")
-	clientID := fs.String("client-id", "", "app client id (default: from -outputs)")
-	outputsFile := fs.String("outputs", "", "outputs file of `cdk deploy --outputs-file` with the pool and client ids")
-	cdkJSON := fs.String("cdk-json", cdkjson.DefaultPath, "project settings, for the stage's names and branding file")
-	stage := fs.String("stage", config.DefaultStage, "stage in cdk.json")
-	region := fs.String("region", "", "AWS Region (default: Region output, else the environment or AWS config)")
-	endpoint := fs.String("endpoint", "", "custom Cognito endpoint URL, e.g. a local emulator")
-	if code, ok := c.parse(fs, args); !ok {
-		return code
+func (a *app) diff(fs *flag.FlagSet) cli.Run {
+	var o diffOptions
+	o.Project.Declare(fs)
+	fs.StringVar(&o.poolID, "user-pool-id", "", "user pool `id` (default: "+names.OutUserPoolID+" output)")
+	fs.StringVar(&o.clientID, "client-id", "", "app client `id` (default: "+names.OutClientID+" output)")
+	fs.StringVar(&o.region, "region", "", "AWS `Region` (default: Region output, else the AWS configuration)")
+	fs.StringVar(&o.endpoint, "endpoint", "", "custom Cognito endpoint `URL`, e.g. a local emulator")
+	return func(ctx context.Context, args []string) error {
+		if len(args) > 1 {
+			return cli.Usagef("one branding file at most, got %d arguments", len(args))
+		}
+		file := ""
+		if len(args) == 1 {
+			file = args[0]
+		}
+		return a.compare(ctx, &o, file)
 	}
-	if fs.NArg() > 1 {
-		return c.usageErr("diff", "one branding file at most, got %d arguments", fs.NArg())
-	}
-	file := fs.Arg(0)
+}
 
-	// cdk.json names the stacks in the outputs file and the stage's branding file.
+// compare fetches the deployed style and reports how it differs from file's.
+func (a *app) compare(ctx context.Context, o *diffOptions, file string) error {
+	cfg, file, err := o.resolve(file)
+	if err != nil {
+		return err
+	}
+	committed, err := branding.Load(file)
+	if err != nil {
+		return fmt.Errorf("%s cannot be deployed as it is; fix it first:\n%v", file, err)
+	}
+	if cfg.StageName != "" {
+		// What the stage deploys: button icons for its own providers only.
+		committed, _ = committed.ForProviders(cfg.ProviderNames())
+	}
+	resp, err := a.describe(ctx, o.poolID, o.clientID, o.region, o.endpoint, true)
+	if err != nil {
+		return err
+	}
+	deployed, err := styleFromAPI(resp)
+	if err != nil {
+		return err
+	}
+	return a.report(file, o.clientID, branding.Diff(deployed, committed))
+}
+
+// resolve fills the ids, Region and endpoint that flags left empty from the outputs file, and
+// the file to compare, when none was given, from the stage's brandingFile. cdk.json is read
+// only for those: it names the stacks in the outputs file and the stage's branding file.
+func (o *diffOptions) resolve(file string) (config.Config, string, error) {
+	useOutputs := o.OutputsGiven() || ((o.poolID == "" || o.clientID == "") && o.OutputsFound())
 	var cfg config.Config
-	if *outputsFile != "" || file == "" {
+	if useOutputs || file == "" {
 		var err error
-		if cfg, err = cdkjson.Load(*cdkJSON, *stage); err != nil {
-			return c.usageErr("diff", "%v", err)
+		if cfg, err = o.Config(); err != nil {
+			return cfg, "", err
 		}
 	}
-	if *outputsFile != "" {
-		out, err := outputs.Read(*outputsFile, cfg.AppName, cfg.StageName)
+	if useOutputs {
+		out, err := o.ReadOutputs(cfg)
 		if err != nil {
-			return c.usageErr("diff", "-outputs: %v", err)
+			return cfg, "", err
 		}
 		for _, f := range []struct {
 			dst *string
 			v   string
 		}{
-			{poolID, out.UserPoolID}, {clientID, out.ClientID}, {region, out.Region}, {endpoint, out.CognitoEndpoint},
+			{&o.poolID, out.UserPoolID}, {&o.clientID, out.ClientID}, {&o.region, out.Region}, {&o.endpoint, out.CognitoEndpoint},
 		} {
 			if *f.dst == "" {
 				*f.dst = f.v
 			}
 		}
 	}
-	if *poolID == "" || *clientID == "" {
-		return c.usageErr("diff", "pass -user-pool-id and -client-id, or -outputs FILE (the outputs of `cdk deploy --outputs-file FILE`) that has them")
-	}
-	if file == "" {
-		if cfg.BrandingFile == "" {
-			return c.usageErr("diff", "stage %s in %s deploys no branding file (brandingFile is empty); pass the branding FILE to compare", cfg.StageName, *cdkJSON)
+	if o.poolID == "" || o.clientID == "" {
+		why := ""
+		if o.Unread != nil {
+			why = ": " + o.Unread.Error()
 		}
-		var err error
-		if file, err = cfg.BrandingPath(filepath.Dir(*cdkJSON)); err != nil {
-			return c.usageErr("diff", "%v", err)
-		}
+		return cfg, "", cli.Usagef("pass -user-pool-id and -client-id, or -outputs FILE (the outputs of `cdk deploy --outputs-file FILE`) that has them%s", why)
 	}
-
-	committed, err := branding.Load(file)
+	if file != "" {
+		return cfg, file, nil
+	}
+	if cfg.BrandingFile == "" {
+		return cfg, "", cli.Usagef("stage %s in %s deploys no branding file (brandingFile is empty); pass the branding FILE to compare", cfg.StageName, o.CDKJSON)
+	}
+	file, err := cfg.BrandingPath(filepath.Dir(o.CDKJSON))
 	if err != nil {
-		fmt.Fprintf(c.stderr, "branding diff: %s cannot be deployed as it is; fix it first:\n%v\n", file, err)
-		return 2
+		return cfg, "", cli.Usagef("%v", err)
 	}
-	if cfg.StageName != "" {
-		// What the stage deploys: button icons for its own providers only.
-		committed, _ = committed.ForProviders(cfg.ProviderNames())
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	resp, err := c.describe(ctx, *poolID, *clientID, *region, *endpoint, true)
-	if err == nil {
-		var deployed *branding.Style
-		if deployed, err = styleFromAPI(resp); err == nil {
-			return c.report(file, *clientID, branding.Diff(deployed, committed))
-		}
-	}
-	fmt.Fprintf(c.stderr, "branding diff: %v\n", err)
-	return 2
+	return cfg, file, nil
 }
 
-func (c *cli) report(file, clientID string, diffs []branding.Difference) int {
+// report prints the differences; any is exit 1.
+func (a *app) report(file, clientID string, diffs []branding.Difference) error {
 	if len(diffs) == 0 {
-		fmt.Fprintf(c.stdout, "no differences: the style deployed for client %s is %s\n", clientID, file)
-		return 0
+		fmt.Fprintf(a.stdout, "no differences: the style deployed for client %s is %s\n", clientID, file)
+		return nil
 	}
 	left := 0
 	for _, d := range diffs {
-		fmt.Fprintln(c.stdout, d)
+		fmt.Fprintln(a.stdout, d)
 		if d.Kind == branding.LeftBehind {
 			left++
 		}
 	}
-	fmt.Fprintf(c.stdout, "%s between the style deployed for client %s and %s\n", plural(len(diffs), "difference"), clientID, file)
+	fmt.Fprintf(a.stdout, "%s between the style deployed for client %s and %s\n", plural(len(diffs), "difference"), clientID, file)
 	if left > 0 {
-		fmt.Fprintf(c.stdout, "to remove what is left behind: set those keys and assets in %s to what you want (e.g. \"enabled\": false) and deploy, "+
+		fmt.Fprintf(a.stdout, "to remove what is left behind: set those keys and assets in %s to what you want (e.g. \"enabled\": false) and deploy, "+
 			"or reset the style: deploy once with -c brandingFile=branding/cognito-defaults.json, then with your file (docs/branding.md)\n", file)
 	}
-	return 1
-}
-
-// usageErr reports bad usage of a subcommand: exit 2.
-func (c *cli) usageErr(cmd, format string, args ...any) int {
-	fmt.Fprintf(c.stderr, "branding %s: %s\n", cmd, fmt.Sprintf(format, args...))
-	return 2
+	return cli.Exit(1) // they differ: diff's 1, declared in the command table
 }

@@ -42,7 +42,7 @@ func TestDiff(t *testing.T) {
 	srv, requests := fakeCognito(t, func() (int, []byte) { return 200, reply })
 	dir := filepath.Join(t.TempDir(), "branding")
 	ids := []string{"-user-pool-id", "eu-west-1_AbCdEfGhI", "-client-id", "1example23456789", "-region", "eu-west-1", "-endpoint", srv.URL}
-	if code, _, stderr := testCLI(t, append([]string{"pull", "-out", dir}, ids...)...); code != 0 {
+	if code, _, stderr := testCLI(t, append([]string{"pull", "-dir", dir}, ids...)...); code != 0 {
 		t.Fatalf("pull: exit %d: %s", code, stderr)
 	}
 	file := filepath.Join(dir, "style.json")
@@ -139,6 +139,26 @@ func TestDiffOutputs(t *testing.T) {
 		t.Errorf("dev has no identity providers, yet the diff names a button icon:\n%s", stdout)
 	}
 	if got := (*requests)[0]; got["UserPoolId"] != "eu-west-1_Out" || got["ClientId"] != "outclient" {
+		t.Errorf("request %v", got)
+	}
+}
+
+// Without ids or -outputs, diff reads the deploy's outputs file where it runs.
+func TestDiffDefaultOutputs(t *testing.T) {
+	reply := exportJSON(t, false)
+	srv, requests := fakeCognito(t, func() (int, []byte) { return 200, reply })
+	cdk, err := filepath.Abs("../../cdk.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(t.TempDir())
+	b, _ := outputs.Marshal("demo-api", "dev", outputs.Stage{UserPoolID: "eu-west-1_Def", ClientID: "defclient", Region: "eu-west-1", CognitoEndpoint: srv.URL})
+	os.WriteFile(outputs.DefaultFile, b, 0o644)
+	code, stdout, stderr := testCLI(t, "diff", "-cdk-json", cdk)
+	if code != 1 || stderr != "" || !strings.Contains(stdout, "between the style deployed for client defclient and ") {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	if got := (*requests)[0]; got["UserPoolId"] != "eu-west-1_Def" {
 		t.Errorf("request %v", got)
 	}
 }

@@ -3,8 +3,8 @@
 //
 //	branding check [-strict] [-root DIR] [FILE...]
 //	branding pull -user-pool-id ID -client-id ID [-return-merged-resources] [-region REGION]
-//	              [-endpoint URL] [-out DIR] [-name FILE]
-//	branding diff [-user-pool-id ID -client-id ID | -outputs FILE] [-cdk-json FILE] [-stage NAME]
+//	              [-endpoint URL] [-dir DIR] [-name FILE]
+//	branding diff [-user-pool-id ID -client-id ID] [-outputs FILE] [-cdk-json FILE] [-stage NAME]
 //	              [-region REGION] [-endpoint URL] [FILE]
 //	branding preview [-out FILE] [FILE]
 //
@@ -14,93 +14,73 @@
 // DescribeManagedLoginBrandingByClient and writes DIR/style.json plus DIR/assets/*, in a stable
 // form so that pulling an unchanged style again changes nothing. diff compares the deployed
 // style (merged with Cognito's defaults) with a branding file: exit 0 when they match, 1 when
-// they differ. preview writes a static HTML page of a style's colours and images. Bad usage
-// exits 2.
+// they differ (the ids from the flags, else from the outputs file, default cdk-outputs.json).
+// preview writes a static HTML page of a style's colours and images. Bad usage exits 2
+// (internal/cli has the rules).
 package main
 
 import (
-	"errors"
-	"flag"
-	"fmt"
+	"context"
 	"io"
 	"os"
 
 	"github.com/aws/aws-sdk-go-v2/config"
+
+	"github.com/cognito-apigw/cognito-apigw/internal/cli"
 )
 
-const usage = `Usage:
-  branding check [-strict] [-root DIR] [FILE...]
-        Validate branding files (default: branding/style.json). Prints every problem and
-        exits 1 if there are any; prints one OK line and exits 0 otherwise. Keys that are
-        not in Cognito's default style, and values of another type, are warnings; -strict
-        makes them problems.
-  branding pull -user-pool-id ID -client-id ID [-return-merged-resources] [-region REGION]
-                [-endpoint URL] [-out DIR] [-name FILE]
-        Write the style deployed for an app client to DIR/FILE (default: branding/style.json)
-        with its images under DIR/assets/. Credentials come from the usual AWS sources.
-  branding diff [-user-pool-id ID -client-id ID | -outputs FILE] [-cdk-json FILE]
-                [-stage NAME] [-region REGION] [-endpoint URL] [FILE]
-        Compare the style deployed for an app client with a branding file (default: the
-        stage's brandingFile in cdk.json), by JSON path and asset hash. Exits 0 when they
-        match, 1 when they differ, 2 on bad usage or when it cannot compare.
-  branding preview [-out FILE] [FILE]
-        Write a self-contained HTML page (default: preview.html) that shows the colours of
-        a branding file (default: branding/style.json) in light and dark mode, with their
-        JSON paths, and its images: a preview of the values, not Cognito's page.
-`
-
 func main() {
-	c := &cli{stdout: os.Stdout, stderr: os.Stderr}
-	os.Exit(c.run(os.Args[1:]))
+	a := &app{stdout: os.Stdout, stderr: os.Stderr}
+	cli.Main(a.run)
 }
 
-// cli holds what a run writes to and, for tests, extra AWS config options.
-type cli struct {
+// app holds what a run writes to and, for tests, extra AWS config options.
+type app struct {
 	stdout, stderr io.Writer
 	awsOptions     []func(*config.LoadOptions) error
 }
 
-func (c *cli) run(args []string) (code int) {
-	// A bug must not greet the user with a Go stack trace.
-	defer func() {
-		if r := recover(); r != nil {
-			fmt.Fprintf(c.stderr, "branding: internal error: %v\n", r)
-			code = 1
-			if len(args) > 0 && args[0] == "diff" {
-				code = 2 // diff's 1 means "they differ"; a crash compared nothing
-			}
-		}
-	}()
-	if len(args) == 0 {
-		fmt.Fprint(c.stderr, usage)
-		return 2
-	}
-	switch args[0] {
-	case "check":
-		return c.check(args[1:])
-	case "pull":
-		return c.pull(args[1:])
-	case "diff":
-		return c.diff(args[1:])
-	case "preview":
-		return c.preview(args[1:])
-	case "help", "-h", "-help", "--help":
-		fmt.Fprint(c.stdout, usage)
-		return 0
-	}
-	fmt.Fprintf(c.stderr, "branding: unknown command %q\n%s", args[0], usage)
-	return 2
-}
-
-// parse parses a subcommand's flags; ok is false when the caller should return code.
-func (c *cli) parse(fs *flag.FlagSet, args []string) (code int, ok bool) {
-	fs.SetOutput(c.stderr)
-	fs.Usage = func() { fmt.Fprint(c.stderr, usage) }
-	switch err := fs.Parse(args); {
-	case errors.Is(err, flag.ErrHelp):
-		return 0, false
-	case err != nil:
-		return 2, false
-	}
-	return 0, true
+func (a *app) run(ctx context.Context, args []string) int {
+	p := &cli.Program{Name: "branding", Stdout: a.stdout, Stderr: a.stderr, Commands: []cli.Command{
+		{
+			Name:    "check",
+			Summary: "check branding files (default: branding/style.json) as synth would",
+			Usage:   "[-strict] [-root DIR] [FILE...]",
+			Doc: `Prints every problem and exits 1 if there are any; prints one OK line and exits 0
+otherwise. Keys that are not in Cognito's default style, and values of another type, are
+warnings; -strict makes them problems.`,
+			Flags: a.check,
+			Args:  cli.AnyArgs,
+		},
+		{
+			Name:    "pull",
+			Summary: "write the style deployed for an app client to a branding folder",
+			Usage:   "-user-pool-id ID -client-id ID [-return-merged-resources] [-region REGION] [-endpoint URL] [-dir DIR] [-name FILE]",
+			Doc: `Writes DIR/FILE (default: branding/style.json) with the images under DIR/assets/, in a
+stable form, so that pulling an unchanged style again changes nothing. Credentials come from
+the usual AWS sources.`,
+			Flags: a.pull,
+		},
+		{
+			Name:    "diff",
+			Summary: "compare the style deployed for an app client with a branding file",
+			Usage:   "[-user-pool-id ID -client-id ID] [-outputs FILE] [-cdk-json FILE] [-stage NAME] [-region REGION] [-endpoint URL] [FILE]",
+			Doc: `Compares by JSON path and asset hash with FILE (default: the stage's brandingFile in
+cdk.json). The ids come from the flags, else from the outputs file. Exits 0 when they
+match, 1 when they differ, and 2 on bad usage or when it cannot compare (as diff(1)).`,
+			Flags:    a.diff,
+			Args:     cli.AnyArgs,
+			FailCode: cli.BadUsage, // 1 means "they differ"; a failure compared nothing
+		},
+		{
+			Name:    "preview",
+			Summary: "write a self-contained HTML page of a branding file's colours and images",
+			Usage:   "[-out FILE] [FILE]",
+			Doc: `Shows the colours of FILE (default: branding/style.json) in light and dark mode, with
+their JSON paths, and its images: a preview of the values, not Cognito's page.`,
+			Flags: a.preview,
+			Args:  cli.AnyArgs,
+		},
+	}}
+	return p.Run(ctx, args)
 }

@@ -117,6 +117,11 @@ func TestUsage(t *testing.T) {
 		{[]string{"pull", "-client-id", "c"}, 2, "-user-pool-id and -client-id are required"},
 		{[]string{"pull", "-user-pool-id"}, 2, "flag needs an argument"},
 		{[]string{"check", "-h"}, 0, "Usage:"},
+		// A command's -h shows its usage line and its own flags.
+		{[]string{"pull", "-h"}, 0, "Usage: branding pull -user-pool-id ID"},
+		{[]string{"pull", "-h"}, 0, "  -dir folder\n"},
+		{[]string{"diff", "-h"}, 0, "  -outputs file\n"},
+		{[]string{"diff", "-x"}, 2, "branding diff: flag provided but not defined: -x\nRun \"branding diff -h\" for help.\n"},
 	}
 	for _, tt := range tests {
 		code, _, stderr := testCLI(t, tt.args...)

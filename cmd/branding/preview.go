@@ -2,15 +2,18 @@ package main
 
 import (
 	"bytes"
+	"context"
 	_ "embed"
 	"flag"
 	"fmt"
 	"html/template"
+	"maps"
 	"os"
 	"slices"
 	"strings"
 
 	"github.com/cognito-apigw/cognito-apigw/branding"
+	"github.com/cognito-apigw/cognito-apigw/internal/cli"
 )
 
 //go:embed preview.html.tmpl
@@ -18,35 +21,38 @@ var previewTemplate string
 
 var previewPage = template.Must(template.New("preview").Parse(previewTemplate))
 
-func (c *cli) preview(args []string) int {
-	fs := flag.NewFlagSet("preview", flag.ContinueOnError)
-	out := fs.String("out", "preview.html", "the HTML file to write")
-	if code, ok := c.parse(fs, args); !ok {
-		return code
+func (a *app) preview(fs *flag.FlagSet) cli.Run {
+	out := fs.String("out", "preview.html", "the HTML `file` to write")
+	return func(_ context.Context, args []string) error {
+		if len(args) > 1 {
+			return cli.Usagef("one branding file at most, got %d arguments", len(args))
+		}
+		file := ""
+		if len(args) == 1 {
+			file = args[0]
+		}
+		if file == "" {
+			file = "branding/style.json"
+		}
+		return a.writePreview(file, *out)
 	}
-	if fs.NArg() > 1 {
-		return c.usageErr("preview", "one branding file at most, got %d arguments", fs.NArg())
-	}
-	file := fs.Arg(0)
-	if file == "" {
-		file = "branding/style.json"
-	}
+}
+
+// writePreview renders file's style into the page out.
+func (a *app) writePreview(file, out string) error {
 	s, err := branding.Load(file)
 	if err != nil {
-		fmt.Fprintf(c.stderr, "branding preview: %s has problems:\n%v\n", file, err)
-		return 1
+		return fmt.Errorf("%s has problems:\n%v", file, err)
 	}
 	var buf bytes.Buffer
 	if err := previewPage.Execute(&buf, previewData(file, s)); err != nil {
-		fmt.Fprintf(c.stderr, "branding preview: %v\n", err)
-		return 1
+		return err
 	}
-	if err := os.WriteFile(*out, buf.Bytes(), 0o644); err != nil {
-		fmt.Fprintf(c.stderr, "branding preview: -out %s: %v\n", *out, unwrapPath(err))
-		return 1
+	if err := os.WriteFile(out, buf.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("-out %s: %v", out, unwrapPath(err))
 	}
-	fmt.Fprintln(c.stdout, *out)
-	return 0
+	fmt.Fprintln(a.stdout, out)
+	return nil
 }
 
 // page is what the preview template shows.
@@ -105,113 +111,129 @@ func previewData(file string, s *branding.Style) page {
 	if !s.UseCognitoProvidedValues {
 		merge(eff, s.Settings, "Settings", set)
 	}
-	p := page{File: file, Defaults: s.UseCognitoProvidedValues}
+	p := page{File: file, Defaults: s.UseCognitoProvidedValues, Groups: colourGroups(eff, set), Assets: assetViews(eff, s.Assets)}
 	p.SchemeMode, _ = lookup(eff, "categories.global.colorSchemeMode").(string)
+	providers := iconProviders(s.Assets)
+	for _, m := range []struct{ name, key, asset string }{{"Light mode", "lightMode", "LIGHT"}, {"Dark mode", "darkMode", "DARK"}} {
+		p.Modes = append(p.Modes, sketchMode(eff, s.Assets, providers, m.name, m.key, m.asset))
+	}
+	return p
+}
 
+// colourGroups are the effective settings' colours by component, light and dark side by
+// side, sorted by component and JSON path; set marks those the file sets.
+func colourGroups(eff map[string]any, set map[string]bool) []group {
 	byName := map[string]*group{}
 	var walk func(v any, path []string)
 	walk = func(v any, path []string) {
 		switch v := v.(type) {
 		case map[string]any:
-			keys := make([]string, 0, len(v))
-			for k := range v {
-				keys = append(keys, k)
-			}
-			slices.Sort(keys)
-			for _, k := range keys {
+			for _, k := range slices.Sorted(maps.Keys(v)) {
 				walk(v[k], append(slices.Clip(path), k))
 			}
-			return
 		case string:
-			key := path[len(path)-1]
-			if key != "color" && !strings.HasSuffix(key, "Color") {
-				return
-			}
-			full := "Settings." + strings.Join(path, ".")
-			sw := swatch{Path: full, Hex: v, Default: !set[full]}
-			name, m := strings.Join(path[:len(path)-1], "."), ""
-			for i, seg := range path {
-				if seg == "lightMode" || seg == "darkMode" {
-					name, m = strings.Join(path[:i], "."), seg
-					break
-				}
-			}
-			g := byName[name]
-			if g == nil {
-				g = &group{Name: name}
-				byName[name] = g
-			}
-			if m != "darkMode" {
-				g.Light = append(g.Light, sw)
-			}
-			if m != "lightMode" {
-				g.Dark = append(g.Dark, sw)
+			if key := path[len(path)-1]; key == "color" || strings.HasSuffix(key, "Color") {
+				addSwatch(byName, path, v, set)
 			}
 		}
 	}
 	walk(eff, nil)
-	names := make([]string, 0, len(byName))
-	for n := range byName {
-		names = append(names, n)
+	var groups []group
+	for _, n := range slices.Sorted(maps.Keys(byName)) {
+		groups = append(groups, *byName[n])
 	}
-	slices.Sort(names)
-	for _, n := range names {
-		p.Groups = append(p.Groups, *byName[n])
-	}
+	return groups
+}
 
-	for _, a := range s.Assets {
+// addSwatch files the colour at path under its component, in the light list, the dark list,
+// or both when the path names no mode.
+func addSwatch(byName map[string]*group, path []string, hex string, set map[string]bool) {
+	full := "Settings." + strings.Join(path, ".")
+	sw := swatch{Path: full, Hex: hex, Default: !set[full]}
+	name, m := strings.Join(path[:len(path)-1], "."), ""
+	for i, seg := range path {
+		if seg == "lightMode" || seg == "darkMode" {
+			name, m = strings.Join(path[:i], "."), seg
+			break
+		}
+	}
+	g := byName[name]
+	if g == nil {
+		g = &group{Name: name}
+		byName[name] = g
+	}
+	if m != "darkMode" {
+		g.Light = append(g.Light, sw)
+	}
+	if m != "lightMode" {
+		g.Dark = append(g.Dark, sw)
+	}
+}
+
+// assetViews say of each asset where Cognito shows it and which setting switches it on.
+func assetViews(eff map[string]any, assets []branding.Asset) []assetView {
+	var views []assetView
+	for _, a := range assets {
 		where, sw := placement(a.Category)
 		if sw != "" {
 			sw = fmt.Sprintf("%s = %v", sw, lookupShow(eff, sw))
 		}
-		p.Assets = append(p.Assets, assetView{Category: a.Category, ColorMode: a.ColorMode, Extension: a.Extension, ResourceId: a.ResourceId,
+		views = append(views, assetView{Category: a.Category, ColorMode: a.ColorMode, Extension: a.Extension, ResourceId: a.ResourceId,
 			Where: where, Switch: sw, Src: dataURL(a)})
 	}
-	// Every provider with an icon gets its button in both modes, once.
+	return views
+}
+
+// iconProviders are the providers with a button icon, each once: each gets its button in
+// both modes.
+func iconProviders(assets []branding.Asset) []string {
 	var providers []string
-	for _, a := range s.Assets {
+	for _, a := range assets {
 		if a.Category == branding.IdPButtonIcon && a.ResourceId != "" && !slices.Contains(providers, a.ResourceId) {
 			providers = append(providers, a.ResourceId)
 		}
 	}
-	for _, m := range []struct{ name, key, asset string }{{"Light mode", "lightMode", "LIGHT"}, {"Dark mode", "darkMode", "DARK"}} {
-		c := func(path string) string {
-			if v, ok := lookup(eff, strings.ReplaceAll(path, "MODE", m.key)).(string); ok && len(v) == 8 {
-				return "#" + v
-			}
-			return "transparent"
+	return providers
+}
+
+// sketchMode is the form in one colour mode (key lightMode or darkMode, asset mode LIGHT or
+// DARK), from the effective settings.
+func sketchMode(eff map[string]any, assets []branding.Asset, providers []string, name, key, assetMode string) mode {
+	c := func(path string) string {
+		if v, ok := lookup(eff, strings.ReplaceAll(path, "MODE", key)).(string); ok && len(v) == 8 {
+			return "#" + v
 		}
-		px := func(path string) string {
-			return fmt.Sprintf("%vpx", lookup(eff, path))
-		}
-		md := mode{Name: m.name,
-			Page: c("components.pageBackground.MODE.color"), Heading: c("components.pageText.MODE.headingColor"), Body: c("components.pageText.MODE.bodyColor"),
-			FormBg: c("components.form.MODE.backgroundColor"), FormBorder: c("components.form.MODE.borderColor"), FormRadius: px("components.form.borderRadius"),
-			InputBg: c("componentClasses.input.MODE.defaults.backgroundColor"), InputBorder: c("componentClasses.input.MODE.defaults.borderColor"), InputRadius: px("componentClasses.input.borderRadius"),
-			ButtonBg: c("components.primaryButton.MODE.defaults.backgroundColor"), ButtonText: c("components.primaryButton.MODE.defaults.textColor"), ButtonRadius: px("componentClasses.buttons.borderRadius"),
-			Secondary: c("components.secondaryButton.MODE.defaults.borderColor"), SecondaryText: c("components.secondaryButton.MODE.defaults.textColor"),
-			Link: c("componentClasses.link.MODE.defaults.textColor"), Label: c("componentClasses.inputLabel.MODE.textColor"),
-			IdPBg: c("components.idpButton.standard.MODE.defaults.backgroundColor"), IdPBorder: c("components.idpButton.standard.MODE.defaults.borderColor"),
-			IdPText: c("components.idpButton.standard.MODE.defaults.textColor"),
-		}
-		if on, _ := lookup(eff, "components.form.logo.enabled").(bool); on {
-			for _, a := range s.Assets {
-				if a.Category == "FORM_LOGO" && (a.ColorMode == m.asset || a.ColorMode == "DYNAMIC") {
-					md.Logo = dataURL(a)
-				}
-			}
-		}
-		icons, _ := lookup(eff, "componentClasses.idpButtons.icons.enabled").(bool)
-		for _, name := range providers {
-			b := providerButton{Name: name}
-			if icons {
-				b.Icon = providerIcon(s.Assets, name, m.asset)
-			}
-			md.Providers = append(md.Providers, b)
-		}
-		p.Modes = append(p.Modes, md)
+		return "transparent"
 	}
-	return p
+	px := func(path string) string {
+		return fmt.Sprintf("%vpx", lookup(eff, path))
+	}
+	md := mode{Name: name,
+		Page: c("components.pageBackground.MODE.color"), Heading: c("components.pageText.MODE.headingColor"), Body: c("components.pageText.MODE.bodyColor"),
+		FormBg: c("components.form.MODE.backgroundColor"), FormBorder: c("components.form.MODE.borderColor"), FormRadius: px("components.form.borderRadius"),
+		InputBg: c("componentClasses.input.MODE.defaults.backgroundColor"), InputBorder: c("componentClasses.input.MODE.defaults.borderColor"), InputRadius: px("componentClasses.input.borderRadius"),
+		ButtonBg: c("components.primaryButton.MODE.defaults.backgroundColor"), ButtonText: c("components.primaryButton.MODE.defaults.textColor"), ButtonRadius: px("componentClasses.buttons.borderRadius"),
+		Secondary: c("components.secondaryButton.MODE.defaults.borderColor"), SecondaryText: c("components.secondaryButton.MODE.defaults.textColor"),
+		Link: c("componentClasses.link.MODE.defaults.textColor"), Label: c("componentClasses.inputLabel.MODE.textColor"),
+		IdPBg: c("components.idpButton.standard.MODE.defaults.backgroundColor"), IdPBorder: c("components.idpButton.standard.MODE.defaults.borderColor"),
+		IdPText: c("components.idpButton.standard.MODE.defaults.textColor"),
+	}
+	if on, _ := lookup(eff, "components.form.logo.enabled").(bool); on {
+		for _, a := range assets {
+			if a.Category == "FORM_LOGO" && (a.ColorMode == assetMode || a.ColorMode == "DYNAMIC") {
+				md.Logo = dataURL(a)
+			}
+		}
+	}
+	icons, _ := lookup(eff, "componentClasses.idpButtons.icons.enabled").(bool)
+	for _, name := range providers {
+		b := providerButton{Name: name}
+		if icons {
+			b.Icon = providerIcon(assets, name, assetMode)
+		}
+		md.Providers = append(md.Providers, b)
+	}
+	return md
 }
 
 // providerIcon is the provider's button icon for a color mode: the one for that mode, else the

@@ -9,7 +9,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"slices"
 	"time"
@@ -21,71 +20,83 @@ import (
 
 	"github.com/cognito-apigw/cognito-apigw/branding"
 	"github.com/cognito-apigw/cognito-apigw/internal/awsauth"
+	"github.com/cognito-apigw/cognito-apigw/internal/cli"
 )
 
-func (c *cli) pull(args []string) int {
-	fs := flag.NewFlagSet("pull", flag.ContinueOnError)
-	poolID := fs.String("user-pool-id", "", "user pool id (required)")
-	clientID := fs.String("client-id", "", "app client id (required)")
-	merged := fs.Bool("return-merged-resources", false, "include the values left at Cognito's defaults, for a complete document")
-	region := fs.String("region", "", "AWS Region (default: from the environment or AWS config)")
-	endpoint := fs.String("endpoint", "", "custom Cognito endpoint URL, e.g. a local emulator")
-	out := fs.String("out", "branding", "directory to write the branding folder to")
-	name := fs.String("name", "style.json", "name of the branding file in -out")
-	if code, ok := c.parse(fs, args); !ok {
-		return code
-	}
-	if *poolID == "" || *clientID == "" || fs.NArg() > 0 {
-		fmt.Fprintf(c.stderr, "branding pull: -user-pool-id and -client-id are required, and nothing else\n%s", usage)
-		return 2
-	}
+// pullOptions are pull's flags.
+type pullOptions struct {
+	poolID, clientID, region, endpoint string
+	merged                             bool
+	dir, name                          string
+}
 
-	// Refuse a bad -out before asking AWS for anything.
-	if info, err := os.Stat(*out); err == nil && !info.IsDir() {
-		fmt.Fprintf(c.stderr, "branding pull: -out %s is a file; want the directory to write %s and assets/ into, such as -out branding\n", *out, *name)
-		return 2
+func (a *app) pull(fs *flag.FlagSet) cli.Run {
+	var o pullOptions
+	fs.StringVar(&o.poolID, "user-pool-id", "", "user pool `id` (required)")
+	fs.StringVar(&o.clientID, "client-id", "", "app client `id` (required)")
+	fs.BoolVar(&o.merged, "return-merged-resources", false, "include the values left at Cognito's defaults, for a complete document")
+	fs.StringVar(&o.region, "region", "", "AWS `Region` (default: the AWS configuration)")
+	fs.StringVar(&o.endpoint, "endpoint", "", "custom Cognito endpoint `URL`, e.g. a local emulator")
+	fs.StringVar(&o.dir, "dir", "branding", "`folder` to write the branding file and its assets/ into")
+	fs.StringVar(&o.name, "name", "style.json", "`name` of the branding file in -dir")
+	cli.Renamed(fs, "out", "dir") // -out names a file everywhere else
+	return func(ctx context.Context, _ []string) error {
+		if err := o.check(); err != nil {
+			return err
+		}
+		return a.pullStyle(ctx, o)
 	}
-	if *name == "" || filepath.Base(*name) != *name {
-		fmt.Fprintf(c.stderr, "branding pull: -name %q: want a file name without a directory, such as style.json (the directory is -out)\n", *name)
-		return 2
-	}
+}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	resp, err := c.describe(ctx, *poolID, *clientID, *region, *endpoint, *merged)
+// check refuses bad flags before asking AWS for anything.
+func (o pullOptions) check() error {
+	if o.poolID == "" || o.clientID == "" {
+		return cli.Usagef("-user-pool-id and -client-id are required")
+	}
+	if info, err := os.Stat(o.dir); err == nil && !info.IsDir() {
+		return cli.Usagef("-dir %s is a file; want the folder to write %s and assets/ into, such as -dir branding", o.dir, o.name)
+	}
+	if o.name == "" || filepath.Base(o.name) != o.name {
+		return cli.Usagef("-name %q: want a file name without a folder, such as style.json (the folder is -dir)", o.name)
+	}
+	return nil
+}
+
+// pullStyle fetches the style, writes it, and checks what it wrote.
+func (a *app) pullStyle(ctx context.Context, o pullOptions) error {
+	resp, err := a.describe(ctx, o.poolID, o.clientID, o.region, o.endpoint, o.merged)
 	if err != nil {
-		return c.fail("%v", err)
+		return err
 	}
 	style, err := styleFromAPI(resp)
 	if err != nil {
-		return c.fail("%v", err)
+		return err
 	}
-	if err := os.MkdirAll(*out, 0o755); err != nil {
-		return c.fail("-out %s: cannot create the directory: %v", *out, unwrapPath(err))
+	if err := os.MkdirAll(o.dir, 0o755); err != nil {
+		return fmt.Errorf("-dir %s: cannot create the folder: %v", o.dir, unwrapPath(err))
 	}
-	written, err := branding.Save(*out, *name, style)
+	written, err := branding.Save(o.dir, o.name, style)
 	if err != nil {
-		return c.fail("writing %s: %v", *out, err)
+		return fmt.Errorf("writing %s: %v", o.dir, err)
 	}
 	for _, f := range written {
-		fmt.Fprintln(c.stdout, filepath.Join(*out, filepath.FromSlash(f)))
+		fmt.Fprintln(a.stdout, filepath.Join(o.dir, filepath.FromSlash(f)))
 	}
-	c.noteStale(*out, written)
+	a.noteStale(o.dir, written)
 
 	// Tell the user now, not at synth, if the deployed style breaks a rule of ours.
-	if _, err := branding.Load(filepath.Join(*out, *name)); err != nil {
-		fmt.Fprintf(c.stderr, "branding pull: the pulled style has problems:\n%v\n", err)
-		return 1
+	if _, err := branding.Load(filepath.Join(o.dir, o.name)); err != nil {
+		return fmt.Errorf("the pulled style has problems:\n%v", err)
 	}
-	return 0
+	return nil
 }
 
 // describe asks Cognito for the style of an app client, with the credential checks of awsauth
 // first, so that a missing login is one clear line.
-func (c *cli) describe(ctx context.Context, poolID, clientID, region, endpoint string, merged bool) (*types.ManagedLoginBrandingType, error) {
+func (a *app) describe(ctx context.Context, poolID, clientID, region, endpoint string, merged bool) (*types.ManagedLoginBrandingType, error) {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	opts := append([]func(*config.LoadOptions) error{}, c.awsOptions...)
+	opts := append([]func(*config.LoadOptions) error{}, a.awsOptions...)
 	if region != "" {
 		opts = append(opts, config.WithRegion(region))
 	}
@@ -124,14 +135,9 @@ func unwrapPath(err error) error {
 	return err
 }
 
-func (c *cli) fail(format string, args ...any) int {
-	fmt.Fprintf(c.stderr, "branding pull: "+format+"\n", args...)
-	return 1
-}
-
 // noteStale names files in the asset directory that the style no longer uses. They are left
 // alone: they may be the user's own, and deleting is git's job.
-func (c *cli) noteStale(dir string, written []string) {
+func (a *app) noteStale(dir string, written []string) {
 	entries, err := os.ReadDir(filepath.Join(dir, branding.AssetDir))
 	if err != nil {
 		return
@@ -139,7 +145,7 @@ func (c *cli) noteStale(dir string, written []string) {
 	for _, e := range entries {
 		rel := branding.AssetDir + "/" + e.Name()
 		if !e.IsDir() && !slices.Contains(written, rel) {
-			fmt.Fprintf(c.stderr, "note: %s is not part of the pulled style; delete it if nothing else uses it\n", filepath.Join(dir, rel))
+			fmt.Fprintf(a.stderr, "note: %s is not part of the pulled style; delete it if nothing else uses it\n", filepath.Join(dir, rel))
 		}
 	}
 }

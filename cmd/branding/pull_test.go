@@ -108,7 +108,7 @@ func testCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Setenv("AWS_REGION", "")
 	t.Setenv("AWS_DEFAULT_REGION", "")
 	var out, errOut bytes.Buffer
-	c := &cli{stdout: &out, stderr: &errOut, awsOptions: []func(*config.LoadOptions) error{
+	c := &app{stdout: &out, stderr: &errOut, awsOptions: []func(*config.LoadOptions) error{
 		config.WithCredentialsProvider(aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
 			return aws.Credentials{AccessKeyID: "AKIDFAKE", SecretAccessKey: "fake-secret", Source: "test"}, nil
 		})),
@@ -116,7 +116,7 @@ func testCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 		// connection reset while reading the reply, which the SDK retries like any reset.
 		config.WithRetryMaxAttempts(2),
 	}}
-	code = c.run(args)
+	code = c.run(context.Background(), args)
 	if s := errOut.String(); strings.Contains(s, "goroutine ") || strings.Contains(s, "panic") {
 		t.Errorf("stack trace on stderr:\n%s", s)
 	}
@@ -130,7 +130,7 @@ func TestPull(t *testing.T) {
 	pull := func() {
 		t.Helper()
 		code, stdout, stderr := testCLI(t, "pull", "-user-pool-id", "eu-west-1_AbCdEfGhI", "-client-id", "1example23456789",
-			"-return-merged-resources", "-region", "eu-west-1", "-endpoint", srv.URL, "-out", out)
+			"-return-merged-resources", "-region", "eu-west-1", "-endpoint", srv.URL, "-dir", out)
 		if code != 0 {
 			t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
 		}
@@ -186,7 +186,7 @@ func TestPullCognitoDefaults(t *testing.T) {
 			"UserPoolId": "eu-west-1_AbCdEfGhI", "UseCognitoProvidedValues": true, "Assets": [], "CreationDate": 1736936430}}`)
 	})
 	out := t.TempDir()
-	code, _, stderr := testCLI(t, "pull", "-user-pool-id", "p", "-client-id", "c", "-region", "eu-west-1", "-endpoint", srv.URL, "-out", out, "-name", "defaults.json")
+	code, _, stderr := testCLI(t, "pull", "-user-pool-id", "p", "-client-id", "c", "-region", "eu-west-1", "-endpoint", srv.URL, "-dir", out, "-name", "defaults.json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -200,7 +200,7 @@ func TestPullErrors(t *testing.T) {
 	srv, _ := fakeCognito(t, func() (int, []byte) {
 		return 400, []byte(`{"__type": "ResourceNotFoundException", "message": "No managed login branding for client"}`)
 	})
-	code, _, stderr := testCLI(t, "pull", "-user-pool-id", "p", "-client-id", "c", "-region", "eu-west-1", "-endpoint", srv.URL, "-out", t.TempDir())
+	code, _, stderr := testCLI(t, "pull", "-user-pool-id", "p", "-client-id", "c", "-region", "eu-west-1", "-endpoint", srv.URL, "-dir", t.TempDir())
 	if code != 1 || !strings.Contains(stderr, "ResourceNotFoundException") || !strings.Contains(stderr, "No managed login branding for client") {
 		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
@@ -275,8 +275,8 @@ func TestPullWithoutCredentials(t *testing.T) {
 	awsauthtest.NoCredentials(t)
 	var stdout, stderr bytes.Buffer
 	out := filepath.Join(t.TempDir(), "branding")
-	c := &cli{stdout: &stdout, stderr: &stderr}
-	code := c.run([]string{"pull", "-user-pool-id", "p", "-client-id", "c", "-region", "eu-west-1", "-endpoint", srv.URL, "-out", out})
+	c := &app{stdout: &stdout, stderr: &stderr}
+	code := c.run(context.Background(), []string{"pull", "-user-pool-id", "p", "-client-id", "c", "-region", "eu-west-1", "-endpoint", srv.URL, "-dir", out})
 	if code != 1 {
 		t.Fatalf("exit %d, stderr %q", code, stderr.String())
 	}
@@ -293,11 +293,11 @@ func TestPullWithoutCredentials(t *testing.T) {
 		t.Errorf("%d requests reached Cognito", len(*requests))
 	}
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
-		t.Errorf("-out was created: %v", err)
+		t.Errorf("-dir was created: %v", err)
 	}
 }
 
-// A bad -out or -name is refused before any call, naming the flag and the path.
+// A bad -dir or -name is refused before any call, naming the flag and the path.
 func TestPullOutFlags(t *testing.T) {
 	srv, requests := fakeCognito(t, func() (int, []byte) { return 200, exportJSON(t, false) })
 	file := filepath.Join(t.TempDir(), "style.json")
@@ -308,9 +308,9 @@ func TestPullOutFlags(t *testing.T) {
 		code int
 		want string
 	}{
-		{[]string{"-out", file}, 2, "branding pull: -out " + file + " is a file; want the directory to write style.json and assets/ into"},
-		{[]string{"-out", t.TempDir(), "-name", "sub/style.json"}, 2, `branding pull: -name "sub/style.json": want a file name without a directory`},
-		{[]string{"-out", blocked}, 1, "branding pull: -out " + blocked + ": cannot create the directory: not a directory"},
+		{[]string{"-dir", file}, 2, "branding pull: -dir " + file + " is a file; want the folder to write style.json and assets/ into"},
+		{[]string{"-dir", t.TempDir(), "-name", "sub/style.json"}, 2, `branding pull: -name "sub/style.json": want a file name without a folder`},
+		{[]string{"-dir", blocked}, 1, "branding pull: -dir " + blocked + ": cannot create the folder: not a directory"},
 	} {
 		args := append([]string{"pull", "-user-pool-id", "p", "-client-id", "c", "-region", "eu-west-1", "-endpoint", srv.URL}, tt.args...)
 		code, _, stderr := testCLI(t, args...)
@@ -320,5 +320,16 @@ func TestPullOutFlags(t *testing.T) {
 	}
 	if len(*requests) != 1 { // only the last case gets as far as the call
 		t.Errorf("%d requests reached Cognito, want 1", len(*requests))
+	}
+}
+
+// pull's folder flag is -dir (-out names a file in every command); the old -out still works,
+// with a note.
+func TestPullFormerOutFlag(t *testing.T) {
+	srv, _ := fakeCognito(t, func() (int, []byte) { return 200, exportJSON(t, false) })
+	out := filepath.Join(t.TempDir(), "branding")
+	code, stdout, stderr := testCLI(t, "pull", "-user-pool-id", "p", "-client-id", "c", "-region", "eu-west-1", "-endpoint", srv.URL, "-out", out)
+	if code != 0 || !strings.HasPrefix(stderr, "branding pull: note: -out is now -dir") || !strings.Contains(stdout, filepath.Join(out, "style.json")) {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 }

@@ -5,17 +5,19 @@
 // in production.
 //
 //	go run ./cmd/local -issuer URL -client-id ID[,ID...] [-addr 127.0.0.1:8080] [-stage dev] [-web ""]
-//	go run ./cmd/local -outputs FILE [-stage dev] [-web localhost:3000] [-web-api local|deployed|URL]
+//	go run ./cmd/local [-outputs FILE] [-stage dev] [-web localhost:3000] [-web-api local|deployed|URL]
 //
 // The issuer is a Cognito user pool (https://cognito-idp.<region>.amazonaws.com/<pool id>) or a
 // local Cognito-compatible server such as cognito-local (http://localhost:9229/<pool id>); its
 // keys are read from <issuer>/.well-known/jwks.json. -outputs reads the issuer and client id
-// from a `cdk deploy --outputs-file` file or one written by `authctl setup-local`. Bad usage
-// exits 2; SIGINT or SIGTERM stops the server cleanly. The web app's settings (/config.json)
+// from a `cdk deploy --outputs-file` file or one written by `authctl setup-local`; without
+// -issuer or -client-id, the default cdk-outputs.json. Bad usage exits 2 (internal/cli);
+// SIGINT or SIGTERM stops the server cleanly. The web app's settings (/config.json)
 // come from the same outputs file; -web-api deployed makes the page call the deployed ApiUrl.
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -26,13 +28,11 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/signal"
 	"slices"
 	"strings"
-	"syscall"
 	"time"
 
-	"github.com/cognito-apigw/cognito-apigw/internal/cdkjson"
+	"github.com/cognito-apigw/cognito-apigw/internal/cli"
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
 	"github.com/cognito-apigw/cognito-apigw/internal/localapi"
 	"github.com/cognito-apigw/cognito-apigw/internal/loopback"
@@ -43,9 +43,7 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	os.Exit(run(ctx, os.Args[1:], os.Stderr, nil))
+	cli.Main(func(ctx context.Context, args []string) int { return run(ctx, args, os.Stderr, nil) })
 }
 
 // shutdownTimeout bounds how long requests in flight may take to finish after a signal.
@@ -54,205 +52,257 @@ const shutdownTimeout = 5 * time.Second
 // run serves until ctx ends. ready, if not nil, is told the API's address and the web app's
 // URL ("" when off) once both listen.
 func run(ctx context.Context, args []string, stderr io.Writer, ready func(apiAddr, webURL string)) int {
-	fs := flag.NewFlagSet("local", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	addr := fs.String("addr", "127.0.0.1:8080", "loopback `address` to listen on")
-	stage := fs.String("stage", config.DefaultStage, "`stage` whose route table and CORS settings to serve, from cdk.json")
-	issuer := fs.String("issuer", "", "token issuer `URL`; the keys are read from <issuer>/.well-known/jwks.json")
-	clients := fs.String("client-id", "", "allowed app client `ids`, comma-separated")
-	outputsFile := fs.String("outputs", "", "read -issuer and -client-id from this outputs `file` (cdk deploy --outputs-file, or authctl setup-local)")
-	cdkJSON := fs.String("cdk-json", cdkjson.DefaultPath, "project settings `file`")
-	webAddr := fs.String("web", "localhost:3000", "loopback `address` of the web app (the dev stage's callback and CORS origin); \"\" turns it off")
-	webAPI := fs.String("web-api", webAPILocal, "`API` the web app calls: local (this server), deployed (ApiUrl of the outputs file), or a URL")
-	webLib := fs.String("web-lib", defaultWebLib, "oidc-client-ts browser build `file` the web app loads (npm ci installs it)")
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: local -issuer URL -client-id ID[,ID...] [flags]\n       local -outputs FILE [flags]\n\nFlags:\n")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	usageError := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "local: "+format+"\n", a...)
-		fmt.Fprintln(stderr, "Run with -h for usage.")
-		return 2
-	}
-	if fs.NArg() > 0 {
-		return usageError("unexpected argument %q", fs.Arg(0))
-	}
-	if err := checkLoopback(*addr); err != nil {
-		return usageError("-addr %q: %v", *addr, err)
-	}
-	if *webAddr != "" {
-		if err := checkLoopback(*webAddr); err != nil {
-			return usageError("-web %q: %v", *webAddr, err)
-		}
-	}
-	cfg, err := cdkjson.Load(*cdkJSON, *stage)
-	if err != nil {
-		return usageError("%v", err)
-	}
-	var out outputs.Stage
-	var machine map[string]string // a deployed stage's machine clients; none locally
-	if *outputsFile != "" {
-		out, err = outputs.Read(*outputsFile, cfg.AppName, cfg.StageName)
-		if err != nil {
-			return usageError("-outputs: %v", err)
-		}
-		if *issuer == "" {
-			*issuer = out.IssuerURL
-		}
-		if *clients == "" {
-			*clients = out.ClientID
-		}
-		if machine, err = routes.ParseMachineClients(out.MachineClients); err != nil {
-			return usageError("-outputs: %v", err)
-		}
-	}
-	if *issuer == "" {
-		return usageError("-issuer is required: the user pool's issuer URL, such as http://localhost:9229/<pool id> for cognito-local (or pass -outputs FILE)")
-	}
-	clientIDs := routes.SplitList(*clients)
-	if len(clientIDs) == 0 {
-		return usageError("-client-id is required: the app client ids whose tokens the API accepts, comma-separated (or pass -outputs FILE)")
-	}
-	var lib []byte
-	if *webAddr != "" {
-		if _, err := webAPIURL(*webAPI, "", out); err != nil {
-			return usageError("-web-api %q: %v", *webAPI, err)
-		}
-		// The page signs in with the first client: the outputs file's, or the first -client-id.
-		if _, err := newWebConfig(cfg, out, *issuer, clientIDs[0], ""); err != nil {
-			return usageError("-web: %v", err)
-		}
-		if lib, err = os.ReadFile(*webLib); err != nil {
-			return usageError("-web-lib: cannot read the oidc-client-ts browser build (%v); run `npm ci` in the project root and start cmd/local there, or pass -web \"\" to serve only the API", err)
-		}
-	}
+	var o options
+	p := &cli.Program{Name: "local", Stdout: os.Stdout, Stderr: stderr, Commands: []cli.Command{{
+		Summary: "Serves the API on loopback with the stage's route table and the Lambda's handler, and the sample web app.",
+		Usage: `-issuer URL -client-id ID[,ID...] [flags]
+[-outputs FILE] [flags]`,
+		Flags: func(fs *flag.FlagSet) cli.Run {
+			o.declare(fs)
+			return func(ctx context.Context, _ []string) error { return serve(ctx, &o, stderr, ready) }
+		},
+	}}}
+	return p.Run(ctx, args)
+}
 
+// options are local's flags.
+type options struct {
+	cli.Project
+	addr, issuer, clients, webAddr, webAPI, webLib string
+}
+
+func (o *options) declare(fs *flag.FlagSet) {
+	o.Project.Declare(fs)
+	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "loopback `address` to listen on")
+	fs.StringVar(&o.issuer, "issuer", "", "token issuer `URL`; the keys are read from <issuer>/.well-known/jwks.json (default: IssuerUrl output)")
+	fs.StringVar(&o.clients, "client-id", "", "allowed app client `ids`, comma-separated (default: ClientId output)")
+	fs.StringVar(&o.webAddr, "web", "localhost:3000", "loopback `address` of the web app (the dev stage's callback and CORS origin); \"\" turns it off")
+	fs.StringVar(&o.webAPI, "web-api", webAPILocal, "`API` the web app calls: local (this server), deployed (ApiUrl of the outputs file), or a URL")
+	fs.StringVar(&o.webLib, "web-lib", defaultWebLib, "oidc-client-ts browser build `file` the web app loads (npm ci installs it)")
+}
+
+// stage is what local serves: from cdk.json, the outputs file and the flags.
+type stage struct {
+	cfg       config.Config
+	out       outputs.Stage
+	machine   map[string]string // a deployed stage's machine clients; none locally
+	clientIDs []string
+	webLib    []byte // the oidc-client-ts build; nil without the web app
+}
+
+// load checks the flags and reads what they point at.
+func (o *options) load() (stage, error) {
+	if err := checkLoopback(o.addr); err != nil {
+		return stage{}, cli.Usagef("-addr %q: %v", o.addr, err)
+	}
+	if o.webAddr != "" {
+		if err := checkLoopback(o.webAddr); err != nil {
+			return stage{}, cli.Usagef("-web %q: %v", o.webAddr, err)
+		}
+	}
+	cfg, err := o.Config()
+	if err != nil {
+		return stage{}, err
+	}
+	st := stage{cfg: cfg}
+	// The default outputs file is read only for what the flags leave out, so that another
+	// pool's outputs never mix with an -issuer and -client-id given.
+	if o.OutputsGiven() || o.issuer == "" || o.clients == "" {
+		if st.out, err = o.ReadOutputs(cfg); err != nil {
+			return stage{}, err
+		}
+		o.issuer = cmp.Or(o.issuer, st.out.IssuerURL)
+		o.clients = cmp.Or(o.clients, st.out.ClientID)
+		if st.machine, err = routes.ParseMachineClients(st.out.MachineClients); err != nil {
+			return stage{}, cli.Usagef("-outputs: %v", err)
+		}
+	}
+	if o.issuer == "" {
+		return stage{}, cli.Usagef("-issuer is required: the user pool's issuer URL, such as http://localhost:9229/<pool id> for cognito-local (or pass -outputs FILE)%s", o.unread())
+	}
+	if st.clientIDs = routes.SplitList(o.clients); len(st.clientIDs) == 0 {
+		return stage{}, cli.Usagef("-client-id is required: the app client ids whose tokens the API accepts, comma-separated (or pass -outputs FILE)%s", o.unread())
+	}
+	if o.webAddr != "" {
+		if st.webLib, err = o.checkWeb(st); err != nil {
+			return stage{}, err
+		}
+	}
+	return st, nil
+}
+
+// unread says why the default outputs file gave nothing, for the messages above.
+func (o *options) unread() string {
+	if o.Unread == nil {
+		return ""
+	}
+	return "; " + o.Unread.Error()
+}
+
+// checkWeb checks the web app's flags and reads the oidc-client-ts build it serves.
+func (o *options) checkWeb(st stage) ([]byte, error) {
+	if _, err := webAPIURL(o.webAPI, "", st.out); err != nil {
+		return nil, cli.Usagef("-web-api %q: %v", o.webAPI, err)
+	}
+	// The page signs in with the first client: the outputs file's, or the first -client-id.
+	if _, err := newWebConfig(st.cfg, st.out, o.issuer, st.clientIDs[0], ""); err != nil {
+		return nil, cli.Usagef("-web: %v", err)
+	}
+	lib, err := os.ReadFile(o.webLib)
+	if err != nil {
+		return nil, cli.Usagef("-web-lib: cannot read the oidc-client-ts browser build (%v); run `npm ci` in the project root and start cmd/local there, or pass -web \"\" to serve only the API", err)
+	}
+	return lib, nil
+}
+
+// serve runs the API and, unless -web "" turned it off, the web app, until ctx ends.
+func serve(ctx context.Context, o *options, stderr io.Writer, ready func(apiAddr, webURL string)) error {
+	st, err := o.load()
+	if err != nil {
+		return err
+	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
-	v, err := verifier.New(ctx, verifier.Config{Issuer: *issuer, ClientIDs: slices.AppendSeq(slices.Clone(clientIDs), maps.Values(machine)), Logger: logger})
+	v, err := verifier.New(ctx, verifier.Config{Issuer: o.issuer, ClientIDs: slices.AppendSeq(slices.Clone(st.clientIDs), maps.Values(st.machine)), Logger: logger})
 	switch {
 	case errors.Is(err, verifier.ErrConfig):
-		return usageError("-issuer or -client-id: %v", err)
+		return cli.Usagef("-issuer or -client-id: %v", err)
 	case err != nil:
-		fmt.Fprintf(stderr, "local: cannot load the signing keys of %s: %v\nIs the issuer running (for cognito-local: npx cognito-local) and is -issuer right?\n", *issuer, err)
-		return 1
+		return fmt.Errorf("cannot load the signing keys of %s: %v\nIs the issuer running (for cognito-local: npx cognito-local) and is -issuer right?", o.issuer, err)
 	}
 	defer v.Close()
+	gw, err := newGateway(st, v, logger)
+	if err != nil {
+		return err
+	}
 
-	// The very handler the Lambda runs, configured as the API stack configures it.
-	h, err := handler.New(cfg.Routes, clientIDs, &handler.Options{
-		AllowedOrigins: cfg.CORS.AllowOrigins,
-		MachineClients: machine,
+	var srv servers
+	defer srv.closeUnserved()
+	apiAddr, err := srv.listenAPI(o.addr, gw, logger)
+	if err != nil {
+		return err
+	}
+	logger.Info("serving", "url", "http://"+apiAddr+"/", "stage", st.cfg.StageName, "issuer", o.issuer, "client_ids", strings.Join(st.clientIDs, ","))
+	for _, r := range st.cfg.Routes {
+		logger.Info("route", "route", r.Key(), "access", string(r.Access))
+	}
+	webURL := ""
+	if o.webAddr != "" {
+		if webURL, err = srv.listenWeb(o, st, "http://"+apiAddr, logger); err != nil {
+			return err
+		}
+	}
+	if ready != nil {
+		ready(apiAddr, webURL)
+	}
+	return srv.serve(ctx, logger)
+}
+
+// newGateway is the API Gateway stand-in in front of the very handler the Lambda runs,
+// configured as the API stack configures it.
+func newGateway(st stage, v *verifier.Verifier, logger *slog.Logger) (http.Handler, error) {
+	h, err := handler.New(st.cfg.Routes, st.clientIDs, &handler.Options{
+		AllowedOrigins: st.cfg.CORS.AllowOrigins,
+		MachineClients: st.machine,
 		Logger:         logger.With("source", "handler"),
 	})
 	if err != nil {
-		fmt.Fprintf(stderr, "local: %v\n", err)
-		return 1
+		return nil, err
 	}
-	gw, err := localapi.New(localapi.Options{
-		Routes:   cfg.Routes,
+	return localapi.New(localapi.Options{
+		Routes:   st.cfg.Routes,
 		Verifier: v,
 		Handler:  h.Handle,
-		CORS:     cfg.CORS,
-		Stage:    cfg.StageName,
+		CORS:     st.cfg.CORS,
+		Stage:    st.cfg.StageName,
 		Logger:   logger,
 	})
-	if err != nil {
-		fmt.Fprintf(stderr, "local: %v\n", err)
-		return 1
-	}
+}
 
-	// Each server's listeners: one, or two for a localhost address (see loopback.Listen).
-	var listeners [][]net.Listener
-	defer func() {
-		for _, l := range slices.Concat(listeners...) {
-			l.Close() // those not served yet; Shutdown has closed the others
-		}
-	}()
-	apiLns, err := loopback.Listen(*addr)
-	if err != nil {
-		fmt.Fprintf(stderr, "local: %v\n", err)
-		return 1
+// servers are local's HTTP servers, each with its listeners: one, or two for a localhost
+// address (see loopback.Listen).
+type servers struct {
+	list      []*http.Server
+	listeners [][]net.Listener
+}
+
+// closeUnserved closes the listeners not served yet; Shutdown has closed the others.
+func (s *servers) closeUnserved() {
+	for _, l := range slices.Concat(s.listeners...) {
+		l.Close()
 	}
-	ln := apiLns[0]
-	listeners = append(listeners, apiLns)
-	servers := []*http.Server{}
-	srv := &http.Server{
+}
+
+// listenAPI listens for the API and returns the address it got.
+func (s *servers) listenAPI(addr string, gw http.Handler, logger *slog.Logger) (string, error) {
+	lns, err := loopback.Listen(addr)
+	if err != nil {
+		return "", err
+	}
+	s.listeners = append(s.listeners, lns)
+	s.list = append(s.list, &http.Server{
 		Handler:           gw,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       time.Minute,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
-	servers = append(servers, srv)
-	logger.Info("serving", "url", "http://"+ln.Addr().String()+"/", "stage", cfg.StageName, "issuer", *issuer, "client_ids", strings.Join(clientIDs, ","))
-	for _, r := range cfg.Routes {
-		logger.Info("route", "route", r.Key(), "access", string(r.Access))
-	}
+	})
+	return lns[0].Addr().String(), nil
+}
 
-	webURL := ""
-	if *webAddr != "" {
-		webLns, err := loopback.Listen(*webAddr)
-		if err != nil {
-			fmt.Fprintf(stderr, "local: web app: %v (stop what uses the port, or move the app with -web ADDR, or turn it off with -web \"\")\n", err)
-			return 1
-		}
-		listeners = append(listeners, webLns)
-		// The origin as the browser writes it: the host given, the port listened on.
-		host, _, _ := net.SplitHostPort(*webAddr)
-		_, port, _ := net.SplitHostPort(webLns[0].Addr().String())
-		origin := "http://" + net.JoinHostPort(host, port)
-		apiURL, _ := webAPIURL(*webAPI, "http://"+ln.Addr().String(), out)
-		wc, _ := newWebConfig(cfg, out, *issuer, clientIDs[0], apiURL)
-		h, err := webHandler(wc, lib)
-		if err != nil {
-			fmt.Fprintf(stderr, "local: %v\n", err)
-			return 1
-		}
-		servers = append(servers, &http.Server{
-			Handler:           logRequests(h, logger.With("source", "web")),
-			ReadHeaderTimeout: 10 * time.Second,
-			ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-		})
-		webURL = origin + "/"
-		logger.Info("serving web app", "url", webURL, "api", apiURL, "login", wc.Metadata.AuthorizationEndpoint)
-		for _, w := range webWarnings(cfg, origin) {
-			logger.Warn(w)
-		}
+// listenWeb listens for the web app, whose page calls the API at apiURL unless -web-api says
+// otherwise, and returns the app's URL.
+func (s *servers) listenWeb(o *options, st stage, apiURL string, logger *slog.Logger) (string, error) {
+	lns, err := loopback.Listen(o.webAddr)
+	if err != nil {
+		return "", fmt.Errorf("web app: %v (stop what uses the port, or move the app with -web ADDR, or turn it off with -web \"\")", err)
 	}
-	if ready != nil {
-		ready(ln.Addr().String(), webURL)
+	s.listeners = append(s.listeners, lns)
+	// The origin as the browser writes it: the host given, the port listened on.
+	host, _, _ := net.SplitHostPort(o.webAddr)
+	_, port, _ := net.SplitHostPort(lns[0].Addr().String())
+	origin := "http://" + net.JoinHostPort(host, port)
+	apiURL, _ = webAPIURL(o.webAPI, apiURL, st.out)
+	wc, _ := newWebConfig(st.cfg, st.out, o.issuer, st.clientIDs[0], apiURL)
+	h, err := webHandler(wc, st.webLib)
+	if err != nil {
+		return "", err
 	}
+	s.list = append(s.list, &http.Server{
+		Handler:           logRequests(h, logger.With("source", "web")),
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	})
+	logger.Info("serving web app", "url", origin+"/", "api", apiURL, "login", wc.Metadata.AuthorizationEndpoint)
+	for _, w := range webWarnings(st.cfg, origin) {
+		logger.Warn(w)
+	}
+	return origin + "/", nil
+}
 
-	served := make(chan error, len(slices.Concat(listeners...)))
-	for i, s := range servers {
-		for _, l := range listeners[i] {
-			go func() { served <- s.Serve(l) }()
+// serve serves until a server fails or ctx ends, then shuts the servers down.
+func (s *servers) serve(ctx context.Context, logger *slog.Logger) error {
+	served := make(chan error, len(slices.Concat(s.listeners...)))
+	for i, srv := range s.list {
+		for _, l := range s.listeners[i] {
+			go func() { served <- srv.Serve(l) }()
 		}
 	}
 	select {
 	case err := <-served:
-		fmt.Fprintf(stderr, "local: %v\n", err)
-		return 1
+		return err
 	case <-ctx.Done():
 	}
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
-	code := 0
-	for _, s := range servers {
-		if err := s.Shutdown(shutdownCtx); err != nil {
-			fmt.Fprintf(stderr, "local: stopping: %v\n", err)
-			code = 1
+	var errs []error
+	for _, srv := range s.list {
+		if err := srv.Shutdown(shutdownCtx); err != nil {
+			errs = append(errs, fmt.Errorf("stopping: %w", err))
 		}
 	}
 	logger.Info("stopped")
-	return code
+	return errors.Join(errs...)
 }
 
 // logRequests logs one line per request of the web app; its URLs carry no tokens, but the

@@ -165,3 +165,26 @@ func TestServeFromOutputsFile(t *testing.T) {
 	}
 	stop()
 }
+
+// Without -issuer and -client-id, the server reads them from the deploy's outputs file where
+// it runs, as authctl does.
+func TestServeFromDefaultOutputs(t *testing.T) {
+	is := testissuer.New(t, pool)
+	cdk, err := filepath.Abs("../../cdk.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(t.TempDir())
+	content := `{"demo-api-dev-auth": {"IssuerUrl": "` + is.Issuer() + `", "ClientId": "` + client + `"}}`
+	if err := os.WriteFile("cdk-outputs.json", []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	base, stderr, stop := start(t, "-cdk-json", cdk)
+	if code, body := get(t, base+"/me", "Bearer "+is.Mint(t, is.IDClaims())); code != 200 {
+		t.Errorf("/me: %d %s", code, body)
+	}
+	stop()
+	if !strings.Contains(stderr.String(), "issuer="+is.Issuer()) {
+		t.Errorf("log:\n%s", stderr)
+	}
+}
