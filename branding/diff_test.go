@@ -48,6 +48,14 @@ func TestDiffStyles(t *testing.T) {
 		{"both defaults", defaults, defaults, nil},
 		{"deployed key unknown to the defaults", &Style{Settings: map[string]any{"components": map[string]any{"newThing": true}}}, &Style{Settings: map[string]any{}},
 			[]string{"Settings.components.newThing: deployed true; not in the file: left behind"}},
+		{"file key not deployed", &Style{Settings: map[string]any{"components": map[string]any{"form": map[string]any{}}}}, custom,
+			[]string{"Settings.components.form.borderRadius: file 20; not deployed: deploy the file"}},
+		{"file key Cognito does not know", &Style{Settings: map[string]any{"components": map[string]any{"form": map[string]any{}}}},
+			&Style{Settings: map[string]any{"components": map[string]any{"form": map[string]any{"borderRadiuss": json.Number("20")}}}},
+			[]string{"Settings.components.form.borderRadiuss: file 20; not deployed: Cognito does not know the key"}},
+		{"provider's key under idpButton.custom, which takes any", &Style{Settings: map[string]any{"components": map[string]any{"idpButton": map[string]any{"custom": map[string]any{}}}}},
+			&Style{Settings: map[string]any{"components": map[string]any{"idpButton": map[string]any{"custom": map[string]any{"AcmeSSO": map[string]any{}}}}}},
+			[]string{"Settings.components.idpButton.custom.AcmeSSO: file {}; not deployed: deploy the file"}},
 		{"object against a value", &Style{Settings: map[string]any{"components": map[string]any{"form": "x"}}}, custom,
 			[]string{`Settings.components.form: deployed "x", file {"borderRadius":20}`}},
 	} {
@@ -85,6 +93,21 @@ func TestDiffButtonIcons(t *testing.T) {
 	want := []pathKind{{"Assets[IDP_BUTTON_ICON,DYNAMIC,Entra]", NotDeployed}, {"Assets[IDP_BUTTON_ICON,DYNAMIC,Okta]", LeftBehind}}
 	if !slices.Equal(got, want) {
 		t.Errorf("differences %v, want %v", got, want)
+	}
+}
+
+// An asset is summarised by type, size and hash; one that is not base64 says so.
+func TestAssetSummary(t *testing.T) {
+	for _, tt := range []struct {
+		a    Asset
+		want string
+	}{
+		{Asset{Extension: "SVG", Bytes: "PHN2Zy8+"}, "SVG, 6 bytes, sha256 d4dc56669143034f"}, // <svg/>
+		{Asset{Extension: "PNG", Bytes: "not base64!"}, "PNG, not valid base64"},
+	} {
+		if got := assetSummary(tt.a); got != tt.want {
+			t.Errorf("assetSummary(%+v) = %q, want %q", tt.a, got, tt.want)
+		}
 	}
 }
 

@@ -143,7 +143,7 @@ func (l *loader) load(data []byte) *Style {
 
 	size := s.EncodedSize()
 	if size+requestOverhead > MaxRequestBytes {
-		l.add("", "", "the style is %d bytes as JSON; Cognito takes at most %d bytes per request (2 MB); use smaller or fewer images", size+requestOverhead, MaxRequestBytes)
+		l.add("", "", "the style is %d bytes as JSON, %d with the pool and client ids; Cognito takes at most %d bytes per request (2 MB); use smaller or fewer images", size, size+requestOverhead, MaxRequestBytes)
 	}
 	if size > TemplateBudget {
 		l.add("", "", "the style is %d bytes as JSON; at most %d fit in the stack's CloudFormation template (limit 1 MB); use smaller or fewer images", size, TemplateBudget)
@@ -199,10 +199,7 @@ func (l *loader) decode(data []byte) (any, bool) {
 }
 
 func (l *loader) syntax(data []byte, offset int64, msg string) (any, bool) {
-	if offset > int64(len(data)) {
-		offset = int64(len(data))
-	}
-	before := data[:offset]
+	before := data[:min(offset, int64(len(data)))]
 	line := bytes.Count(before, []byte("\n")) + 1
 	col := utf8.RuneCount(before[bytes.LastIndexByte(before, '\n')+1:])
 	if col == 0 {

@@ -3,6 +3,7 @@ package branding
 import (
 	"encoding/json"
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -95,7 +96,7 @@ func TestInvalidFixtures(t *testing.T) {
 			{"Assets[2]", []string{"a second FORM_LOGO asset for color mode LIGHT (first at Assets[0])"}},
 			{"Assets[5]", []string{`a second IDP_BUTTON_ICON asset for color mode DYNAMIC and ResourceId "AcmeSSO" (first at Assets[3])`}},
 		}},
-		{"invalid-too-many-assets.json", []want{{"Assets", []string{"has 41 assets; Cognito takes at most 40"}}}},
+		{"invalid-too-many-assets.json", []want{{"Assets", []string{"has 41 assets; Cognito takes at most 40"}}}}, // valid-max-assets.json has 40
 		{"invalid-settings-keys.json", []want{
 			{"Settings.ComponentClasses", []string{"unknown key (Cognito ignores it); known: categories, componentClasses, components; did you mean \"componentClasses\"?"}},
 			{"Settings.component", []string{"unknown key", `did you mean "components"?`}},
@@ -109,11 +110,18 @@ func TestInvalidFixtures(t *testing.T) {
 			{"Settings.components.pageBackground.darkMode.color", []string{`= "0f1b2aff00"`}},
 			{"Settings.components.pageBackground.lightMode.color", []string{"= 12", "as a string"}},
 		}},
+		// 8 digits pass, in either case; 7 and 9 are the first refused on either side.
+		{"invalid-colour-digits.json", []want{
+			{"Settings.components.form.darkMode.backgroundColor", []string{`= "0972d3ff0": a colour is 8 hex digits RRGGBBAA without '#', e.g. "0972d3ff"`}},
+			{"Settings.components.form.lightMode.borderColor", []string{`= "0972d3f": a colour is 8 hex digits RRGGBBAA without '#', e.g. "0972d3ff"`}},
+		}},
 		{"invalid-resource-id.json", []want{
 			{"Assets[0].ResourceId", []string{`= "": must be 1 to 40 letters, digits, '_', '-' or spaces`}},
 			{"Assets[1].ResourceId", []string{`= "a-resource-id-that-is-longer-than-40-chars": must be 1 to 40`}},
 			{"Assets[2].ResourceId", []string{`= "logo/1": must be 1 to 40`}},
 			{"Assets[3].ResourceId", []string{"= 7: must be a string"}},
+			// 1 and 40 characters pass (Assets[5] and [6]); 0 and 41 are the first refused.
+			{"Assets[7].ResourceId", []string{`= "resource id of exactly 41 characters 1234": must be 1 to 40`}},
 		}},
 		{"invalid-svg.json", []want{
 			{"Assets[0].File", []string{"SVG line 3: <script> element"}},
@@ -183,6 +191,7 @@ func TestValidFixtures(t *testing.T) {
 		{"valid-files.json", 7},
 		{"valid-raw-export.json", 2},
 		{"valid-cognito-defaults.json", 0},
+		{"valid-max-assets.json", 40}, // one more is invalid-too-many-assets.json
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -343,6 +352,27 @@ func TestProblemString(t *testing.T) {
 	err := &Error{Problems: []Problem{tests[0].p, tests[1].p}}
 	if got := err.Error(); got != tests[0].want+"\n"+tests[1].want {
 		t.Errorf("Error() = %q", got)
+	}
+}
+
+// TestShowValue: values are shown as JSON, whole up to 60 characters (not bytes), cut after
+// that with the full length.
+func TestShowValue(t *testing.T) {
+	e := func(n int) string { return strings.Repeat("é", n) }
+	for _, tt := range []struct {
+		v    any
+		want string
+	}{
+		{"LIGHT", `"LIGHT"`},
+		{json.Number("8.0"), "8.0"},
+		{e(58), `"` + e(58) + `"`},                     // 60 characters with the quotes
+		{e(59), `"` + e(59) + `... (61 characters)`},   // the first 60 of 61
+		{e(200), `"` + e(59) + `... (202 characters)`}, // a base64 blob, say
+		{math.Inf(1), "+Inf"},                          // not JSON (only from code)
+	} {
+		if got := showValue(tt.v); got != tt.want {
+			t.Errorf("showValue(%v) = %q, want %q", tt.v, got, tt.want)
+		}
 	}
 }
 

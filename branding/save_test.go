@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 )
 
 // TestSaveRoundTrip: a style with inline assets, saved as a folder with asset files, loads back
@@ -37,12 +38,28 @@ func TestSaveRoundTrip(t *testing.T) {
 				t.Errorf("assets changed in the round trip:\n%v\n%v", back.Assets, orig.Assets)
 			}
 
+			if _, err := os.Stat(filepath.Join(dir, AssetDir)); len(orig.Assets) == 0 && !os.IsNotExist(err) {
+				t.Errorf("a style without assets got an %s folder (%v)", AssetDir, err)
+			}
+
+			// Files already right are not rewritten: their modification times stay.
 			before := snapshot(t, dir)
+			past := time.Date(2001, 2, 3, 4, 5, 6, 0, time.UTC)
+			for _, f := range files {
+				if err := os.Chtimes(filepath.Join(dir, f), past, past); err != nil {
+					t.Fatal(err)
+				}
+			}
 			if _, err := Save(dir, "style.json", back); err != nil {
 				t.Fatal(err)
 			}
 			if after := snapshot(t, dir); !equalSnapshots(before, after) {
 				t.Errorf("saving the loaded style again changed files")
+			}
+			for _, f := range files {
+				if info, err := os.Stat(filepath.Join(dir, f)); err != nil || !info.ModTime().Equal(past) {
+					t.Errorf("saving the loaded style again rewrote %s", f)
+				}
 			}
 		})
 	}
@@ -227,13 +244,14 @@ func TestSaveNamesFromOddResourceIds(t *testing.T) {
 	s := &Style{Assets: []Asset{
 		{Category: IdPButtonIcon, ColorMode: "DYNAMIC", Extension: "SVG", Bytes: svg, ResourceId: "../../etc/x"},
 		{Category: IdPButtonIcon, ColorMode: "LIGHT", Extension: "SVG", Bytes: svg, ResourceId: "Zürich SSO"},
+		{Category: IdPButtonIcon, ColorMode: "DARK", Extension: "SVG", Bytes: svg, ResourceId: "Az09"}, // the ends of each range kept
 	}}
 	dir := t.TempDir()
 	files, err := Save(dir, "style.json", s)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"style.json", "assets/idp-button-icon-------etc-x-dynamic.svg", "assets/idp-button-icon-z-rich-sso-light.svg"}
+	want := []string{"style.json", "assets/idp-button-icon-------etc-x-dynamic.svg", "assets/idp-button-icon-az09-dark.svg", "assets/idp-button-icon-z-rich-sso-light.svg"}
 	if !slices.Equal(files, want) {
 		t.Errorf("files %q, want %q", files, want)
 	}
@@ -241,5 +259,34 @@ func TestSaveNamesFromOddResourceIds(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+// Providers whose names differ only in case and punctuation would share a file name; the
+// second and third are numbered, and the style loads back with each icon under its provider.
+func TestSaveNameClash(t *testing.T) {
+	icon := func(provider, file string) Asset {
+		return Asset{Category: IdPButtonIcon, ColorMode: "DYNAMIC", Extension: "SVG", Bytes: encodeFile(t, file), ResourceId: provider}
+	}
+	s := &Style{Settings: map[string]any{}, Assets: []Asset{
+		icon("acme-sso", "testdata/assets/logo.svg"),
+		icon("Acme SSO", "testdata/assets/safe-refs.svg"),
+		icon("ACME_SSO", "testdata/assets/logo.svg"),
+	}}
+	dir := t.TempDir()
+	files, err := Save(dir, "style.json", s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"style.json", "assets/idp-button-icon-acme-sso-dynamic.svg", "assets/idp-button-icon-acme-sso-dynamic-2.svg", "assets/idp-button-icon-acme-sso-dynamic-3.svg"}
+	if !slices.Equal(files, want) {
+		t.Errorf("files %q, want %q", files, want)
+	}
+	back, err := LoadWithRoot(filepath.Join(dir, "style.json"), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sameAssets(back.Assets, s.Assets) {
+		t.Errorf("assets changed in the round trip:\n%v\n%v", back.Assets, s.Assets)
 	}
 }
