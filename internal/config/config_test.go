@@ -246,6 +246,26 @@ func TestBadSettings(t *testing.T) {
 			d["domainPrefix"] = "acme-login"
 			d["signIn"] = map[string]any{"factors": []any{"password", "passkey"}, "passkeyRelyingParty": "other.auth.eu-west-1.amazoncognito.com"}
 		}, want: dev + `signIn.passkeyRelyingParty: got "other.auth.eu-west-1.amazoncognito.com"; want the stage's own managed-login domain: domainPrefix is "acme-login"`},
+		{name: "passkey user verification without passkeys", edit: func(d map[string]any) {
+			d["signIn"] = map[string]any{"factors": []any{"password"}, "passkeyUserVerification": "required"}
+		}, want: dev + `signIn.passkeyUserVerification: got "required"; want it only with the "passkey" factor`},
+		{name: "passkey relying party without passkeys", edit: func(d map[string]any) {
+			d["domainPrefix"] = "acme-login"
+			d["signIn"] = map[string]any{"factors": []any{"password"}, "passkeyRelyingParty": "acme-login.auth.eu-west-1.amazoncognito.com"}
+		}, want: dev + `signIn.passkeyRelyingParty: got "acme-login.auth.eu-west-1.amazoncognito.com"; want it only with the "passkey" factor`},
+		{name: "duplicate scope", edit: func(d map[string]any) {
+			d["resourceServer"] = map[string]any{"scopes": []any{map[string]any{"name": "read", "description": "x"}, map[string]any{"name": "read", "description": "y"}}}
+			d["routes"] = []any{}
+			d["groupScopes"] = map[string]any{}
+			d["machineClients"] = []any{}
+		}, want: dev + `resourceServer.scopes[1].name: got "read"; want each scope once`},
+		{name: "duplicate machine client", edit: func(d map[string]any) {
+			d["machineClients"] = []any{map[string]any{"name": "reporting", "scopes": []any{"demo-api/read"}}, map[string]any{"name": "reporting", "scopes": []any{"demo-api/write"}}}
+		}, want: dev + `machineClients[1].name: got "reporting"; want each machine client name once`},
+		{name: "passwordless on LITE", edit: func(d map[string]any) {
+			d["featurePlan"] = "LITE"
+			d["signIn"] = map[string]any{"factors": []any{"password", "passkey"}}
+		}, want: dev + `featurePlan: got "LITE"; want ESSENTIALS or PLUS: passwordless sign-in needs them`},
 		{name: "passkeys on a long domain", edit: func(d map[string]any) {
 			d["domainPrefix"] = strings.Repeat("a", 30)
 			d["signIn"] = map[string]any{"factors": []any{"password", "passkey"}}
@@ -369,6 +389,26 @@ func TestBadSettings(t *testing.T) {
 				t.Fatalf("got:\n%s\nwant a line starting with:\n%s", err, tc.want)
 			}
 		})
+	}
+}
+
+// Settings next to the refused ones above that pass.
+func TestGoodSettings(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		edit func(dev map[string]any)
+	}{
+		{"CORS for any origin", func(d map[string]any) { d["cors"] = map[string]any{"allowOrigins": []any{"*"}} }},
+		{"CORS off", func(d map[string]any) { d["cors"] = map[string]any{"allowOrigins": []any{}} }},
+		{"passkeys on the stage's own domain", func(d map[string]any) {
+			d["domainPrefix"] = "acme-login"
+			d["signIn"] = map[string]any{"factors": []any{"password", "passkey"}, "passkeyUserVerification": "required",
+				"passkeyRelyingParty": "acme-login.auth.eu-west-1.amazoncognito.com"}
+		}},
+	} {
+		if _, err := Load(withDev(t, tc.edit)); err != nil {
+			t.Errorf("%s: refused:\n%s", tc.name, err)
+		}
 	}
 }
 

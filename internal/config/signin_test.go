@@ -227,6 +227,18 @@ func TestBadSignInSettings(t *testing.T) {
 			provider(map[string]any{"linkDomains": []any{"acme", "*.acme.io", "@acme.io"}})(d)
 			d["linkByEmail"] = true
 		}, want: []string{idp + `.linkDomains[0]: got "acme"; want an email domain`, idp + `.linkDomains[1]: got "*.acme.io"`, idp + `.linkDomains[2]: got "@acme.io"`}},
+		{name: "provider named COGNITO", edit: provider(map[string]any{"type": "oidc", "name": "Cognito", "issuer": "https://acme.okta.com"}),
+			want: []string{idp + `.name: got "Cognito"; want another name: COGNITO stands for the pool's own users`}},
+		{name: "saml metadata over http", edit: provider(map[string]any{"type": "saml", "name": "entra", "clientId": nil, "clientSecret": nil, "metadataUrl": "http://idp.acme.io/m"}),
+			want: []string{idp + `.metadataUrl: got "http://idp.acme.io/m"; want an https URL`}},
+		{name: "saml with scopes", edit: provider(map[string]any{"type": "saml", "name": "entra", "clientId": nil, "clientSecret": nil, "metadataUrl": "https://idp.acme.io/m", "scopes": []any{"email"}}),
+			want: []string{idp + `.scopes: got ["email"]; want it left out: SAML has no scopes`}},
+		{name: "oidc attributes request method", edit: provider(map[string]any{"type": "oidc", "name": "okta", "issuer": "https://acme.okta.com", "attributesRequestMethod": "PUT"}),
+			want: []string{idp + `.attributesRequestMethod: got "PUT"; want "GET" or "POST" (how Cognito calls the userinfo endpoint)`}},
+		{name: "empty provider scope", edit: provider(map[string]any{"scopes": []any{"openid", ""}}),
+			want: []string{idp + `.scopes[1]: got ""; want one scope without spaces, commas or quotes`}},
+		{name: "provider scope with a comma", edit: provider(map[string]any{"scopes": []any{"openid,email"}}),
+			want: []string{idp + `.scopes[0]: got "openid,email"; want one scope without spaces, commas or quotes`}},
 		{name: "no way to sign in", edit: func(d map[string]any) { d["cognitoSignIn"] = false },
 			want: []string{dev + `cognitoSignIn: got false; want true while identityProviders is empty`}},
 	} {
@@ -245,6 +257,47 @@ func TestBadSignInSettings(t *testing.T) {
 				t.Errorf("the message repeats the secret %q:\n%s", tc.not, err)
 			}
 		})
+	}
+}
+
+// Settings next to the refused ones above that pass.
+func TestGoodSignInSettings(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		edit func(map[string]any)
+	}{
+		{"oidc with GET", provider(map[string]any{"type": "oidc", "name": "okta", "issuer": "https://acme.okta.com", "attributesRequestMethod": "GET"})},
+		{"oidc with POST", provider(map[string]any{"type": "oidc", "name": "okta", "issuer": "https://acme.okta.com", "attributesRequestMethod": "POST"})},
+		{"provider scopes", provider(map[string]any{"scopes": []any{"openid", "email", "https://www.googleapis.com/auth/user.birthday.read"}})},
+		// ~ is the last printable ASCII character, so a local part may hold it.
+		{"a tilde in the sender's local part", func(d map[string]any) {
+			d["email"] = map[string]any{"sender": "ses", "from": "no~reply@acme.io", "replyTo": "help~desk@acme.io"}
+		}},
+	} {
+		if _, err := Load(withDev(t, tc.edit)); err != nil {
+			t.Errorf("%s: refused:\n%s", tc.name, err)
+		}
+	}
+}
+
+// The output key takes the name's ASCII letters and digits, and drops everything else.
+func TestOutputSuffix(t *testing.T) {
+	for name, want := range map[string]string{
+		"okta":              "okta",
+		"azAZ09":            "azAZ09",
+		"okta.eu-1":         "oktaeu1",
+		"`a{":               "a", // the characters around a-z
+		"@A[":               "A", // around A-Z
+		"/0:":               "0", // around 0-9
+		"Z/9":               "Z9",
+		"\u212Aelvin-Ωmega": "elvinmega", // K and Ω are letters, but not ASCII
+	} {
+		if got := (IdentityProvider{Type: IdPOIDC, Name: name}).OutputSuffix(); got != want {
+			t.Errorf("OutputSuffix of %q = %q, want %q", name, got, want)
+		}
+	}
+	if got := (IdentityProvider{Type: IdPApple}).OutputSuffix(); got != "SignInWithApple" {
+		t.Errorf("OutputSuffix of Apple = %q, want SignInWithApple", got)
 	}
 }
 

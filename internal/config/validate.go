@@ -95,18 +95,19 @@ func (v *validator) names(c Config) {
 	}
 	switch {
 	case c.DomainPrefix != "":
-		v.domainPrefix(v.at(KeyDomainPrefix), c.DomainPrefix, len(c.DomainPrefix))
+		v.domainPrefix(v.at(KeyDomainPrefix), c.DomainPrefix)
 	case namesOK: // else the name problems above say it already
 		stem := c.DerivedDomainPrefixStem()
+		// The stand-in account id has the real one's 12 digits, so the length holds in every account.
 		v.domainPrefix(fmt.Sprintf("default domain prefix %q (from %s and %s)", stem+"-<account id>", KeyAppName, KeyStage),
-			stem+"-123456789012", len(stem)+1+accountIDLength)
+			stem+"-123456789012")
 	}
 }
 
-func (v *validator) domainPrefix(where, prefix string, length int) {
+func (v *validator) domainPrefix(where, prefix string) {
 	switch {
-	case length > 63:
-		v.add(where, prefix, fmt.Sprintf("want at most 63 characters, it has %d; shorten it or set %s", length, KeyDomainPrefix))
+	case len(prefix) > 63:
+		v.add(where, prefix, fmt.Sprintf("want at most 63 characters, it has %d; shorten it or set %s", len(prefix), KeyDomainPrefix))
 	case !domainPrefixPattern.MatchString(prefix):
 		v.add(where, prefix, "want lower-case letters, digits and hyphens, not starting or ending with a hyphen")
 	}
@@ -144,7 +145,8 @@ func (v *validator) userPool(s Stage) {
 	if n := len([]rune(ve.Subject)); n < 1 || n > 140 {
 		v.add(v.at("verificationEmail.subject"), ve.Subject, "want 1 to 140 characters")
 	}
-	if n := len([]rune(ve.Body)); n < 6 || n > 20000 || !strings.Contains(ve.Body, "{####}") {
+	// Cognito's minimum of 6 characters needs no check of its own: {####} alone has 6.
+	if len([]rune(ve.Body)) > 20000 || !strings.Contains(ve.Body, "{####}") {
 		v.add(v.at("verificationEmail.body"), ve.Body, "want 6 to 20,000 characters holding the code placeholder {####}")
 	}
 

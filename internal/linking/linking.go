@@ -56,8 +56,8 @@ func Domain(email string) (domain string, ok bool) {
 // SameMailbox reports whether a and b are one mailbox: the same local part exactly (a mail
 // server may tell Alice@ from alice@) and the same domain, its letters compared in ASCII.
 func SameMailbox(a, b string) bool {
-	i, j := strings.LastIndex(a, "@"), strings.LastIndex(b, "@")
-	return i > 0 && j > 0 && a[:i] == b[:j] && ascii.EqualFold(a[i:], b[j:])
+	i := strings.LastIndex(a, "@")
+	return i > 0 && strings.LastIndex(b, "@") == i && a[:i] == b[:i] && ascii.EqualFold(a[i:], b[i:])
 }
 
 // Encode renders authorities for EnvAuthorities.

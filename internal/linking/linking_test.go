@@ -38,6 +38,26 @@ func TestVouches(t *testing.T) {
 	}
 }
 
+func TestDomain(t *testing.T) {
+	for _, tc := range []struct {
+		email, domain string
+		ok            bool
+	}{
+		{"alice@acme.io", "acme.io", true},
+		{"a@b", "b", true},
+		{"victim@gmail.com@acme.io", "acme.io", true},
+		{"alice@", "", false},
+		{"@acme.io", "", false},
+		{"@", "", false},
+		{"acme.io", "", false},
+		{"", "", false},
+	} {
+		if domain, ok := Domain(tc.email); domain != tc.domain || ok != tc.ok {
+			t.Errorf("Domain(%q) = %q, %v; want %q, %v", tc.email, domain, ok, tc.domain, tc.ok)
+		}
+	}
+}
+
 func TestSameMailbox(t *testing.T) {
 	for _, tc := range []struct {
 		a, b string
@@ -49,7 +69,12 @@ func TestSameMailbox(t *testing.T) {
 		{"alice@\u212Aacme.io", "alice@kacme.io", false},
 		{"alice@acme.io", "alice@acme.com", false},
 		{"@acme.io", "@acme.io", false},
+		{"alice@acme.io", "@acme.io", false},
+		{"@acme.io", "alice@acme.io", false},
+		{"alice@acme.io", "alicea@cme.io", false},
 		{"alice", "alice", false},
+		{"alice@", "alice@", true}, // the same string, if no address
+		{"a@b@acme.io", "a@b@ACME.io", true},
 	} {
 		if got := SameMailbox(tc.a, tc.b); got != tc.want {
 			t.Errorf("SameMailbox(%q, %q) = %v, want %v", tc.a, tc.b, got, tc.want)
