@@ -10,7 +10,7 @@ import (
 	"github.com/cognito-apigw/cognito-apigw/internal/cdkjson"
 	"github.com/cognito-apigw/cognito-apigw/internal/localapi"
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
-	"github.com/cognito-apigw/cognito-apigw/internal/testissuer"
+	"github.com/cognito-apigw/cognito-apigw/internal/testkit"
 	"github.com/cognito-apigw/cognito-apigw/internal/verifier"
 	"github.com/cognito-apigw/cognito-apigw/lambda/handler"
 )
@@ -60,13 +60,13 @@ func TestLocalRoutingFollowsTemplate(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := cfg.Stage
-	is := testissuer.New(t, "us-east-1_Routing")
-	v, err := verifier.New(context.Background(), verifier.Config{Issuer: is.Issuer(), ClientIDs: []string{testissuer.ClientID}, Logger: slog.New(slog.DiscardHandler)})
+	is := testkit.New(t, "us-east-1_Routing")
+	v, err := verifier.New(context.Background(), verifier.Config{Issuer: is.Issuer(), ClientIDs: []string{testkit.ClientID}, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(v.Close)
-	h, err := handler.New(s.Routes, []string{testissuer.ClientID}, &handler.Options{AllowedOrigins: s.CORS.AllowOrigins, Logger: slog.New(slog.DiscardHandler)})
+	h, err := handler.New(s.Routes, []string{testkit.ClientID}, &handler.Options{AllowedOrigins: s.CORS.AllowOrigins, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}

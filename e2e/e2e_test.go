@@ -31,7 +31,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/cognito-apigw/cognito-apigw/internal/outputs"
-	"github.com/cognito-apigw/cognito-apigw/internal/testissuer"
+	"github.com/cognito-apigw/cognito-apigw/internal/testkit"
 )
 
 // budget bounds the whole test, builds included.
@@ -387,7 +387,7 @@ func (tl tool) must(stdin string, args ...string) string {
 type proc struct {
 	name           string
 	cmd            *exec.Cmd
-	stdout, stderr testissuer.SyncBuffer
+	stdout, stderr testkit.SyncBuffer
 	done           chan struct{}
 }
 

@@ -18,7 +18,7 @@ import (
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
 	"github.com/cognito-apigw/cognito-apigw/internal/localapi"
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
-	"github.com/cognito-apigw/cognito-apigw/internal/testissuer"
+	"github.com/cognito-apigw/cognito-apigw/internal/testkit"
 	"github.com/cognito-apigw/cognito-apigw/internal/verifier"
 	"github.com/cognito-apigw/cognito-apigw/lambda/authorizer/policy"
 	"github.com/cognito-apigw/cognito-apigw/lambda/handler"
@@ -37,33 +37,33 @@ func TestSameVerdictEverywhere(t *testing.T) {
 	// 501 once the caller has passed, which counts as allowed here).
 	table := append(cfg.Stage.Routes, routes.Route{Method: "GET", Path: "/reports", Access: routes.Scoped,
 		Scopes: []string{"demo-api/read"}, Clients: []string{"reporting"}})
-	is := testissuer.New(t, "us-east-1_Verdicts")
+	is := testkit.New(t, "us-east-1_Verdicts")
 	// A client-credentials token: the machine client's id as sub and client_id, no user.
 	const reportingID = "2r8kq4v7m1c5x9z3b6n0p2l4ja"
 	machine := map[string]string{"reporting": reportingID}
-	clientNames, err := routes.ClientNames([]string{testissuer.ClientID}, machine)
+	clientNames, err := routes.ClientNames([]string{testkit.ClientID}, machine)
 	if err != nil {
 		t.Fatal(err)
 	}
 	machineToken := func(scope string) map[string]any {
 		return is.AccessClaims("sub", reportingID, "client_id", reportingID, "scope", scope,
-			"username", testissuer.Absent, "cognito:groups", testissuer.Absent, "auth_time", testissuer.Absent)
+			"username", testkit.Absent, "cognito:groups", testkit.Absent, "auth_time", testkit.Absent)
 	}
 	tokens := map[string]map[string]any{
 		"no token":               nil,
-		"id token":               is.IDClaims("cognito:groups", testissuer.Absent),
+		"id token":               is.IDClaims("cognito:groups", testkit.Absent),
 		"id token, admin group":  is.IDClaims("cognito:groups", []string{"admin"}),
 		"id token, other groups": is.IDClaims("cognito:groups", []string{"users", "administrators"}),
-		"access token, no scope": is.AccessClaims("scope", "openid email", "cognito:groups", testissuer.Absent),
-		"access token, read":     is.AccessClaims("scope", "openid demo-api/read", "cognito:groups", testissuer.Absent),
-		"access token, write":    is.AccessClaims("scope", "demo-api/write", "cognito:groups", testissuer.Absent),
+		"access token, no scope": is.AccessClaims("scope", "openid email", "cognito:groups", testkit.Absent),
+		"access token, read":     is.AccessClaims("scope", "openid demo-api/read", "cognito:groups", testkit.Absent),
+		"access token, write":    is.AccessClaims("scope", "demo-api/write", "cognito:groups", testkit.Absent),
 		"access token, all, admin": is.AccessClaims("scope", "demo-api/read demo-api/write",
 			"cognito:groups", []string{"admin"}),
 		"machine token, read":  machineToken("demo-api/read"),
 		"machine token, write": machineToken("demo-api/write"),
 	}
 
-	h, err := handler.New(table, []string{testissuer.ClientID}, &handler.Options{MachineClients: machine, Logger: slog.New(slog.DiscardHandler)})
+	h, err := handler.New(table, []string{testkit.ClientID}, &handler.Options{MachineClients: machine, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +71,7 @@ func TestSameVerdictEverywhere(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v, err := verifier.New(context.Background(), verifier.Config{Issuer: is.Issuer(), ClientIDs: []string{testissuer.ClientID, reportingID}})
+	v, err := verifier.New(context.Background(), verifier.Config{Issuer: is.Issuer(), ClientIDs: []string{testkit.ClientID, reportingID}})
 	if err != nil {
 		t.Fatal(err)
 	}

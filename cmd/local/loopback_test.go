@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cognito-apigw/cognito-apigw/internal/testissuer"
+	"github.com/cognito-apigw/cognito-apigw/internal/testkit"
 )
 
 // needIPv6Loopback skips the test on a machine without [::1].
@@ -27,11 +27,11 @@ func needIPv6Loopback(t *testing.T) {
 // address and the app's URL, or the exit code and stderr when it stops before serving.
 func startLoopback(t *testing.T, args ...string) (apiAddr, webURL string, code int, stderr string) {
 	t.Helper()
-	is := testissuer.New(t, pool)
+	is := testkit.New(t, pool)
 	lib := filepath.Join(t.TempDir(), "oidc-client-ts.min.js")
 	os.WriteFile(lib, []byte("var oidc = {};"), 0o644)
 	ctx, cancel := context.WithCancel(context.Background())
-	out := &testissuer.SyncBuffer{}
+	out := &testkit.SyncBuffer{}
 	urls := make(chan [2]string, 1)
 	done := make(chan int, 1)
 	go func() {

@@ -11,16 +11,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cognito-apigw/cognito-apigw/internal/testissuer"
+	"github.com/cognito-apigw/cognito-apigw/internal/testkit"
 )
 
 const (
 	pool   = "local_CmdTest"
-	client = testissuer.ClientID
+	client = testkit.ClientID
 )
 
 func TestUsageErrors(t *testing.T) {
-	issuer := testissuer.New(t, pool).Issuer()
+	issuer := testkit.New(t, pool).Issuer()
 	dir := t.TempDir()
 	outputsFile := filepath.Join(dir, "outputs.json")
 	os.WriteFile(outputsFile, []byte(`{"demo-api-prod-auth": {"UserPoolId": "p"}}`), 0o644)
@@ -69,10 +69,10 @@ func TestIssuerDown(t *testing.T) {
 }
 
 // start runs the server on a free loopback port until the test ends.
-func start(t *testing.T, args ...string) (baseURL string, stderr *testissuer.SyncBuffer, stop func() int) {
+func start(t *testing.T, args ...string) (baseURL string, stderr *testkit.SyncBuffer, stop func() int) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	stderr = &testissuer.SyncBuffer{}
+	stderr = &testkit.SyncBuffer{}
 	addr := make(chan string, 1)
 	done := make(chan int, 1)
 	go func() {
@@ -116,7 +116,7 @@ func get(t *testing.T, url, authorization string) (int, string) {
 }
 
 func TestServe(t *testing.T) {
-	is := testissuer.New(t, pool)
+	is := testkit.New(t, pool)
 	issuer := is.Issuer()
 	base, stderr, stop := start(t, "-issuer", issuer, "-client-id", "other,"+client)
 	token := is.Mint(t, is.IDClaims())
@@ -152,7 +152,7 @@ func TestServe(t *testing.T) {
 }
 
 func TestServeFromOutputsFile(t *testing.T) {
-	is := testissuer.New(t, pool)
+	is := testkit.New(t, pool)
 	issuer := is.Issuer()
 	file := filepath.Join(t.TempDir(), "local-outputs.json")
 	content := `{"demo-api-dev-auth": {"IssuerUrl": "` + issuer + `", "ClientId": "` + client + `"}}`
@@ -169,7 +169,7 @@ func TestServeFromOutputsFile(t *testing.T) {
 // Without -issuer and -client-id, the server reads them from the deploy's outputs file where
 // it runs, as authctl does.
 func TestServeFromDefaultOutputs(t *testing.T) {
-	is := testissuer.New(t, pool)
+	is := testkit.New(t, pool)
 	cdk, err := filepath.Abs("../../cdk.json")
 	if err != nil {
 		t.Fatal(err)

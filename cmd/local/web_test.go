@@ -16,7 +16,7 @@ import (
 	"github.com/cognito-apigw/cognito-apigw/internal/cdkjson"
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
 	"github.com/cognito-apigw/cognito-apigw/internal/outputs"
-	"github.com/cognito-apigw/cognito-apigw/internal/testissuer"
+	"github.com/cognito-apigw/cognito-apigw/internal/testkit"
 	"github.com/cognito-apigw/cognito-apigw/web"
 )
 
@@ -150,12 +150,12 @@ func TestContentSecurityPolicy(t *testing.T) {
 
 // TestServeWeb runs the server with the web app on and checks what the browser gets.
 func TestServeWeb(t *testing.T) {
-	is := testissuer.New(t, pool)
+	is := testkit.New(t, pool)
 	lib := filepath.Join(t.TempDir(), "oidc-client-ts.min.js")
 	os.WriteFile(lib, []byte("var oidc = {};"), 0o644)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	stderr := &testissuer.SyncBuffer{}
+	stderr := &testkit.SyncBuffer{}
 	urls := make(chan [2]string, 1)
 	done := make(chan int, 1)
 	go func() {

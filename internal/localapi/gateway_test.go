@@ -20,16 +20,16 @@ import (
 
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
-	"github.com/cognito-apigw/cognito-apigw/internal/testissuer"
+	"github.com/cognito-apigw/cognito-apigw/internal/testkit"
 	"github.com/cognito-apigw/cognito-apigw/internal/verifier"
 	"github.com/cognito-apigw/cognito-apigw/lambda/handler"
 )
 
 const (
 	pool        = "local_TestPool"
-	client      = testissuer.ClientID
+	client      = testkit.ClientID
 	otherClient = "7f3k9w2q5z8x1c4v6b0n3m5l8j"
-	alice       = testissuer.Subject
+	alice       = testkit.Subject
 	appOrigin   = "http://localhost:3000"
 )
 
@@ -47,14 +47,14 @@ var devCORS = config.CORS{AllowOrigins: []string{appOrigin}, MaxAgeSeconds: 600}
 
 // fixture is a gateway in front of the real Lambda handler, logging into logs.
 type fixture struct {
-	is   *testissuer.Issuer
+	is   *testkit.Issuer
 	gw   *Gateway
 	logs *bytes.Buffer
 }
 
 func newFixture(t *testing.T, cors config.CORS, h HandlerFunc) *fixture {
 	t.Helper()
-	is := testissuer.New(t, pool)
+	is := testkit.New(t, pool)
 	v, err := verifier.New(context.Background(), verifier.Config{Issuer: is.Issuer(), ClientIDs: []string{client}})
 	if err != nil {
 		t.Fatal(err)
@@ -122,7 +122,7 @@ func TestGatewayWithHandler(t *testing.T) {
 		{"lower-case scheme", "GET", "/me", "bearer " + id, "", 200, `"groups":["admin","users"]`},
 		{"other scheme", "GET", "/me", "Basic " + id, "", 401, unauthorized},
 		{"tampered", "GET", "/me", "Bearer " + tampered(id), "", 401, unauthorized},
-		{"signed by another key", "GET", "/me", "Bearer " + is.Forge(t, testissuer.Kid, is.IDClaims()), "", 401, unauthorized},
+		{"signed by another key", "GET", "/me", "Bearer " + is.Forge(t, testkit.Kid, is.IDClaims()), "", 401, unauthorized},
 		{"expired", "GET", "/me", "Bearer " + is.Mint(t, is.IDClaims("exp", time.Now().Unix()-1)), "", 401, unauthorized},
 		{"other issuer", "GET", "/me", "Bearer " + is.Mint(t, is.IDClaims("iss", "http://127.0.0.1:1/other")), "", 401, unauthorized},
 		{"unknown app client", "GET", "/me", "Bearer " + is.Mint(t, is.IDClaims("aud", otherClient)), "", 401, unauthorized},
@@ -133,7 +133,7 @@ func TestGatewayWithHandler(t *testing.T) {
 		{"write scope", "POST", "/items", "Bearer " + is.Mint(t, is.AccessClaims("scope", "demo-api/write")), `{"name":"Buy milk"}`, 201, `"name":"Buy milk"`},
 		{"scoped, wrong client", "GET", "/items", "Bearer " + is.Mint(t, is.AccessClaims("client_id", otherClient)), "", 401, unauthorized},
 		{"group route, member", "GET", "/admin", "Bearer " + id, "", 200, `"admin":{`},
-		{"group route, not a member: the handler refuses", "GET", "/admin", "Bearer " + is.Mint(t, is.IDClaims("cognito:groups", testissuer.Absent)), "", 403, `"code":"not_in_group"`},
+		{"group route, not a member: the handler refuses", "GET", "/admin", "Bearer " + is.Mint(t, is.IDClaims("cognito:groups", testkit.Absent)), "", 403, `"code":"not_in_group"`},
 		{"unknown path needs a token", "GET", "/nope", "", "", 401, unauthorized},
 		{"unknown path: the handler answers 404", "GET", "/nope/deeper", "Bearer " + id, "", 404, `"code":"not_found"`},
 		{"method without a route", "DELETE", "/me", "Bearer " + id, "", 403, `{"message":"Missing Authentication Token"}`},
@@ -425,7 +425,7 @@ func TestNewChecksOptions(t *testing.T) {
 // behind the authorizer, as the deployed API does.
 func TestRootBesideARootRoute(t *testing.T) {
 	withRoot := append(routes.Table{{Method: "GET", Path: "/", Access: routes.Public}}, table...)
-	is := testissuer.New(t, pool)
+	is := testkit.New(t, pool)
 	v, err := verifier.New(context.Background(), verifier.Config{Issuer: is.Issuer(), ClientIDs: []string{client}})
 	if err != nil {
 		t.Fatal(err)

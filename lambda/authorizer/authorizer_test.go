@@ -17,7 +17,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/cognito-apigw/cognito-apigw/internal/apigwclaims"
-	"github.com/cognito-apigw/cognito-apigw/internal/testissuer"
+	"github.com/cognito-apigw/cognito-apigw/internal/testkit"
 	"github.com/cognito-apigw/cognito-apigw/lambda/handler"
 )
 
@@ -48,7 +48,7 @@ func TestRefusals(t *testing.T) {
 		"unsigned":                 "Bearer " + p[0] + "." + p[1] + ".",
 		"signature of another":     "Bearer " + p[0] + "." + p[1] + "." + strings.Split(is.Mint(t, is.AccessClaims()), ".")[2],
 		"HS256":                    "Bearer " + hs256,
-		"another key, pool kid":    "Bearer " + is.Forge(t, testissuer.Kid, is.IDClaims()),
+		"another key, pool kid":    "Bearer " + is.Forge(t, testkit.Kid, is.IDClaims()),
 		"another key, unknown kid": "Bearer " + is.Forge(t, "attacker-kid", is.IDClaims()),
 		"expired ID token":         "Bearer " + is.Mint(t, is.IDClaims("exp", now-1)),
 		"expired access token":     "Bearer " + is.Mint(t, is.AccessClaims("exp", now-1)),
@@ -57,8 +57,8 @@ func TestRefusals(t *testing.T) {
 		"access, other client":     "Bearer " + is.Mint(t, is.AccessClaims("client_id", otherClient)),
 		"other issuer":             "Bearer " + is.Mint(t, is.IDClaims("iss", "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other")),
 		"refresh token use":        "Bearer " + is.Mint(t, is.IDClaims("token_use", "refresh")),
-		"no token use":             "Bearer " + is.Mint(t, is.IDClaims("token_use", testissuer.Absent)),
-		"no sub":                   "Bearer " + is.Mint(t, is.AccessClaims("sub", testissuer.Absent)),
+		"no token use":             "Bearer " + is.Mint(t, is.IDClaims("token_use", testkit.Absent)),
+		"no sub":                   "Bearer " + is.Mint(t, is.AccessClaims("sub", testkit.Absent)),
 		"groups not a list":        "Bearer " + is.Mint(t, is.IDClaims("cognito:groups", 7)),
 		"too large":                "Bearer " + is.Mint(t, is.IDClaims("pad", strings.Repeat("x", 9000))),
 	}
@@ -146,7 +146,7 @@ func TestAccepts(t *testing.T) {
 			call: "GET /admin", want: http.StatusOK,
 		},
 		{
-			name: "ID token in no group", request: "token-get-me", token: is.Mint(t, is.IDClaims("cognito:groups", testissuer.Absent)),
+			name: "ID token in no group", request: "token-get-me", token: is.Mint(t, is.IDClaims("cognito:groups", testkit.Absent)),
 			golden:  "policy-id-token",
 			context: map[string]string{"sub": alice, "token_use": "id", "aud": client},
 			call:    "GET /me", want: http.StatusOK,

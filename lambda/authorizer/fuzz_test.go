@@ -7,7 +7,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/cognito-apigw/cognito-apigw/internal/testissuer"
+	"github.com/cognito-apigw/cognito-apigw/internal/testkit"
 	"github.com/cognito-apigw/cognito-apigw/internal/verifier"
 	"github.com/cognito-apigw/cognito-apigw/lambda/authorizer/policy"
 )
@@ -20,7 +20,7 @@ func FuzzHandle(f *testing.F) {
 	fx := newFixture(f)
 	valid := map[string]bool{}
 	for _, claims := range []map[string]any{
-		fx.is.IDClaims(), fx.is.IDClaims("cognito:groups", testissuer.Absent), fx.is.AccessClaims(),
+		fx.is.IDClaims(), fx.is.IDClaims("cognito:groups", testkit.Absent), fx.is.AccessClaims(),
 		fx.is.AccessClaims("scope", "demo-api/write demo-api/read"), fx.is.AccessClaims("scope", "openid"),
 	} {
 		tok := fx.is.Mint(f, claims)
@@ -30,7 +30,7 @@ func FuzzHandle(f *testing.F) {
 	}
 	expired := fx.is.Mint(f, fx.is.IDClaims("exp", 1))
 	f.Add("Bearer "+expired, stage+"GET/me")
-	f.Add("Bearer "+fx.is.Forge(f, testissuer.Kid, fx.is.IDClaims()), stage+"GET/")
+	f.Add("Bearer "+fx.is.Forge(f, testkit.Kid, fx.is.IDClaims()), stage+"GET/")
 	f.Add("Bearer a.b.c", stage+"GET/me")
 	f.Add("", "")
 	f.Add("bearer  x", "arn:aws:execute-api:us-east-1:123456789012:k3x9w2v7q1/*/GET/")

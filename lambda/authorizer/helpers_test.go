@@ -14,38 +14,32 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
-	"github.com/cognito-apigw/cognito-apigw/internal/testissuer"
+	"github.com/cognito-apigw/cognito-apigw/internal/testkit"
 	"github.com/cognito-apigw/cognito-apigw/internal/verifier"
 	"github.com/cognito-apigw/cognito-apigw/lambda/authorizer/policy"
 )
 
 const (
 	pool        = "us-east-1_AuthzTest1"
-	client      = testissuer.ClientID
+	client      = testkit.ClientID
 	otherClient = "7f3k9w2q5z8x1c4v6b0n3m5l8j"
-	alice       = testissuer.Subject
+	alice       = testkit.Subject
 	stage       = "arn:aws:execute-api:us-east-1:123456789012:k3x9w2v7q1/prod/"
 )
 
-// sampleTable is the route table in cdk.json.
-var sampleTable = routes.Table{
-	{Method: "GET", Path: "/health", Access: routes.Public},
-	{Method: "GET", Path: "/me", Access: routes.Protected},
-	{Method: "GET", Path: "/items", Access: routes.Scoped, Scopes: []string{"demo-api/read"}},
-	{Method: "POST", Path: "/items", Access: routes.Scoped, Scopes: []string{"demo-api/write"}},
-	{Method: "GET", Path: "/admin", Access: routes.Protected, Groups: []string{"admin"}},
-}
+// sampleTable is the sample app's route table.
+var sampleTable = testkit.SampleRoutes()
 
 // fixture is an authorizer over the sample table, for a pool whose JWKS an httptest server serves.
 type fixture struct {
-	is   *testissuer.Issuer
+	is   *testkit.Issuer
 	a    *authorizer
-	logs *testissuer.SyncBuffer
+	logs *testkit.SyncBuffer
 }
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
-	f := &fixture{is: testissuer.New(t, pool), logs: &testissuer.SyncBuffer{}}
+	f := &fixture{is: testkit.New(t, pool), logs: &testkit.SyncBuffer{}}
 
 	// newAuthorizer would do the same from the environment; a long refetch interval keeps
 	// forged kids (the fuzz target makes many) from hitting the server.

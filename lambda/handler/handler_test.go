@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
+	"github.com/cognito-apigw/cognito-apigw/internal/testkit"
 	"github.com/cognito-apigw/cognito-apigw/lambda/handler"
 )
 
@@ -30,16 +31,8 @@ const (
 
 var fixedNow = time.Date(2026, 11, 22, 9, 30, 0, 0, time.UTC)
 
-// sampleTable mirrors the sample app's route table.
-func sampleTable() routes.Table {
-	return routes.Table{
-		{Method: "GET", Path: "/health", Access: routes.Public},
-		{Method: "GET", Path: "/me", Access: routes.Protected},
-		{Method: "GET", Path: "/items", Access: routes.Scoped, Scopes: []string{"demo-api/read"}},
-		{Method: "POST", Path: "/items", Access: routes.Scoped, Scopes: []string{"demo-api/write"}},
-		{Method: "GET", Path: "/admin", Access: routes.Protected, Groups: []string{"admin"}},
-	}
-}
+// sampleTable is the sample app's route table.
+func sampleTable() routes.Table { return testkit.SampleRoutes() }
 
 // newHandler builds a handler over the sample table, logging into the returned buffer.
 func newHandler(t testing.TB, table routes.Table, origins ...string) (*handler.Handler, *bytes.Buffer) {

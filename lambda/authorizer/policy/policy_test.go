@@ -11,19 +11,14 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
+	"github.com/cognito-apigw/cognito-apigw/internal/testkit"
 	"github.com/cognito-apigw/cognito-apigw/lambda/authorizer/policy"
 )
 
 const stage = "arn:aws:execute-api:us-east-1:123456789012:k3x9w2v7q1/prod/"
 
-// sampleTable is the route table in cdk.json.
-var sampleTable = routes.Table{
-	{Method: "GET", Path: "/health", Access: routes.Public},
-	{Method: "GET", Path: "/me", Access: routes.Protected},
-	{Method: "GET", Path: "/items", Access: routes.Scoped, Scopes: []string{"demo-api/read"}},
-	{Method: "POST", Path: "/items", Access: routes.Scoped, Scopes: []string{"demo-api/write"}},
-	{Method: "GET", Path: "/admin", Access: routes.Protected, Groups: []string{"admin"}},
-}
+// sampleTable is the sample app's route table.
+var sampleTable = testkit.SampleRoutes()
 
 // shopTable has path parameters, a literal route beside a parameter, ANY, and a protected route
 // below a scoped one: every overlap "*" can create.

@@ -1,9 +1,10 @@
-// Package testissuer is test support only; imported by _test.go files.
+// Package testkit is the tests' shared kit; imported by _test.go files only.
 //
-// It plays a Cognito user pool on loopback: an httptest server serves the pool's JWKS at
-// <server>/<pool id>/.well-known/jwks.json, and Mint signs RS256 tokens with the pool's key.
-// It also offers SyncBuffer, for logs written by goroutines while a test reads them.
-package testissuer
+// Its Issuer plays a Cognito user pool on loopback: an httptest server serves the pool's JWKS
+// at <server>/<pool id>/.well-known/jwks.json, and Mint signs RS256 tokens with the pool's
+// key. SampleRoutes is the sample app's route table. SyncBuffer holds logs written by
+// goroutines while a test reads them.
+package testkit
 
 import (
 	"bytes"
