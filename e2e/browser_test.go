@@ -72,7 +72,7 @@ func TestBrowserApp(t *testing.T) {
 	const email = "bob@example.com"
 	tools.must("", "create-user", "-email", email, "-name", "Bob Example", "-password", password)
 
-	// The app and the API, as the README runs them (from the project root, for node_modules).
+	// The app and the API, as docs/local-development.md runs them (from the project root, for node_modules).
 	app := start(t, ctx, "cmd/local", root, nil, localAPI, "-cdk-json", cdkJSON, "-outputs", outputsFile,
 		"-addr", "127.0.0.1:"+itoa(apiPort), "-web", "localhost:"+itoa(webPort))
 	// The same page on an origin outside cors.allowOrigins, calling the same API.

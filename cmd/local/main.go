@@ -105,9 +105,9 @@ func (o *options) load() (stage, error) {
 		return stage{}, err
 	}
 	st := stage{cfg: cfg}
-	// The default outputs file is read only for what the flags leave out, so that another
-	// pool's outputs never mix with an -issuer and -client-id given.
-	if o.OutputsGiven() || o.issuer == "" || o.clients == "" {
+	// The default outputs file is read only when neither -issuer nor -client-id is given, so
+	// that another pool's outputs never mix with either.
+	if o.OutputsGiven() || o.issuer == "" && o.clients == "" {
 		if st.out, err = o.ReadOutputs(cfg); err != nil {
 			return stage{}, err
 		}

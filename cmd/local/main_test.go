@@ -188,3 +188,22 @@ func TestServeFromDefaultOutputs(t *testing.T) {
 		t.Errorf("log:\n%s", stderr)
 	}
 }
+
+// With -issuer given, the deploy's outputs file in the directory is not read for the client
+// id: a local issuer must not be paired with another pool's client.
+func TestFlagsDoNotMixWithDefaultOutputs(t *testing.T) {
+	cdk, err := filepath.Abs("../../cdk.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(t.TempDir())
+	content := `{"demo-api-dev-auth": {"IssuerUrl": "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_x", "ClientId": "deployed-client"}}`
+	if err := os.WriteFile("cdk-outputs.json", []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	code := run(context.Background(), []string{"-cdk-json", cdk, "-web", "", "-issuer", "http://127.0.0.1:9229/local_x"}, &stderr, nil)
+	if code != 2 || !strings.Contains(stderr.String(), "-client-id is required") {
+		t.Errorf("exit %d, stderr %q; want 2 and -client-id is required", code, stderr.String())
+	}
+}

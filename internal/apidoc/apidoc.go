@@ -84,7 +84,7 @@ type ErrorCode struct {
 	Meaning string
 }
 
-// Error codes, as the handler (lambda/handler/reply.go) answers them and the README lists them.
+// Error codes, as the handler (lambda/handler/reply.go) answers them and docs/configuration.md lists them.
 var (
 	CodeUnauthenticated      = ErrorCode{string(routes.DeniedUnauthenticated), 401, "no bearer token"}
 	CodeInvalidToken         = ErrorCode{"invalid_token", 401, "the token's claims cannot be read, or it has expired"}
@@ -196,7 +196,7 @@ func errorsOf(op operation) map[int][]ErrorCode {
 	return out
 }
 
-// tokenNote says which token a route takes, in the words the README uses.
+// tokenNote says which token a route takes, in the words docs/configuration.md uses.
 func tokenNote(r routes.Route) string {
 	switch r.Access {
 	case routes.Protected:

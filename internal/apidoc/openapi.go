@@ -1,6 +1,7 @@
 package apidoc
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -218,7 +219,7 @@ func (u *securityUse) schemes(s Settings) map[string]any {
 			"flows": map[string]any{"authorizationCode": map[string]any{
 				"authorizationUrl": s.AuthorizeURL,
 				"tokenUrl":         s.TokenURL,
-				"scopes":           describeScopes(u.scopes),
+				"scopes":           describeScopes(markGranted(u.scopes, s.ClientScopes)),
 			}},
 		}
 	}
@@ -270,6 +271,21 @@ func machineClients(r routes.Route) []string {
 		if c != routes.WebClient {
 			out = append(out, c)
 		}
+	}
+	return out
+}
+
+// markGranted says, in the description of each scope the web client may not ask for (a
+// group's scope, which Cognito adds for the group's members), that a sign-in must not ask for
+// it: one that did would fail with invalid_scope. The scope stays declared, since routes
+// require it. With no client scopes known, scopes are left as they are.
+func markGranted(scopes map[string]string, clientScopes []string) map[string]string {
+	out := map[string]string{}
+	for name, d := range scopes {
+		if len(clientScopes) > 0 && !slices.Contains(clientScopes, name) {
+			d = cmp.Or(d, name) + " (not requestable: granted to the members of its groups; a sign-in that asks for it fails)"
+		}
+		out[name] = d
 	}
 	return out
 }

@@ -11,7 +11,7 @@ import (
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 )
 
-// Every limit the README and DESIGN.md state, at both edges: the last value accepted and the
+// Every limit docs/ states, at both edges: the last value accepted and the
 // first refused, on each side. Each case edits a stage of the built-in defaults alone (no
 // shared defaults), so that a refused value gives exactly the problems listed and nothing else.
 func TestLimitEdges(t *testing.T) {

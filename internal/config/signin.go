@@ -484,11 +484,9 @@ func (v *validator) linkDomains(s Stage) {
 				"any provider can say an address at any domain is verified, so linkByEmail links its sign-ups only for addresses at its own domains")
 		}
 		for _, d := range domains {
-			if p.Type == IdPOIDC || p.Type == IdPSAML {
-				for social, hosted := range hostedMailDomains {
-					if slices.Contains(hosted, d) {
-						v.add(at, d, fmt.Sprintf("want only domains %s owns: %s addresses belong to %s, and trusting another provider for them would let it take over their users", p.ProviderName(), d, socialProviderNames[social]))
-					}
+			for host, hosted := range hostedMailDomains {
+				if host != p.Type && slices.Contains(hosted, d) {
+					v.add(at, d, fmt.Sprintf("want only domains %s owns: %s addresses belong to %s, and trusting another provider for them would let it take over their users", p.ProviderName(), d, socialProviderNames[host]))
 				}
 			}
 			if other, dup := authority[d]; dup {

@@ -206,6 +206,10 @@ func TestBadSignInSettings(t *testing.T) {
 			provider(map[string]any{"type": "oidc", "name": "okta", "issuer": "https://acme.okta.com", "linkDomains": []any{"acme.io", "GMail.com"}})(d)
 			d["linkByEmail"] = true
 		}, want: []string{idp + `: got "gmail.com"; want only domains okta owns: gmail.com addresses belong to Google`}},
+		{name: "Google trusted for iCloud", edit: func(d map[string]any) {
+			provider(map[string]any{"linkDomains": []any{"icloud.com"}})(d)
+			d["linkByEmail"] = true
+		}, want: []string{idp + `: got "icloud.com"; want only domains Google owns: icloud.com addresses belong to SignInWithApple`}},
 		{name: "two providers trusted for one domain", edit: func(d map[string]any) {
 			fullSignIn(d)
 			ps := d["identityProviders"].([]any)

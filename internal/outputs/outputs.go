@@ -15,7 +15,7 @@ import (
 	"github.com/cognito-apigw/cognito-apigw/internal/names"
 )
 
-// DefaultFile is the outputs file the README's deploy command writes and the tools read.
+// DefaultFile is the outputs file docs/deploy.md's deploy command writes and the tools read.
 const DefaultFile = "cdk-outputs.json"
 
 // Stage is what the tools need from one stage's outputs. Empty fields were not in the file.

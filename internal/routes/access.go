@@ -32,7 +32,7 @@ type Caller struct {
 }
 
 // Verdict is the outcome of the access rule: Allowed, or the error code the API answers with
-// (the README's error table lists them).
+// (docs/configuration.md lists them).
 type Verdict string
 
 const (
