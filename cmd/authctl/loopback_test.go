@@ -6,12 +6,15 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/cognito-apigw/cognito-apigw/internal/testkit"
 )
 
 // freeOnBothLoopbacks returns a port free on 127.0.0.1 and [::1]; it skips the test on a
 // machine without [::1].
 func freeOnBothLoopbacks(t *testing.T) string {
 	t.Helper()
+	testkit.NeedIPv6Loopback(t)
 	for range 10 {
 		v4, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
@@ -23,11 +26,6 @@ func freeOnBothLoopbacks(t *testing.T) string {
 		if err == nil {
 			v6.Close()
 			return port
-		}
-		if probe, err := net.Listen("tcp", "[::1]:0"); err != nil {
-			t.Skipf("no IPv6 loopback here: %v", err)
-		} else {
-			probe.Close()
 		}
 	}
 	t.Fatal("no port free on both loopback addresses")

@@ -13,16 +13,6 @@ import (
 	"github.com/cognito-apigw/cognito-apigw/internal/testkit"
 )
 
-// needIPv6Loopback skips the test on a machine without [::1].
-func needIPv6Loopback(t *testing.T) {
-	t.Helper()
-	ln, err := net.Listen("tcp", "[::1]:0")
-	if err != nil {
-		t.Skipf("no IPv6 loopback here: %v", err)
-	}
-	ln.Close()
-}
-
 // startLoopback runs the server with the web app on until the test ends and returns the API's
 // address and the app's URL, or the exit code and stderr when it stops before serving.
 func startLoopback(t *testing.T, args ...string) (apiAddr, webURL string, code int, stderr string) {
@@ -57,7 +47,7 @@ func startLoopback(t *testing.T, args ...string) (apiAddr, webURL string, code i
 // The app's origin http://localhost:<port> is reached over IPv4 or IPv6, as the browser
 // chooses: both loopback addresses serve it (and the API, given as localhost).
 func TestLocalhostServedOnBothLoopbackAddresses(t *testing.T) {
-	needIPv6Loopback(t)
+	testkit.NeedIPv6Loopback(t)
 	apiAddr, webURL, code, stderr := startLoopback(t, "-addr", "localhost:0", "-web", "localhost:0")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
@@ -82,7 +72,7 @@ func TestLocalhostServedOnBothLoopbackAddresses(t *testing.T) {
 // An IPv6 squatter: another process holds [::1]:<port> first. Serving localhost:<port> on
 // 127.0.0.1 alone would let it answer the same origin, so the server refuses to start.
 func TestLocalhostWithIPv6Squatter(t *testing.T) {
-	needIPv6Loopback(t)
+	testkit.NeedIPv6Loopback(t)
 	squatter, err := net.Listen("tcp", "[::1]:0")
 	if err != nil {
 		t.Fatal(err)

@@ -13,8 +13,9 @@ import "slices"
 // generation Lambda trigger" page sets no limit on the scopes scopesToAdd may name).
 func (s Stage) AppClientScopes() []string {
 	out := []string{"openid", "email", "profile"}
+	groupOnly := s.GroupOnlyScopes()
 	for _, sc := range s.ResourceServer.FullNames() {
-		if !slices.Contains(s.GroupOnlyScopes(), sc) {
+		if !slices.Contains(groupOnly, sc) {
 			out = append(out, sc)
 		}
 	}

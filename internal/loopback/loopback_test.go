@@ -9,17 +9,9 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-)
 
-// needIPv6 skips the test on a machine without [::1].
-func needIPv6(t *testing.T) {
-	t.Helper()
-	ln, err := net.Listen("tcp", "[::1]:0")
-	if err != nil {
-		t.Skipf("no IPv6 loopback here: %v", err)
-	}
-	ln.Close()
-}
+	"github.com/cognito-apigw/cognito-apigw/internal/testkit"
+)
 
 // serve serves one handler on every listener until the test ends, as cmd/local and authctl do.
 func serve(t *testing.T, lns []net.Listener) {
@@ -49,7 +41,7 @@ func portOf(ln net.Listener) string {
 }
 
 func TestLocalhostHoldsBothAddresses(t *testing.T) {
-	needIPv6(t)
+	testkit.NeedIPv6Loopback(t)
 	lns, err := Listen("localhost:0")
 	if err != nil {
 		t.Fatal(err)
@@ -69,7 +61,7 @@ func TestLocalhostHoldsBothAddresses(t *testing.T) {
 // An IPv6 squatter holds [::1]:<port> before the project asks for localhost:<port>: Listen
 // fails, naming the address, and does not keep 127.0.0.1:<port> for itself.
 func TestIPv6Squatter(t *testing.T) {
-	needIPv6(t)
+	testkit.NeedIPv6Loopback(t)
 	lns, err := Listen("localhost:0") // a port free on both
 	if err != nil {
 		t.Fatal(err)
