@@ -103,7 +103,7 @@ const jsonType = "application/json"
 func OpenAPI(t routes.Table, s Settings) ([]byte, error) {
 	s, placeholder := s.withPlaceholders()
 	doc := newDocument(s, placeholder)
-	var use securityUse
+	use := securityUse{scopes: map[string]string{}, machineScopes: map[string]string{}}
 	for _, op := range operations(t) {
 		o := &oaOperation{
 			OperationID: operationID(op.method, op.route.Path),
@@ -175,9 +175,6 @@ func (u *securityUse) requirements(r routes.Route, s Settings) []map[string][]st
 		out = append(out, map[string][]string{schemeIDToken: {}})
 		u.idToken = true
 	case routes.Scoped:
-		if u.scopes == nil {
-			u.scopes, u.machineScopes = map[string]string{}, map[string]string{}
-		}
 		if slices.Contains(r.AllowedClients(), routes.WebClient) {
 			for _, sc := range r.Scopes {
 				out = append(out, map[string][]string{schemeAccessToken: {sc}})
