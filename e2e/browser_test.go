@@ -31,6 +31,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/cognito-apigw/cognito-apigw/internal/outputs"
+	"github.com/cognito-apigw/cognito-apigw/internal/testkit"
 )
 
 // TestBrowserApp walks the sample web app through a real browser: headless Chromium opens the
@@ -507,7 +508,7 @@ func cognitoLocalKey(t *testing.T, root string) *rsa.PrivateKey {
 	var file struct {
 		PEM string `json:"pem"`
 	}
-	readJSON(t, filepath.Join(root, "node_modules", "cognito-local", "lib", "keys", "cognitoLocal.private.json"), &file)
+	testkit.ReadJSON(t, filepath.Join(root, "node_modules", "cognito-local", "lib", "keys", "cognitoLocal.private.json"), &file)
 	key, err := jwt.ParseRSAPrivateKeyFromPEM([]byte(file.PEM))
 	if err != nil {
 		t.Fatalf("cognito-local's signing key: %v", err)

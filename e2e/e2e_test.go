@@ -150,7 +150,7 @@ func TestSignInAndCall(t *testing.T) {
 
 	expect("public route, no token", "GET", "/health", "", 200, `{"status":"ok"}`)
 	expect("protected route, no token", "GET", "/me", "", 401, unauthorized)
-	expect("protected route, tampered token", "GET", "/me", "Bearer "+tamper(t, tokens.IDToken), 401, unauthorized)
+	expect("protected route, tampered token", "GET", "/me", "Bearer "+testkit.Tamper(t, tokens.IDToken, "alice@example.com", "mallory@example.com"), 401, unauthorized)
 	expect("protected route, access token", "GET", "/me", "Bearer "+tokens.AccessToken, 401, unauthorized)
 	expect("protected route, bare ID token", "GET", "/me", tokens.IDToken, 200, `"sub":"`+alice.Sub+`"`)
 
@@ -260,7 +260,7 @@ func requireNodeTools(t *testing.T, root string) string {
 	var installed struct {
 		Version string `json:"version"`
 	}
-	readJSON(t, filepath.Join(root, "package.json"), &pinned)
+	testkit.ReadJSON(t, filepath.Join(root, "package.json"), &pinned)
 	want := pinned.DevDependencies["cognito-local"]
 	b, err := os.ReadFile(filepath.Join(root, "node_modules", "cognito-local", "package.json"))
 	if err != nil || json.Unmarshal(b, &installed) != nil {
@@ -274,17 +274,6 @@ func requireNodeTools(t *testing.T, root string) string {
 		t.Fatalf("%s is missing: run `npm ci` in the project root", bin)
 	}
 	return bin
-}
-
-func readJSON(t *testing.T, path string, v any) {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, v); err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
 }
 
 // build compiles authctl and the local server once, so that signals reach them directly
@@ -563,16 +552,4 @@ func payload(t *testing.T, token string) string {
 	header, _ := base64.RawURLEncoding.DecodeString(parts[0])
 	body, _ := base64.RawURLEncoding.DecodeString(parts[1])
 	return string(header) + " " + string(body)
-}
-
-// tamper changes the email claim and keeps the signature.
-func tamper(t *testing.T, token string) string {
-	t.Helper()
-	parts := strings.Split(token, ".")
-	body, _ := base64.RawURLEncoding.DecodeString(parts[1])
-	changed := bytes.Replace(body, []byte("alice@example.com"), []byte("mallory@example.com"), 1)
-	if bytes.Equal(body, changed) {
-		t.Fatal("nothing to tamper with")
-	}
-	return parts[0] + "." + base64.RawURLEncoding.EncodeToString(changed) + "." + parts[2]
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/cognito-apigw/cognito-apigw/internal/apidoc"
 	"github.com/cognito-apigw/cognito-apigw/internal/cdkjson"
+	"github.com/cognito-apigw/cognito-apigw/internal/testkit"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -79,20 +80,7 @@ func TestUsage(t *testing.T) {
 // golden compares got with testdata/name, or rewrites it with -update.
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./cmd/apidoc -update to write it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the output (if the change is intended: go test ./cmd/apidoc -update, and review the diff)", path)
-	}
+	testkit.Golden(t, filepath.Join("testdata", name), got, *update)
 }
 
 // TestGolden: the stage's documents, byte for byte, for a deployed stage and a local run.
