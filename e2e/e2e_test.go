@@ -46,27 +46,16 @@ const (
 )
 
 func TestSignInAndCall(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), budget)
-	defer cancel()
+	ctx, root, tmp := begin(t)
 	started := time.Now()
-	root, err := filepath.Abs("..")
-	if err != nil {
-		t.Fatal(err)
-	}
 	cognitoLocal := requireNodeTools(t, root)
-	tmp := t.TempDir()
 	authctl, localAPI := build(t, ctx, root, tmp)
 	t.Logf("built the tools in %v", time.Since(started).Round(time.Millisecond))
 
-	// cognito-local writes its state to .cognito/ in its working directory.
-	cognitoPort, apiPort, callbackPort := freePort(t), freePort(t), freePort(t)
-	endpoint := fmt.Sprintf("http://127.0.0.1:%d", cognitoPort)
+	endpoint := startCognitoLocal(t, ctx, cognitoLocal, tmp)
+	apiPort, callbackPort := freePort(t), freePort(t)
 	apiURL := fmt.Sprintf("http://127.0.0.1:%d", apiPort)
 	callback := fmt.Sprintf("http://127.0.0.1:%d/callback", callbackPort)
-	cognitoDir := filepath.Join(tmp, "cognito-local")
-	os.Mkdir(cognitoDir, 0o755)
-	cognito := start(t, ctx, "cognito-local", cognitoDir, []string{"PORT=" + itoa(cognitoPort), "HOST=127.0.0.1"}, cognitoLocal)
-	waitHTTP(t, ctx, cognito, endpoint+"/health")
 	t.Logf("cognito-local up after %v", time.Since(started).Round(time.Millisecond))
 
 	tools := tool{t: t, ctx: ctx, bin: authctl, cdkJSON: filepath.Join(root, "cdk.json")}
@@ -245,6 +234,35 @@ func TestSignInAndCall(t *testing.T) {
 		}
 	}
 	t.Logf("done in %v", time.Since(started).Round(time.Millisecond))
+}
+
+// begin is where each test starts: a context bounded by budget that ends with the test, the
+// project root, and a temporary directory.
+func begin(t *testing.T) (ctx context.Context, root, tmp string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), budget)
+	t.Cleanup(cancel)
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ctx, root, t.TempDir()
+}
+
+// startCognitoLocal starts cognito-local on a free loopback port and returns its endpoint once
+// it answers. cognito-local writes its state to .cognito/ in its working directory, a
+// directory of its own in tmp.
+func startCognitoLocal(t *testing.T, ctx context.Context, cognitoLocal, tmp string) string {
+	t.Helper()
+	port := freePort(t)
+	endpoint := fmt.Sprintf("http://127.0.0.1:%d", port)
+	dir := filepath.Join(tmp, "cognito-local")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	p := start(t, ctx, "cognito-local", dir, []string{"PORT=" + itoa(port), "HOST=127.0.0.1"}, cognitoLocal)
+	waitHTTP(t, ctx, p, endpoint+"/health")
+	return endpoint
 }
 
 // requireNodeTools finds cognito-local and fails, rather than skips, when it is missing: the

@@ -143,20 +143,12 @@ func TestLocalURLs(t *testing.T) {
 
 // TestRouteChangeChangesDocument: the document follows cdk.json's route table.
 func TestRouteChangeChangesDocument(t *testing.T) {
-	b, err := os.ReadFile(cdkJSON)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var file map[string]any
-	if err := json.Unmarshal(b, &file); err != nil {
-		t.Fatal(err)
-	}
-	defaults := file["context"].(map[string]any)["defaults"].(map[string]any)
-	table := defaults["routes"].([]any)
-	table[1].(map[string]any)["groups"] = []string{"admin"} // GET /me for admins only
-	defaults["routes"] = append(table, map[string]any{"method": "GET", "path": "/openapi.json", "access": "public"})
-	changed, _ := json.Marshal(file)
-	path := writeFile(t, "cdk.json", string(changed))
+	path := testkit.EditCDKJSON(t, cdkJSON, func(context map[string]any) {
+		defaults := context["defaults"].(map[string]any)
+		table := defaults["routes"].([]any)
+		table[1].(map[string]any)["groups"] = []string{"admin"} // GET /me for admins only
+		defaults["routes"] = append(table, map[string]any{"method": "GET", "path": "/openapi.json", "access": "public"})
+	})
 
 	_, base, _ := testRun(t, "-cdk-json", cdkJSON, "-outputs", "testdata/deployed.outputs.json", "-out", "-")
 	code, got, stderr := testRun(t, "-cdk-json", path, "-outputs", "testdata/deployed.outputs.json", "-out", "-")

@@ -18,6 +18,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/cognito-apigw/cognito-apigw/internal/awsauth/awsauthtest"
 	"github.com/cognito-apigw/cognito-apigw/internal/cdkjson"
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
 )
@@ -68,11 +69,7 @@ func writeOutputs(t *testing.T, auth, api map[string]string) string {
 
 func TestUsage(t *testing.T) {
 	// No Region from the machine's AWS configuration: no case may reach AWS.
-	for _, k := range []string{"AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE"} {
-		t.Setenv(k, "")
-	}
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
+	awsauthtest.NoRegion(t)
 	missing := filepath.Join(t.TempDir(), "none.json")
 	deployed := writeOutputs(t, map[string]string{"UserPoolId": "eu-west-1_x"}, nil)
 	tests := []struct {
