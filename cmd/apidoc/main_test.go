@@ -99,10 +99,7 @@ func TestGolden(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, stderr)
 			}
-			got, err := os.ReadFile(out)
-			if err != nil {
-				t.Fatal(err)
-			}
+			got := testkit.ReadFile(t, out)
 			golden(t, tc.golden, got)
 			// The same inputs again: the same bytes, on standard output too.
 			_, stdout, _ := testRun(t, "-cdk-json", cdkJSON, "-outputs", tc.outputs, "-format", tc.format, "-out", "-")

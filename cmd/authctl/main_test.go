@@ -21,6 +21,7 @@ import (
 	"github.com/cognito-apigw/cognito-apigw/internal/awsauth/awsauthtest"
 	"github.com/cognito-apigw/cognito-apigw/internal/cdkjson"
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
+	"github.com/cognito-apigw/cognito-apigw/internal/testkit"
 )
 
 const cdkJSON = "../../cdk.json"
@@ -541,10 +542,7 @@ func TestLinkedOnFirstSignIn(t *testing.T) {
 }
 
 func TestLinkedSignInErrorIsTheWebApps(t *testing.T) {
-	js, err := os.ReadFile("../../web/logic.js")
-	if err != nil {
-		t.Fatal(err)
-	}
+	js := testkit.ReadFile(t, "../../web/logic.js")
 	if want := fmt.Sprintf("export const linkedSignInError = %q;", linkedSignInError); !strings.Contains(string(js), want) {
 		t.Errorf("web/logic.js lacks %s", want)
 	}

@@ -3,8 +3,6 @@ package apigwclaims_test
 import (
 	"encoding/json"
 	"errors"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -281,16 +279,8 @@ func TestAccessTokenFields(t *testing.T) {
 // FuzzClaimsFromRequest feeds whole events, seeded from the fixtures, through the parser: it must
 // never panic, and whatever it accepts must be usable.
 func FuzzClaimsFromRequest(f *testing.F) {
-	files, err := filepath.Glob(filepath.Join("..", "..", "lambda", "testdata", "*.json"))
-	if err != nil || len(files) == 0 {
-		f.Fatalf("no fixtures: %v", err)
-	}
-	for _, name := range files {
-		b, err := os.ReadFile(name)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
+	for _, name := range testkit.ProxyEventFiles(f) {
+		f.Add(testkit.ReadFile(f, name))
 	}
 	f.Add([]byte(`{"requestContext":{"authorizer":{"claims":{"sub":"s","token_use":"access","scope":"a b","cognito:groups":"[x y]","exp":"1"}}}}`))
 	f.Add([]byte(`{"requestContext":{"authorizer":{"sub":"s","token_use":"id","cognito:groups":["x",1],"exp":1e300}}}`))

@@ -2,10 +2,11 @@
 //
 // Its Issuer plays a Cognito user pool on loopback: an httptest server serves the pool's JWKS
 // at <server>/<pool id>/.well-known/jwks.json, and Mint signs RS256 tokens with the pool's
-// key. Key, JWK, Header, Sign and Edit build the keys, key sets and tokens no pool would
-// (jwt.go). ReadJSON and ProxyEvent read the tests' sample events (readjson.go); SampleRoutes
-// is the sample app's route table. SyncBuffer holds logs written by goroutines while a test
-// reads them.
+// key. Key, JWK, Header, Sign, Edit and Tamper build the keys, key sets and tokens no pool
+// would (jwt.go). ReadJSON, ProxyEvent and Golden read the tests' sample events and golden
+// files (readjson.go); EditCDKJSON writes an edited copy of cdk.json; SampleRoutes is the
+// sample app's route table. SyncBuffer holds logs written by goroutines while a test reads
+// them.
 package testkit
 
 import (
