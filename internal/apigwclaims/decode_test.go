@@ -30,7 +30,7 @@ var (
 
 func loadEvent(t testing.TB, name string) events.APIGatewayProxyRequest {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "lambda", "testdata", name+".json"))
+	b, err := os.ReadFile(filepath.Join("..", "..", "lambda", "proxy", "handler", "testdata", name+".json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -293,7 +293,7 @@ func TestAccessTokenFields(t *testing.T) {
 // FuzzClaimsFromRequest feeds whole events, seeded from the fixtures, through the parser: it must
 // never panic, and whatever it accepts must be usable.
 func FuzzClaimsFromRequest(f *testing.F) {
-	files, err := filepath.Glob(filepath.Join("..", "..", "lambda", "testdata", "*.json"))
+	files, err := filepath.Glob(filepath.Join("..", "..", "lambda", "proxy", "handler", "testdata", "*.json"))
 	if err != nil || len(files) == 0 {
 		f.Fatalf("no fixtures: %v", err)
 	}

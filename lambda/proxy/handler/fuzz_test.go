@@ -49,7 +49,7 @@ func TestMalformedEventsGet4xx(t *testing.T) {
 // FuzzHandleRawEvent feeds raw event JSON to the handler: any event the Lambda runtime can
 // decode gets a JSON reply below 500, and the handler never panics or returns an error.
 func FuzzHandleRawEvent(f *testing.F) {
-	fixtures, _ := filepath.Glob(filepath.Join("..", "testdata", "*.json"))
+	fixtures, _ := filepath.Glob(filepath.Join("testdata", "*.json"))
 	for _, path := range fixtures {
 		b, err := os.ReadFile(path)
 		if err != nil {

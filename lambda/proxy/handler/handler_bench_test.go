@@ -13,7 +13,8 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/cognito-apigw/cognito-apigw/lambda/handler"
+	"github.com/cognito-apigw/cognito-apigw/internal/fnenv"
+	"github.com/cognito-apigw/cognito-apigw/lambda/proxy/handler"
 )
 
 // BenchmarkMe measures one GET /me request as it reaches the Lambda: a real-shaped API Gateway
@@ -21,16 +22,16 @@ import (
 // Origin) through Handle to the JSON reply with its CORS headers. bench/run reports ns/op and
 // allocs/op; the budget is under 20 us and a handful of allocations per request.
 func BenchmarkMe(b *testing.B) {
-	h, err := handler.New(sampleTable(), []string{client}, &handler.Options{
-		AllowedOrigins: []string{appOrigin},
-		Logger:         slog.New(slog.NewJSONHandler(io.Discard, nil)),
-		Now:            func() time.Time { return fixedNow },
+	cfg := fnenv.Proxy{Routes: sampleTable(), Clients: fnenv.Clients{Web: []string{client}}, AllowedOrigins: []string{appOrigin}}
+	h, err := handler.New(cfg, &handler.Options{
+		Logger: slog.New(slog.NewJSONHandler(io.Discard, nil)),
+		Now:    func() time.Time { return fixedNow },
 	})
 	if err != nil {
 		b.Fatal(err)
 	}
 	var ev events.APIGatewayProxyRequest
-	raw, err := os.ReadFile(filepath.Join("..", "testdata", "me-id-token.json"))
+	raw, err := os.ReadFile(filepath.Join("testdata", "me-id-token.json"))
 	if err == nil {
 		err = json.Unmarshal(raw, &ev)
 	}

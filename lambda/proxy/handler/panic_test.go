@@ -9,13 +9,20 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/cognito-apigw/cognito-apigw/internal/fnenv"
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 )
 
+// healthOnly is a table of GET /health alone, whose endpoint the tests below replace.
+func healthOnly() fnenv.Proxy {
+	return fnenv.Proxy{Routes: routes.Table{{Method: "GET", Path: "/health", Access: routes.Public}}, Clients: fnenv.Clients{Web: []string{"client"}}}
+}
+
 func TestPanicBecomes500(t *testing.T) {
 	var logs bytes.Buffer
-	h, err := New(routes.Table{{Method: "GET", Path: "/health", Access: routes.Public}}, []string{"client"},
-		&Options{AllowedOrigins: []string{"*"}, Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
+	cfg := healthOnly()
+	cfg.AllowedOrigins = []string{"*"}
+	h, err := New(cfg, &Options{Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +47,7 @@ func TestPanicBecomes500(t *testing.T) {
 
 // TestReplyEncodingFailure: a body that cannot be encoded gives the fixed 500 body.
 func TestReplyEncodingFailure(t *testing.T) {
-	h, err := New(routes.Table{{Method: "GET", Path: "/health", Access: routes.Public}}, []string{"client"},
+	h, err := New(healthOnly(),
 		&Options{Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)

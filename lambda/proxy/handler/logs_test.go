@@ -8,8 +8,6 @@ import (
 	"testing"
 
 	"github.com/aws/aws-lambda-go/events"
-
-	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 )
 
 // TestRefusalLogLevel: every reply from 400 on is logged, a 4xx (the caller's mistake) as a
@@ -22,8 +20,7 @@ func TestRefusalLogLevel(t *testing.T) {
 		{200, ""}, {399, ""}, {400, "WARN"}, {499, "WARN"}, {500, "ERROR"}, {599, "ERROR"},
 	} {
 		var logs bytes.Buffer
-		h, err := New(routes.Table{{Method: "GET", Path: "/health", Access: routes.Public}}, []string{"client"},
-			&Options{Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
+		h, err := New(healthOnly(), &Options{Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
 		if err != nil {
 			t.Fatal(err)
 		}
