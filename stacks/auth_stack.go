@@ -10,6 +10,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
+	"github.com/cognito-apigw/cognito-apigw/internal/fnenv"
 	"github.com/cognito-apigw/cognito-apigw/internal/names"
 )
 
@@ -266,7 +267,7 @@ func addAuthOutputs(stack awscdk.Stack, s config.Stage, pool awscognito.UserPool
 	output(names.OutSignOutURL, *domainURL+"/logout?"+url.Values{"logout_uri": {s.LogoutURLs[0]}}.Encode()+"&client_id="+clientID,
 		"Managed-login sign-out, back to the first sign-out URL")
 	if len(machine) > 0 {
-		output(names.OutMachineClients, *machineClientsValue(machine), "Machine (client-credentials) app clients, name=client id; their secrets stay in Cognito")
+		output(names.OutMachineClients, fnenv.FormatMachineClients(machineClientIDs(machine), cdkJoin), "Machine (client-credentials) app clients, name=client id; their secrets stay in Cognito")
 	}
 }
 

@@ -53,5 +53,6 @@ const OutCognitoEndpoint = "CognitoEndpoint"
 func MachineClient(app, stage, name string) string { return Prefix(app, stage) + "-m2m-" + name }
 
 // OutMachineClients is the auth stack's output of its machine clients, as name=client id pairs
-// separated by commas (routes.ParseMachineClients reads it); absent when there are none.
+// separated by commas, the functions' MACHINE_CLIENTS form (fnenv.ParseMachineClients reads
+// both); absent when there are none.
 const OutMachineClients = "MachineClients"
