@@ -55,6 +55,7 @@ func (c Config) Validate() Problems {
 	v.tokenTrigger(c.Stage)
 	v.signIn(c.Stage)
 	v.api(c.Stage)
+	v.operations(c.Stage)
 	return v.problems
 }
 
