@@ -16,7 +16,7 @@ var wafRedactedHeaders = []string{"authorization", "cookie"}
 // logWebACL sends what the web ACL did to CloudWatch Logs, in a log group named
 // aws-waf-logs-<app>-<stage>-<which>-... (WAF refuses any other name) with the stage's
 // retention. Only requests a rule blocked or counted are kept: the allowed ones are the bulk
-// of the traffic, and the API's access logs have them already.
+// of the traffic (the API's access logs have its own), and the log is for what WAF did.
 func logWebACL(scope constructs.Construct, cfg config.Config, acl awswafv2.CfnWebACL, which string) {
 	group := newVendedLogGroup(scope, "WebAclLogs", "aws-waf-logs-"+names.Prefix(cfg.AppName, cfg.StageName)+"-"+which, "", cfg.Stage)
 	redacted := make([]any, len(wafRedactedHeaders))
