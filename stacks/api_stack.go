@@ -181,6 +181,7 @@ func stageOptions(stack awscdk.Stack, cfg config.Config) *awsapigateway.StageOpt
 		MetricsEnabled:       jsii.Bool(true),
 		ThrottlingRateLimit:  jsii.Number(s.Throttling.RateLimit),
 		ThrottlingBurstLimit: jsii.Number(s.Throttling.BurstLimit),
+		TracingEnabled:       stageTracing(s),
 	}
 }
 
@@ -275,11 +276,14 @@ func newGoFunction(scope constructs.Construct, id string, props *goFunctionProps
 	fp.Handler = jsii.String("bootstrap")
 	fp.Code = props.Binary.Code()
 	fp.LogGroup = logs
+	fp.Tracing = functionTracing(props.Stage)
 	if fp.MemorySize == nil {
 		fp.MemorySize = jsii.Number(256)
 	}
 	if fp.Timeout == nil {
 		fp.Timeout = awscdk.Duration_Seconds(jsii.Number(10))
 	}
-	return awslambda.NewFunction(scope, jsii.String(id), &fp)
+	fn := awslambda.NewFunction(scope, jsii.String(id), &fp)
+	suppressTracingFindings(role, props.Stage)
+	return fn
 }

@@ -41,7 +41,7 @@ type AuthStack struct {
 
 // NewAuthStack creates the user pool, its groups and resource server, its identity providers
 // (and the linkByEmail trigger), the app client, the managed-login domain (version 2) and the
-// client's login style.
+// client's login style; and, as the stage asks, the pool's web ACL and sign-in logs.
 func NewAuthStack(scope constructs.Construct, id string, props *AuthStackProps) *AuthStack {
 	var p AuthStackProps
 	if props != nil {
@@ -51,6 +51,8 @@ func NewAuthStack(scope constructs.Construct, id string, props *AuthStackProps) 
 	stack := awscdk.NewStack(scope, &id, &sprops)
 
 	pool := newUserPool(stack, cfg)
+	addUserPoolWebACL(stack, pool, cfg)
+	addSignInLogs(stack, pool, cfg)
 	addTokenTrigger(stack, pool, cfg, p.ModuleDir)
 	setPasskeys(pool, cfg)
 	addGroups(stack, pool, cfg.Stage.Groups)

@@ -59,6 +59,7 @@ func (c Config) Validate() problem.List {
 	v.tokenTrigger(c.Stage)
 	v.signIn(c.Stage)
 	v.api(c.Stage)
+	v.operations(c.Stage)
 	return v.problems
 }
 
