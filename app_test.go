@@ -386,10 +386,12 @@ func TestLambdaFunction(t *testing.T) {
 			"ROUTE_TABLE":        assertions.Match_SerializedJson(arrayWith(objectLike(map[string]any{"method": "GET", "path": "/me", "access": "protected"}))),
 			"ALLOWED_CLIENT_IDS": assertions.Match_AnyValue(),
 			"ALLOWED_ORIGINS":    "http://localhost:3000",
+			"ITEMS_TABLE":        map[string]any{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^Items[0-9A-F]{8}$"))},
 		}},
 	})
-	// The function's role may write its own logs and nothing else: no managed policy, one
-	// statement on its log group.
+	// The function's role may write its own logs and use its table, nothing else: no managed
+	// policy, one statement on its log group, one on its table (stacks/api_items_test.go has
+	// the table's).
 	hasProps(t, dev.api, "AWS::IAM::Role", map[string]any{
 		"AssumeRolePolicyDocument": objectLike(map[string]any{"Statement": []any{objectLike(map[string]any{
 			"Principal": map[string]any{"Service": "lambda.amazonaws.com"},
@@ -403,8 +405,9 @@ func TestLambdaFunction(t *testing.T) {
 	for _, p := range policies {
 		b, _ := json.Marshal(props(p)["PolicyDocument"])
 		want := `{"Statement":[{"Action":["logs:CreateLogStream","logs:PutLogEvents"],"Effect":"Allow","Resource":{"Fn::GetAtt":["HandlerLogs`
-		if !strings.HasPrefix(string(b), want) || strings.Count(string(b), `"Effect"`) != 1 {
-			t.Errorf("handler policy %s; want only log writes to its log group", b)
+		table := `{"Action":["dynamodb:DeleteItem","dynamodb:GetItem","dynamodb:PutItem","dynamodb:Query"],"Effect":"Allow","Resource":{"Fn::GetAtt":["Items`
+		if !strings.HasPrefix(string(b), want) || !strings.Contains(string(b), table) || strings.Count(string(b), `"Effect"`) != 2 {
+			t.Errorf("handler policy %s; want only log writes to its log group and the four calls on its table", b)
 		}
 	}
 }
@@ -441,19 +444,22 @@ func TestRouteTableMethods(t *testing.T) {
 		auth   string
 		scopes []any
 	}{
-		"GET /health":       {"NONE", nil},
-		"GET /me":           {"COGNITO_USER_POOLS", nil},
-		"GET /items":        {"COGNITO_USER_POOLS", []any{"demo-api/read"}},
-		"POST /items":       {"COGNITO_USER_POOLS", []any{"demo-api/write"}},
-		"GET /admin":        {"COGNITO_USER_POOLS", nil},
-		"ANY /{proxy+}":     {"COGNITO_USER_POOLS", nil},
-		"ANY /":             {"COGNITO_USER_POOLS", nil}, // the proxy also takes the root
-		"OPTIONS /":         {"NONE", nil},
-		"OPTIONS /health":   {"NONE", nil},
-		"OPTIONS /me":       {"NONE", nil},
-		"OPTIONS /items":    {"NONE", nil},
-		"OPTIONS /admin":    {"NONE", nil},
-		"OPTIONS /{proxy+}": {"NONE", nil},
+		"GET /health":         {"NONE", nil},
+		"GET /me":             {"COGNITO_USER_POOLS", nil},
+		"GET /items":          {"COGNITO_USER_POOLS", []any{"demo-api/read"}},
+		"POST /items":         {"COGNITO_USER_POOLS", []any{"demo-api/write"}},
+		"GET /items/{id}":     {"COGNITO_USER_POOLS", []any{"demo-api/read"}},
+		"DELETE /items/{id}":  {"COGNITO_USER_POOLS", []any{"demo-api/write"}},
+		"GET /admin":          {"COGNITO_USER_POOLS", nil},
+		"ANY /{proxy+}":       {"COGNITO_USER_POOLS", nil},
+		"ANY /":               {"COGNITO_USER_POOLS", nil}, // the proxy also takes the root
+		"OPTIONS /":           {"NONE", nil},
+		"OPTIONS /health":     {"NONE", nil},
+		"OPTIONS /me":         {"NONE", nil},
+		"OPTIONS /items":      {"NONE", nil},
+		"OPTIONS /items/{id}": {"NONE", nil},
+		"OPTIONS /admin":      {"NONE", nil},
+		"OPTIONS /{proxy+}":   {"NONE", nil},
 	}
 	if keys := slices.Sorted(maps.Keys(got)); !slices.Equal(keys, slices.Sorted(maps.Keys(want))) {
 		t.Fatalf("methods: got %v, want %v", keys, slices.Sorted(maps.Keys(want)))

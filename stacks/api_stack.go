@@ -6,6 +6,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigateway"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
@@ -34,11 +35,12 @@ type APIStackProps struct {
 	ModuleDir string
 }
 
-// APIStack is the REST API and its handler.
+// APIStack is the REST API, its handler and the handler's table.
 type APIStack struct {
 	awscdk.Stack
-	RestAPI  awsapigateway.LambdaRestApi
-	Function awslambda.Function
+	RestAPI    awsapigateway.LambdaRestApi
+	Function   awslambda.Function
+	ItemsTable awsdynamodb.Table
 }
 
 // Headers a browser may send to the API.
@@ -58,7 +60,8 @@ func NewAPIStack(scope constructs.Construct, id string, props *APIStackProps) *A
 	stack := awscdk.NewStack(scope, &id, &p.StackProps)
 	s := p.Config.Stage
 
-	fn := newHandler(stack, p)
+	table := newItemsTable(stack, s)
+	fn := newHandler(stack, p, table)
 	authorizer, authType := newAuthorizer(stack, p)
 	api := newRestAPI(stack, p.Config, fn, &awsapigateway.MethodOptions{AuthorizationType: authType, Authorizer: authorizer})
 	addRouteMethods(api, s, authType)
@@ -72,15 +75,15 @@ func NewAPIStack(scope constructs.Construct, id string, props *APIStackProps) *A
 		Value:       api.Url(),
 		Description: jsii.String("Base URL of the API stage"),
 	})
-	return &APIStack{Stack: stack, RestAPI: api, Function: fn}
+	return &APIStack{Stack: stack, RestAPI: api, Function: fn, ItemsTable: table}
 }
 
 // newHandler creates the Go function behind every method, handed the route table it enforces,
-// the clients and the CORS origins.
-func newHandler(stack awscdk.Stack, p APIStackProps) awslambda.Function {
+// the clients, the CORS origins and the items table, which it alone may read and write.
+func newHandler(stack awscdk.Stack, p APIStackProps, table awsdynamodb.Table) awslambda.Function {
 	cfg, s := p.Config, p.Config.Stage
-	env := fnenv.Proxy{Routes: s.Routes, Clients: stageClients(p), AllowedOrigins: s.CORS.AllowOrigins}
-	return newGoFunction(stack, "Handler", &goFunctionProps{
+	env := fnenv.Proxy{Routes: s.Routes, Clients: stageClients(p), AllowedOrigins: s.CORS.AllowOrigins, ItemsTable: *table.TableName()}
+	fn := newGoFunction(stack, "Handler", &goFunctionProps{
 		FunctionProps: awslambda.FunctionProps{
 			Description: jsii.String(cfg.AppName + " " + cfg.StageName + " API handler"),
 			Environment: environment(env.Env(cdkJoin)),
@@ -88,6 +91,8 @@ func newHandler(stack awscdk.Stack, p APIStackProps) awslambda.Function {
 		Binary: &GoBinary{ModuleDir: p.ModuleDir, Package: "./lambda/proxy"},
 		Stage:  s,
 	})
+	allowItems(fn.Role(), table)
+	return fn
 }
 
 // stageClients are the app clients whose tokens the API takes: the web client and the

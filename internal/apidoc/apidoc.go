@@ -86,48 +86,94 @@ type ErrorCode struct {
 
 // Error codes, as the handler (lambda/proxy/handler/reply.go) answers them and docs/configuration.md lists them.
 var (
-	CodeUnauthenticated      = ErrorCode{string(routes.DeniedUnauthenticated), 401, "no bearer token"}
-	CodeInvalidToken         = ErrorCode{"invalid_token", 401, "the token's claims cannot be read, or it has expired"}
-	CodeWrongTokenUse        = ErrorCode{string(routes.DeniedWrongTokenUse), 401, "an access token where the route takes the ID token, or the reverse"}
-	CodeClientNotAllowed     = ErrorCode{"client_not_allowed", 401, "the token was issued to an app client this API does not accept"}
-	CodeClientNotAllowedHere = ErrorCode{string(routes.DeniedClient), 403, "a token of an app client this route does not take, such as a machine client's"}
-	CodeInsufficientScope    = ErrorCode{string(routes.DeniedInsufficientScope), 403, "the access token carries none of the route's scopes"}
-	CodeNotInGroup           = ErrorCode{string(routes.DeniedNotInGroup), 403, "the caller is in none of the route's groups"}
-	CodeNotFound             = ErrorCode{"not_found", 404, "no such resource"}
-	CodeInvalidJSON          = ErrorCode{"invalid_json", 400, "the body is not the JSON object expected"}
-	CodeInvalidName          = ErrorCode{"invalid_name", 400, "name is missing, too long, or has control characters"}
-	CodeBodyTooLarge         = ErrorCode{"body_too_large", 413, "the body is larger than 4 KiB"}
-	CodeTooManyItems         = ErrorCode{"too_many_items", 409, "no room for more items"}
-	CodeNotImplemented       = ErrorCode{"not_implemented", 501, "the route is in the table but has no code yet"}
-	CodeInternal             = ErrorCode{"internal_error", 500, "something went wrong on the API's side"}
+	CodeUnauthenticated       = ErrorCode{string(routes.DeniedUnauthenticated), 401, "no bearer token"}
+	CodeInvalidToken          = ErrorCode{"invalid_token", 401, "the token's claims cannot be read, or it has expired"}
+	CodeWrongTokenUse         = ErrorCode{string(routes.DeniedWrongTokenUse), 401, "an access token where the route takes the ID token, or the reverse"}
+	CodeClientNotAllowed      = ErrorCode{"client_not_allowed", 401, "the token was issued to an app client this API does not accept"}
+	CodeClientNotAllowedHere  = ErrorCode{string(routes.DeniedClient), 403, "a token of an app client this route does not take, such as a machine client's"}
+	CodeInsufficientScope     = ErrorCode{string(routes.DeniedInsufficientScope), 403, "the access token carries none of the route's scopes"}
+	CodeNotInGroup            = ErrorCode{string(routes.DeniedNotInGroup), 403, "the caller is in none of the route's groups"}
+	CodeNotFound              = ErrorCode{"not_found", 404, "no such resource"}
+	CodeInvalidJSON           = ErrorCode{"invalid_json", 400, "the body is not the JSON object expected"}
+	CodeInvalidName           = ErrorCode{"invalid_name", 400, "name is missing, too long, or has control characters"}
+	CodeBodyTooLarge          = ErrorCode{"body_too_large", 413, "the body is larger than 4 KiB"}
+	CodeTooManyItems          = ErrorCode{"too_many_items", 409, "the caller has 100 items, the most one may have"}
+	CodeInvalidLimit          = ErrorCode{"invalid_limit", 400, "limit is not a whole number from 1 to 100"}
+	CodeInvalidCursor         = ErrorCode{"invalid_cursor", 400, "cursor is not a next_cursor of GET /items"}
+	CodeInvalidID             = ErrorCode{"invalid_id", 400, "the item id is not one this API hands out"}
+	CodeIdempotencyKeyMissing = ErrorCode{"idempotency_key_missing", 400, "no Idempotency-Key header"}
+	CodeInvalidIdempotencyKey = ErrorCode{"invalid_idempotency_key", 400, "Idempotency-Key is not one value of 1 to 255 visible ASCII characters"}
+	CodeIdempotencyKeyReused  = ErrorCode{"idempotency_key_reused", 422, "the Idempotency-Key was used with another body in the last 24 hours"}
+	CodeIdempotencyKeyInUse   = ErrorCode{"idempotency_key_in_use", 409, "a request with this Idempotency-Key is still running: retry after Retry-After"}
+	CodeItemsUnavailable      = ErrorCode{"items_unavailable", 503, "the server has no items table (cmd/local without a local DynamoDB)"}
+	CodeNotImplemented        = ErrorCode{"not_implemented", 501, "the route is in the table but has no code yet"}
+	CodeInternal              = ErrorCode{"internal_error", 500, "something went wrong on the API's side"}
 )
 
 // ErrorCodes lists every code, for the Error schema's enum.
 var ErrorCodes = []ErrorCode{
 	CodeUnauthenticated, CodeInvalidToken, CodeWrongTokenUse, CodeClientNotAllowed,
 	CodeClientNotAllowedHere, CodeInsufficientScope, CodeNotInGroup, CodeNotFound,
-	CodeInvalidJSON, CodeInvalidName, CodeBodyTooLarge, CodeTooManyItems, CodeNotImplemented,
+	CodeInvalidJSON, CodeInvalidName, CodeBodyTooLarge, CodeTooManyItems, CodeInvalidLimit,
+	CodeInvalidCursor, CodeInvalidID, CodeIdempotencyKeyMissing, CodeInvalidIdempotencyKey,
+	CodeIdempotencyKeyReused, CodeIdempotencyKeyInUse, CodeItemsUnavailable, CodeNotImplemented,
 	CodeInternal,
 }
 
 // MaxNameRunes is the longest item name POST /items takes (the handler's test checks it).
 const MaxNameRunes = 100
 
+// Limits of GET /items' pages (the handler's test checks them).
+const (
+	DefaultPageSize = 20
+	MaxPageSize     = 100
+)
+
+// ItemIDPattern is what an item id looks like: 26 characters of Crockford's base32, time first
+// (internal/items).
+const ItemIDPattern = `^[0-7][0-9A-HJKMNP-TV-Z]{25}$`
+
 // endpointDoc is what the description says of one of the handler's endpoints beyond the table.
 type endpointDoc struct {
 	summary string
 	success int
-	body    bool // takes the NewItem body
+	body    bool   // takes the NewItem body
+	reply   string // the success body's schema name; "" for any object, none on 204
+	params  []param
 	errors  []ErrorCode
 }
+
+// param is a query or header parameter of an endpoint (path parameters come from the path).
+type param struct {
+	name, in, description string
+	required              bool
+	schema                map[string]any
+}
+
+var (
+	limitParam = param{name: "limit", in: "query", schema: map[string]any{"type": "integer", "minimum": 1, "maximum": MaxPageSize, "default": DefaultPageSize},
+		description: "how many items a page holds"}
+	cursorParam = param{name: "cursor", in: "query", schema: map[string]any{"type": "string", "pattern": "^[A-Za-z0-9_-]{22}$"},
+		description: "the next_cursor of the previous page; leave it out for the first"}
+	idempotencyKeyParam = param{name: "Idempotency-Key", in: "header", required: true,
+		schema:      map[string]any{"type": "string", "minLength": 1, "maxLength": 255, "pattern": `^"?[\x21\x23-\x7E]+"?$`},
+		description: "a new key (such as a UUID) for each new item: a retry with the same key and body within 24 hours gets the first reply (Idempotent-Replayed: true) and creates nothing; the same key with another body is refused with 422"}
+)
 
 // endpointDocs describe the sample handler's endpoints (routes.Endpoints); a route without one
 // is described from the table alone and may answer 501.
 var endpointDocs = map[string]endpointDoc{
-	"GET /health":       {summary: "Health check", success: 200},
-	"GET /me":           {summary: "The caller's claims", success: 200},
-	"GET /items":        {summary: "The caller's items", success: 200},
-	"POST /items":       {summary: "Create an item", success: 201, body: true, errors: []ErrorCode{CodeInvalidJSON, CodeInvalidName, CodeBodyTooLarge, CodeTooManyItems}},
+	"GET /health": {summary: "Health check", success: 200},
+	"GET /me":     {summary: "The caller's claims", success: 200},
+	"GET /items": {summary: "The caller's items, newest first, a page at a time", success: 200, reply: "ItemList",
+		params: []param{limitParam, cursorParam}, errors: []ErrorCode{CodeInvalidLimit, CodeInvalidCursor, CodeItemsUnavailable}},
+	"POST /items": {summary: "Create an item", success: 201, body: true, reply: "Item", params: []param{idempotencyKeyParam},
+		errors: []ErrorCode{CodeInvalidJSON, CodeInvalidName, CodeBodyTooLarge, CodeTooManyItems, CodeIdempotencyKeyMissing,
+			CodeInvalidIdempotencyKey, CodeIdempotencyKeyReused, CodeIdempotencyKeyInUse, CodeItemsUnavailable}},
+	"GET /items/{id}": {summary: "One of the caller's items", success: 200, reply: "Item",
+		errors: []ErrorCode{CodeInvalidID, CodeNotFound, CodeItemsUnavailable}},
+	"DELETE /items/{id}": {summary: "Delete one of the caller's items", success: 204,
+		errors: []ErrorCode{CodeInvalidID, CodeNotFound, CodeItemsUnavailable}},
 	"GET /admin":        {summary: "Admin overview", success: 200},
 	"GET /openapi.json": {summary: "This API description (OpenAPI)", success: 200},
 }
@@ -253,6 +299,11 @@ func successOf(op operation) int {
 		return d.success
 	}
 	return 200
+}
+
+func hasEndpointDoc(op operation) bool {
+	_, ok := endpointDocs[op.route.Key()]
+	return ok
 }
 
 func takesBody(op operation) bool {

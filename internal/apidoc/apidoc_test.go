@@ -102,8 +102,8 @@ func TestOpenAPIOperations(t *testing.T) {
 		{"/me", "get", `[{"cognitoIdToken":[]}]`, []string{"200", "401", "429", "500"}},
 		{"/admin", "get", `[{"cognitoIdToken":[]}]`, []string{"200", "401", "403", "429", "500"}},
 		// Any one scope will do: one requirement per scope. Machine clients have their own scheme.
-		{"/items", "get", `[{"cognitoAccessToken":["demo-api/read"]},{"cognitoAccessToken":["demo-api/all"]},{"cognitoMachineToken":["demo-api/read"]},{"cognitoMachineToken":["demo-api/all"]}]`, []string{"200", "401", "403", "429", "500"}},
-		{"/items", "post", `[{"cognitoAccessToken":["demo-api/write"]}]`, []string{"201", "400", "401", "403", "409", "413", "429", "500"}},
+		{"/items", "get", `[{"cognitoAccessToken":["demo-api/read"]},{"cognitoAccessToken":["demo-api/all"]},{"cognitoMachineToken":["demo-api/read"]},{"cognitoMachineToken":["demo-api/all"]}]`, []string{"200", "400", "401", "403", "429", "500", "503"}},
+		{"/items", "post", `[{"cognitoAccessToken":["demo-api/write"]}]`, []string{"201", "400", "401", "403", "409", "413", "422", "429", "500", "503"}},
 		// No code in the handler for these: 501.
 		{"/things/{id}", "get", `[{"cognitoIdToken":[]}]`, []string{"200", "401", "429", "500", "501"}},
 		{"/things/{id}", "delete", `[{"cognitoAccessToken":["demo-api/write"]}]`, []string{"200", "401", "403", "429", "500", "501"}},
@@ -236,7 +236,9 @@ func TestOpenAPIValid(t *testing.T) {
 				var declared []string
 				params, _ := op["parameters"].([]any)
 				for _, p := range params {
-					declared = append(declared, p.(map[string]any)["name"].(string))
+					if p.(map[string]any)["in"] == "path" {
+						declared = append(declared, p.(map[string]any)["name"].(string))
+					}
 				}
 				if want := pathParams(path); !slices.Equal(declared, want) {
 					t.Errorf("%s: %s %s declares %v, want %v", name, method, path, declared, want)
@@ -359,5 +361,84 @@ func TestPostman(t *testing.T) {
 	again, _ := Postman(table(), s)
 	if !bytes.Equal(raw, again) {
 		t.Error("two builds of the same collection differ")
+	}
+}
+
+// TestItemsDescribed: the /items endpoints' parameters, replies and error codes, as the handler
+// answers them.
+func TestItemsDescribed(t *testing.T) {
+	tbl := routes.Table{
+		{Method: "GET", Path: "/items", Access: routes.Scoped, Scopes: []string{"demo-api/read"}},
+		{Method: "POST", Path: "/items", Access: routes.Scoped, Scopes: []string{"demo-api/write"}},
+		{Method: "GET", Path: "/items/{id}", Access: routes.Scoped, Scopes: []string{"demo-api/read"}},
+		{Method: "DELETE", Path: "/items/{id}", Access: routes.Scoped, Scopes: []string{"demo-api/write"}},
+	}
+	_, doc := openAPI(t, tbl, settings())
+	params := func(path, method string) map[string]any {
+		out := map[string]any{}
+		ps, _ := get(doc, "paths", path, method, "parameters").([]any)
+		for _, p := range ps {
+			p := p.(map[string]any)
+			out[p["in"].(string)+" "+p["name"].(string)] = p
+		}
+		return out
+	}
+	if got := keys(params("/items", "get")); !slices.Equal(got, []string{"query cursor", "query limit"}) {
+		t.Errorf("GET /items parameters %v", got)
+	}
+	if got := get(params("/items", "get")["query limit"], "schema", "maximum"); got != float64(MaxPageSize) {
+		t.Errorf("limit's maximum %v", got)
+	}
+	if got := get(params("/items", "post")["header Idempotency-Key"], "required"); got != true {
+		t.Errorf("Idempotency-Key required: %v", got)
+	}
+	for _, m := range []string{"get", "delete"} {
+		if got := get(params("/items/{id}", m)["path id"], "schema", "pattern"); got != ItemIDPattern {
+			t.Errorf("%s /items/{id}: id pattern %v", m, got)
+		}
+	}
+	if got := get(doc, "paths", "/items/{id}", "delete", "responses", "204"); got == nil || get(got, "content") != nil {
+		t.Errorf("DELETE /items/{id} 204: %v; want no content", got)
+	}
+	if got := keys(get(doc, "paths", "/items/{id}", "get", "responses")); !slices.Equal(got, []string{"200", "400", "401", "403", "404", "429", "500", "503"}) {
+		t.Errorf("GET /items/{id} statuses %v", got)
+	}
+	for path, want := range map[string]string{
+		"/items get 200":         "#/components/schemas/ItemList",
+		"/items post 201":        "#/components/schemas/Item",
+		"/items/{id} get 200":    "#/components/schemas/Item",
+		"/items post 422":        "#/components/schemas/Error",
+		"/items/{id} delete 404": "#/components/schemas/Error",
+	} {
+		f := strings.Fields(path)
+		if got := get(doc, "paths", f[0], f[1], "responses", f[2], "content", "application/json", "schema", "$ref"); got != want {
+			t.Errorf("%s: schema %v, want %s", path, got, want)
+		}
+	}
+	for path, codes := range map[string][]string{
+		"/items post 409": {"too_many_items", "idempotency_key_in_use"}, "/items post 422": {"idempotency_key_reused"},
+		"/items get 400": {"invalid_limit", "invalid_cursor"}, "/items/{id} delete 400": {"invalid_id"}, "/items/{id} get 404": {"not_found"},
+	} {
+		f := strings.Fields(path)
+		d, _ := get(doc, "paths", f[0], f[1], "responses", f[2], "description").(string)
+		for _, c := range codes {
+			if !strings.Contains(d, "`"+c+"`") {
+				t.Errorf("%s: %q lacks %s", path, d, c)
+			}
+		}
+	}
+
+	var pm map[string]any
+	b, err := Postman(tbl, settings())
+	if err != nil || json.Unmarshal(b, &pm) != nil {
+		t.Fatal(err)
+	}
+	post := pm["item"].([]any)[1].(map[string]any)["request"].(map[string]any)
+	if h, _ := json.Marshal(post["header"]); !strings.Contains(string(h), `{"key":"Idempotency-Key","value":"{{$guid}}"}`) {
+		t.Errorf("Postman POST /items headers %s", h)
+	}
+	list := pm["item"].([]any)[0].(map[string]any)["request"].(map[string]any)
+	if q, _ := json.Marshal(get(list, "url", "query")); !strings.Contains(string(q), `"key":"limit"`) || !strings.Contains(string(q), `"disabled":true`) {
+		t.Errorf("Postman GET /items query %s", q)
 	}
 }

@@ -63,10 +63,11 @@ type oaOperation struct {
 }
 
 type oaParameter struct {
-	Name     string         `json:"name"`
-	In       string         `json:"in"`
-	Required bool           `json:"required"`
-	Schema   map[string]any `json:"schema"`
+	Name        string         `json:"name"`
+	In          string         `json:"in"`
+	Description string         `json:"description,omitempty"`
+	Required    bool           `json:"required"`
+	Schema      map[string]any `json:"schema"`
 }
 
 type oaRequestBody struct {
@@ -113,7 +114,14 @@ func OpenAPI(t routes.Table, s Settings) ([]byte, error) {
 			Security:    use.requirements(op.route, s),
 		}
 		for _, p := range pathParams(op.route.Path) {
-			o.Parameters = append(o.Parameters, oaParameter{Name: p, In: "path", Required: true, Schema: map[string]any{"type": "string"}})
+			schema := map[string]any{"type": "string"}
+			if op.route.Path == "/items/{id}" && hasEndpointDoc(op) {
+				schema["pattern"] = ItemIDPattern
+			}
+			o.Parameters = append(o.Parameters, oaParameter{Name: p, In: "path", Required: true, Schema: schema})
+		}
+		for _, p := range endpointDocs[op.route.Key()].params {
+			o.Parameters = append(o.Parameters, oaParameter{Name: p.name, In: p.in, Description: p.description, Required: p.required, Schema: p.schema})
 		}
 		addBodyAndResponses(&doc, o, op)
 		path := doc.Paths[op.route.Path]
@@ -247,10 +255,27 @@ func addBodyAndResponses(doc *oaDoc, o *oaOperation, op operation) {
 	}
 	success := successOf(op)
 	okSchema := map[string]any{"type": "object"}
-	if success == http.StatusCreated && takesBody(op) {
-		okSchema = ref("Item")
+	switch name := endpointDocs[op.route.Key()].reply; name {
+	case "":
+	case "ItemList":
+		okSchema = ref(name)
+		doc.Components.Schemas["Item"] = itemSchema()
+		doc.Components.Schemas["ItemList"] = itemListSchema()
+	default:
+		okSchema = ref(name)
+		doc.Components.Schemas["Item"] = itemSchema()
 	}
-	o.Responses[strconv.Itoa(success)] = oaResponse{Description: http.StatusText(success), Content: map[string]oaMedia{jsonType: {Schema: okSchema}}}
+	ok := oaResponse{Description: http.StatusText(success), Content: map[string]oaMedia{jsonType: {Schema: okSchema}}}
+	if success == http.StatusNoContent {
+		ok.Content = nil
+	}
+	if takesBody(op) { // POST /items
+		ok.Headers = map[string]oaHeader{"Idempotent-Replayed": {
+			Description: "true on the reply to a retry, which repeats the first reply and created nothing",
+			Schema:      map[string]any{"type": "string", "enum": []string{"true"}},
+		}}
+	}
+	o.Responses[strconv.Itoa(success)] = ok
 	for status, codes := range errorsOf(op) {
 		o.Responses[strconv.Itoa(status)] = errorResponse(status, codes)
 	}
@@ -390,6 +415,18 @@ func newItemSchema() map[string]any {
 			"pattern":     `^[^\u0000-\u001F\u007F-\u009F]*\S[^\u0000-\u001F\u007F-\u009F]*$`,
 			"description": fmt.Sprintf("1-%d characters after surrounding spaces are trimmed, no control characters.", MaxNameRunes),
 		}},
+	}
+}
+
+func itemListSchema() map[string]any {
+	return map[string]any{
+		"type":     "object",
+		"required": []string{"items"},
+		"properties": map[string]any{
+			"items": map[string]any{"type": "array", "items": ref("Item"), "description": "newest first"},
+			"next_cursor": map[string]any{"type": "string",
+				"description": "the cursor of the next page; absent on the last"},
+		},
 	}
 }
 

@@ -69,7 +69,16 @@ type pmURL struct {
 	Raw      string       `json:"raw"`
 	Host     []string     `json:"host"`
 	Path     []string     `json:"path"`
+	Query    []pmQuery    `json:"query,omitempty"`
 	Variable []pmVariable `json:"variable,omitempty"`
+}
+
+// pmQuery is a query parameter, written out but off until the user turns it on.
+type pmQuery struct {
+	Key         string `json:"key"`
+	Value       string `json:"value"`
+	Description string `json:"description"`
+	Disabled    bool   `json:"disabled"`
 }
 
 type pmVariable struct {
@@ -122,6 +131,15 @@ func Postman(t routes.Table, s Settings) ([]byte, error) {
 		if takesBody(op) {
 			req.Header = append(req.Header, pmHeader{Key: "Content-Type", Value: jsonType})
 			req.Body = &pmBody{Mode: "raw", Raw: `{"name": "Buy milk"}`, Options: map[string]any{"raw": map[string]string{"language": "json"}}}
+		}
+		for _, p := range endpointDocs[op.route.Key()].params {
+			switch p.in {
+			case "header":
+				// Postman's {{$guid}} is a new UUID on each Send: each Send creates an item.
+				req.Header = append(req.Header, pmHeader{Key: p.name, Value: "{{$guid}}"})
+			case "query":
+				req.URL.Query = append(req.URL.Query, pmQuery{Key: p.name, Description: p.description, Disabled: true})
+			}
 		}
 		c.Item = append(c.Item, pmItem{Name: op.method + " " + op.route.Path, Request: req, Response: []any{}})
 	}

@@ -28,6 +28,9 @@ const (
 	EnvMachineClients = "MACHINE_CLIENTS"
 	// EnvAllowedOrigins holds the comma-separated CORS origins, "*" for any, "" for none (Proxy).
 	EnvAllowedOrigins = "ALLOWED_ORIGINS"
+	// EnvItemsTable holds the name of the items table (Proxy), which the function may read and
+	// write (internal/items has its key schema).
+	EnvItemsTable = "ITEMS_TABLE"
 	// EnvIssuer holds the user pool's issuer URL, https://cognito-idp.<region>.amazonaws.com/<pool
 	// id> (Authorizer, which verifies tokens itself).
 	EnvIssuer = "COGNITO_ISSUER"

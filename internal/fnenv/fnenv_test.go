@@ -50,7 +50,7 @@ func wantProblems(t *testing.T, err error, want ...string) {
 		t.Errorf("%d problems, want %d:\n%s", len(lines), len(want), err)
 	}
 	for _, line := range lines {
-		if !strings.HasPrefix(line, "ROUTE_TABLE") && !strings.HasPrefix(line, "ALLOWED_") && !strings.HasPrefix(line, "MACHINE_CLIENTS") &&
+		if !strings.HasPrefix(line, "ROUTE_TABLE") && !strings.HasPrefix(line, "ALLOWED_") && !strings.HasPrefix(line, "MACHINE_CLIENTS") && !strings.HasPrefix(line, "ITEMS_TABLE") &&
 			!strings.HasPrefix(line, "COGNITO_ISSUER") && !strings.HasPrefix(line, "LINK_AUTHORITIES") && !strings.HasPrefix(line, "PRE_TOKEN_SETTINGS") {
 			t.Errorf("problem names no variable: %q", line)
 		}
@@ -65,20 +65,20 @@ func wantProblems(t *testing.T, err error, want ...string) {
 func TestProxyRoundTrip(t *testing.T) {
 	for name, p := range map[string]Proxy{
 		"full": {Routes: sampleRoutes(), Clients: Clients{Web: []string{"web1", "web2"}, Machine: map[string]string{"reporting": "m1", name32: "m2"}},
-			AllowedOrigins: []string{"https://app.example.com", "http://localhost:3000"}},
-		"no CORS, no machine clients": {Routes: sampleRoutes(), Clients: Clients{Web: []string{"web1"}, Machine: map[string]string{}}},
+			AllowedOrigins: []string{"https://app.example.com", "http://localhost:3000"}, ItemsTable: "demo-api-dev-api-ItemsTable5AAC2C46-1X2Y3Z"},
+		"no CORS, no machine clients": {Routes: sampleRoutes(), Clients: Clients{Web: []string{"web1"}, Machine: map[string]string{}}, ItemsTable: "items"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			env := p.Env(strings.Join)
 			// Every variable is written, empty or not: the template does not change shape with
 			// the settings.
-			for _, k := range []string{EnvRouteTable, EnvAllowedClientIDs, EnvMachineClients, EnvAllowedOrigins} {
+			for _, k := range []string{EnvRouteTable, EnvAllowedClientIDs, EnvMachineClients, EnvAllowedOrigins, EnvItemsTable} {
 				if _, ok := env[k]; !ok {
 					t.Errorf("Env leaves out %s", k)
 				}
 			}
-			if len(env) != 4 {
-				t.Errorf("Env = %v, want the proxy's four variables", env)
+			if len(env) != 5 {
+				t.Errorf("Env = %v, want the proxy's five variables", env)
 			}
 			got, err := ReadProxy(lookup(env))
 			if err != nil || !reflect.DeepEqual(got, p) {
@@ -89,10 +89,15 @@ func TestProxyRoundTrip(t *testing.T) {
 }
 
 func TestReadProxy(t *testing.T) {
-	good := Proxy{Routes: sampleRoutes(), Clients: Clients{Web: []string{"web1"}}}.Env(strings.Join)
+	good := Proxy{Routes: sampleRoutes(), Clients: Clients{Web: []string{"web1"}}, ItemsTable: "items"}.Env(strings.Join)
 	if got, err := ReadProxy(lookup(with(good, EnvAllowedClientIDs, " web1 , web2,", EnvAllowedOrigins, " https://app.example.com, http://[::1]:3000 "))); err != nil ||
 		!reflect.DeepEqual(got.Clients.Web, []string{"web1", "web2"}) || !reflect.DeepEqual(got.AllowedOrigins, []string{"https://app.example.com", "http://[::1]:3000"}) {
 		t.Errorf("ReadProxy with spaces = %+v, %v", got, err)
+	}
+	for _, name := range []string{"abc", strings.Repeat("t", 255), "demo-api-dev-api-Items_1.2"} {
+		if got, err := ReadProxy(lookup(with(good, EnvItemsTable, name))); err != nil || got.ItemsTable != name {
+			t.Errorf("ReadProxy with the table %q = %+v, %v", name, got, err)
+		}
 	}
 	if got, err := ReadProxy(lookup(with(good, EnvAllowedOrigins, "*"))); err != nil || !reflect.DeepEqual(got.AllowedOrigins, []string{"*"}) {
 		t.Errorf(`ReadProxy with "*" = %+v, %v`, got, err)
@@ -102,7 +107,7 @@ func TestReadProxy(t *testing.T) {
 		env  map[string]string
 		want []string // one per problem
 	}{
-		{"nothing set", map[string]string{}, []string{"ROUTE_TABLE is not set", "ALLOWED_CLIENT_IDS is not set"}},
+		{"nothing set", map[string]string{}, []string{"ROUTE_TABLE is not set", "ALLOWED_CLIENT_IDS is not set", "ITEMS_TABLE is not set"}},
 		{"blank client ids", with(good, EnvAllowedClientIDs, " , "), []string{"ALLOWED_CLIENT_IDS is not set"}},
 		{"client id with a space", with(good, EnvAllowedClientIDs, "web1,we b2"), []string{`ALLOWED_CLIENT_IDS: got "we b2"; want an app client id`}},
 		{"table not JSON", with(good, EnvRouteTable, "{"), []string{"ROUTE_TABLE: unexpected end of JSON input; want the route table as JSON"}},
@@ -114,9 +119,13 @@ func TestReadProxy(t *testing.T) {
 		{"bad machine clients", with(good, EnvMachineClients, "reporting,Bad=m1,web=m2,"+name32+"x=m3,billing=m4,billing=m5"),
 			[]string{`MACHINE_CLIENTS: got "reporting"; want name=client id`, `MACHINE_CLIENTS: got "Bad"="m1"`, `MACHINE_CLIENTS: got "web"="m2"`,
 				`MACHINE_CLIENTS: got "` + name32 + `x"="m3"`, `MACHINE_CLIENTS: "billing" appears twice`}},
+		// DynamoDB's table name rule at both edges.
+		{"table name of 2 characters", with(good, EnvItemsTable, "ab"), []string{`ITEMS_TABLE: got "ab"; want a DynamoDB table name`}},
+		{"table name of 256 characters", with(good, EnvItemsTable, strings.Repeat("t", 256)), []string{"ITEMS_TABLE: got"}},
+		{"table name with a slash", with(good, EnvItemsTable, "arn:aws:dynamodb:us-east-1:1:table/items"), []string{"ITEMS_TABLE: got"}},
 		{"machine client with a web client's id", with(good, EnvMachineClients, "reporting=web1"), []string{"MACHINE_CLIENTS: app client web1 is both \"web\" and \"reporting\"; want one name per client"}},
 		{"every problem at once", map[string]string{EnvMachineClients: "x", EnvAllowedOrigins: "http://app.example.com"},
-			[]string{"ROUTE_TABLE is not set", "ALLOWED_CLIENT_IDS is not set", `MACHINE_CLIENTS: got "x"`, "ALLOWED_ORIGINS: got \"http://app.example.com\"; want https"}},
+			[]string{"ROUTE_TABLE is not set", "ALLOWED_CLIENT_IDS is not set", `MACHINE_CLIENTS: got "x"`, "ALLOWED_ORIGINS: got \"http://app.example.com\"; want https", "ITEMS_TABLE is not set"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

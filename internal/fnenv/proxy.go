@@ -1,6 +1,8 @@
 package fnenv
 
 import (
+	"regexp"
+
 	"github.com/cognito-apigw/cognito-apigw/internal/origin"
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 )
@@ -14,13 +16,20 @@ type Proxy struct {
 	// AllowedOrigins are the browser origins that may read replies ("*": any; none: no CORS
 	// header), as origin.Check accepts them.
 	AllowedOrigins []string
+	// ItemsTable is the DynamoDB table of /items, as TableNamePattern accepts it. The function
+	// always has one; cmd/local may have none (no local DynamoDB), and then /items answers 503.
+	ItemsTable string
 }
+
+// TableNamePattern is what DynamoDB accepts as a table name.
+var TableNamePattern = regexp.MustCompile(`^[A-Za-z0-9_.-]{3,255}$`)
 
 // Env is the proxy function's environment; join joins the lists (see Join).
 func (p Proxy) Env(join Join) map[string]string {
 	env := map[string]string{
 		EnvRouteTable:     EncodeRoutes(p.Routes),
 		EnvAllowedOrigins: joinList(p.AllowedOrigins, join),
+		EnvItemsTable:     p.ItemsTable,
 	}
 	p.Clients.env(env, join)
 	return env
@@ -35,6 +44,13 @@ func ReadProxy(getenv func(string) string) (Proxy, error) {
 		Routes:         readRoutes(getenv, &p),
 		Clients:        readClients(getenv, &p),
 		AllowedOrigins: SplitList(getenv(EnvAllowedOrigins)), // unset: no CORS header
+		ItemsTable:     getenv(EnvItemsTable),
+	}
+	switch {
+	case cfg.ItemsTable == "":
+		p.unset(EnvItemsTable, "the name of the items table, as the API stack writes it")
+	case !TableNamePattern.MatchString(cfg.ItemsTable):
+		p.add(EnvItemsTable, "got %q; want a DynamoDB table name: 3-255 letters, digits, _ . or -", cfg.ItemsTable)
 	}
 	for _, o := range cfg.AllowedOrigins {
 		if msg := origin.Check(o); msg != "" {

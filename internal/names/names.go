@@ -44,6 +44,18 @@ func ProviderSignInURL(suffix string) string { return OutSignInURL + suffix }
 // OutAPIURL is the output key of the API stack: the stage's base URL.
 const OutAPIURL = "ApiUrl"
 
+// OutItemsTable is the output key of the API stack's items table name (CloudFormation names
+// the table in AWS; `authctl setup-local` names the local one ItemsTable(app, stage)).
+const OutItemsTable = "ItemsTable"
+
+// ItemsTable is the name of the local items table that `authctl setup-local` creates.
+func ItemsTable(app, stage string) string { return Prefix(app, stage) + "-items" }
+
+// OutDynamoDBEndpoint is no stack output: only outputs files written for a local server carry
+// it, in the API stack's object, so that cmd/local finds the local DynamoDB (dynalite) that
+// holds ItemsTable.
+const OutDynamoDBEndpoint = "DynamoDBEndpoint"
+
 // OutCognitoEndpoint is no stack output: only outputs files written for a local server
 // (`authctl setup-local`) carry it, in the auth stack's object, so that the tools talk to that
 // server without an -endpoint flag.

@@ -29,7 +29,10 @@ type Stage struct {
 	SignInURL       string
 	SignOutURL      string
 	APIURL          string
+	ItemsTable      string
 	CognitoEndpoint string
+	// DynamoDBEndpoint is the local DynamoDB holding ItemsTable (local files only).
+	DynamoDBEndpoint string
 	// MachineClients are name=client id pairs (fnenv.ParseMachineClients); empty without any.
 	MachineClients string
 }
@@ -56,11 +59,13 @@ var (
 	}
 	apiFields = []field{
 		{names.OutAPIURL, func(s *Stage) *string { return &s.APIURL }},
+		{names.OutItemsTable, func(s *Stage) *string { return &s.ItemsTable }},
+		{names.OutDynamoDBEndpoint, func(s *Stage) *string { return &s.DynamoDBEndpoint }},
 	}
 )
 
-// StackOutputKeys are the stack outputs Parse reads, per stack; CognitoEndpoint, which only
-// files written for a local server carry, is not one.
+// StackOutputKeys are the stack outputs Parse reads, per stack; CognitoEndpoint and
+// DynamoDBEndpoint, which only files written for a local server carry, are not.
 func StackOutputKeys() (auth, api []string) {
 	for _, f := range authFields {
 		if f.key != names.OutCognitoEndpoint {
@@ -68,7 +73,9 @@ func StackOutputKeys() (auth, api []string) {
 		}
 	}
 	for _, f := range apiFields {
-		api = append(api, f.key)
+		if f.key != names.OutDynamoDBEndpoint {
+			api = append(api, f.key)
+		}
 	}
 	return auth, api
 }

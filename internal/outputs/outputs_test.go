@@ -146,7 +146,7 @@ func TestStackOutputKeys(t *testing.T) {
 	if !slices.Contains(auth, names.OutUserPoolID) || slices.Contains(auth, names.OutCognitoEndpoint) {
 		t.Errorf("auth keys %v: want UserPoolId and no CognitoEndpoint (not a stack output)", auth)
 	}
-	if !slices.Equal(api, []string{names.OutAPIURL}) {
-		t.Errorf("api keys %v, want [ApiUrl]", api)
+	if !slices.Equal(api, []string{names.OutAPIURL, names.OutItemsTable}) {
+		t.Errorf("api keys %v, want [ApiUrl ItemsTable] (no DynamoDBEndpoint: not a stack output)", api)
 	}
 }

@@ -96,6 +96,8 @@ var Endpoints = []Endpoint{
 	{Key: "GET /me", NeedsCaller: true},
 	{Key: "GET /items", NeedsCaller: true},
 	{Key: "POST /items", NeedsCaller: true},
+	{Key: "GET /items/{id}", NeedsCaller: true},
+	{Key: "DELETE /items/{id}", NeedsCaller: true},
 	{Key: "GET /admin", NeedsCaller: true},
 	// The API's OpenAPI description, built from this table.
 	{Key: "GET /openapi.json"},

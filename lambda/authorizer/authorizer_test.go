@@ -163,7 +163,8 @@ func TestAccepts(t *testing.T) {
 				"sub": alice, "token_use": "access", "client_id": client, "scope": "openid demo-api/read",
 				"username": "alice", "cognito:groups": "admin", "version": "2",
 			},
-			call: "GET /items", want: http.StatusOK,
+			// The handler passes the caller, then has no items table here: 503.
+			call: "GET /items", want: http.StatusServiceUnavailable,
 		},
 		{
 			// The policy does not depend on the method called: API Gateway reuses it.
@@ -173,13 +174,13 @@ func TestAccepts(t *testing.T) {
 		{
 			name: "access token, write", request: "token-post-items", token: is.Mint(t, is.AccessClaims("scope", "demo-api/write")),
 			golden: "policy-access-write",
-			call:   "POST /items", want: http.StatusCreated,
+			call:   "POST /items", want: http.StatusServiceUnavailable,
 		},
 		{
 			name: "access token, read and write", request: "token-post-items",
 			token:  is.Mint(t, is.AccessClaims("scope", "demo-api/write openid demo-api/read")),
 			golden: "policy-access-read-write",
-			call:   "GET /items", want: http.StatusOK,
+			call:   "DELETE /items/{id}", want: http.StatusServiceUnavailable,
 		},
 		{
 			// Valid, but no route takes it: Deny "*", which API Gateway answers with 403.
@@ -254,9 +255,12 @@ func checkProxy(t *testing.T, resp events.APIGatewayCustomAuthorizerResponse, ca
 		Resource: path, Path: path, HTTPMethod: method,
 		RequestContext: events.APIGatewayProxyRequestContext{Authorizer: authorizer, Stage: "prod", RequestID: "test"},
 	}
+	if strings.Contains(path, "{id}") {
+		ev.PathParameters = map[string]string{"id": "01KBQ4Z7R2M8V5X9C3N6P1T0WA"}
+	}
 	if method == http.MethodPost {
 		ev.Body = `{"name":"pen"}`
-		ev.Headers = map[string]string{"Content-Type": "application/json"}
+		ev.Headers = map[string]string{"Content-Type": "application/json", "Idempotency-Key": "k1"}
 	}
 	got, err := h.Handle(context.Background(), ev)
 	if err != nil || got.StatusCode != want {

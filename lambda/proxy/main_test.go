@@ -1,9 +1,17 @@
 package main
 
 import (
+	"context"
+	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/cognito-apigw/cognito-apigw/internal/fnenv"
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
@@ -16,8 +24,12 @@ func TestNewHandlerFromEnv(t *testing.T) {
 			{Method: "GET", Path: "/health", Access: routes.Public},
 			{Method: "GET", Path: "/me", Access: routes.Protected},
 		},
-		Clients: fnenv.Clients{Web: []string{"abc"}},
+		Clients:    fnenv.Clients{Web: []string{"abc"}},
+		ItemsTable: "demo-api-dev-api-ItemsTable5AAC2C46-1X2Y3Z",
 	}.Env(strings.Join)
+	// What Lambda adds to every function's environment.
+	env["AWS_REGION"] = "eu-west-1"
+	env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"], env["AWS_SESSION_TOKEN"] = "ASIAEXAMPLE", "secret", "token"
 	with := func(kv ...string) map[string]string {
 		m := map[string]string{}
 		for k, v := range env {
@@ -36,7 +48,9 @@ func TestNewHandlerFromEnv(t *testing.T) {
 		{"ok", env, nil},
 		{"ok with spaces and origins", with(fnenv.EnvAllowedClientIDs, " abc , def,", fnenv.EnvAllowedOrigins, "https://app.example.com, *"), nil},
 		{"ok with a machine client", with(fnenv.EnvMachineClients, "reporting=ghi"), nil},
-		{"nothing set", map[string]string{}, []string{"ROUTE_TABLE is not set", "ALLOWED_CLIENT_IDS is not set"}},
+		{"nothing set", map[string]string{}, []string{"ROUTE_TABLE is not set", "ALLOWED_CLIENT_IDS is not set", "ITEMS_TABLE is not set", "AWS_REGION is not set"}},
+		{"no Region", with("AWS_REGION", ""), []string{"AWS_REGION is not set"}},
+		{"bad table name", with(fnenv.EnvItemsTable, "items table"), []string{`ITEMS_TABLE: got "items table"`}},
 		{"bad table", with(fnenv.EnvRouteTable, "{"), []string{"ROUTE_TABLE: unexpected end of JSON input"}},
 		{"bad origin", with(fnenv.EnvAllowedOrigins, "app.example.com"), []string{`ALLOWED_ORIGINS: got "app.example.com"`}},
 		// The handler's own check, after the environment's.
@@ -60,5 +74,33 @@ func TestNewHandlerFromEnv(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// The client signs with the role's credentials from the environment, for the function's Region.
+func TestDynamoDBClientFromEnv(t *testing.T) {
+	got := make(chan http.Header, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got <- r.Header.Clone()
+		w.Header().Set("Content-Type", "application/x-amz-json-1.0")
+		io.WriteString(w, `{}`)
+	}))
+	defer srv.Close()
+	env := map[string]string{"AWS_REGION": "eu-west-1", "AWS_ACCESS_KEY_ID": "ASIAEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret", "AWS_SESSION_TOKEN": "token"}
+	db, err := newDynamoDB(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.GetItem(context.Background(), &dynamodb.GetItemInput{TableName: aws.String("items"), Key: map[string]types.AttributeValue{"owner": &types.AttributeValueMemberS{Value: "x"}}}, func(o *dynamodb.Options) {
+		o.BaseEndpoint = aws.String(srv.URL)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	h := <-got
+	if auth := h.Get("Authorization"); !strings.Contains(auth, "Credential=ASIAEXAMPLE/") || !strings.Contains(auth, "/eu-west-1/dynamodb/aws4_request") {
+		t.Errorf("Authorization = %q; want the environment's key, Region and service", auth)
+	}
+	if tok := h.Get("X-Amz-Security-Token"); tok != "token" {
+		t.Errorf("X-Amz-Security-Token = %q, want the session token", tok)
 	}
 }

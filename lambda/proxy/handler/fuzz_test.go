@@ -47,7 +47,9 @@ func TestMalformedEventsGet4xx(t *testing.T) {
 }
 
 // FuzzHandleRawEvent feeds raw event JSON to the handler: any event the Lambda runtime can
-// decode gets a JSON reply below 500, and the handler never panics or returns an error.
+// decode gets a JSON reply below 500 (or, from /items, the 503 of a handler without an items
+// table, as this one is: a DynamoDB needs no fuzzing), and the handler never panics or returns
+// an error.
 func FuzzHandleRawEvent(f *testing.F) {
 	for _, path := range testkit.ProxyEventFiles(f) {
 		f.Add(testkit.ReadFile(f, path))
@@ -67,7 +69,8 @@ func FuzzHandleRawEvent(f *testing.F) {
 		if err != nil {
 			t.Fatalf("Handle returned an error: %v", err)
 		}
-		if resp.StatusCode < 200 || resp.StatusCode >= 500 {
+		unavailable := resp.StatusCode == 503 && strings.Contains(resp.Body, `"items_unavailable"`)
+		if resp.StatusCode < 200 || resp.StatusCode >= 500 && !unavailable {
 			t.Fatalf("status %d for %s: %s", resp.StatusCode, raw, resp.Body)
 		}
 		if resp.Body != "" && !json.Valid([]byte(resp.Body)) {

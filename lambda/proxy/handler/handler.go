@@ -21,6 +21,7 @@ import (
 
 	"github.com/cognito-apigw/cognito-apigw/internal/apigwclaims"
 	"github.com/cognito-apigw/cognito-apigw/internal/fnenv"
+	"github.com/cognito-apigw/cognito-apigw/internal/items"
 	"github.com/cognito-apigw/cognito-apigw/internal/origin"
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 )
@@ -33,6 +34,9 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock, for tests; nil means time.Now.
 	Now func() time.Time
+	// DynamoDB is the client of the items table (fnenv.Proxy.ItemsTable), such as a
+	// *dynamodb.Client; required with a table, unused without one.
+	DynamoDB DynamoDB
 }
 
 // expiryLeeway absorbs clock skew between API Gateway, which checked exp when it called the
@@ -52,14 +56,16 @@ type Handler struct {
 	log       *slog.Logger
 	now       func() time.Time
 	endpoints map[string]endpoint
-	items     *itemStore
+	items     *itemStore // nil without an items table: /items answers 503
+	ids       items.IDs
 }
 
 // New checks what the stack hands the function (or cmd/local hands the handler) and builds a
 // handler. It reports every problem at once. cfg.AllowedOrigins are the browser origins (such
 // as https://app.example.com) that may read replies, "*" any: a request from another origin
 // gets no Access-Control-Allow-Origin. Routes that name a machine client of cfg.Clients take
-// its tokens.
+// its tokens. /items keeps items in cfg.ItemsTable through opts.DynamoDB; without a table
+// (cmd/local without a local DynamoDB) its routes answer 503.
 func New(cfg fnenv.Proxy, opts *Options) (*Handler, error) {
 	table, allowedClientIDs := cfg.Routes, cfg.Clients.Web
 	if opts == nil {
@@ -69,7 +75,15 @@ func New(cfg fnenv.Proxy, opts *Options) (*Handler, error) {
 		table: table,
 		log:   opts.Logger,
 		now:   opts.Now,
-		items: newItemStore(),
+	}
+	var errs []error
+	switch {
+	case cfg.ItemsTable != "" && !fnenv.TableNamePattern.MatchString(cfg.ItemsTable):
+		errs = append(errs, fmt.Errorf("items table: got %q; want a DynamoDB table name", cfg.ItemsTable))
+	case cfg.ItemsTable != "" && opts.DynamoDB == nil:
+		errs = append(errs, fmt.Errorf("items table %s: no DynamoDB client to reach it (Options.DynamoDB)", cfg.ItemsTable))
+	case cfg.ItemsTable != "":
+		h.items = &itemStore{db: opts.DynamoDB, table: cfg.ItemsTable}
 	}
 	if h.log == nil {
 		h.log = slog.New(slog.NewJSONHandler(os.Stderr, nil))
@@ -79,7 +93,6 @@ func New(cfg fnenv.Proxy, opts *Options) (*Handler, error) {
 	}
 	h.endpoints = h.implemented()
 
-	var errs []error
 	if len(table) == 0 {
 		errs = append(errs, errors.New("route table: want at least one route"))
 	}
@@ -125,6 +138,8 @@ func New(cfg fnenv.Proxy, opts *Options) (*Handler, error) {
 	for _, r := range table {
 		if _, ok := h.endpoints[r.Key()]; !ok {
 			h.log.Warn("route has no implementation; it answers 501", "route", r.Key())
+		} else if h.items == nil && slices.Contains(itemEndpoints, r.Key()) {
+			h.log.Warn("no items table; the route answers 503", "route", r.Key())
 		}
 	}
 	return h, nil
@@ -294,7 +309,13 @@ func (h *Handler) cors(event events.APIGatewayProxyRequest, headers map[string]s
 // spellings or values disagree ("Origin: a" and "origin: b") has no usable origin, and gets no
 // CORS headers, whatever order the maps iterate in.
 func requestOrigin(event events.APIGatewayProxyRequest) (string, bool) {
-	value, found := "", false
+	value, found, ok := singleHeader(event, "Origin")
+	return value, found && ok && value != ""
+}
+
+// singleHeader reads a header whatever its spelling, from headers and multiValueHeaders: its
+// value, whether it was sent, and false when it was sent with different values.
+func singleHeader(event events.APIGatewayProxyRequest, name string) (value string, found, ok bool) {
 	see := func(v string) bool {
 		if found && v != value {
 			return false
@@ -303,19 +324,19 @@ func requestOrigin(event events.APIGatewayProxyRequest) (string, bool) {
 		return true
 	}
 	for k, v := range event.Headers {
-		if strings.EqualFold(k, "Origin") && !see(v) {
-			return "", false
+		if strings.EqualFold(k, name) && !see(v) {
+			return "", true, false
 		}
 	}
 	for k, vs := range event.MultiValueHeaders {
-		if !strings.EqualFold(k, "Origin") {
+		if !strings.EqualFold(k, name) {
 			continue
 		}
 		for _, v := range vs {
 			if !see(v) {
-				return "", false
+				return "", true, false
 			}
 		}
 	}
-	return value, found && value != ""
+	return value, found, true
 }

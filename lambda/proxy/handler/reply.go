@@ -11,20 +11,28 @@ import (
 
 // Error codes: stable, snake_case, part of the API. Clients branch on them, not on messages.
 const (
-	codeUnauthenticated      = string(routes.DeniedUnauthenticated)   // 401: no token claims at all
-	codeInvalidToken         = "invalid_token"                        // 401: claims present but unreadable, or expired
-	codeWrongTokenUse        = string(routes.DeniedWrongTokenUse)     // 401
-	codeClientNotAllowed     = "client_not_allowed"                   // 401: token issued to another app client
-	codeClientNotAllowedHere = string(routes.DeniedClient)            // 403: a machine client's token where the route does not take it
-	codeInsufficientScope    = string(routes.DeniedInsufficientScope) // 403
-	codeNotInGroup           = string(routes.DeniedNotInGroup)        // 403
-	codeNotFound             = "not_found"                            // 404
-	codeInvalidJSON          = "invalid_json"                         // 400: body is not the JSON object expected
-	codeInvalidName          = "invalid_name"                         // 400
-	codeBodyTooLarge         = "body_too_large"                       // 413
-	codeTooManyItems         = "too_many_items"                       // 409
-	codeNotImplemented       = "not_implemented"                      // 501: route in the table, no Go code yet
-	codeInternal             = "internal_error"                       // 500
+	codeUnauthenticated       = string(routes.DeniedUnauthenticated)   // 401: no token claims at all
+	codeInvalidToken          = "invalid_token"                        // 401: claims present but unreadable, or expired
+	codeWrongTokenUse         = string(routes.DeniedWrongTokenUse)     // 401
+	codeClientNotAllowed      = "client_not_allowed"                   // 401: token issued to another app client
+	codeClientNotAllowedHere  = string(routes.DeniedClient)            // 403: a machine client's token where the route does not take it
+	codeInsufficientScope     = string(routes.DeniedInsufficientScope) // 403
+	codeNotInGroup            = string(routes.DeniedNotInGroup)        // 403
+	codeNotFound              = "not_found"                            // 404
+	codeInvalidJSON           = "invalid_json"                         // 400: body is not the JSON object expected
+	codeInvalidName           = "invalid_name"                         // 400
+	codeBodyTooLarge          = "body_too_large"                       // 413
+	codeTooManyItems          = "too_many_items"                       // 409
+	codeInvalidLimit          = "invalid_limit"                        // 400: GET /items' limit
+	codeInvalidCursor         = "invalid_cursor"                       // 400: GET /items' cursor
+	codeInvalidID             = "invalid_id"                           // 400: /items/{id}
+	codeIdempotencyKeyMissing = "idempotency_key_missing"              // 400: POST /items
+	codeInvalidIdempotencyKey = "invalid_idempotency_key"              // 400
+	codeIdempotencyKeyReused  = "idempotency_key_reused"               // 422: same key, another body
+	codeIdempotencyKeyInUse   = "idempotency_key_in_use"               // 409: same key, first request still running
+	codeItemsUnavailable      = "items_unavailable"                    // 503: no items table (cmd/local without DynamoDB)
+	codeNotImplemented        = "not_implemented"                      // 501: route in the table, no Go code yet
+	codeInternal              = "internal_error"                       // 500
 )
 
 const msgInternal = "Something went wrong on our side."
