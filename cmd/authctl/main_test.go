@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -21,6 +22,8 @@ import (
 	"github.com/cognito-apigw/cognito-apigw/internal/awsauth/awsauthtest"
 	"github.com/cognito-apigw/cognito-apigw/internal/cdkjson"
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
+	"github.com/cognito-apigw/cognito-apigw/internal/names"
+	"github.com/cognito-apigw/cognito-apigw/internal/outputs"
 	"github.com/cognito-apigw/cognito-apigw/internal/testkit"
 )
 
@@ -102,6 +105,9 @@ func TestUsage(t *testing.T) {
 		{[]string{"set-password", "-cdk-json", cdkJSON, "-password", "Passw0rd!"}, 2, "-email is required"},
 		{[]string{"setup-local", "-cdk-json", cdkJSON, "-endpoint", "https://cognito-idp.eu-west-1.amazonaws.com"}, 2, "setup-local never creates pools in AWS"},
 		{[]string{"setup-local", "-cdk-json", cdkJSON, "-outputs", deployed}, 1, "holds the outputs of a deployed stack (demo-api-dev-auth); choose another -outputs"},
+		{[]string{"setup-local", "-cdk-json", cdkJSON, "-dynamodb-endpoint", "https://dynamodb.eu-west-1.amazonaws.com"}, 2, "setup-local never creates tables in AWS"},
+		// No local DynamoDB on the port: setup-local stops before it makes a pool.
+		{[]string{"setup-local", "-cdk-json", cdkJSON, "-outputs", missing, "-endpoint", "http://127.0.0.1:1", "-dynamodb-endpoint", "http://127.0.0.1:1"}, 1, "is it running? Start it with: npx dynalite"},
 		{[]string{"login", "-cdk-json", cdkJSON, "-outputs", deployed, "-client-id", "c"}, 2, "pass -domain, or an outputs file with ManagedLoginUrl"},
 		{[]string{"login", "-cdk-json", cdkJSON, "-client-id", "c", "-domain", "http://auth.example.com"}, 2, "plain http only for a local server"},
 		{[]string{"login", "-cdk-json", cdkJSON, "-stage", "prod", "-client-id", "c", "-domain", "https://x.auth.eu-west-1.amazoncognito.com"}, 2, "none of stage prod's callbackUrls is a loopback URL"},
@@ -545,5 +551,35 @@ func TestLinkedSignInErrorIsTheWebApps(t *testing.T) {
 	js := testkit.ReadFile(t, "../../web/logic.js")
 	if want := fmt.Sprintf("export const linkedSignInError = %q;", linkedSignInError); !strings.Contains(string(js), want) {
 		t.Errorf("web/logic.js lacks %s", want)
+	}
+}
+
+// TestSetupLocalTable: setup-local makes the items table on the local DynamoDB, keeps it (and
+// its items) when run again, and records it in the outputs file (cognito-local's part is
+// the end-to-end test's).
+func TestSetupLocalTable(t *testing.T) {
+	endpoint := testkit.Dynalite(t)
+	var stderr bytes.Buffer
+	a := &app{stderr: &stderr}
+	for _, want := range []string{"created the items table demo-api-dev-items", "kept the existing items table demo-api-dev-items"} {
+		table, err := a.createLocalTable(t.Context(), endpoint, names.ItemsTable("demo-api", "dev"))
+		if err != nil || table.name != "demo-api-dev-items" || table.endpoint != endpoint || !strings.Contains(stderr.String(), want) {
+			t.Fatalf("createLocalTable: %+v, %v; stderr %q, want %q", table, err, stderr.String(), want)
+		}
+	}
+	path := filepath.Join(t.TempDir(), "local-outputs.json")
+	s := &settings{endpoint: "http://127.0.0.1:9229"}
+	s.Outputs = path
+	a.stdout = io.Discard
+	cfg, err := cdkjson.Load(cdkJSON, "dev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.writeLocalOutputs(s, cfg, "local_pool", "client", localTable{endpoint: endpoint, name: "demo-api-dev-items"}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := outputs.Read(path, "demo-api", "dev")
+	if err != nil || out.ItemsTable != "demo-api-dev-items" || out.DynamoDBEndpoint != endpoint {
+		t.Errorf("outputs %+v, %v", out, err)
 	}
 }

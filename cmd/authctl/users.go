@@ -20,6 +20,7 @@ import (
 
 	"github.com/cognito-apigw/cognito-apigw/internal/cli"
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
+	"github.com/cognito-apigw/cognito-apigw/internal/localdb"
 	"github.com/cognito-apigw/cognito-apigw/internal/loopback"
 	"github.com/cognito-apigw/cognito-apigw/internal/names"
 	"github.com/cognito-apigw/cognito-apigw/internal/outputs"
@@ -335,9 +336,14 @@ func (a *app) setupLocal(fs *flag.FlagSet) cli.Run {
 	fs.StringVar(&s.apiURL, "api-url", defaultLocalAPIURL, "`URL` of the local API server, written as the "+names.OutAPIURL+" output")
 	fs.Var(&redirects, "redirect-uri", "extra callback `URL` to register on the app client, besides the stage's callbackUrls (repeatable), e.g. for authctl login -redirect-uri")
 	cli.Renamed(fs, "callback-url", "redirect-uri")
+	var dynamo string
+	fs.StringVar(&dynamo, "dynamodb-endpoint", localdb.DefaultEndpoint, "`URL` of the local DynamoDB (dynalite) to make the items table on; must be loopback; \"\" makes none (/items then answers 503)")
 	return func(ctx context.Context, _ []string) error {
 		if !loopback.IsURL(s.endpoint) {
 			return cli.Usagef("-endpoint %q: want a loopback URL such as %s; setup-local never creates pools in AWS (cdk deploy does)", s.endpoint, defaultLocalEndpoint)
+		}
+		if dynamo != "" && !loopback.IsURL(dynamo) {
+			return cli.Usagef("-dynamodb-endpoint %q: want a loopback URL such as %s; setup-local never creates tables in AWS (cdk deploy does)", dynamo, localdb.DefaultEndpoint)
 		}
 		s.endpoint = strings.TrimSuffix(s.endpoint, "/")
 		cfg, err := s.Config()
@@ -347,13 +353,47 @@ func (a *app) setupLocal(fs *flag.FlagSet) cli.Run {
 		if err := refuseDeployedOutputs(s.Outputs); err != nil {
 			return err
 		}
-		return a.createLocalPool(ctx, &s, cfg, redirects)
+		// The table first: a local DynamoDB that is not running stops setup-local before it
+		// makes a pool.
+		var table localTable
+		if dynamo != "" {
+			if table, err = a.createLocalTable(ctx, strings.TrimSuffix(dynamo, "/"), names.ItemsTable(cfg.AppName, cfg.StageName)); err != nil {
+				return err
+			}
+		}
+		return a.createLocalPool(ctx, &s, cfg, redirects, table)
 	}
 }
 
+// localTable is the items table setup-local made (or found) on a local DynamoDB.
+type localTable struct {
+	endpoint, name string
+}
+
+// createLocalTable makes the items table on the local DynamoDB at endpoint, from the key
+// schema the API stack synthesizes, or keeps the one there (and its items).
+func (a *app) createLocalTable(ctx context.Context, endpoint, name string) (localTable, error) {
+	ctx, cancel := context.WithTimeout(ctx, apiTimeout)
+	defer cancel()
+	c, err := localdb.Client(endpoint)
+	if err != nil {
+		return localTable{}, cli.Usagef("-dynamodb-endpoint: %v", err)
+	}
+	created, err := localdb.EnsureTable(ctx, c, name)
+	if err != nil {
+		return localTable{}, fmt.Errorf("items table %s on %s: %w", name, endpoint, err)
+	}
+	verb := "kept the existing"
+	if created {
+		verb = "created the"
+	}
+	fmt.Fprintf(a.stderr, "%s items table %s on %s\n", verb, name, endpoint)
+	return localTable{endpoint: endpoint, name: name}, nil
+}
+
 // createLocalPool creates the pool, its groups and the app client, and writes the outputs
-// file that points at them.
-func (a *app) createLocalPool(ctx context.Context, s *settings, cfg config.Config, redirects []string) error {
+// file that points at them and at the items table.
+func (a *app) createLocalPool(ctx context.Context, s *settings, cfg config.Config, redirects []string, table localTable) error {
 	ctx, cancel := context.WithTimeout(ctx, apiTimeout)
 	defer cancel()
 	client, err := s.cognito(ctx, true)
@@ -374,7 +414,7 @@ func (a *app) createLocalPool(ctx context.Context, s *settings, cfg config.Confi
 	if err != nil {
 		return s.describe(err)
 	}
-	return a.writeLocalOutputs(s, cfg, poolID, aws.ToString(appClient.UserPoolClient.ClientId))
+	return a.writeLocalOutputs(s, cfg, poolID, aws.ToString(appClient.UserPoolClient.ClientId), table)
 }
 
 // localPoolInput is the stage's pool as cognito-local can make it.
@@ -435,19 +475,21 @@ func localClientInput(cfg config.Config, poolID string, callbacks []string) *cip
 }
 
 // writeLocalOutputs writes the outputs file of the local pool, and prints it.
-func (a *app) writeLocalOutputs(s *settings, cfg config.Config, poolID, clientID string) error {
+func (a *app) writeLocalOutputs(s *settings, cfg config.Config, poolID, clientID string, table localTable) error {
 	// cognito-local issues tokens for http://<HOST>:<PORT>/<pool id> and serves the managed
 	// login endpoints (/oauth2/authorize, /oauth2/token) at its root.
 	issuer := s.endpoint + "/" + poolID
 	stage := outputs.Stage{
-		Region:          s.region,
-		UserPoolID:      poolID,
-		ClientID:        clientID,
-		IssuerURL:       issuer,
-		JWKSURL:         issuer + "/.well-known/jwks.json",
-		ManagedLoginURL: s.endpoint,
-		APIURL:          s.apiURL,
-		CognitoEndpoint: s.endpoint,
+		Region:           s.region,
+		UserPoolID:       poolID,
+		ClientID:         clientID,
+		IssuerURL:        issuer,
+		JWKSURL:          issuer + "/.well-known/jwks.json",
+		ManagedLoginURL:  s.endpoint,
+		APIURL:           s.apiURL,
+		CognitoEndpoint:  s.endpoint,
+		ItemsTable:       table.name,
+		DynamoDBEndpoint: table.endpoint,
 	}
 	b, err := outputs.Marshal(cfg.AppName, cfg.StageName, stage)
 	if err != nil {

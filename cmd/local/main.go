@@ -6,6 +6,7 @@
 //
 //	go run ./cmd/local -issuer URL -client-id ID[,ID...] [-addr 127.0.0.1:8080] [-stage dev] [-web ""]
 //	go run ./cmd/local [-outputs FILE] [-stage dev] [-web localhost:3000] [-web-api local|deployed|URL]
+//	                   [-dynamodb-endpoint URL -items-table NAME]
 //
 // The issuer is a Cognito user pool (https://cognito-idp.<region>.amazonaws.com/<pool id>) or a
 // local Cognito-compatible server such as cognito-local (http://localhost:9229/<pool id>); its
@@ -14,6 +15,8 @@
 // -issuer or -client-id, the default cdk-outputs.json. Bad usage exits 2 (internal/cli);
 // SIGINT or SIGTERM stops the server cleanly. The web app's settings (/config.json)
 // come from the same outputs file; -web-api deployed makes the page call the deployed ApiUrl.
+// /items keeps its items in the local DynamoDB (dynalite) and table that `authctl setup-local`
+// recorded in the outputs file, so that they outlive the server; without one, /items answers 503.
 package main
 
 import (
@@ -31,11 +34,15 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
 	"github.com/cognito-apigw/cognito-apigw/internal/cli"
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
 	"github.com/cognito-apigw/cognito-apigw/internal/fnenv"
 	"github.com/cognito-apigw/cognito-apigw/internal/localapi"
+	"github.com/cognito-apigw/cognito-apigw/internal/localdb"
 	"github.com/cognito-apigw/cognito-apigw/internal/loopback"
+	"github.com/cognito-apigw/cognito-apigw/internal/names"
 	"github.com/cognito-apigw/cognito-apigw/internal/outputs"
 	"github.com/cognito-apigw/cognito-apigw/internal/verifier"
 	"github.com/cognito-apigw/cognito-apigw/lambda/proxy/handler"
@@ -68,6 +75,7 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(apiAdd
 type options struct {
 	cli.Project
 	addr, issuer, clients, webAddr, webAPI, webLib string
+	dynamo, itemsTable                             string
 }
 
 func (o *options) declare(fs *flag.FlagSet) {
@@ -78,6 +86,8 @@ func (o *options) declare(fs *flag.FlagSet) {
 	fs.StringVar(&o.webAddr, "web", "localhost:3000", "loopback `address` of the web app (the dev stage's callback and CORS origin); \"\" turns it off")
 	fs.StringVar(&o.webAPI, "web-api", webAPILocal, "`API` the web app calls: local (this server), deployed (ApiUrl of the outputs file), or a URL")
 	fs.StringVar(&o.webLib, "web-lib", defaultWebLib, "oidc-client-ts browser build `file` the web app loads (npm ci installs it)")
+	fs.StringVar(&o.dynamo, "dynamodb-endpoint", "", "loopback `URL` of the local DynamoDB (dynalite) holding the items (default: DynamoDBEndpoint output)")
+	fs.StringVar(&o.itemsTable, "items-table", "", "`name` of the items table there (default: ItemsTable output)")
 }
 
 // stage is what local serves: from cdk.json, the outputs file and the flags.
@@ -88,7 +98,8 @@ type stage struct {
 	// the stage's routes and CORS origins, the -client-id or ClientId, and a deployed stage's
 	// machine clients (none locally). The handler gets it as the function does.
 	proxy  fnenv.Proxy
-	webLib []byte // the oidc-client-ts build; nil without the web app
+	webLib []byte           // the oidc-client-ts build; nil without the web app
+	db     *dynamodb.Client // the local DynamoDB of proxy.ItemsTable; nil without one
 }
 
 // load checks the flags and reads what they point at.
@@ -127,6 +138,19 @@ func (o *options) load() (stage, error) {
 		return stage{}, cli.Usagef("-client-id is required: the app client ids whose tokens the API accepts, comma-separated (or pass -outputs FILE)%s", o.unread())
 	}
 	st.proxy = fnenv.Proxy{Routes: cfg.Routes, Clients: fnenv.Clients{Web: web, Machine: machine}, AllowedOrigins: cfg.CORS.AllowOrigins}
+	// A local DynamoDB only: an outputs file of a deployed stage names its table in AWS, which
+	// this server leaves alone.
+	o.dynamo = cmp.Or(o.dynamo, st.out.DynamoDBEndpoint)
+	if o.dynamo != "" {
+		o.itemsTable = cmp.Or(o.itemsTable, st.out.ItemsTable)
+		if st.db, err = localdb.Client(o.dynamo); err != nil {
+			return stage{}, cli.Usagef("-dynamodb-endpoint: %v", err)
+		}
+		if !fnenv.TableNamePattern.MatchString(o.itemsTable) {
+			return stage{}, cli.Usagef("-items-table %q: want the name of the items table on %s (authctl setup-local writes it to the outputs file as %s)", o.itemsTable, o.dynamo, names.OutItemsTable)
+		}
+		st.proxy.ItemsTable = o.itemsTable
+	}
 	if o.webAddr != "" {
 		if st.webLib, err = o.checkWeb(st); err != nil {
 			return stage{}, err
@@ -174,6 +198,14 @@ func serve(ctx context.Context, o *options, stderr io.Writer, ready func(apiAddr
 		return fmt.Errorf("cannot load the signing keys of %s: %v\nIs the issuer running (for cognito-local: npx cognito-local) and is -issuer right?", o.issuer, err)
 	}
 	defer v.Close()
+	if st.db != nil {
+		checkCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		err := localdb.CheckTable(checkCtx, st.db, st.proxy.ItemsTable)
+		cancel()
+		if err != nil {
+			return fmt.Errorf("items table %s on %s: %v\nIs dynalite running with the data folder setup-local used (npx dynalite --port 4567 --path .dynalite), and did `authctl setup-local` make the table?", st.proxy.ItemsTable, o.dynamo, err)
+		}
+	}
 	gw, err := newGateway(st, v, logger)
 	if err != nil {
 		return err
@@ -186,6 +218,11 @@ func serve(ctx context.Context, o *options, stderr io.Writer, ready func(apiAddr
 		return err
 	}
 	logger.Info("serving", "url", "http://"+apiAddr+"/", "stage", st.cfg.StageName, "issuer", o.issuer, "client_ids", strings.Join(st.proxy.Clients.Web, ","))
+	if st.db != nil {
+		logger.Info("items", "table", st.proxy.ItemsTable, "dynamodb", o.dynamo)
+	} else {
+		logger.Warn("no local DynamoDB: /items answers 503; start dynalite and run authctl setup-local (docs/local-development.md), or pass -dynamodb-endpoint and -items-table")
+	}
 	for _, r := range st.proxy.Routes {
 		logger.Info("route", "route", r.Key(), "access", string(r.Access))
 	}
@@ -204,7 +241,11 @@ func serve(ctx context.Context, o *options, stderr io.Writer, ready func(apiAddr
 // newGateway is the API Gateway stand-in in front of the very handler the Lambda runs,
 // configured as the API stack configures it.
 func newGateway(st stage, v *verifier.Verifier, logger *slog.Logger) (http.Handler, error) {
-	h, err := handler.New(st.proxy, &handler.Options{Logger: logger.With("source", "handler")})
+	opts := &handler.Options{Logger: logger.With("source", "handler")}
+	if st.db != nil {
+		opts.DynamoDB = st.db
+	}
+	h, err := handler.New(st.proxy, opts)
 	if err != nil {
 		return nil, err
 	}

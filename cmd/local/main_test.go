@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cognito-apigw/cognito-apigw/internal/localdb"
 	"github.com/cognito-apigw/cognito-apigw/internal/testkit"
 )
 
@@ -48,6 +49,8 @@ func TestUsageErrors(t *testing.T) {
 		{"web without a login domain", []string{"-cdk-json", cdk, "-issuer", "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_x", "-client-id", client}, `-web: the web app needs the managed-login domain: pass -outputs FILE with ManagedLoginUrl`},
 		{"web library missing", []string{"-cdk-json", cdk, "-issuer", issuer, "-client-id", client, "-web-lib", filepath.Join(dir, "none.js")}, "-web-lib: cannot read the oidc-client-ts browser build"},
 		{"argument", []string{"-cdk-json", cdk, "serve"}, `unexpected argument "serve"`},
+		{"DynamoDB in AWS", []string{"-cdk-json", cdk, "-web", "", "-issuer", issuer, "-client-id", client, "-dynamodb-endpoint", "https://dynamodb.eu-west-1.amazonaws.com", "-items-table", "items"}, "-dynamodb-endpoint: DynamoDB endpoint"},
+		{"DynamoDB without a table", []string{"-cdk-json", cdk, "-web", "", "-issuer", issuer, "-client-id", client, "-dynamodb-endpoint", "http://127.0.0.1:4567"}, `-items-table "": want the name of the items table`},
 	}
 	for _, tt := range tests {
 		var stderr strings.Builder
@@ -205,5 +208,64 @@ func TestFlagsDoNotMixWithDefaultOutputs(t *testing.T) {
 	code := run(context.Background(), []string{"-cdk-json", cdk, "-web", "", "-issuer", "http://127.0.0.1:9229/local_x"}, &stderr, nil)
 	if code != 2 || !strings.Contains(stderr.String(), "-client-id is required") {
 		t.Errorf("exit %d, stderr %q; want 2 and -client-id is required", code, stderr.String())
+	}
+}
+
+// TestItemsOnLocalDynamoDB: with the local DynamoDB and table the outputs file names, /items
+// keeps items there, so a restarted server still has them; a table that is not there stops the
+// server at start, saying why; without a DynamoDB, /items answers 503 and the log says how to
+// get one.
+func TestItemsOnLocalDynamoDB(t *testing.T) {
+	is := testkit.New(t, pool)
+	endpoint := testkit.Dynalite(t)
+	db, err := localdb.Client(endpoint)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := localdb.EnsureTable(t.Context(), db, "demo-api-dev-items"); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "local-outputs.json")
+	content := `{"demo-api-dev-auth": {"IssuerUrl": "` + is.Issuer() + `", "ClientId": "` + client + `"},
+		"demo-api-dev-api": {"ItemsTable": "demo-api-dev-items", "DynamoDBEndpoint": "` + endpoint + `"}}`
+	if err := os.WriteFile(file, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	write := "Bearer " + is.Mint(t, is.AccessClaims("scope", "demo-api/read demo-api/write"))
+	base, stderr, stop := start(t, "-outputs", file)
+	req, _ := http.NewRequest("POST", base+"/items", strings.NewReader(`{"name":"Buy milk"}`))
+	req.Header.Set("Authorization", write)
+	req.Header.Set("Idempotency-Key", "k1")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 201 {
+		t.Fatalf("POST /items: %d", resp.StatusCode)
+	}
+	stop()
+	if !strings.Contains(stderr.String(), "msg=items table=demo-api-dev-items dynamodb="+endpoint) {
+		t.Errorf("log:\n%s", stderr)
+	}
+	base, _, stop = start(t, "-outputs", file)
+	if code, body := get(t, base+"/items", write); code != 200 || !strings.Contains(body, `"name":"Buy milk"`) {
+		t.Errorf("GET /items after a restart: %d %s", code, body)
+	}
+	stop()
+
+	var out strings.Builder
+	code := run(context.Background(), []string{"-cdk-json", "../../cdk.json", "-addr", "127.0.0.1:0", "-web", "", "-outputs", file, "-items-table", "no-such-table"}, &out, nil)
+	if code != 1 || !strings.Contains(out.String(), "items table no-such-table on "+endpoint) || !strings.Contains(out.String(), "authctl setup-local") {
+		t.Errorf("a missing table: exit %d, %s", code, out.String())
+	}
+
+	base, stderr, stop = start(t, "-issuer", is.Issuer(), "-client-id", client)
+	if code, body := get(t, base+"/items", write); code != 503 || !strings.Contains(body, `"items_unavailable"`) {
+		t.Errorf("GET /items without a DynamoDB: %d %s", code, body)
+	}
+	stop()
+	if !strings.Contains(stderr.String(), "no local DynamoDB: /items answers 503") {
+		t.Errorf("log:\n%s", stderr)
 	}
 }
