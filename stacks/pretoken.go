@@ -15,10 +15,11 @@ import (
 // may write its own log group only; CDK lets Cognito invoke it for this pool only.
 func addTokenTrigger(stack awscdk.Stack, pool awscognito.UserPool, cfg config.Config, moduleDir string) {
 	s := cfg.Stage
-	if len(s.GroupScopes) == 0 && len(s.ExtraClaims) == 0 {
+	trigger, ok := s.TokenTrigger()
+	if !ok {
 		return
 	}
-	settings, err := pretoken.Settings{GroupScopes: s.GroupScopes, ExtraClaims: s.ExtraClaims, Scopes: s.ResourceServer.FullNames()}.Encode()
+	settings, err := trigger.Encode()
 	if err != nil {
 		panic(err) // maps of strings always encode
 	}

@@ -49,9 +49,19 @@ const OutAPIURL = "ApiUrl"
 // server without an -endpoint flag.
 const OutCognitoEndpoint = "CognitoEndpoint"
 
+// OutLambdaEndpoint is no stack output either: `authctl setup-local` writes it for a stage with
+// a pre token generation trigger, as the base URL of the Lambda Invoke endpoint where the local
+// pool calls that trigger and where cmd/local answers it.
+const OutLambdaEndpoint = "LambdaEndpoint"
+
 // MachineClient is the name of one of the stage's machine (client-credentials) app clients.
 func MachineClient(app, stage, name string) string { return Prefix(app, stage) + "-m2m-" + name }
 
 // OutMachineClients is the auth stack's output of its machine clients, as name=client id pairs
 // separated by commas (routes.ParseMachineClients reads it); absent when there are none.
 const OutMachineClients = "MachineClients"
+
+// PreTokenTrigger names the pre token generation trigger where a name is needed: locally, in
+// the Lambda Invoke URL cognito-local calls (`authctl setup-local`, cmd/local). In AWS the auth
+// stack lets CloudFormation name the function.
+func PreTokenTrigger(app, stage string) string { return Prefix(app, stage) + "-pretoken" }

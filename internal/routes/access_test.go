@@ -67,17 +67,6 @@ func TestDecide(t *testing.T) {
 	}
 }
 
-func TestNeedsCaller(t *testing.T) {
-	for key, want := range map[string]bool{
-		"GET /health": false, "GET /me": true, "GET /items": true, "POST /items": true, "GET /admin": true,
-		"GET /openapi.json": false, "GET /unknown": false, "DELETE /me": false, "": false,
-	} {
-		if got := routes.NeedsCaller(key); got != want {
-			t.Errorf("NeedsCaller(%q) = %v, want %v", key, got, want)
-		}
-	}
-}
-
 func TestClientNames(t *testing.T) {
 	names, err := routes.ClientNames([]string{"web1", "web2"}, map[string]string{"reporting": "m1", "billing": "m2"})
 	if err != nil || len(names) != 4 || names["web2"] != routes.WebClient || names["m1"] != "reporting" {

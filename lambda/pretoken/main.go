@@ -1,6 +1,6 @@
 // Command pretoken is the user pool's pre token generation trigger (event version 2): it adds
 // the custom scopes of the user's groups to the access token (groupScopes in cdk.json) and
-// fixed claims to the ID token (extraClaims). It only wires; the logic is in trigger.go.
+// fixed claims to the ID token (extraClaims). It only wires; the logic is in package trigger.
 package main
 
 import (
@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/cognito-apigw/cognito-apigw/internal/pretoken"
+	"github.com/cognito-apigw/cognito-apigw/lambda/pretoken/trigger"
 )
 
 func main() {
@@ -19,6 +20,5 @@ func main() {
 		// A broken setting must not stop sign-ins: the trigger then adds nothing.
 		logger.Error("pretoken: bad settings; tokens stay as Cognito makes them", "error", err.Error())
 	}
-	t := &trigger{settings: settings, log: logger}
-	lambda.Start(t.handle)
+	lambda.Start(trigger.New(settings, logger).Handle)
 }
