@@ -37,6 +37,8 @@ type APIStack struct {
 	awscdk.Stack
 	RestAPI  awsapigateway.LambdaRestApi
 	Function awslambda.Function
+	// TokenAuthorizer is the Go token authorizer (authorizer: lambda); nil with Cognito's.
+	TokenAuthorizer awslambda.Function
 }
 
 // Headers a browser may send to the API.
@@ -58,7 +60,7 @@ func NewAPIStack(scope constructs.Construct, id string, props *APIStackProps) *A
 
 	table, _ := s.Routes.Encode() // strings only: it cannot fail
 	fn := newHandler(stack, p, table)
-	authorizer, authType := newAuthorizer(stack, p, table)
+	authorizer, authType, verifier := newAuthorizer(stack, p, table)
 	api := newRestAPI(stack, p.Config, fn, &awsapigateway.MethodOptions{AuthorizationType: authType, Authorizer: authorizer})
 	addRouteMethods(api, s, authType)
 	addGatewayResponses(api, s)
@@ -67,11 +69,15 @@ func NewAPIStack(scope constructs.Construct, id string, props *APIStackProps) *A
 	}
 	suppressApiFindings(api, s)
 
+	url := api.Url()
+	if s.APIDomain != nil {
+		url = addAPIDomain(stack, *s.APIDomain, api)
+	}
 	awscdk.NewCfnOutput(stack, jsii.String(names.OutAPIURL), &awscdk.CfnOutputProps{
-		Value:       api.Url(),
-		Description: jsii.String("Base URL of the API stage"),
+		Value:       url,
+		Description: jsii.String("Base URL of the API stage (apiDomain where set)"),
 	})
-	return &APIStack{Stack: stack, RestAPI: api, Function: fn}
+	return &APIStack{Stack: stack, RestAPI: api, Function: fn, TokenAuthorizer: verifier}
 }
 
 // newHandler creates the Go function behind every method, given the route table it enforces.
@@ -93,8 +99,9 @@ func newHandler(stack awscdk.Stack, p APIStackProps, table string) awslambda.Fun
 }
 
 // newAuthorizer creates the stage's authorizer: the Go token authorizer (authorizer: lambda) or
-// API Gateway's Cognito user pool authorizer, and the authorization type its methods use.
-func newAuthorizer(stack awscdk.Stack, p APIStackProps, table string) (awsapigateway.IAuthorizer, awsapigateway.AuthorizationType) {
+// API Gateway's Cognito user pool authorizer, and the authorization type its methods use; and
+// the token authorizer's function (nil with Cognito's).
+func newAuthorizer(stack awscdk.Stack, p APIStackProps, table string) (awsapigateway.IAuthorizer, awsapigateway.AuthorizationType, awslambda.Function) {
 	cfg, s := p.Config, p.Config.Stage
 	authorizerName := jsii.String(names.Prefix(cfg.AppName, cfg.StageName) + "-" + s.Authorizer)
 	identity := awsapigateway.IdentitySource_Header(jsii.String("Authorization"))
@@ -121,14 +128,14 @@ func newAuthorizer(stack awscdk.Stack, p APIStackProps, table string) (awsapigat
 			IdentitySource:  identity,
 			ValidationRegex: jsii.String(bearerTokenPattern),
 			ResultsCacheTtl: cacheTTL,
-		}), awsapigateway.AuthorizationType_CUSTOM
+		}), awsapigateway.AuthorizationType_CUSTOM, verifier
 	}
 	return awsapigateway.NewCognitoUserPoolsAuthorizer(stack, jsii.String("Authorizer"), &awsapigateway.CognitoUserPoolsAuthorizerProps{
 		AuthorizerName:   authorizerName,
 		CognitoUserPools: &[]awscognito.IUserPool{p.UserPool},
 		IdentitySource:   identity,
 		ResultsCacheTtl:  cacheTTL,
-	}), awsapigateway.AuthorizationType_COGNITO
+	}), awsapigateway.AuthorizationType_COGNITO, nil
 }
 
 // newRestAPI creates the regional REST API with its CORS preflight and its stage; every method
@@ -155,7 +162,9 @@ func newRestAPI(stack awscdk.Stack, cfg config.Config, fn awslambda.Function, de
 		DefaultCorsPreflightOptions: cors,
 		// Execution logging needs the account's API Gateway CloudWatch role.
 		CloudWatchRole: jsii.Bool(true),
-		DeployOptions:  stageOptions(stack, cfg),
+		// With a domain of its own the API answers there only (addAPIDomain).
+		DisableExecuteApiEndpoint: jsii.Bool(s.APIDomain != nil),
+		DeployOptions:             stageOptions(stack, cfg),
 	})
 }
 

@@ -105,6 +105,12 @@ type Stage struct {
 	LogRetentionDays       int        `json:"logRetentionDays"`
 	// WAF puts a web ACL (AWS common rule set and a per-IP rate limit) in front of the stage.
 	WAF WAF `json:"waf"`
+	// Alarms watch the stage and tell an SNS topic; a dashboard shows the same metrics.
+	Alarms Alarms `json:"alarms"`
+	// LoginDomain serves managed login from a host name of your own, beside the prefix domain.
+	LoginDomain *CustomDomain `json:"loginDomain"`
+	// APIDomain serves the API from a host name of your own, and only from it.
+	APIDomain *CustomDomain `json:"apiDomain"`
 }
 
 // WAF settings of the API stage.
@@ -267,5 +273,6 @@ func Defaults(appName string) Stage {
 		Throttling:             Throttling{RateLimit: 50, BurstLimit: 100},
 		LogRetentionDays:       30,
 		WAF:                    WAF{RateLimit: 1000},
+		Alarms:                 defaultAlarms,
 	}
 }

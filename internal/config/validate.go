@@ -55,6 +55,8 @@ func (c Config) Validate() Problems {
 	v.tokenTrigger(c.Stage)
 	v.signIn(c.Stage)
 	v.api(c.Stage)
+	v.alarms(c.Stage)
+	v.domains(c.Stage)
 	return v.problems
 }
 
