@@ -692,7 +692,7 @@ func TestCdkSynthRejectsBadBranding(t *testing.T) {
 	if code == 0 {
 		t.Fatalf("cdk synth accepted a bad branding file:\n%s", out)
 	}
-	want := `error: branding/testdata/invalid-extension.json: Assets[0].Extension = "JPG": unknown extension`
+	want := `error: branding/testdata/invalid-extension.json: Assets[0].Extension: got "JPG"; unknown extension`
 	if !strings.Contains(out, want) {
 		t.Errorf("cdk synth output lacks %q:\n%s", want, out)
 	}

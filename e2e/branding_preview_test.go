@@ -3,7 +3,6 @@
 package e2e
 
 import (
-	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,14 +18,8 @@ import (
 // its label names, every image decodes. It saves a screenshot to $ARTIFACTS_DIR (default
 // e2e/artifacts/) as branding-preview.png; docs/branding-preview.png is one such screenshot.
 func TestBrandingPreview(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), budget)
-	defer cancel()
-	root, err := filepath.Abs("..")
-	if err != nil {
-		t.Fatal(err)
-	}
+	ctx, root, tmp := begin(t)
 	chromium := requireChromium(t)
-	tmp := t.TempDir()
 	page := filepath.Join(tmp, "preview.html")
 	cmd := exec.CommandContext(ctx, "go", "run", "./cmd/branding", "preview", "-out", page, "branding/style.json")
 	cmd.Dir = root

@@ -31,6 +31,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/cognito-apigw/cognito-apigw/internal/outputs"
+	"github.com/cognito-apigw/cognito-apigw/internal/testkit"
 )
 
 // TestBrowserApp walks the sample web app through a real browser: headless Chromium opens the
@@ -39,31 +40,20 @@ import (
 // origin the stage does not allow, must not be able to read the API's replies. Last, the page
 // runs with the settings of a deployed stage, against a stand-in for the managed-login domain.
 func TestBrowserApp(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), budget)
-	defer cancel()
+	ctx, root, tmp := begin(t)
 	started := time.Now()
-	root, err := filepath.Abs("..")
-	if err != nil {
-		t.Fatal(err)
-	}
 	cognitoLocal := requireNodeTools(t, root)
 	chromium := requireChromium(t)
-	tmp := t.TempDir()
 	authctl, localAPI := build(t, ctx, root, tmp)
 
-	cognitoPort, apiPort, webPort := freePort(t), freePort(t), freePort(t)
+	apiPort, webPort := freePort(t), freePort(t)
 	otherAPIPort, otherWebPort := freePort(t), freePort(t)
-	endpoint := fmt.Sprintf("http://127.0.0.1:%d", cognitoPort)
 	apiURL := fmt.Sprintf("http://127.0.0.1:%d", apiPort)
 	// localhost, as in the dev stage: the app's origin differs from the API's (127.0.0.1).
 	appURL := fmt.Sprintf("http://localhost:%d", webPort)
 	otherURL := fmt.Sprintf("http://localhost:%d", otherWebPort)
 	cdkJSON := devStageOnPort(t, root, tmp, webPort)
-
-	cognitoDir := filepath.Join(tmp, "cognito-local")
-	os.Mkdir(cognitoDir, 0o755)
-	cognito := start(t, ctx, "cognito-local", cognitoDir, []string{"PORT=" + itoa(cognitoPort), "HOST=127.0.0.1"}, cognitoLocal)
-	waitHTTP(t, ctx, cognito, endpoint+"/health")
+	endpoint := startCognitoLocal(t, ctx, cognitoLocal, tmp)
 
 	tools := tool{t: t, ctx: ctx, bin: authctl, cdkJSON: cdkJSON}
 	outputsFile := filepath.Join(tmp, "local-outputs.json")
@@ -101,12 +91,7 @@ func TestBrowserApp(t *testing.T) {
 		!strings.Contains(loc, "redirect_uri="+url.QueryEscape(appURL+"/auth/callback")) {
 		t.Fatalf("login page URL %s; want cognito-local's /oauth2/authorize with PKCE and the app's callback", loc)
 	}
-	b.do("sign in",
-		chromedp.SendKeys(chromedp.CSS(`input[name="username"]`), email),
-		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), password),
-		chromedp.Click(chromedp.CSS(`button[type="submit"]`)),
-		chromedp.WaitVisible(chromedp.CSS("#signed-in")))
-	b.waitFor("the email from GET /me", `document.getElementById("email").textContent === `+jsString(email))
+	b.signIn("", email)
 	if loc := b.location(); loc != appURL+"/" {
 		t.Errorf("address after sign-in %s; want %s/ (no code or state)", loc, appURL)
 	}
@@ -227,12 +212,7 @@ func TestBrowserApp(t *testing.T) {
 	if got := ml.seen().providers; !slices.Equal(got, []string{"AcmeSSO", "AcmeSSO"}) {
 		t.Errorf("managed login saw sign-in requests for the providers %q; want AcmeSSO twice (the linked one, then the page's own retry)", got)
 	}
-	b.do("sign in (deployed settings)",
-		chromedp.SendKeys(chromedp.CSS(`input[name="username"]`), email),
-		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), password),
-		chromedp.Click(chromedp.CSS(`button[type="submit"]`)),
-		chromedp.WaitVisible(chromedp.CSS("#signed-in")))
-	b.waitFor("the email from GET /me (deployed settings)", `document.getElementById("email").textContent === `+jsString(email))
+	b.signIn(" (deployed settings)", email)
 	if !run[bool](b, "the sign-in marks after sign-in", chromedp.Evaluate[bool](`sessionStorage.getItem("signInAgainAfterLinking") === null && sessionStorage.getItem("signInProvider") === null`)) {
 		t.Error("the sign-in-again mark or the sign-in's provider outlived the sign-in (the next linked sign-in would not be retried)")
 	}
@@ -507,7 +487,7 @@ func cognitoLocalKey(t *testing.T, root string) *rsa.PrivateKey {
 	var file struct {
 		PEM string `json:"pem"`
 	}
-	readJSON(t, filepath.Join(root, "node_modules", "cognito-local", "lib", "keys", "cognitoLocal.private.json"), &file)
+	testkit.ReadJSON(t, filepath.Join(root, "node_modules", "cognito-local", "lib", "keys", "cognitoLocal.private.json"), &file)
 	key, err := jwt.ParseRSAPrivateKeyFromPEM([]byte(file.PEM))
 	if err != nil {
 		t.Fatalf("cognito-local's signing key: %v", err)
@@ -764,6 +744,17 @@ func (b *browser) checkForgotten(when string, traces map[string]string) {
 	if n := run[int](b, "replies listed", chromedp.Evaluate[int](`document.querySelectorAll("#replies li").length`)); n != 0 {
 		b.t.Errorf("%s, the page still lists %d replies", when, n)
 	}
+}
+
+// signIn fills in cognito-local's login form as email and waits until the app shows the
+// email GET /me returned; the steps' names end with suffix.
+func (b *browser) signIn(suffix, email string) {
+	b.do("sign in"+suffix,
+		chromedp.SendKeys(chromedp.CSS(`input[name="username"]`), email),
+		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), password),
+		chromedp.Click(chromedp.CSS(`button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#signed-in")))
+	b.waitFor("the email from GET /me"+suffix, `document.getElementById("email").textContent === `+jsString(email))
 }
 
 func (b *browser) text(sel string) string {

@@ -46,27 +46,16 @@ const (
 )
 
 func TestSignInAndCall(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), budget)
-	defer cancel()
+	ctx, root, tmp := begin(t)
 	started := time.Now()
-	root, err := filepath.Abs("..")
-	if err != nil {
-		t.Fatal(err)
-	}
 	cognitoLocal := requireNodeTools(t, root)
-	tmp := t.TempDir()
 	authctl, localAPI := build(t, ctx, root, tmp)
 	t.Logf("built the tools in %v", time.Since(started).Round(time.Millisecond))
 
-	// cognito-local writes its state to .cognito/ in its working directory.
-	cognitoPort, apiPort, callbackPort := freePort(t), freePort(t), freePort(t)
-	endpoint := fmt.Sprintf("http://127.0.0.1:%d", cognitoPort)
+	endpoint := startCognitoLocal(t, ctx, cognitoLocal, tmp)
+	apiPort, callbackPort := freePort(t), freePort(t)
 	apiURL := fmt.Sprintf("http://127.0.0.1:%d", apiPort)
 	callback := fmt.Sprintf("http://127.0.0.1:%d/callback", callbackPort)
-	cognitoDir := filepath.Join(tmp, "cognito-local")
-	os.Mkdir(cognitoDir, 0o755)
-	cognito := start(t, ctx, "cognito-local", cognitoDir, []string{"PORT=" + itoa(cognitoPort), "HOST=127.0.0.1"}, cognitoLocal)
-	waitHTTP(t, ctx, cognito, endpoint+"/health")
 	t.Logf("cognito-local up after %v", time.Since(started).Round(time.Millisecond))
 
 	tools := tool{t: t, ctx: ctx, bin: authctl, cdkJSON: filepath.Join(root, "cdk.json")}
@@ -150,7 +139,7 @@ func TestSignInAndCall(t *testing.T) {
 
 	expect("public route, no token", "GET", "/health", "", 200, `{"status":"ok"}`)
 	expect("protected route, no token", "GET", "/me", "", 401, unauthorized)
-	expect("protected route, tampered token", "GET", "/me", "Bearer "+tamper(t, tokens.IDToken), 401, unauthorized)
+	expect("protected route, tampered token", "GET", "/me", "Bearer "+testkit.Tamper(t, tokens.IDToken, "alice@example.com", "mallory@example.com"), 401, unauthorized)
 	expect("protected route, access token", "GET", "/me", "Bearer "+tokens.AccessToken, 401, unauthorized)
 	expect("protected route, bare ID token", "GET", "/me", tokens.IDToken, 200, `"sub":"`+alice.Sub+`"`)
 
@@ -247,6 +236,35 @@ func TestSignInAndCall(t *testing.T) {
 	t.Logf("done in %v", time.Since(started).Round(time.Millisecond))
 }
 
+// begin is where each test starts: a context bounded by budget that ends with the test, the
+// project root, and a temporary directory.
+func begin(t *testing.T) (ctx context.Context, root, tmp string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), budget)
+	t.Cleanup(cancel)
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ctx, root, t.TempDir()
+}
+
+// startCognitoLocal starts cognito-local on a free loopback port and returns its endpoint once
+// it answers. cognito-local writes its state to .cognito/ in its working directory, a
+// directory of its own in tmp.
+func startCognitoLocal(t *testing.T, ctx context.Context, cognitoLocal, tmp string) string {
+	t.Helper()
+	port := freePort(t)
+	endpoint := fmt.Sprintf("http://127.0.0.1:%d", port)
+	dir := filepath.Join(tmp, "cognito-local")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	p := start(t, ctx, "cognito-local", dir, []string{"PORT=" + itoa(port), "HOST=127.0.0.1"}, cognitoLocal)
+	waitHTTP(t, ctx, p, endpoint+"/health")
+	return endpoint
+}
+
 // requireNodeTools finds cognito-local and fails, rather than skips, when it is missing: the
 // test is part of CI.
 func requireNodeTools(t *testing.T, root string) string {
@@ -260,7 +278,7 @@ func requireNodeTools(t *testing.T, root string) string {
 	var installed struct {
 		Version string `json:"version"`
 	}
-	readJSON(t, filepath.Join(root, "package.json"), &pinned)
+	testkit.ReadJSON(t, filepath.Join(root, "package.json"), &pinned)
 	want := pinned.DevDependencies["cognito-local"]
 	b, err := os.ReadFile(filepath.Join(root, "node_modules", "cognito-local", "package.json"))
 	if err != nil || json.Unmarshal(b, &installed) != nil {
@@ -274,17 +292,6 @@ func requireNodeTools(t *testing.T, root string) string {
 		t.Fatalf("%s is missing: run `npm ci` in the project root", bin)
 	}
 	return bin
-}
-
-func readJSON(t *testing.T, path string, v any) {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, v); err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
 }
 
 // build compiles authctl and the local server once, so that signals reach them directly
@@ -563,16 +570,4 @@ func payload(t *testing.T, token string) string {
 	header, _ := base64.RawURLEncoding.DecodeString(parts[0])
 	body, _ := base64.RawURLEncoding.DecodeString(parts[1])
 	return string(header) + " " + string(body)
-}
-
-// tamper changes the email claim and keeps the signature.
-func tamper(t *testing.T, token string) string {
-	t.Helper()
-	parts := strings.Split(token, ".")
-	body, _ := base64.RawURLEncoding.DecodeString(parts[1])
-	changed := bytes.Replace(body, []byte("alice@example.com"), []byte("mallory@example.com"), 1)
-	if bytes.Equal(body, changed) {
-		t.Fatal("nothing to tamper with")
-	}
-	return parts[0] + "." + base64.RawURLEncoding.EncodeToString(changed) + "." + parts[2]
 }

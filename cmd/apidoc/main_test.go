@@ -11,6 +11,7 @@ import (
 
 	"github.com/cognito-apigw/cognito-apigw/internal/apidoc"
 	"github.com/cognito-apigw/cognito-apigw/internal/cdkjson"
+	"github.com/cognito-apigw/cognito-apigw/internal/testkit"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -79,20 +80,7 @@ func TestUsage(t *testing.T) {
 // golden compares got with testdata/name, or rewrites it with -update.
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./cmd/apidoc -update to write it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the output (if the change is intended: go test ./cmd/apidoc -update, and review the diff)", path)
-	}
+	testkit.Golden(t, filepath.Join("testdata", name), got, *update)
 }
 
 // TestGolden: the stage's documents, byte for byte, for a deployed stage and a local run.
@@ -111,10 +99,7 @@ func TestGolden(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, stderr)
 			}
-			got, err := os.ReadFile(out)
-			if err != nil {
-				t.Fatal(err)
-			}
+			got := testkit.ReadFile(t, out)
 			golden(t, tc.golden, got)
 			// The same inputs again: the same bytes, on standard output too.
 			_, stdout, _ := testRun(t, "-cdk-json", cdkJSON, "-outputs", tc.outputs, "-format", tc.format, "-out", "-")
@@ -155,20 +140,12 @@ func TestLocalURLs(t *testing.T) {
 
 // TestRouteChangeChangesDocument: the document follows cdk.json's route table.
 func TestRouteChangeChangesDocument(t *testing.T) {
-	b, err := os.ReadFile(cdkJSON)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var file map[string]any
-	if err := json.Unmarshal(b, &file); err != nil {
-		t.Fatal(err)
-	}
-	defaults := file["context"].(map[string]any)["defaults"].(map[string]any)
-	table := defaults["routes"].([]any)
-	table[1].(map[string]any)["groups"] = []string{"admin"} // GET /me for admins only
-	defaults["routes"] = append(table, map[string]any{"method": "GET", "path": "/openapi.json", "access": "public"})
-	changed, _ := json.Marshal(file)
-	path := writeFile(t, "cdk.json", string(changed))
+	path := testkit.EditCDKJSON(t, cdkJSON, func(context map[string]any) {
+		defaults := context["defaults"].(map[string]any)
+		table := defaults["routes"].([]any)
+		table[1].(map[string]any)["groups"] = []string{"admin"} // GET /me for admins only
+		defaults["routes"] = append(table, map[string]any{"method": "GET", "path": "/openapi.json", "access": "public"})
+	})
 
 	_, base, _ := testRun(t, "-cdk-json", cdkJSON, "-outputs", "testdata/deployed.outputs.json", "-out", "-")
 	code, got, stderr := testRun(t, "-cdk-json", path, "-outputs", "testdata/deployed.outputs.json", "-out", "-")

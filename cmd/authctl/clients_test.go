@@ -112,11 +112,18 @@ func cognitoFake(t *testing.T) *httptest.Server {
 	return srv
 }
 
-func TestMachineToken(t *testing.T) {
-	srv := cognitoFake(t)
-	outputs := writeOutputs(t, map[string]string{
+// machineClientStage is cognitoFake and the outputs of a stage whose pool it plays, with the
+// machine client reporting (m2m-id).
+func machineClientStage(t *testing.T) (srv *httptest.Server, outputs string) {
+	t.Helper()
+	srv = cognitoFake(t)
+	return srv, writeOutputs(t, map[string]string{
 		"UserPoolId": "local_pool", "ManagedLoginUrl": srv.URL, "MachineClients": "reporting=m2m-id",
 	}, nil)
+}
+
+func TestMachineToken(t *testing.T) {
+	srv, outputs := machineClientStage(t)
 	args := []string{"machine-token", "-cdk-json", cdkJSON, "-outputs", outputs, "-endpoint", srv.URL}
 	code, stdout, stderr := testCLI(t, append(args, "-client", "reporting")...)
 	if code != 0 || !strings.Contains(stdout, `"access_token": "m.a.t"`) {
@@ -140,10 +147,7 @@ func TestMachineToken(t *testing.T) {
 // `authctl tokens -client NAME` gets a machine client's token as machine-token does; it does
 // not take a user as well.
 func TestTokensForMachineClient(t *testing.T) {
-	srv := cognitoFake(t)
-	outputs := writeOutputs(t, map[string]string{
-		"UserPoolId": "local_pool", "ManagedLoginUrl": srv.URL, "MachineClients": "reporting=m2m-id",
-	}, nil)
+	srv, outputs := machineClientStage(t)
 	args := []string{"tokens", "-cdk-json", cdkJSON, "-outputs", outputs, "-endpoint", srv.URL}
 	for _, client := range [][]string{{"-client", "reporting"}, {"--client=reporting"}} {
 		code, stdout, stderr := testCLI(t, append(append(args, client...), "-format", "env")...)

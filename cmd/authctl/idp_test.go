@@ -1,15 +1,15 @@
 package main
 
 import (
-	"encoding/json"
 	"io"
 	"maps"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/cognito-apigw/cognito-apigw/internal/awsauth/awsauthtest"
+	"github.com/cognito-apigw/cognito-apigw/internal/testkit"
 )
 
 // cdkJSONWithProviders is the project's cdk.json with Google and an OIDC provider named okta
@@ -32,31 +32,16 @@ func testProviders(oktaDomains []any) []any {
 // cdkJSONWithDefaults is the project's cdk.json with these shared defaults set.
 func cdkJSONWithDefaults(t *testing.T, settings map[string]any) string {
 	t.Helper()
-	b, err := os.ReadFile(cdkJSON)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var f map[string]any
-	if err := json.Unmarshal(b, &f); err != nil {
-		t.Fatal(err)
-	}
-	maps.Copy(f["context"].(map[string]any)["defaults"].(map[string]any), settings)
-	b, _ = json.Marshal(f)
-	path := filepath.Join(t.TempDir(), "cdk.json")
-	if err := os.WriteFile(path, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
+	return testkit.EditCDKJSON(t, cdkJSON, func(context map[string]any) {
+		maps.Copy(context["defaults"].(map[string]any), settings)
+	})
 }
 
 // On a stage with linkByEmail, a user made for an address a provider is trusted for would
 // receive that address's owner at their first sign-in through the provider: create-user
 // refuses unless told, and before it calls AWS.
 func TestCreateUserLinkTarget(t *testing.T) {
-	for _, k := range []string{"AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE"} {
-		t.Setenv(k, "")
-	}
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
+	awsauthtest.NoRegion(t)
 	linking := cdkJSONWithDefaults(t, map[string]any{"identityProviders": testProviders([]any{"acme.io"}), "linkByEmail": true})
 	noLinking := cdkJSONWithProviders(t)
 	deployed := writeOutputs(t, map[string]string{"UserPoolId": "eu-west-1_x"}, nil)

@@ -18,8 +18,10 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/cognito-apigw/cognito-apigw/internal/awsauth/awsauthtest"
 	"github.com/cognito-apigw/cognito-apigw/internal/cdkjson"
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
+	"github.com/cognito-apigw/cognito-apigw/internal/testkit"
 )
 
 const cdkJSON = "../../cdk.json"
@@ -68,11 +70,7 @@ func writeOutputs(t *testing.T, auth, api map[string]string) string {
 
 func TestUsage(t *testing.T) {
 	// No Region from the machine's AWS configuration: no case may reach AWS.
-	for _, k := range []string{"AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE"} {
-		t.Setenv(k, "")
-	}
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
+	awsauthtest.NoRegion(t)
 	missing := filepath.Join(t.TempDir(), "none.json")
 	deployed := writeOutputs(t, map[string]string{"UserPoolId": "eu-west-1_x"}, nil)
 	tests := []struct {
@@ -544,10 +542,7 @@ func TestLinkedOnFirstSignIn(t *testing.T) {
 }
 
 func TestLinkedSignInErrorIsTheWebApps(t *testing.T) {
-	js, err := os.ReadFile("../../web/logic.js")
-	if err != nil {
-		t.Fatal(err)
-	}
+	js := testkit.ReadFile(t, "../../web/logic.js")
 	if want := fmt.Sprintf("export const linkedSignInError = %q;", linkedSignInError); !strings.Contains(string(js), want) {
 		t.Errorf("web/logic.js lacks %s", want)
 	}

@@ -3,8 +3,6 @@ package apigwclaims_test
 import (
 	"encoding/json"
 	"errors"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -14,12 +12,13 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/cognito-apigw/cognito-apigw/internal/apigwclaims"
+	"github.com/cognito-apigw/cognito-apigw/internal/testkit"
 )
 
 const (
-	alice  = "5c8f1e2a-7b3d-4e6f-9a1b-2c3d4e5f6a7b"
+	alice  = testkit.Subject
 	bob    = "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b"
-	client = "4n7d2kq8v1l5h9s3c6b0x2m7pa"
+	client = testkit.ClientID
 	issuer = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Ab12Cd34E"
 )
 
@@ -27,19 +26,6 @@ var (
 	authTime = time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
 	expires  = time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
 )
-
-func loadEvent(t testing.TB, name string) events.APIGatewayProxyRequest {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "lambda", "testdata", name+".json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ev events.APIGatewayProxyRequest
-	if err := json.Unmarshal(b, &ev); err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-	return ev
-}
 
 func aliceID(groups ...string) apigwclaims.Claims {
 	return apigwclaims.Claims{
@@ -80,7 +66,7 @@ func TestClaimsFromRequestFixtures(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.fixture, func(t *testing.T) {
-			got, err := apigwclaims.ClaimsFromRequest(loadEvent(t, tt.fixture).RequestContext)
+			got, err := apigwclaims.ClaimsFromRequest(testkit.ProxyEvent(t, tt.fixture).RequestContext)
 			if tt.wantErr != nil {
 				if !errors.Is(err, tt.wantErr) {
 					t.Fatalf("err = %v, want %v", err, tt.wantErr)
@@ -293,16 +279,8 @@ func TestAccessTokenFields(t *testing.T) {
 // FuzzClaimsFromRequest feeds whole events, seeded from the fixtures, through the parser: it must
 // never panic, and whatever it accepts must be usable.
 func FuzzClaimsFromRequest(f *testing.F) {
-	files, err := filepath.Glob(filepath.Join("..", "..", "lambda", "testdata", "*.json"))
-	if err != nil || len(files) == 0 {
-		f.Fatalf("no fixtures: %v", err)
-	}
-	for _, name := range files {
-		b, err := os.ReadFile(name)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
+	for _, name := range testkit.ProxyEventFiles(f) {
+		f.Add(testkit.ReadFile(f, name))
 	}
 	f.Add([]byte(`{"requestContext":{"authorizer":{"claims":{"sub":"s","token_use":"access","scope":"a b","cognito:groups":"[x y]","exp":"1"}}}}`))
 	f.Add([]byte(`{"requestContext":{"authorizer":{"sub":"s","token_use":"id","cognito:groups":["x",1],"exp":1e300}}}`))

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/cognito-apigw/cognito-apigw/internal/linking"
+	"github.com/cognito-apigw/cognito-apigw/internal/problem"
 )
 
 // Email is how the pool sends verification, reset and invitation messages.
@@ -569,7 +570,7 @@ func (v *validator) providerCredentials(at string, p IdentityProvider) {
 func (v *validator) secret(at string, ref *SecretRef) {
 	switch {
 	case ref == nil:
-		v.problems = append(v.problems, fmt.Sprintf("%s: missing; %s: the secret stays in AWS Secrets Manager and the template only refers to it", at, secretRefWant))
+		v.problems = append(v.problems, problem.Problem{Where: at, Want: "missing; " + secretRefWant + ": the secret stays in AWS Secrets Manager and the template only refers to it"})
 		return
 	case ref.refused:
 		return

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/cognito-apigw/cognito-apigw/internal/problem"
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 )
 
@@ -44,7 +45,7 @@ func (c Config) DerivedDomainPrefixStem() string { return c.AppName + "-" + c.St
 
 // Validate applies every rule and returns all problems, one line each. Each line names the
 // setting, the bad value and what is allowed.
-func (c Config) Validate() Problems {
+func (c Config) Validate() problem.List {
 	v := validator{stage: KeyStages + "." + c.StageName, stageStem: c.DerivedDomainPrefixStem(), fromDefaults: c.fromDefaults}
 	v.names(c)
 	v.userPool(c.Stage)
@@ -64,11 +65,11 @@ type validator struct {
 	stage        string
 	stageStem    string // the derived domain prefix without its account id
 	fromDefaults map[string]bool
-	problems     Problems
+	problems     problem.List
 }
 
 func (v *validator) add(key string, value any, want string) {
-	v.problems = append(v.problems, fmt.Sprintf("%s: got %s; %s", key, show(value), want))
+	v.problems.Add(key, value, want)
 }
 
 // at names a stage setting where the user wrote it: in the stage, or in the shared defaults
@@ -245,7 +246,7 @@ func checkGroupName(name string) string {
 func (v *validator) urls(where string, urls []string, why string) {
 	switch {
 	case len(urls) == 0:
-		v.problems = append(v.problems, fmt.Sprintf("%s: got an empty list; want 1 to %d URLs: %s", where, maxURLs, why))
+		v.problems = append(v.problems, problem.Problem{Where: where, Value: "an empty list", Want: fmt.Sprintf("want 1 to %d URLs: %s", maxURLs, why)})
 	case len(urls) > maxURLs:
 		v.add(where, urls, fmt.Sprintf("want 1 to %d URLs: %s", maxURLs, why))
 	}
@@ -310,9 +311,7 @@ func withScheme(raw string) string {
 }
 
 func (v *validator) api(s Stage) {
-	for _, p := range s.Routes.Check(v.at("routes"), s.ResourceServer.FullNames(), s.GroupNames()) {
-		v.problems = append(v.problems, p.String())
-	}
+	v.problems = append(v.problems, s.Routes.Check(v.at("routes"), s.ResourceServer.FullNames(), s.GroupNames())...)
 	for i, r := range s.Routes {
 		for j, g := range r.Groups {
 			if msg := checkGroupName(g); msg != "" {

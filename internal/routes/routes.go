@@ -12,6 +12,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/cognito-apigw/cognito-apigw/internal/problem"
 )
 
 // Access says which token a route needs.
@@ -72,32 +74,13 @@ var (
 	ScopePattern = regexp.MustCompile(`^[\x21\x23-\x5B\x5D-\x7E]+$`)
 )
 
-// Problem is one thing wrong with the table, located by a path such as routes[2].method.
-type Problem struct {
-	Where string
-	Value any
-	Want  string
-}
-
-func (p Problem) String() string {
-	return fmt.Sprintf("%s: got %s; %s", p.Where, show(p.Value), p.Want)
-}
-
-func show(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Sprint(v)
-	}
-	return string(b)
-}
-
 // Check reports every structural problem in the table. knownScopes and knownGroups are the
 // scopes of the resource server and the user pool's groups; routes may name only those.
 // where is the prefix for problem locations, e.g. "stages.dev.routes".
-func (t Table) Check(where string, knownScopes, knownGroups []string) []Problem {
-	var problems []Problem
+func (t Table) Check(where string, knownScopes, knownGroups []string) problem.List {
+	var problems problem.List
 	add := func(i int, field string, value any, want string) {
-		problems = append(problems, Problem{Where: fmt.Sprintf("%s[%d].%s", where, i, field), Value: value, Want: want})
+		problems.Add(fmt.Sprintf("%s[%d].%s", where, i, field), value, want)
 	}
 	seen := map[string]int{}
 	paramNames := map[string]string{} // parent path + "/" -> the {param} used there

@@ -125,17 +125,6 @@ func TestCheckGroupsWhenNoneDefined(t *testing.T) {
 	}
 }
 
-func TestProblemString(t *testing.T) {
-	p := Problem{Where: "stages.dev.routes[2].method", Value: "get", Want: "want GET"}
-	if got, want := p.String(), `stages.dev.routes[2].method: got "get"; want GET`; got != want {
-		t.Errorf("String() = %q, want %q", got, want)
-	}
-	p = Problem{Where: "w", Value: []string(nil), Want: "want some"}
-	if got, want := p.String(), "w: got null; want some"; got != want {
-		t.Errorf("String() = %q, want %q", got, want)
-	}
-}
-
 func TestLookup(t *testing.T) {
 	table := append(sample(),
 		Route{Method: "ANY", Path: "/things", Access: Protected},

@@ -2,17 +2,16 @@
 //
 // Its Issuer plays a Cognito user pool on loopback: an httptest server serves the pool's JWKS
 // at <server>/<pool id>/.well-known/jwks.json, and Mint signs RS256 tokens with the pool's
-// key. SampleRoutes is the sample app's route table. SyncBuffer holds logs written by
-// goroutines while a test reads them.
+// key. Key, JWK, Header, Sign, Edit and Tamper build the keys, key sets and tokens no pool
+// would (jwt.go). ReadJSON, ProxyEvent and Golden read the tests' sample events and golden
+// files (readjson.go); EditCDKJSON writes an edited copy of cdk.json; SampleRoutes is the
+// sample app's route table. SyncBuffer holds logs written by goroutines while a test reads
+// them.
 package testkit
 
 import (
 	"bytes"
-	"crypto/rand"
-	"crypto/rsa"
-	"encoding/base64"
 	"encoding/json"
-	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -30,44 +29,29 @@ const (
 	Subject  = "5c8f1e2a-7b3d-4e6f-9a1b-2c3d4e5f6a7b"
 )
 
-type absent struct{}
-
-// Absent, as a claim value given to IDClaims or AccessClaims, removes the claim.
-var Absent any = absent{}
-
-// Keys are generated once per test binary: RSA generation is slow, more so under -race.
-var keys = sync.OnceValue(func() map[string]*rsa.PrivateKey {
-	m := map[string]*rsa.PrivateKey{}
-	for _, name := range []string{"pool", "attacker"} {
-		k, err := rsa.GenerateKey(rand.Reader, 2048)
-		if err != nil {
-			panic(err)
-		}
-		m[name] = k
-	}
-	return m
-})
-
-// Issuer is a user pool whose JWKS an httptest server serves until the test ends.
+// Issuer is a user pool whose JWKS an httptest server serves until the test ends. A test may
+// swap the key set (SetKeys), break the server (SetDown, Override) and count its requests.
 type Issuer struct {
-	issuer string
-	down   atomic.Bool
+	*httptest.Server
+	issuer   string
+	jwks     atomic.Pointer[[]byte]
+	down     atomic.Bool
+	requests atomic.Int64
+	override atomic.Pointer[http.HandlerFunc]
 }
 
-// New starts the JWKS server of pool; it answers 404 on any other path.
+// New starts the JWKS server of pool, serving the pool key under Kid; it answers 404 on any
+// other path.
 func New(t testing.TB, pool string) *Issuer {
 	t.Helper()
-	pub := keys()["pool"].PublicKey
-	jwks, err := json.Marshal(map[string]any{"keys": []any{map[string]any{
-		"kty": "RSA", "alg": "RS256", "use": "sig", "kid": Kid,
-		"n": base64.RawURLEncoding.EncodeToString(pub.N.Bytes()),
-		"e": base64.RawURLEncoding.EncodeToString(big.NewInt(int64(pub.E)).Bytes()),
-	}}})
-	if err != nil {
-		t.Fatal(err)
-	}
 	is := &Issuer{}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	is.SetKeys(t, JWK(Kid, Key("pool")))
+	is.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		is.requests.Add(1)
+		if h := is.override.Load(); h != nil {
+			(*h)(w, r)
+			return
+		}
 		if is.down.Load() {
 			http.Error(w, "unavailable", http.StatusServiceUnavailable)
 			return
@@ -77,87 +61,90 @@ func New(t testing.TB, pool string) *Issuer {
 			return
 		}
 		w.Header().Set("Content-Type", "application/json")
-		w.Write(jwks)
+		w.Write(is.JWKS())
 	}))
-	t.Cleanup(srv.Close)
-	is.issuer = srv.URL + "/" + pool
+	t.Cleanup(is.Close)
+	is.issuer = is.URL + "/" + pool
 	return is
 }
 
 // Issuer is the pool's issuer URL, <server>/<pool id>: the iss claim and the verifier's Issuer.
 func (is *Issuer) Issuer() string { return is.issuer }
 
+// SetKeys makes the server publish keys (JWK's, or any JSON objects) from now on: a rotation,
+// a key removed, a key set no verifier should take.
+func (is *Issuer) SetKeys(t testing.TB, keys ...map[string]any) {
+	t.Helper()
+	if keys == nil {
+		keys = []map[string]any{}
+	}
+	b, err := json.Marshal(map[string]any{"keys": keys})
+	if err != nil {
+		t.Fatal(err)
+	}
+	is.jwks.Store(&b)
+}
+
+// JWKS is the key set the server publishes now.
+func (is *Issuer) JWKS() []byte { return *is.jwks.Load() }
+
 // SetDown makes the JWKS server answer 503 on every path while down is true.
 func (is *Issuer) SetDown(down bool) { is.down.Store(down) }
 
+// Override makes h answer every request from now on instead of the JWKS server.
+func (is *Issuer) Override(h http.HandlerFunc) { is.override.Store(&h) }
+
+// Requests is how many requests the server has had, on any path, answered or not.
+func (is *Issuer) Requests() int64 { return is.requests.Load() }
+
 // IDClaims and AccessClaims mirror what Cognito puts in its tokens, on the real clock (a
 // verifier checks exp against time.Now), with name, value pairs set or, for Absent, removed.
-func (is *Issuer) IDClaims(kv ...any) map[string]any {
-	now := time.Now().Unix()
-	return edit(map[string]any{
-		"sub": Subject, "cognito:groups": []string{"admin", "users"}, "email_verified": true,
-		"iss": is.issuer, "cognito:username": "alice", "origin_jti": "0b6b1c3e-origin", "aud": ClientID,
-		"event_id": "e7f8-event", "token_use": "id", "auth_time": now - 60, "exp": now + 3600,
-		"iat": now - 60, "jti": "9c0d-jti", "email": "alice@example.com",
-	}, kv)
-}
+func (is *Issuer) IDClaims(kv ...any) map[string]any { return is.IDClaimsAt(time.Now(), kv...) }
 
 func (is *Issuer) AccessClaims(kv ...any) map[string]any {
-	now := time.Now().Unix()
-	return edit(map[string]any{
+	return is.AccessClaimsAt(time.Now(), kv...)
+}
+
+// IDClaimsAt and AccessClaimsAt are IDClaims and AccessClaims issued a minute before now and
+// expiring an hour after it, for a verifier on a fixed clock.
+func (is *Issuer) IDClaimsAt(now time.Time, kv ...any) map[string]any {
+	at := now.Unix()
+	return Edit(map[string]any{
+		"sub": Subject, "cognito:groups": []string{"admin", "users"}, "email_verified": true,
+		"iss": is.issuer, "cognito:username": "alice", "origin_jti": "0b6b1c3e-origin", "aud": ClientID,
+		"event_id": "e7f8-event", "token_use": "id", "auth_time": at - 60, "exp": at + 3600,
+		"iat": at - 60, "jti": "9c0d-jti", "email": "alice@example.com",
+	}, kv...)
+}
+
+func (is *Issuer) AccessClaimsAt(now time.Time, kv ...any) map[string]any {
+	at := now.Unix()
+	return Edit(map[string]any{
 		"sub": Subject, "cognito:groups": []string{"admin"}, "iss": is.issuer, "version": 2,
 		"client_id": ClientID, "origin_jti": "0b6b1c3e-origin", "event_id": "e7f8-event",
-		"token_use": "access", "scope": "openid demo-api/read", "auth_time": now - 60,
-		"exp": now + 3600, "iat": now - 60, "jti": "9c0d-jti", "username": "alice",
-	}, kv)
+		"token_use": "access", "scope": "openid demo-api/read", "auth_time": at - 60,
+		"exp": at + 3600, "iat": at - 60, "jti": "9c0d-jti", "username": "alice",
+	}, kv...)
 }
 
-func edit(m map[string]any, kv []any) map[string]any {
-	for i := 0; i < len(kv); i += 2 {
-		if kv[i+1] == Absent {
-			delete(m, kv[i].(string))
-		} else {
-			m[kv[i].(string)] = kv[i+1]
-		}
-	}
-	return m
-}
-
-// Mint signs claims as the pool does: RS256 with the pool's key, under Kid.
+// Mint signs claims as the pool does: RS256 with the pool's key, under Header().
 func (is *Issuer) Mint(t testing.TB, claims map[string]any) string {
 	t.Helper()
-	return sign(t, keys()["pool"], Kid, claims)
+	return Sign(t, jwt.SigningMethodRS256, Key("pool"), Header(), claims)
 }
 
 // Forge signs claims RS256 with a key the pool never published, under kid (Kid, or one
 // the JWKS lacks).
 func (is *Issuer) Forge(t testing.TB, kid string, claims map[string]any) string {
 	t.Helper()
-	return sign(t, keys()["attacker"], kid, claims)
+	return Sign(t, jwt.SigningMethodRS256, Key("attacker"), Header("kid", kid), claims)
 }
 
 // MintRaw signs payload bytes exactly as given with the pool's key, for payloads no JSON
 // encoder writes (trailing data, a claim twice).
 func (is *Issuer) MintRaw(t testing.TB, payload string) string {
 	t.Helper()
-	header := base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"RS256","kid":"` + Kid + `","typ":"JWT"}`))
-	input := header + "." + base64.RawURLEncoding.EncodeToString([]byte(payload))
-	sig, err := jwt.SigningMethodRS256.Sign(input, keys()["pool"])
-	if err != nil {
-		t.Fatal(err)
-	}
-	return input + "." + base64.RawURLEncoding.EncodeToString(sig)
-}
-
-func sign(t testing.TB, key *rsa.PrivateKey, kid string, claims map[string]any) string {
-	t.Helper()
-	tok := jwt.NewWithClaims(jwt.SigningMethodRS256, jwt.MapClaims(claims))
-	tok.Header["kid"] = kid
-	s, err := tok.SignedString(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return signInput(t, jwt.SigningMethodRS256, Key("pool"), B64JSON(t, Header())+"."+B64([]byte(payload)))
 }
 
 // SyncBuffer collects what goroutines (a server, a process's pipes) write while the test

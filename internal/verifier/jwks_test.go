@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/cognito-apigw/cognito-apigw/internal/testkit"
 )
 
 func TestNewFailsClosedWithoutJWKS(t *testing.T) {
@@ -51,7 +53,7 @@ func TestNewFailsClosedWithoutJWKS(t *testing.T) {
 			}
 			start := time.Now()
 			v, err := New(context.Background(), Config{
-				Issuer: srv.URL + "/" + testPool, ClientIDs: []string{testClient}, FetchTimeout: 300 * time.Millisecond,
+				Issuer: srv.URL + "/" + testPool, ClientIDs: []string{testkit.ClientID}, FetchTimeout: 300 * time.Millisecond,
 			})
 			if !errors.Is(err, ErrJWKSUnavailable) || v != nil {
 				t.Fatalf("New: %v, want ErrJWKSUnavailable", err)
@@ -70,7 +72,7 @@ func TestFailedNewLeaksNoGoroutine(t *testing.T) {
 	srv.Close()
 	before := runtime.NumGoroutine()
 	for range 20 {
-		if _, err := New(context.Background(), Config{Issuer: srv.URL + "/" + testPool, ClientIDs: []string{testClient}}); err == nil {
+		if _, err := New(context.Background(), Config{Issuer: srv.URL + "/" + testPool, ClientIDs: []string{testkit.ClientID}}); err == nil {
 			t.Fatal("New succeeded without a JWKS")
 		}
 	}
@@ -85,22 +87,21 @@ func TestFailedNewLeaksNoGoroutine(t *testing.T) {
 
 func TestJWKSOutageKeepsKnownKeysAndFailsClosed(t *testing.T) {
 	f := newFixture(t, func(c *Config) { c.CacheSize = -1; c.RefetchInterval = 50 * time.Millisecond })
-	rotated := newTestKey("rotated", "rotated-kid")
 	ctx := context.Background()
-	f.srv.fail.Store(true)
+	f.is.SetDown(true)
 
 	if _, err := f.v.Verify(ctx, f.id(), TokenUseID); err != nil {
 		t.Fatalf("known key during outage: %v", err)
 	}
-	newTok := sign(t, jwt.SigningMethodRS256, rotated.priv, edit(f.header(), "kid", rotated.kid), f.idClaims())
+	newTok := f.rotated(rotatedKid, f.idClaims())
 	_, err := f.v.Verify(ctx, newTok, TokenUseID)
 	if !errors.Is(err, ErrUnknownKey) || !errors.Is(err, ErrJWKSUnavailable) {
 		t.Fatalf("unknown kid during outage: %v, want ErrUnknownKey and ErrJWKSUnavailable", err)
 	}
 
 	// Cognito comes back with a rotated key: picked up on the next permitted refetch.
-	f.srv.setKeys(t, rsaJWK(f.key), rsaJWK(rotated))
-	f.srv.fail.Store(false)
+	f.is.SetKeys(t, poolJWK(), rotatedJWK())
+	f.is.SetDown(false)
 	time.Sleep(60 * time.Millisecond)
 	if _, err := f.v.Verify(ctx, newTok, TokenUseID); err != nil {
 		t.Fatalf("after recovery: %v", err)
@@ -109,36 +110,33 @@ func TestJWKSOutageKeepsKnownKeysAndFailsClosed(t *testing.T) {
 
 func TestUnknownKidRefetchesOnce(t *testing.T) {
 	f := newFixture(t)
-	rotated := newTestKey("rotated", "rotated-kid")
 	ctx := context.Background()
-	if n := f.srv.requests.Load(); n != 1 {
+	if n := f.is.Requests(); n != 1 {
 		t.Fatalf("%d fetches at start, want 1", n)
 	}
 
 	// Cognito rotates: the JWKS gains a key that signs new tokens.
-	f.srv.setKeys(t, rsaJWK(f.key), rsaJWK(rotated))
-	tok := sign(t, jwt.SigningMethodRS256, rotated.priv, edit(f.header(), "kid", rotated.kid), f.idClaims())
+	f.is.SetKeys(t, poolJWK(), rotatedJWK())
+	tok := f.rotated(rotatedKid, f.idClaims())
 	if _, err := f.v.Verify(ctx, tok, TokenUseID); err != nil {
 		t.Fatalf("rotated key: %v", err)
 	}
-	if _, err := f.v.Verify(ctx, sign(t, jwt.SigningMethodRS256, rotated.priv, edit(f.header(), "kid", rotated.kid), f.accessClaims()), TokenUseAccess); err != nil {
+	if _, err := f.v.Verify(ctx, f.rotated(rotatedKid, f.accessClaims()), TokenUseAccess); err != nil {
 		t.Fatalf("rotated key, second token: %v", err)
 	}
 	if _, err := f.v.Verify(ctx, f.id(), TokenUseID); err != nil {
 		t.Fatalf("old key: %v", err)
 	}
-	if n := f.srv.requests.Load(); n != 2 {
+	if n := f.is.Requests(); n != 2 {
 		t.Errorf("%d fetches, want 2 (start and one refetch)", n)
 	}
 }
 
 func TestRefetchIsRateLimited(t *testing.T) {
 	f := newFixture(t) // default RefetchInterval: 1 min
-	attacker := newTestKey("attacker", "")
 	ctx := context.Background()
 	forged := func(i int) string {
-		h := edit(f.header(), "kid", fmt.Sprintf("forged-%d", i))
-		return sign(t, jwt.SigningMethodRS256, attacker.priv, h, f.idClaims())
+		return f.is.Forge(t, fmt.Sprintf("forged-%d", i), f.idClaims())
 	}
 	tokens := make([]string, 200)
 	for i := range tokens {
@@ -160,7 +158,7 @@ func TestRefetchIsRateLimited(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	if n := f.srv.requests.Load(); n > 2 {
+	if n := f.is.Requests(); n > 2 {
 		t.Errorf("%d JWKS fetches for 200 forged kids, want at most 2", n)
 	}
 	// Refused callers do not queue behind the limiter.
@@ -174,14 +172,13 @@ func TestRefetchIsRateLimited(t *testing.T) {
 
 func TestRefetchAllowedAgainAfterInterval(t *testing.T) {
 	f := newFixture(t, func(c *Config) { c.RefetchInterval = 100 * time.Millisecond })
-	rotated := newTestKey("rotated", "rotated-kid")
 	ctx := context.Background()
-	tok := sign(t, jwt.SigningMethodRS256, rotated.priv, edit(f.header(), "kid", rotated.kid), f.idClaims())
+	tok := f.rotated(rotatedKid, f.idClaims())
 
 	if _, err := f.v.Verify(ctx, tok, TokenUseID); !errors.Is(err, ErrUnknownKey) {
 		t.Fatalf("before rotation: %v", err)
 	}
-	f.srv.setKeys(t, rsaJWK(f.key), rsaJWK(rotated))
+	f.is.SetKeys(t, poolJWK(), rotatedJWK())
 	// The limiter's next slot is within FetchTimeout, so this call waits for it and refetches.
 	start := time.Now()
 	if _, err := f.v.Verify(ctx, tok, TokenUseID); err != nil {
@@ -190,17 +187,16 @@ func TestRefetchAllowedAgainAfterInterval(t *testing.T) {
 	if d := time.Since(start); d < 50*time.Millisecond {
 		t.Errorf("refetch after %v, expected to wait for the limiter", d)
 	}
-	if n := f.srv.requests.Load(); n != 3 {
+	if n := f.is.Requests(); n != 3 {
 		t.Errorf("%d fetches, want 3", n)
 	}
 }
 
 func TestBackgroundRefreshDropsRemovedKeys(t *testing.T) {
 	f := newFixture(t, func(c *Config) { c.RefreshInterval = 50 * time.Millisecond; c.CacheSize = -1 })
-	rotated := newTestKey("rotated", "rotated-kid")
-	f.srv.setKeys(t, rsaJWK(rotated))
+	f.is.SetKeys(t, rotatedJWK())
 	deadline := time.Now().Add(3 * time.Second)
-	for f.srv.requests.Load() < 2 && time.Now().Before(deadline) {
+	for f.is.Requests() < 2 && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	time.Sleep(20 * time.Millisecond) // let the refresh store its keys
@@ -218,40 +214,40 @@ func TestJWKSKeyProperties(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ec, _ := testECKey().PublicKey.Bytes() // 0x04 || X || Y
-	ecJWK := map[string]any{"kty": "EC", "crv": "P-256", "kid": "ec-key", "use": "sig", "alg": "ES256", "x": b64(ec[1:33]), "y": b64(ec[33:])}
+	ec, _ := testkit.ECKey().PublicKey.Bytes() // 0x04 || X || Y
+	ecJWK := map[string]any{"kty": "EC", "crv": "P-256", "kid": "ec-key", "use": "sig", "alg": "ES256", "x": testkit.B64(ec[1:33]), "y": testkit.B64(ec[33:])}
 	f := newFixture(t)
-	pool := f.key
+	pool := testkit.Key("pool")
 	withKID := func(kid string, kv ...any) map[string]any {
-		return edit(rsaJWK(testKey{kid: kid, priv: pool.priv}), kv...)
+		return testkit.Edit(testkit.JWK(kid, pool), kv...)
 	}
-	f.srv.setKeys(t,
-		rsaJWK(pool),
+	f.is.SetKeys(t,
+		poolJWK(),
 		withKID("enc-key", "use", "enc"),
 		withKID("rs512-key", "alg", "RS512"),
-		withKID("no-alg-no-use", "alg", absent, "use", absent),
-		rsaJWK(testKey{kid: "short-key", priv: short}),
-		rsaJWK(testKey{kid: "2047-bit-key", priv: bitShort}),
+		withKID("no-alg-no-use", "alg", testkit.Absent, "use", testkit.Absent),
+		testkit.JWK("short-key", short),
+		testkit.JWK("2047-bit-key", bitShort),
 		ecJWK,
-		edit(ecJWK, "kid", "ec-key-no-alg", "alg", absent),
+		testkit.Edit(ecJWK, "kid", "ec-key-no-alg", "alg", testkit.Absent),
 	)
 	tests := []struct {
 		kid  string
 		priv *rsa.PrivateKey
 		want error
 	}{
-		{"enc-key", pool.priv, ErrUnknownKey},
-		{"rs512-key", pool.priv, ErrAlgorithm},
-		{"no-alg-no-use", pool.priv, nil},
+		{"enc-key", pool, ErrUnknownKey},
+		{"rs512-key", pool, ErrAlgorithm},
+		{"no-alg-no-use", pool, nil},
 		{"short-key", short, ErrUnknownKey},
 		{"2047-bit-key", bitShort, ErrUnknownKey},
-		{pool.kid, pool.priv, nil}, // 2048 bits, the least accepted
-		{"ec-key", pool.priv, ErrAlgorithm},
-		{"ec-key-no-alg", pool.priv, ErrUnknownKey},
+		{testkit.Kid, pool, nil}, // 2048 bits, the least accepted
+		{"ec-key", pool, ErrAlgorithm},
+		{"ec-key-no-alg", pool, ErrUnknownKey},
 	}
 	for _, tc := range tests {
 		t.Run(tc.kid, func(t *testing.T) {
-			tok := sign(t, jwt.SigningMethodRS256, tc.priv, edit(f.header(), "kid", tc.kid), f.idClaims())
+			tok := testkit.Sign(t, jwt.SigningMethodRS256, tc.priv, testkit.Header("kid", tc.kid), f.idClaims())
 			if _, err := f.v.Verify(context.Background(), tok, TokenUseID); !errors.Is(err, tc.want) {
 				t.Fatalf("error %v, want %v", err, tc.want)
 			}
@@ -261,14 +257,14 @@ func TestJWKSKeyProperties(t *testing.T) {
 
 // waitForFetches waits until the JWKS server has answered n requests and the verifier has had
 // a moment to store or refuse what it got.
-func waitForFetches(t *testing.T, s *jwksServer, n int64) {
+func waitForFetches(t *testing.T, s *testkit.Issuer, n int64) {
 	t.Helper()
 	deadline := time.Now().Add(3 * time.Second)
-	for s.requests.Load() < n && time.Now().Before(deadline) {
+	for s.Requests() < n && time.Now().Before(deadline) {
 		time.Sleep(5 * time.Millisecond)
 	}
-	if s.requests.Load() < n {
-		t.Fatalf("%d JWKS fetches, want %d", s.requests.Load(), n)
+	if s.Requests() < n {
+		t.Fatalf("%d JWKS fetches, want %d", s.Requests(), n)
 	}
 	time.Sleep(30 * time.Millisecond)
 }
@@ -280,7 +276,6 @@ func TestRefreshWithoutUsableKeysKeepsLastGoodSet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rotated := newTestKey("rotated", "rotated-kid")
 	tests := []struct {
 		name   string
 		keys   []map[string]any
@@ -288,9 +283,9 @@ func TestRefreshWithoutUsableKeysKeepsLastGoodSet(t *testing.T) {
 	}{
 		{"empty key set", nil, "no usable keys"},
 		{"only unsupported key types", []map[string]any{{"kty": "OKP", "crv": "X448", "x": "AA", "kid": "x"}}, "no usable keys"},
-		{"only encryption keys", []map[string]any{edit(rsaJWK(rotated), "use", "enc")}, "no usable keys"},
-		{"only short keys", []map[string]any{rsaJWK(testKey{kid: "short", priv: short})}, "no usable keys"},
-		{"duplicated kid", []map[string]any{rsaJWK(rotated), edit(rsaJWK(newTestKey("attacker", "")), "kid", rotated.kid)}, "a kid appears twice"},
+		{"only encryption keys", []map[string]any{testkit.Edit(rotatedJWK(), "use", "enc")}, "no usable keys"},
+		{"only short keys", []map[string]any{testkit.JWK("short", short)}, "no usable keys"},
+		{"duplicated kid", []map[string]any{rotatedJWK(), testkit.JWK(rotatedKid, testkit.Key("attacker"))}, "a kid appears twice"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -300,12 +295,12 @@ func TestRefreshWithoutUsableKeysKeepsLastGoodSet(t *testing.T) {
 				c.CacheSize = -1 // every Verify looks the key up
 				c.Logger = slog.New(slog.NewTextHandler(&logs, nil))
 			})
-			f.srv.setKeys(t, tc.keys...)
-			waitForFetches(t, f.srv, 2)
+			f.is.SetKeys(t, tc.keys...)
+			waitForFetches(t, f.is, 2)
 			if _, err := f.v.Verify(context.Background(), f.id(), TokenUseID); err != nil {
 				t.Fatalf("token of the last good key: %v", err)
 			}
-			unknown := sign(t, jwt.SigningMethodRS256, rotated.priv, edit(f.header(), "kid", "new-kid"), f.idClaims())
+			unknown := f.rotated("new-kid", f.idClaims())
 			if _, err := f.v.Verify(context.Background(), unknown, TokenUseID); !errors.Is(err, ErrJWKSUnavailable) {
 				t.Errorf("unknown kid while the JWKS is bad: %v, want ErrJWKSUnavailable", err)
 			}
@@ -315,10 +310,11 @@ func TestRefreshWithoutUsableKeysKeepsLastGoodSet(t *testing.T) {
 		})
 	}
 	t.Run("at start", func(t *testing.T) {
-		srv := newJWKSServer(t, rsaJWK(rotated), rsaJWK(testKey{kid: rotated.kid, priv: testKeys()["pool"]}))
-		_, err := New(context.Background(), Config{Issuer: srv.issuer(), ClientIDs: []string{testClient}})
+		is := testkit.New(t, testPool)
+		is.SetKeys(t, rotatedJWK(), testkit.JWK(rotatedKid, testkit.Key("pool")))
+		_, err := New(context.Background(), Config{Issuer: is.Issuer(), ClientIDs: []string{testkit.ClientID}})
 		// The root cause, without jwkset's wrapping sentences.
-		if want := "JWKS unavailable: a kid appears twice at " + srv.issuer() + "/.well-known/jwks.json"; !errors.Is(err, ErrJWKSUnavailable) || err.Error() != want {
+		if want := "JWKS unavailable: a kid appears twice at " + is.Issuer() + "/.well-known/jwks.json"; !errors.Is(err, ErrJWKSUnavailable) || err.Error() != want {
 			t.Errorf("New with a duplicated kid: %v, want %q", err, want)
 		}
 	})
@@ -328,17 +324,16 @@ func TestRefreshWithoutUsableKeysKeepsLastGoodSet(t *testing.T) {
 // it was verified (and cached) before.
 func TestCacheDropsRemovedKeys(t *testing.T) {
 	f := newFixture(t, func(c *Config) { c.RefreshInterval = 40 * time.Millisecond })
-	rotated := newTestKey("rotated", "rotated-kid")
 	tok := f.id()
 	if _, err := f.v.Verify(context.Background(), tok, TokenUseID); err != nil {
 		t.Fatal(err)
 	}
-	newTok := sign(t, jwt.SigningMethodRS256, rotated.priv, edit(f.header(), "kid", rotated.kid), f.idClaims())
+	newTok := f.rotated(rotatedKid, f.idClaims())
 	if _, err := f.v.Verify(context.Background(), newTok, TokenUseID); !errors.Is(err, ErrUnknownKey) {
 		t.Fatal(err)
 	}
-	f.srv.setKeys(t, rsaJWK(rotated))
-	waitForFetches(t, f.srv, f.srv.requests.Load()+1)
+	f.is.SetKeys(t, rotatedJWK())
+	waitForFetches(t, f.is, f.is.Requests()+1)
 	if _, err := f.v.Verify(context.Background(), tok, TokenUseID); !errors.Is(err, ErrUnknownKey) {
 		t.Errorf("cached token of a removed key: %v, want ErrUnknownKey", err)
 	}
@@ -351,23 +346,20 @@ func TestCacheDropsRemovedKeys(t *testing.T) {
 // not mark a healthy JWKS as down for everyone else.
 func TestCancelledCallerIsNotAJWKSFault(t *testing.T) {
 	f := newFixture(t, func(c *Config) { c.RefetchInterval = 10 * time.Millisecond; c.CacheSize = -1 })
-	rotated := newTestKey("rotated", "rotated-kid")
 	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		time.Sleep(150 * time.Millisecond) // Cognito taking its time, well within FetchTimeout
-		w.Write(*f.srv.body.Load())
+		w.Write(f.is.JWKS())
 	}))
 	defer slow.Close()
-	v, err := New(context.Background(), Config{Issuer: f.srv.issuer(), JWKSURL: slow.URL + "/" + testPool + "/.well-known/jwks.json",
-		ClientIDs: []string{testClient}, RefetchInterval: 10 * time.Millisecond, CacheSize: -1})
+	v, err := New(context.Background(), Config{Issuer: f.is.Issuer(), JWKSURL: slow.URL + "/" + testPool + "/.well-known/jwks.json",
+		ClientIDs: []string{testkit.ClientID}, RefetchInterval: 10 * time.Millisecond, CacheSize: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer v.Close()
 	v.now = func() time.Time { return f.now }
 
-	forged := func(kid string) string {
-		return sign(t, jwt.SigningMethodRS256, rotated.priv, edit(f.header(), "kid", kid), f.idClaims())
-	}
+	forged := func(kid string) string { return f.rotated(kid, f.idClaims()) }
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
 	defer cancel()
 	v.Verify(ctx, forged("gone-1"), TokenUseID) // hangs up mid-refetch
@@ -399,7 +391,7 @@ func TestJWKSBodyIsCapped(t *testing.T) {
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	_, err := New(context.Background(), Config{Issuer: srv.URL + "/" + testPool, ClientIDs: []string{testClient}})
+	_, err := New(context.Background(), Config{Issuer: srv.URL + "/" + testPool, ClientIDs: []string{testkit.ClientID}})
 	runtime.ReadMemStats(&after)
 	if !errors.Is(err, ErrJWKSUnavailable) || !strings.Contains(err.Error(), "JWKS response over 1048576 bytes") {
 		t.Errorf("New with a 200 MiB JWKS: %v", err)
@@ -410,7 +402,7 @@ func TestJWKSBodyIsCapped(t *testing.T) {
 
 	// On refresh: the last good keys stay.
 	f := newFixture(t, func(c *Config) { c.RefreshInterval = 40 * time.Millisecond; c.CacheSize = -1 })
-	f.srv.override.Store(&huge)
+	f.is.Override(huge)
 	deadline := time.Now().Add(3 * time.Second)
 	for !f.v.fetches.down() && time.Now().Before(deadline) {
 		time.Sleep(5 * time.Millisecond)
@@ -425,7 +417,7 @@ func TestJWKSBodyIsCapped(t *testing.T) {
 
 // TestJWKSSizeEdges: New takes a JWKS answer of exactly MaxJWKSBytes, and not a byte more.
 func TestJWKSSizeEdges(t *testing.T) {
-	keys, err := json.Marshal(map[string]any{"keys": []any{rsaJWK(newTestKey("pool", "k"))}})
+	keys, err := json.Marshal(map[string]any{"keys": []any{poolJWK()}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -435,7 +427,7 @@ func TestJWKSSizeEdges(t *testing.T) {
 	}{{MaxJWKSBytes, true}, {MaxJWKSBytes + 1, false}} {
 		body := append(bytes.Repeat([]byte(" "), tc.size-len(keys)), keys...) // JSON white space first
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(body) }))
-		v, err := New(context.Background(), Config{Issuer: srv.URL + "/" + testPool, ClientIDs: []string{testClient}})
+		v, err := New(context.Background(), Config{Issuer: srv.URL + "/" + testPool, ClientIDs: []string{testkit.ClientID}})
 		srv.Close()
 		switch {
 		case tc.ok && err != nil:

@@ -17,12 +17,14 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/cognito-apigw/cognito-apigw/internal/jwtvalue"
+
+	"github.com/cognito-apigw/cognito-apigw/internal/testkit"
 )
 
 // attackerServer would serve the attacker's JWKS if the verifier ever followed jku or x5u.
-func attackerServer(t *testing.T, k testKey) (*httptest.Server, *atomic.Int64) {
+func attackerServer(t *testing.T, jwk map[string]any) (*httptest.Server, *atomic.Int64) {
 	var hits atomic.Int64
-	body, _ := json.Marshal(map[string]any{"keys": []any{rsaJWK(k)}})
+	body, _ := json.Marshal(map[string]any{"keys": []any{jwk}})
 	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hits.Add(1)
 		w.Write(body)
@@ -34,18 +36,19 @@ func attackerServer(t *testing.T, k testKey) (*httptest.Server, *atomic.Int64) {
 func TestVerifyAdversarialTokens(t *testing.T) {
 	f := newFixture(t)
 	now := f.now.Unix()
-	attacker := newTestKey("attacker", "attacker-kid")
-	evil, evilHits := attackerServer(t, attacker)
-	otherPool := newTestKey("otherpool", f.key.kid) // another pool that happens to use the same kid
-	pubDER, _ := x509.MarshalPKIXPublicKey(&f.key.priv.PublicKey)
+	pool := testkit.Key("pool")
+	attacker, attackerKid := testkit.Key("attacker"), "attacker-kid"
+	evil, evilHits := attackerServer(t, testkit.JWK(attackerKid, attacker))
+	otherPool := testkit.Key("otherpool") // another pool's key, which that pool publishes under the same kid
+	pubDER, _ := x509.MarshalPKIXPublicKey(&pool.PublicKey)
 	pubPEM := pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pubDER})
-	jwkBytes, _ := json.Marshal(rsaJWK(f.key))
+	jwkBytes, _ := json.Marshal(poolJWK())
 
 	// Helpers that take a good token apart.
 	parts := func(tok string) []string { return strings.Split(tok, ".") }
 	join := func(p ...string) string { return strings.Join(p, ".") }
 	unsigned := func(h map[string]any, sig string) string {
-		return b64JSON(t, h) + "." + b64JSON(t, f.idClaims()) + "." + sig
+		return testkit.B64JSON(t, h) + "." + testkit.B64JSON(t, f.idClaims()) + "." + sig
 	}
 	withSig := func(p []string, sig string) string { return join(p[0], p[1], sig) }
 	flipMiddle := func(s string) string {
@@ -64,10 +67,10 @@ func TestVerifyAdversarialTokens(t *testing.T) {
 		return s[:len(s)-1] + string(alphabet[last|1])
 	}
 	signed := func(m jwt.SigningMethod, k any, h map[string]any) string {
-		return sign(t, m, k, h, f.idClaims())
+		return testkit.Sign(t, m, k, h, f.idClaims())
 	}
 	jwkHeader := func(kid string) map[string]any {
-		return edit(f.header(), "kid", kid, "jwk", rsaJWK(attacker))
+		return testkit.Header("kid", kid, "jwk", testkit.JWK(attackerKid, attacker))
 	}
 
 	tests := []struct {
@@ -82,36 +85,36 @@ func TestVerifyAdversarialTokens(t *testing.T) {
 		{"nbf within leeway", TokenUseID, f.id("nbf", now+3), nil},
 		{"iat within leeway", TokenUseID, f.id("iat", now+4), nil},
 		{"fractional exp", TokenUseID, f.id("exp", float64(now)+3600.5), nil},
-		{"typ JWT header", TokenUseID, f.rs256(edit(f.header(), "typ", "JWT"), f.idClaims()), nil},
-		{"jku on a genuine token is ignored", TokenUseID, f.rs256(edit(f.header(), "jku", evil.URL), f.idClaims()), nil},
+		{"typ JWT header", TokenUseID, f.rs256(testkit.Header("typ", "JWT"), f.idClaims()), nil},
+		{"jku on a genuine token is ignored", TokenUseID, f.rs256(testkit.Header("jku", evil.URL), f.idClaims()), nil},
 
 		// Algorithm.
-		{"alg none", TokenUseID, unsigned(edit(f.header(), "alg", "none"), "AA"), ErrAlgorithm},
-		{"alg none, empty signature", TokenUseID, unsigned(edit(f.header(), "alg", "none"), ""), ErrMalformed},
-		{"alg None", TokenUseID, unsigned(edit(f.header(), "alg", "None"), "AA"), ErrAlgorithm},
-		{"alg missing", TokenUseID, f.rs256(edit(f.header(), "alg", absent), f.idClaims()), ErrAlgorithm},
-		{"alg rs256 lower case", TokenUseID, f.rs256(edit(f.header(), "alg", "rs256"), f.idClaims()), ErrAlgorithm},
-		{"HS256 keyed with the public key PEM", TokenUseID, signed(jwt.SigningMethodHS256, pubPEM, edit(f.header(), "alg", "HS256")), ErrAlgorithm},
-		{"HS256 keyed with the JWK", TokenUseID, signed(jwt.SigningMethodHS256, jwkBytes, edit(f.header(), "alg", "HS256")), ErrAlgorithm},
-		{"RS384", TokenUseID, signed(jwt.SigningMethodRS384, f.key.priv, edit(f.header(), "alg", "RS384")), ErrAlgorithm},
-		{"RS512", TokenUseID, signed(jwt.SigningMethodRS512, f.key.priv, edit(f.header(), "alg", "RS512")), ErrAlgorithm},
-		{"PS256", TokenUseID, signed(jwt.SigningMethodPS256, f.key.priv, edit(f.header(), "alg", "PS256")), ErrAlgorithm},
-		{"ES256", TokenUseID, signed(jwt.SigningMethodES256, testECKey(), edit(f.header(), "alg", "ES256")), ErrAlgorithm},
+		{"alg none", TokenUseID, unsigned(testkit.Header("alg", "none"), "AA"), ErrAlgorithm},
+		{"alg none, empty signature", TokenUseID, unsigned(testkit.Header("alg", "none"), ""), ErrMalformed},
+		{"alg None", TokenUseID, unsigned(testkit.Header("alg", "None"), "AA"), ErrAlgorithm},
+		{"alg missing", TokenUseID, f.rs256(testkit.Header("alg", testkit.Absent), f.idClaims()), ErrAlgorithm},
+		{"alg rs256 lower case", TokenUseID, f.rs256(testkit.Header("alg", "rs256"), f.idClaims()), ErrAlgorithm},
+		{"HS256 keyed with the public key PEM", TokenUseID, signed(jwt.SigningMethodHS256, pubPEM, testkit.Header("alg", "HS256")), ErrAlgorithm},
+		{"HS256 keyed with the JWK", TokenUseID, signed(jwt.SigningMethodHS256, jwkBytes, testkit.Header("alg", "HS256")), ErrAlgorithm},
+		{"RS384", TokenUseID, signed(jwt.SigningMethodRS384, pool, testkit.Header("alg", "RS384")), ErrAlgorithm},
+		{"RS512", TokenUseID, signed(jwt.SigningMethodRS512, pool, testkit.Header("alg", "RS512")), ErrAlgorithm},
+		{"PS256", TokenUseID, signed(jwt.SigningMethodPS256, pool, testkit.Header("alg", "PS256")), ErrAlgorithm},
+		{"ES256", TokenUseID, signed(jwt.SigningMethodES256, testkit.ECKey(), testkit.Header("alg", "ES256")), ErrAlgorithm},
 
 		// Key id.
-		{"unknown kid", TokenUseID, f.rs256(edit(f.header(), "kid", "no-such-kid"), f.idClaims()), ErrUnknownKey},
-		{"missing kid", TokenUseID, f.rs256(edit(f.header(), "kid", absent), f.idClaims()), ErrUnknownKey},
-		{"empty kid", TokenUseID, f.rs256(edit(f.header(), "kid", ""), f.idClaims()), ErrUnknownKey},
-		{"numeric kid", TokenUseID, f.rs256(edit(f.header(), "kid", 1), f.idClaims()), ErrUnknownKey},
+		{"unknown kid", TokenUseID, f.rs256(testkit.Header("kid", "no-such-kid"), f.idClaims()), ErrUnknownKey},
+		{"missing kid", TokenUseID, f.rs256(testkit.Header("kid", testkit.Absent), f.idClaims()), ErrUnknownKey},
+		{"empty kid", TokenUseID, f.rs256(testkit.Header("kid", ""), f.idClaims()), ErrUnknownKey},
+		{"numeric kid", TokenUseID, f.rs256(testkit.Header("kid", 1), f.idClaims()), ErrUnknownKey},
 
 		// Header injection: the token must not choose its own key.
-		{"jku to attacker JWKS", TokenUseID, signed(jwt.SigningMethodRS256, attacker.priv, edit(f.header(), "kid", attacker.kid, "jku", evil.URL)), ErrUnknownKey},
-		{"x5u to attacker", TokenUseID, signed(jwt.SigningMethodRS256, attacker.priv, edit(f.header(), "kid", attacker.kid, "x5u", evil.URL)), ErrUnknownKey},
-		{"embedded jwk, attacker kid", TokenUseID, signed(jwt.SigningMethodRS256, attacker.priv, jwkHeader(attacker.kid)), ErrUnknownKey},
-		{"embedded jwk, pool kid", TokenUseID, signed(jwt.SigningMethodRS256, attacker.priv, jwkHeader(f.key.kid)), ErrSignature},
-		{"jku and pool kid, attacker signature", TokenUseID, signed(jwt.SigningMethodRS256, attacker.priv, edit(f.header(), "jku", evil.URL)), ErrSignature},
-		{"another pool's key with the same kid", TokenUseID, signed(jwt.SigningMethodRS256, otherPool.priv, f.header()), ErrSignature},
-		{"crit header", TokenUseID, f.rs256(edit(f.header(), "crit", []string{"exp"}, "exp", now), f.idClaims()), ErrMalformed},
+		{"jku to attacker JWKS", TokenUseID, signed(jwt.SigningMethodRS256, attacker, testkit.Header("kid", attackerKid, "jku", evil.URL)), ErrUnknownKey},
+		{"x5u to attacker", TokenUseID, signed(jwt.SigningMethodRS256, attacker, testkit.Header("kid", attackerKid, "x5u", evil.URL)), ErrUnknownKey},
+		{"embedded jwk, attacker kid", TokenUseID, signed(jwt.SigningMethodRS256, attacker, jwkHeader(attackerKid)), ErrUnknownKey},
+		{"embedded jwk, pool kid", TokenUseID, signed(jwt.SigningMethodRS256, attacker, jwkHeader(testkit.Kid)), ErrSignature},
+		{"jku and pool kid, attacker signature", TokenUseID, signed(jwt.SigningMethodRS256, attacker, testkit.Header("jku", evil.URL)), ErrSignature},
+		{"another pool's key with the same kid", TokenUseID, signed(jwt.SigningMethodRS256, otherPool, testkit.Header()), ErrSignature},
+		{"crit header", TokenUseID, f.rs256(testkit.Header("crit", []string{"exp"}, "exp", now), f.idClaims()), ErrMalformed},
 
 		// Time.
 		{"expired", TokenUseID, f.id("exp", now-1), ErrExpired},
@@ -119,7 +122,7 @@ func TestVerifyAdversarialTokens(t *testing.T) {
 		{"expired within leeway (no leeway on exp)", TokenUseAccess, f.access("exp", now-2), ErrExpired},
 		{"future nbf", TokenUseID, f.id("nbf", now+60), ErrNotYetValid},
 		{"future iat", TokenUseID, f.id("iat", now+60), ErrNotYetValid},
-		{"missing exp", TokenUseID, f.id("exp", absent), ErrClaims},
+		{"missing exp", TokenUseID, f.id("exp", testkit.Absent), ErrClaims},
 		{"exp as string", TokenUseID, f.id("exp", "2099-01-01"), ErrClaims},
 		{"exp null", TokenUseID, f.id("exp", nil), ErrClaims},
 		{"exp negative", TokenUseID, f.id("exp", -1), ErrClaims},
@@ -136,17 +139,17 @@ func TestVerifyAdversarialTokens(t *testing.T) {
 		{"exp half a second into year 10000", TokenUseID, f.id("exp", jwtvalue.MaxUnix+0.5), ErrClaims},
 
 		// Issuer.
-		{"issuer of another pool", TokenUseID, f.id("iss", f.srv.URL+"/us-east-1_OtherPool"), ErrIssuer},
-		{"issuer with trailing slash", TokenUseID, f.id("iss", f.srv.issuer()+"/"), ErrIssuer},
-		{"issuer in another case", TokenUseID, f.id("iss", strings.ToLower(f.srv.issuer())), ErrIssuer},
-		{"issuer with https instead of http", TokenUseID, f.id("iss", "https"+strings.TrimPrefix(f.srv.issuer(), "http")), ErrIssuer},
-		{"missing issuer", TokenUseID, f.id("iss", absent), ErrIssuer},
-		{"issuer as array", TokenUseID, f.id("iss", []string{f.srv.issuer()}), ErrIssuer},
+		{"issuer of another pool", TokenUseID, f.id("iss", f.is.URL+"/us-east-1_OtherPool"), ErrIssuer},
+		{"issuer with trailing slash", TokenUseID, f.id("iss", f.is.Issuer()+"/"), ErrIssuer},
+		{"issuer in another case", TokenUseID, f.id("iss", strings.ToLower(f.is.Issuer())), ErrIssuer},
+		{"issuer with https instead of http", TokenUseID, f.id("iss", "https"+strings.TrimPrefix(f.is.Issuer(), "http")), ErrIssuer},
+		{"missing issuer", TokenUseID, f.id("iss", testkit.Absent), ErrIssuer},
+		{"issuer as array", TokenUseID, f.id("iss", []string{f.is.Issuer()}), ErrIssuer},
 
 		// Token use.
 		{"token_use refresh", TokenUseID, f.id("token_use", "refresh"), ErrTokenUse},
 		{"token_use upper case", TokenUseID, f.id("token_use", "ID"), ErrTokenUse},
-		{"missing token_use", TokenUseID, f.id("token_use", absent), ErrTokenUse},
+		{"missing token_use", TokenUseID, f.id("token_use", testkit.Absent), ErrTokenUse},
 		{"ID token where access is wanted", TokenUseAccess, f.id(), ErrTokenUse},
 		{"access token where ID is wanted", TokenUseID, f.access(), ErrTokenUse},
 		{"unsupported use requested", TokenUse("refresh"), f.id(), ErrTokenUse},
@@ -154,13 +157,13 @@ func TestVerifyAdversarialTokens(t *testing.T) {
 		// App client.
 		{"aud of another client", TokenUseID, f.id("aud", "not-our-client"), ErrClient},
 		{"aud empty", TokenUseID, f.id("aud", ""), ErrClient},
-		{"aud missing, client_id allowed", TokenUseID, f.id("aud", absent, "client_id", testClient), ErrClient},
-		{"aud as array holding our client", TokenUseID, f.id("aud", []string{testClient}), ErrClient},
+		{"aud missing, client_id allowed", TokenUseID, f.id("aud", testkit.Absent, "client_id", testkit.ClientID), ErrClient},
+		{"aud as array holding our client", TokenUseID, f.id("aud", []string{testkit.ClientID}), ErrClient},
 		{"client_id of another client", TokenUseAccess, f.access("client_id", "not-our-client"), ErrClient},
-		{"access token with aud but no client_id", TokenUseAccess, f.access("client_id", absent, "aud", testClient), ErrClient},
+		{"access token with aud but no client_id", TokenUseAccess, f.access("client_id", testkit.Absent, "aud", testkit.ClientID), ErrClient},
 
 		// Other claims.
-		{"missing sub", TokenUseID, f.id("sub", absent), ErrClaims},
+		{"missing sub", TokenUseID, f.id("sub", testkit.Absent), ErrClaims},
 		{"groups as a string", TokenUseID, f.id("cognito:groups", "admins"), ErrClaims},
 		{"groups holding a number", TokenUseID, f.id("cognito:groups", []any{"admins", 7}), ErrClaims},
 		{"email_verified not boolean", TokenUseID, f.id("email_verified", "yes"), ErrClaims},
@@ -170,10 +173,10 @@ func TestVerifyAdversarialTokens(t *testing.T) {
 		{"scope as a list", TokenUseAccess, f.access("scope", []string{"api/read"}), ErrClaims},
 
 		// Tampering and encoding.
-		{"tampered payload", TokenUseID, join(parts(f.id())[0], b64JSON(t, f.idClaims().with("cognito:groups", []string{"admins", "root"})), parts(f.id())[2]), ErrSignature},
+		{"tampered payload", TokenUseID, join(parts(f.id())[0], testkit.B64JSON(t, f.idClaims("cognito:groups", []string{"admins", "root"})), parts(f.id())[2]), ErrSignature},
 		{"tampered signature", TokenUseID, withSig(parts(f.id()), flipMiddle(parts(f.id())[2])), ErrSignature},
 		{"signature of another token", TokenUseID, withSig(parts(f.id()), parts(f.access())[2]), ErrSignature},
-		{"tampered header", TokenUseID, join(b64JSON(t, edit(f.header(), "typ", "JWT")), parts(f.id())[1], parts(f.id())[2]), ErrSignature},
+		{"tampered header", TokenUseID, join(testkit.B64JSON(t, testkit.Header("typ", "JWT")), parts(f.id())[1], parts(f.id())[2]), ErrSignature},
 		{"non-canonical base64 signature", TokenUseID, withSig(parts(f.id()), nonCanonical(parts(f.id())[2])), ErrMalformed},
 		{"empty signature", TokenUseID, withSig(parts(f.id()), ""), ErrMalformed},
 		{"two segments", TokenUseID, join(parts(f.id())[:2]...), ErrMalformed},
@@ -182,9 +185,9 @@ func TestVerifyAdversarialTokens(t *testing.T) {
 		{"bad base64 character", TokenUseID, "*" + f.id(), ErrMalformed},
 		{"base64 padding", TokenUseID, join(parts(f.id())[0]+"=", parts(f.id())[1], parts(f.id())[2]), ErrMalformed},
 		{"standard base64 alphabet", TokenUseID, strings.NewReplacer("-", "+", "_", "/").Replace(f.id()), ErrMalformed},
-		{"header not JSON", TokenUseID, join(b64([]byte("{not json")), parts(f.id())[1], parts(f.id())[2]), ErrMalformed},
-		{"header a JSON array", TokenUseID, join(b64([]byte(`["RS256"]`)), parts(f.id())[1], parts(f.id())[2]), ErrMalformed},
-		{"signed payload not JSON", TokenUseID, f.rs256(f.header(), "just a string"), ErrMalformed},
+		{"header not JSON", TokenUseID, join(testkit.B64([]byte("{not json")), parts(f.id())[1], parts(f.id())[2]), ErrMalformed},
+		{"header a JSON array", TokenUseID, join(testkit.B64([]byte(`["RS256"]`)), parts(f.id())[1], parts(f.id())[2]), ErrMalformed},
+		{"signed payload not JSON", TokenUseID, f.rs256(testkit.Header(), "just a string"), ErrMalformed},
 		{"oversized", TokenUseID, f.id("padding", strings.Repeat("x", 8<<10)), ErrTokenTooLarge},
 		{"exactly the 8 KiB size cap", TokenUseID, f.idOfLength(DefaultMaxTokenSize), nil},
 		{"a byte over the 8 KiB size cap", TokenUseID, f.idOfLength(DefaultMaxTokenSize + 1), ErrTokenTooLarge},
@@ -222,7 +225,7 @@ func TestVerifyAdversarialTokens(t *testing.T) {
 						t.Fatalf("error message %q quotes the token", err)
 					}
 				}
-				for _, kid := range []string{f.key.kid, attacker.kid, "no-such-kid"} {
+				for _, kid := range []string{testkit.Kid, attackerKid, "no-such-kid"} {
 					if strings.Contains(err.Error(), kid) {
 						t.Fatalf("error message %q quotes the kid", err)
 					}
@@ -242,10 +245,10 @@ func TestVerifyClaims(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if id.Subject != "a1b2c3d4-0000-4000-8000-123456789abc" || id.Username != "alice" ||
-		id.Email != "alice@example.com" || !id.EmailVerified || id.ClientID != testClient ||
-		id.Issuer != f.srv.issuer() || id.TokenUse != TokenUseID ||
-		strings.Join(id.Groups, ",") != "admins,readers" || len(id.Scopes) != 0 {
+	if id.Subject != testkit.Subject || id.Username != "alice" ||
+		id.Email != "alice@example.com" || !id.EmailVerified || id.ClientID != testkit.ClientID ||
+		id.Issuer != f.is.Issuer() || id.TokenUse != TokenUseID ||
+		strings.Join(id.Groups, ",") != "admin,users" || len(id.Scopes) != 0 {
 		t.Errorf("ID claims %+v", id)
 	}
 	if !id.ExpiresAt.Equal(f.now.Add(3600e9)) || !id.IssuedAt.Equal(f.now.Add(-60e9)) || !id.AuthTime.Equal(f.now.Add(-60e9)) {
@@ -255,17 +258,17 @@ func TestVerifyClaims(t *testing.T) {
 		t.Errorf("raw claims %v", id.Raw)
 	}
 
-	acc, err := f.v.Verify(ctx, f.access(), TokenUseAccess)
+	acc, err := f.v.Verify(ctx, f.access("scope", "openid email api/read api/write"), TokenUseAccess)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if acc.Username != "alice" || acc.ClientID != testClient || acc.TokenUse != TokenUseAccess ||
-		strings.Join(acc.Scopes, "|") != "openid|email|api/read|api/write" || strings.Join(acc.Groups, ",") != "admins" {
+	if acc.Username != "alice" || acc.ClientID != testkit.ClientID || acc.TokenUse != TokenUseAccess ||
+		strings.Join(acc.Scopes, "|") != "openid|email|api/read|api/write" || strings.Join(acc.Groups, ",") != "admin" {
 		t.Errorf("access claims %+v", acc)
 	}
 
 	// Cognito leaves cognito:groups out for users in no group; email_verified may come as a string.
-	none, err := f.v.Verify(ctx, f.id("cognito:groups", absent, "email_verified", "false"), TokenUseID)
+	none, err := f.v.Verify(ctx, f.id("cognito:groups", testkit.Absent, "email_verified", "false"), TokenUseID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -311,8 +314,7 @@ func TestVerifyConcurrent(t *testing.T) {
 }
 
 func TestNewConfig(t *testing.T) {
-	srv := newJWKSServer(t, rsaJWK(newTestKey("pool", "k")))
-	good := Config{Issuer: srv.issuer(), ClientIDs: []string{testClient}}
+	good := Config{Issuer: testkit.New(t, testPool).Issuer(), ClientIDs: []string{testkit.ClientID}}
 	tests := []struct {
 		name string
 		edit func(*Config)
@@ -324,7 +326,7 @@ func TestNewConfig(t *testing.T) {
 		{"issuer with query", func(c *Config) { c.Issuer += "?x=1" }},
 		{"JWKS URL not https", func(c *Config) { c.JWKSURL = "ftp://example.com/jwks.json" }},
 		{"no client ids", func(c *Config) { c.ClientIDs = nil }},
-		{"empty client id", func(c *Config) { c.ClientIDs = []string{testClient, " "} }},
+		{"empty client id", func(c *Config) { c.ClientIDs = []string{testkit.ClientID, " "} }},
 		{"leeway too large", func(c *Config) { c.Leeway = time.Hour }},
 		{"leeway a nanosecond over 5 min", func(c *Config) { c.Leeway = 5*time.Minute + 1 }},
 		{"negative max size", func(c *Config) { c.MaxTokenSize = -1 }},
@@ -345,16 +347,6 @@ func TestNewConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	v.Close()
-}
-
-// signRaw signs payload bytes exactly as given, so that tests can write JSON no encoder would.
-func (f *fixture) signRaw(payload string) string {
-	input := b64JSON(f.t, f.header()) + "." + b64([]byte(payload))
-	sig, err := jwt.SigningMethodRS256.Sign(input, f.key.priv)
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	return input + "." + b64(sig)
 }
 
 // TestStrictPayload: a correctly signed payload that is more or less than one JSON object with
@@ -380,7 +372,7 @@ func TestStrictPayload(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			token := f.signRaw(tc.payload)
+			token := f.is.MintRaw(t, tc.payload)
 			if _, err := f.v.Verify(context.Background(), token, TokenUseID); !errors.Is(err, ErrMalformed) {
 				t.Errorf("Verify: %v, want ErrMalformed", err)
 			}
@@ -390,7 +382,7 @@ func TestStrictPayload(t *testing.T) {
 		})
 	}
 	// Trailing white space is still one JSON value, as JSON.parse (and so aws-jwt-verify) reads it.
-	if _, err := f.v.Verify(context.Background(), f.signRaw(obj+" \n"), TokenUseID); err != nil {
+	if _, err := f.v.Verify(context.Background(), f.is.MintRaw(t, obj+" \n"), TokenUseID); err != nil {
 		t.Errorf("trailing white space: %v", err)
 	}
 }
@@ -412,7 +404,7 @@ func TestTopLevelMembers(t *testing.T) {
 // TestConfigDefaults: zero means the default, and the values next to zero and to each limit
 // are kept as given.
 func TestConfigDefaults(t *testing.T) {
-	good := Config{Issuer: "https://cognito-idp.us-east-1.amazonaws.com/" + testPool, ClientIDs: []string{testClient}}
+	good := Config{Issuer: "https://cognito-idp.us-east-1.amazonaws.com/" + testPool, ClientIDs: []string{testkit.ClientID}}
 	tests := []struct {
 		name string
 		edit func(*Config)

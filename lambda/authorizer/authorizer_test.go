@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"flag"
 	"net/http"
-	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -270,21 +269,7 @@ func checkGolden(t *testing.T, name string, doc events.APIGatewayCustomAuthorize
 	if err != nil {
 		t.Fatal(err)
 	}
-	got = append(got, '\n')
-	path := filepath.Join("testdata", name+".json")
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to write it)", err)
-	}
-	if string(got) != string(want) {
-		t.Errorf("policy differs from %s:\n%s", path, got)
-	}
+	testkit.Golden(t, filepath.Join("testdata", name+".json"), append(got, '\n'), *update)
 }
 
 // TestConcurrentInvocations: one instance serves one invocation at a time in Lambda, but the

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -65,10 +64,7 @@ func newFixture(t testing.TB) *fixture {
 // loadRequest reads a TOKEN event from testdata, with token in place of {{token}}.
 func loadRequest(t testing.TB, name, token string) events.APIGatewayCustomAuthorizerRequest {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name+".json"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := testkit.ReadFile(t, filepath.Join("testdata", name+".json"))
 	var req events.APIGatewayCustomAuthorizerRequest
 	if err := json.Unmarshal(bytes.ReplaceAll(b, []byte("{{token}}"), []byte(token)), &req); err != nil {
 		t.Fatalf("%s: %v", name, err)

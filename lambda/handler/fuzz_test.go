@@ -3,12 +3,12 @@ package handler_test
 import (
 	"context"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/cognito-apigw/cognito-apigw/internal/testkit"
 )
 
 // malformedEvents are events API Gateway could deliver after a misconfiguration or to a buggy
@@ -28,7 +28,7 @@ var malformedEvents = map[string]string{
 }
 
 func TestMalformedEventsGet4xx(t *testing.T) {
-	h, _ := newHandler(t, sampleTable())
+	h, _ := newHandler(t, testkit.SampleRoutes())
 	for name, raw := range malformedEvents {
 		t.Run(name, func(t *testing.T) {
 			var ev events.APIGatewayProxyRequest
@@ -49,20 +49,15 @@ func TestMalformedEventsGet4xx(t *testing.T) {
 // FuzzHandleRawEvent feeds raw event JSON to the handler: any event the Lambda runtime can
 // decode gets a JSON reply below 500, and the handler never panics or returns an error.
 func FuzzHandleRawEvent(f *testing.F) {
-	fixtures, _ := filepath.Glob(filepath.Join("..", "testdata", "*.json"))
-	for _, path := range fixtures {
-		b, err := os.ReadFile(path)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
+	for _, path := range testkit.ProxyEventFiles(f) {
+		f.Add(testkit.ReadFile(f, path))
 	}
 	for _, raw := range malformedEvents {
 		if len(raw) < 4096 {
 			f.Add([]byte(raw))
 		}
 	}
-	h, _ := newHandler(f, sampleTable())
+	h, _ := newHandler(f, testkit.SampleRoutes())
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		var ev events.APIGatewayProxyRequest
 		if json.Unmarshal(raw, &ev) != nil {

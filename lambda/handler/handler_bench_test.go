@@ -2,26 +2,22 @@ package handler_test
 
 import (
 	"context"
-	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/aws/aws-lambda-go/events"
-
+	"github.com/cognito-apigw/cognito-apigw/internal/testkit"
 	"github.com/cognito-apigw/cognito-apigw/lambda/handler"
 )
 
 // BenchmarkMe measures one GET /me request as it reaches the Lambda: a real-shaped API Gateway
-// event (testdata/me-id-token.json: Cognito authorizer claims, browser headers, an allowed
+// event (the sample event me-id-token: Cognito authorizer claims, browser headers, an allowed
 // Origin) through Handle to the JSON reply with its CORS headers. bench/run reports ns/op and
 // allocs/op; the budget is under 20 us and a handful of allocations per request.
 func BenchmarkMe(b *testing.B) {
-	h, err := handler.New(sampleTable(), []string{client}, &handler.Options{
+	h, err := handler.New(testkit.SampleRoutes(), []string{client}, &handler.Options{
 		AllowedOrigins: []string{appOrigin},
 		Logger:         slog.New(slog.NewJSONHandler(io.Discard, nil)),
 		Now:            func() time.Time { return fixedNow },
@@ -29,14 +25,7 @@ func BenchmarkMe(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	var ev events.APIGatewayProxyRequest
-	raw, err := os.ReadFile(filepath.Join("..", "testdata", "me-id-token.json"))
-	if err == nil {
-		err = json.Unmarshal(raw, &ev)
-	}
-	if err != nil {
-		b.Fatal(err)
-	}
+	ev := testkit.ProxyEvent(b, "me-id-token")
 	ctx := context.Background()
 	resp, err := h.Handle(ctx, ev)
 	if err != nil || resp.StatusCode != http.StatusOK {

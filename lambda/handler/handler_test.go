@@ -7,8 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -21,18 +19,16 @@ import (
 	"github.com/cognito-apigw/cognito-apigw/lambda/handler"
 )
 
+// alice and client are the sample events' caller and app client; bob is in none of them.
 const (
-	alice       = "5c8f1e2a-7b3d-4e6f-9a1b-2c3d4e5f6a7b"
+	alice       = testkit.Subject
 	bob         = "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b"
-	client      = "4n7d2kq8v1l5h9s3c6b0x2m7pa"
+	client      = testkit.ClientID
 	otherClient = "7f3k9w2q5z8x1c4v6b0n3m5l8j"
 	appOrigin   = "https://app.example.com"
 )
 
 var fixedNow = time.Date(2026, 11, 22, 9, 30, 0, 0, time.UTC)
-
-// sampleTable is the sample app's route table.
-func sampleTable() routes.Table { return testkit.SampleRoutes() }
 
 // newHandler builds a handler over the sample table, logging into the returned buffer.
 func newHandler(t testing.TB, table routes.Table, origins ...string) (*handler.Handler, *bytes.Buffer) {
@@ -50,19 +46,6 @@ func newHandler(t testing.TB, table routes.Table, origins ...string) (*handler.H
 		t.Fatal(err)
 	}
 	return h, &logs
-}
-
-func loadEvent(t *testing.T, name string) events.APIGatewayProxyRequest {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "testdata", name+".json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ev events.APIGatewayProxyRequest
-	if err := json.Unmarshal(b, &ev); err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-	return ev
 }
 
 func call(t *testing.T, h *handler.Handler, ev events.APIGatewayProxyRequest) events.APIGatewayProxyResponse {
@@ -168,8 +151,8 @@ func TestHandleFixtures(t *testing.T) {
 			name += "/edited"
 		}
 		t.Run(name, func(t *testing.T) {
-			h, _ := newHandler(t, sampleTable())
-			ev := loadEvent(t, tt.fixture)
+			h, _ := newHandler(t, testkit.SampleRoutes())
+			ev := testkit.ProxyEvent(t, tt.fixture)
 			if tt.edit != nil {
 				tt.edit(&ev)
 			}
@@ -219,8 +202,8 @@ func TestHandleFixtures(t *testing.T) {
 
 // TestMeShape pins the exact JSON of GET /me: clients depend on it.
 func TestMeShape(t *testing.T) {
-	h, _ := newHandler(t, sampleTable())
-	resp := call(t, h, loadEvent(t, "me-id-token"))
+	h, _ := newHandler(t, testkit.SampleRoutes())
+	resp := call(t, h, testkit.ProxyEvent(t, "me-id-token"))
 	want := `{"sub":"` + alice + `","username":"` + alice + `","email":"alice@example.com","email_verified":true,` +
 		`"groups":["admin","users"],"token_use":"id","scopes":[],"client_id":"` + client + `",` +
 		`"auth_time":"2026-11-22T09:00:00Z","exp":"2026-11-22T10:00:00Z"}`
@@ -229,7 +212,7 @@ func TestMeShape(t *testing.T) {
 	}
 
 	// Times the token did not carry are left out rather than shown as year 1.
-	ev := loadEvent(t, "me-id-token")
+	ev := testkit.ProxyEvent(t, "me-id-token")
 	claims := ev.RequestContext.Authorizer["claims"].(map[string]any)
 	delete(claims, "auth_time")
 	delete(claims, "cognito:groups")
@@ -243,8 +226,8 @@ func TestMeShape(t *testing.T) {
 }
 
 func TestErrorShape(t *testing.T) {
-	h, _ := newHandler(t, sampleTable())
-	resp := call(t, h, loadEvent(t, "me-wrong-client"))
+	h, _ := newHandler(t, testkit.SampleRoutes())
+	resp := call(t, h, testkit.ProxyEvent(t, "me-wrong-client"))
 	want := `{"error":{"code":"client_not_allowed","message":"The token was issued to an app client this API does not accept."}}`
 	if resp.Body != want {
 		t.Errorf("body:\n got %s\nwant %s", resp.Body, want)
@@ -253,7 +236,7 @@ func TestErrorShape(t *testing.T) {
 
 func postItem(t *testing.T, h *handler.Handler, sub, body string) events.APIGatewayProxyResponse {
 	t.Helper()
-	ev := loadEvent(t, "items-post-access-token")
+	ev := testkit.ProxyEvent(t, "items-post-access-token")
 	setClaim("sub", sub)(&ev)
 	setClaim("username", sub)(&ev)
 	ev.Body = body
@@ -305,8 +288,8 @@ func TestCreateItemValidation(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h, _ := newHandler(t, sampleTable())
-			ev := loadEvent(t, "items-post-access-token")
+			h, _ := newHandler(t, testkit.SampleRoutes())
+			ev := testkit.ProxyEvent(t, "items-post-access-token")
 			ev.Body, ev.IsBase64Encoded = tt.body, tt.base64
 			resp := call(t, h, ev)
 			if resp.StatusCode != tt.status {
@@ -331,14 +314,14 @@ func TestCreateItemValidation(t *testing.T) {
 }
 
 func TestItemsBelongToTheirOwner(t *testing.T) {
-	h, _ := newHandler(t, sampleTable())
+	h, _ := newHandler(t, testkit.SampleRoutes())
 	for _, p := range []struct{ sub, name string }{{alice, "first"}, {bob, "bob's"}, {alice, "second"}} {
 		if resp := postItem(t, h, p.sub, `{"name": "`+p.name+`"}`); resp.StatusCode != 201 {
 			t.Fatalf("POST as %s: %d %s", p.sub, resp.StatusCode, resp.Body)
 		}
 	}
 	var list handler.ItemList
-	resp := call(t, h, loadEvent(t, "items-get-access-token"))
+	resp := call(t, h, testkit.ProxyEvent(t, "items-get-access-token"))
 	if err := json.Unmarshal([]byte(resp.Body), &list); err != nil {
 		t.Fatal(err)
 	}
@@ -356,14 +339,14 @@ func TestItemsBelongToTheirOwner(t *testing.T) {
 		t.Error("two items share an id")
 	}
 
-	admin := decode(t, call(t, h, loadEvent(t, "admin-id-token")))
+	admin := decode(t, call(t, h, testkit.ProxyEvent(t, "admin-id-token")))
 	if got := field(admin, "items_total"); got != 3.0 {
 		t.Errorf("items_total = %v, want 3", got)
 	}
 }
 
 func TestItemCapPerOwner(t *testing.T) {
-	h, _ := newHandler(t, sampleTable())
+	h, _ := newHandler(t, testkit.SampleRoutes())
 	for i := range 100 {
 		if resp := postItem(t, h, alice, `{"name": "n"}`); resp.StatusCode != 201 {
 			t.Fatalf("item %d: %d %s", i, resp.StatusCode, resp.Body)
@@ -380,8 +363,8 @@ func TestItemCapPerOwner(t *testing.T) {
 
 // TestItemCapTotal: one instance keeps at most 10,000 items, whoever owns them.
 func TestItemCapTotal(t *testing.T) {
-	h, _ := newHandler(t, sampleTable())
-	ev := loadEvent(t, "items-post-access-token")
+	h, _ := newHandler(t, testkit.SampleRoutes())
+	ev := testkit.ProxyEvent(t, "items-post-access-token")
 	post := func(owner int) events.APIGatewayProxyResponse {
 		setClaim("sub", fmt.Sprintf("owner-%03d", owner))(&ev)
 		return call(t, h, ev)
@@ -393,7 +376,7 @@ func TestItemCapTotal(t *testing.T) {
 			}
 		}
 	}
-	admin := decode(t, call(t, h, loadEvent(t, "admin-id-token")))
+	admin := decode(t, call(t, h, testkit.ProxyEvent(t, "admin-id-token")))
 	if got := field(admin, "items_total"); got != 10000.0 {
 		t.Errorf("items_total = %v, want 10000", got)
 	}
@@ -405,17 +388,17 @@ func TestItemCapTotal(t *testing.T) {
 }
 
 func TestConcurrentCalls(t *testing.T) {
-	h, _ := newHandler(t, sampleTable())
+	h, _ := newHandler(t, testkit.SampleRoutes())
 	done := make(chan int)
 	for range 8 {
 		go func() {
 			ok := 0
 			for range 10 {
-				ev := loadEvent(t, "items-post-access-token")
+				ev := testkit.ProxyEvent(t, "items-post-access-token")
 				if resp, err := h.Handle(context.Background(), ev); err == nil && resp.StatusCode == 201 {
 					ok++
 				}
-				if resp, err := h.Handle(context.Background(), loadEvent(t, "items-get-access-token")); err != nil || resp.StatusCode != 200 {
+				if resp, err := h.Handle(context.Background(), testkit.ProxyEvent(t, "items-get-access-token")); err != nil || resp.StatusCode != 200 {
 					ok = -1000
 				}
 			}
@@ -433,7 +416,7 @@ func TestConcurrentCalls(t *testing.T) {
 
 func TestCORS(t *testing.T) {
 	withOrigin := func(origin string) events.APIGatewayProxyRequest {
-		ev := loadEvent(t, "health-public")
+		ev := testkit.ProxyEvent(t, "health-public")
 		delete(ev.Headers, "Origin")
 		delete(ev.MultiValueHeaders, "Origin")
 		if origin != "" {
@@ -455,7 +438,7 @@ func TestCORS(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h, _ := newHandler(t, sampleTable(), tt.allowed...)
+			h, _ := newHandler(t, testkit.SampleRoutes(), tt.allowed...)
 			resp := call(t, h, withOrigin(tt.origin))
 			if got := resp.Headers["Access-Control-Allow-Origin"]; got != tt.want {
 				t.Errorf("Access-Control-Allow-Origin = %q, want %q", got, tt.want)
@@ -476,8 +459,8 @@ func TestCORS(t *testing.T) {
 	t.Run("OPTIONS is not preflight here", func(t *testing.T) {
 		// API Gateway answers preflight; an OPTIONS that reaches the handler (through the
 		// catch-all, with CORS off) is an ordinary request.
-		h, _ := newHandler(t, sampleTable())
-		ev := loadEvent(t, "me-missing-claims")
+		h, _ := newHandler(t, testkit.SampleRoutes())
+		ev := testkit.ProxyEvent(t, "me-missing-claims")
 		ev.HTTPMethod = "OPTIONS"
 		if resp := call(t, h, ev); resp.StatusCode != 401 {
 			t.Errorf("OPTIONS /me without claims: %d, want 401", resp.StatusCode)
@@ -486,7 +469,7 @@ func TestCORS(t *testing.T) {
 }
 
 func TestNotImplemented(t *testing.T) {
-	table := append(sampleTable(),
+	table := append(testkit.SampleRoutes(),
 		routes.Route{Method: "GET", Path: "/reports", Access: routes.Protected},
 		routes.Route{Method: "GET", Path: "/status", Access: routes.Public})
 	h, logs := newHandler(t, table)
@@ -494,7 +477,7 @@ func TestNotImplemented(t *testing.T) {
 		t.Errorf("New did not warn about GET /reports: %s", logs)
 	}
 
-	ev := loadEvent(t, "me-id-token")
+	ev := testkit.ProxyEvent(t, "me-id-token")
 	ev.Resource, ev.Path = "/reports", "/reports"
 	resp := call(t, h, ev)
 	if got := field(decode(t, resp), "error.code"); resp.StatusCode != 501 || got != "not_implemented" {
@@ -506,7 +489,7 @@ func TestNotImplemented(t *testing.T) {
 		t.Errorf("GET /reports without claims: %d, want 401", resp.StatusCode)
 	}
 
-	ev = loadEvent(t, "health-public")
+	ev = testkit.ProxyEvent(t, "health-public")
 	ev.Resource, ev.Path = "/status", "/status"
 	if resp := call(t, h, ev); resp.StatusCode != 501 {
 		t.Errorf("public GET /status: %d, want 501", resp.StatusCode)
@@ -521,7 +504,7 @@ func TestNew(t *testing.T) {
 		opts    *handler.Options
 		want    []string // substrings of the error; none means success
 	}{
-		{name: "nil options", table: sampleTable(), clients: []string{client}},
+		{name: "nil options", table: testkit.SampleRoutes(), clients: []string{client}},
 		{name: "empty table", clients: []string{client}, want: []string{"want at least one route"}},
 		{name: "bad table", clients: []string{client}, table: routes.Table{
 			{Method: "get", Path: "/x", Access: routes.Public},
@@ -531,13 +514,13 @@ func TestNew(t *testing.T) {
 		{name: "public route whose code needs a caller", clients: []string{client},
 			table: routes.Table{{Method: "GET", Path: "/me", Access: routes.Public}},
 			want:  []string{"GET /me is public"}},
-		{name: "no client ids", table: sampleTable(), want: []string{"at least one app client id"}},
-		{name: "blank client id", table: sampleTable(), clients: []string{client, " "}, want: []string{"allowed client ids[1]"}},
-		{name: "bad origins", table: sampleTable(), clients: []string{client},
+		{name: "no client ids", table: testkit.SampleRoutes(), want: []string{"at least one app client id"}},
+		{name: "blank client id", table: testkit.SampleRoutes(), clients: []string{client, " "}, want: []string{"allowed client ids[1]"}},
+		{name: "bad origins", table: testkit.SampleRoutes(), clients: []string{client},
 			opts: &handler.Options{AllowedOrigins: []string{"app.example.com", "https://app.example.com/path", "https://ok.example"}},
 			want: []string{"allowed origins[0]", "allowed origins[1]"}},
 		// Browsers send the exact form; API Gateway compares strings, so must the handler.
-		{name: "origin not as a browser sends it", table: sampleTable(), clients: []string{client},
+		{name: "origin not as a browser sends it", table: testkit.SampleRoutes(), clients: []string{client},
 			opts: &handler.Options{AllowedOrigins: []string{"HTTPS://App.Example.com/", "https://ok.example"}},
 			want: []string{"allowed origins[0]", "did you mean https://app.example.com"}},
 		{name: "every problem at once", want: []string{"want at least one route", "at least one app client id"}},
@@ -568,7 +551,7 @@ func TestNew(t *testing.T) {
 
 func TestNilHandler(t *testing.T) {
 	var h *handler.Handler
-	resp, err := h.Handle(context.Background(), loadEvent(t, "health-public"))
+	resp, err := h.Handle(context.Background(), testkit.ProxyEvent(t, "health-public"))
 	if err != nil || resp.StatusCode != 500 {
 		t.Fatalf("nil handler: %d, %v; want 500 and no error", resp.StatusCode, err)
 	}
@@ -580,13 +563,11 @@ func TestNilHandler(t *testing.T) {
 // TestLogsCarryNoToken runs every fixture and checks that the logs say why a request was refused
 // without ever showing the bearer token.
 func TestLogsCarryNoToken(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join("..", "testdata", "*.json"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no fixtures: %v", err)
-	}
-	h, logs := newHandler(t, sampleTable())
-	for _, f := range files {
-		call(t, h, loadEvent(t, strings.TrimSuffix(filepath.Base(f), ".json")))
+	h, logs := newHandler(t, testkit.SampleRoutes())
+	for _, f := range testkit.ProxyEventFiles(t) {
+		var ev events.APIGatewayProxyRequest
+		testkit.ReadJSON(t, f, &ev)
+		call(t, h, ev)
 	}
 	out := logs.String()
 	for _, secret := range []string{"eyJ", "Bearer ", "Authorization", "authorization"} {
@@ -624,9 +605,9 @@ func TestOriginSpellings(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h, _ := newHandler(t, sampleTable())
+			h, _ := newHandler(t, testkit.SampleRoutes())
 			for range 20 { // map order varies from run to run
-				ev := loadEvent(t, "health-public")
+				ev := testkit.ProxyEvent(t, "health-public")
 				ev.Headers, ev.MultiValueHeaders = tt.headers, tt.multi
 				if got := call(t, h, ev).Headers["Access-Control-Allow-Origin"]; got != tt.want {
 					t.Fatalf("Access-Control-Allow-Origin = %q, want %q", got, tt.want)
@@ -657,13 +638,13 @@ func TestExpiredCaller(t *testing.T) {
 	for _, fixture := range []string{"me-id-token", "me-token-authorizer"} {
 		for _, tt := range tests {
 			t.Run(fixture+"/"+tt.name, func(t *testing.T) {
-				h, err := handler.New(sampleTable(), []string{client}, &handler.Options{
+				h, err := handler.New(testkit.SampleRoutes(), []string{client}, &handler.Options{
 					Logger: slog.New(slog.DiscardHandler), Now: func() time.Time { return tt.now },
 				})
 				if err != nil {
 					t.Fatal(err)
 				}
-				ev := loadEvent(t, fixture)
+				ev := testkit.ProxyEvent(t, fixture)
 				if tt.edit != nil {
 					claims, ok := ev.RequestContext.Authorizer["claims"].(map[string]any)
 					if !ok {
@@ -690,8 +671,8 @@ func TestRefusalLogNamesTheCaller(t *testing.T) {
 		{"me-wrong-client", map[string]any{"code": "client_not_allowed", "sub": alice, "client_id": otherClient}},
 		{"me-missing-claims", map[string]any{"code": "unauthenticated", "sub": nil, "client_id": nil}},
 	} {
-		h, logs := newHandler(t, sampleTable())
-		call(t, h, loadEvent(t, tc.fixture))
+		h, logs := newHandler(t, testkit.SampleRoutes())
+		call(t, h, testkit.ProxyEvent(t, tc.fixture))
 		var rec map[string]any
 		if err := json.Unmarshal(logs.Bytes(), &rec); err != nil {
 			t.Fatalf("%s: want one JSON record: %v\n%s", tc.fixture, err, logs)

@@ -6,10 +6,6 @@ import (
 	"encoding/json"
 	"log/slog"
 	"testing"
-
-	"github.com/aws/aws-lambda-go/events"
-
-	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 )
 
 // TestRefusalLogLevel: every reply from 400 on is logged, a 4xx (the caller's mistake) as a
@@ -22,15 +18,10 @@ func TestRefusalLogLevel(t *testing.T) {
 		{200, ""}, {399, ""}, {400, "WARN"}, {499, "WARN"}, {500, "ERROR"}, {599, "ERROR"},
 	} {
 		var logs bytes.Buffer
-		h, err := New(routes.Table{{Method: "GET", Path: "/health", Access: routes.Public}}, []string{"client"},
-			&Options{Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
-		if err != nil {
-			t.Fatal(err)
-		}
-		h.endpoints["GET /health"] = func(context.Context, request) reply {
+		h := withEndpoint(t, Options{Logger: slog.New(slog.NewJSONHandler(&logs, nil))}, func(context.Context, request) reply {
 			return errorReply(tc.status, "some_code", "Some message.")
-		}
-		resp, err := h.Handle(context.Background(), events.APIGatewayProxyRequest{HTTPMethod: "GET", Resource: "/health"})
+		})
+		resp, err := h.Handle(context.Background(), getHealth)
 		if err != nil || resp.StatusCode != tc.status {
 			t.Fatalf("status %d: got %d, %v", tc.status, resp.StatusCode, err)
 		}

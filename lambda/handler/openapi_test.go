@@ -6,14 +6,15 @@ import (
 
 	"github.com/cognito-apigw/cognito-apigw/internal/apidoc"
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
+	"github.com/cognito-apigw/cognito-apigw/internal/testkit"
 )
 
 // TestOpenAPIServed: GET /openapi.json serves the description of the handler's own table,
 // without a token, when the table lists it as public; otherwise it is an unknown path.
 func TestOpenAPIServed(t *testing.T) {
-	table := append(sampleTable(), routes.Route{Method: "GET", Path: "/openapi.json", Access: routes.Public})
+	table := append(testkit.SampleRoutes(), routes.Route{Method: "GET", Path: "/openapi.json", Access: routes.Public})
 	h, _ := newHandler(t, table)
-	ev := loadEvent(t, "health-public")
+	ev := testkit.ProxyEvent(t, "health-public")
 	ev.Resource, ev.Path = "/openapi.json", "/openapi.json"
 	resp := call(t, h, ev)
 	doc := decode(t, resp)
@@ -38,7 +39,7 @@ func TestOpenAPIServed(t *testing.T) {
 	}
 
 	// Not in the table: the protected catch-all answers, as for any unknown path.
-	h, _ = newHandler(t, sampleTable())
+	h, _ = newHandler(t, testkit.SampleRoutes())
 	if resp := call(t, h, ev); resp.StatusCode != 401 {
 		t.Errorf("GET /openapi.json not in the table: %d, want 401", resp.StatusCode)
 	}

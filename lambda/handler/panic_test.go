@@ -12,17 +12,26 @@ import (
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 )
 
-func TestPanicBecomes500(t *testing.T) {
-	var logs bytes.Buffer
-	h, err := New(routes.Table{{Method: "GET", Path: "/health", Access: routes.Public}}, []string{"client"},
-		&Options{AllowedOrigins: []string{"*"}, Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
+// getHealth is a request for the one route of withEndpoint's handlers.
+var getHealth = events.APIGatewayProxyRequest{HTTPMethod: "GET", Resource: "/health"}
+
+// withEndpoint is a handler of one public route, GET /health, that endpoint answers.
+func withEndpoint(t *testing.T, opts Options, endpoint func(context.Context, request) reply) *Handler {
+	t.Helper()
+	h, err := New(routes.Table{{Method: "GET", Path: "/health", Access: routes.Public}}, []string{"client"}, &opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.endpoints["GET /health"] = func(context.Context, request) reply {
-		panic("database password is hunter2")
-	}
-	ev := events.APIGatewayProxyRequest{HTTPMethod: "GET", Resource: "/health", Headers: map[string]string{"Origin": "https://a.example"}}
+	h.endpoints["GET /health"] = endpoint
+	return h
+}
+
+func TestPanicBecomes500(t *testing.T) {
+	var logs bytes.Buffer
+	h := withEndpoint(t, Options{AllowedOrigins: []string{"*"}, Logger: slog.New(slog.NewJSONHandler(&logs, nil))},
+		func(context.Context, request) reply { panic("database password is hunter2") })
+	ev := getHealth
+	ev.Headers = map[string]string{"Origin": "https://a.example"}
 	resp, err := h.Handle(context.Background(), ev)
 	if err != nil {
 		t.Fatalf("Handle returned %v; want nil so that API Gateway does not answer 502", err)
@@ -40,15 +49,10 @@ func TestPanicBecomes500(t *testing.T) {
 
 // TestReplyEncodingFailure: a body that cannot be encoded gives the fixed 500 body.
 func TestReplyEncodingFailure(t *testing.T) {
-	h, err := New(routes.Table{{Method: "GET", Path: "/health", Access: routes.Public}}, []string{"client"},
-		&Options{Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.endpoints["GET /health"] = func(context.Context, request) reply {
+	h := withEndpoint(t, Options{Logger: slog.New(slog.DiscardHandler)}, func(context.Context, request) reply {
 		return jsonReply(200, map[string]any{"bad": func() {}})
-	}
-	resp, err := h.Handle(context.Background(), events.APIGatewayProxyRequest{HTTPMethod: "GET", Resource: "/health"})
+	})
+	resp, err := h.Handle(context.Background(), getHealth)
 	if err != nil || resp.StatusCode != 500 || resp.Body != internalErrorBody {
 		t.Errorf("reply = %d %s, %v; want 500 %s", resp.StatusCode, resp.Body, err, internalErrorBody)
 	}

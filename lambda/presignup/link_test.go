@@ -3,10 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"reflect"
 	"strconv"
@@ -20,6 +18,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/cognito-apigw/cognito-apigw/internal/linking"
+	"github.com/cognito-apigw/cognito-apigw/internal/testkit"
 )
 
 // fakeDirectory answers ListUsers with users and records what the trigger asked.
@@ -64,14 +63,8 @@ func user(name string, status types.UserStatusType, email string, verified bool)
 
 func event(t *testing.T, fixture string) events.CognitoEventUserPoolsPreSignup {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", fixture+".json"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var ev events.CognitoEventUserPoolsPreSignup
-	if err := json.Unmarshal(b, &ev); err != nil {
-		t.Fatal(err)
-	}
+	testkit.ReadJSON(t, filepath.Join("testdata", fixture+".json"), &ev)
 	return ev
 }
 

@@ -5,13 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/cognito-apigw/cognito-apigw/internal/pretoken"
+	"github.com/cognito-apigw/cognito-apigw/internal/testkit"
 )
 
 var settings = pretoken.Settings{
@@ -49,11 +49,7 @@ func run(t *testing.T, s pretoken.Settings, raw []byte) (map[string]any, string)
 
 func fixture(t *testing.T, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name+".json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return testkit.ReadFile(t, filepath.Join("testdata", name+".json"))
 }
 
 func TestTrigger(t *testing.T) {

@@ -30,3 +30,16 @@ func NoCredentials(t testing.TB) string {
 	t.Setenv("AWS_REGION", "eu-west-1")
 	return dir
 }
+
+// NoRegion gives the test an environment where no AWS Region can be found: no Region or
+// profile variables and shared files that do not exist, so that a command that needs a Region
+// stops before it calls AWS.
+func NoRegion(t testing.TB) {
+	t.Helper()
+	none := filepath.Join(t.TempDir(), "none")
+	t.Setenv("AWS_CONFIG_FILE", none)
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", none)
+	for _, k := range []string{"AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE"} {
+		t.Setenv(k, "")
+	}
+}

@@ -127,12 +127,35 @@ func build(t *testing.T, table routes.Table, tok routes.Caller) (policy.Rules, e
 	return r, r.Document(stage)
 }
 
+// policyCase is the rules a token gets over a table, and some of the decisions they make.
+type policyCase struct {
+	token       string // a name in tokensByName
+	allow, deny []string
+	decisions   map[string]string // request -> Allow or Deny
+}
+
+// checkPolicies builds each case's policy over table, checks its rules and decisions, then
+// every request checkAll tries (exact as there).
+func checkPolicies(t *testing.T, table routes.Table, exact bool, tests []policyCase) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.token, func(t *testing.T) {
+			r, doc := build(t, table, tokensByName[tt.token])
+			if !slices.Equal(r.Allow, tt.allow) || !slices.Equal(r.Deny, tt.deny) || len(r.Unenforced) > 0 {
+				t.Errorf("rules = %+v, want allow %q deny %q", r, tt.allow, tt.deny)
+			}
+			for req, want := range tt.decisions {
+				if got := decide(t, doc, arn(req)); got != want {
+					t.Errorf("%s: %s, want %s", req, got, want)
+				}
+			}
+			checkAll(t, table, tokensByName[tt.token], r, doc, exact)
+		})
+	}
+}
+
 func TestSampleTablePolicies(t *testing.T) {
-	tests := []struct {
-		token       string
-		allow, deny []string
-		decisions   map[string]string // request -> Allow or Deny
-	}{
+	checkPolicies(t, sampleTable, true, []policyCase{
 		{
 			token: "ID token",
 			allow: []string{"*"},
@@ -182,29 +205,11 @@ func TestSampleTablePolicies(t *testing.T) {
 				"GET /items": "Deny", "POST /items": "Deny", "GET /me": "Deny", "GET /": "Deny",
 			},
 		},
-	}
-	for _, tt := range tests {
-		t.Run(tt.token, func(t *testing.T) {
-			r, doc := build(t, sampleTable, tokensByName[tt.token])
-			if !slices.Equal(r.Allow, tt.allow) || !slices.Equal(r.Deny, tt.deny) || len(r.Unenforced) > 0 {
-				t.Errorf("rules = %+v, want allow %q deny %q", r, tt.allow, tt.deny)
-			}
-			for req, want := range tt.decisions {
-				if got := decide(t, doc, arn(req)); got != want {
-					t.Errorf("%s: %s, want %s", req, got, want)
-				}
-			}
-			checkAll(t, sampleTable, tokensByName[tt.token], r, doc, true)
-		})
-	}
+	})
 }
 
 func TestShopTablePolicies(t *testing.T) {
-	tests := []struct {
-		token       string
-		allow, deny []string
-		decisions   map[string]string
-	}{
+	checkPolicies(t, shopTable, false, []policyCase{
 		{
 			// The catch-all form would need Deny "GET/items/*", which also refuses GET
 			// /items/new, and Deny "GET/things/*", which also refuses GET /things/1/notes; so
@@ -260,21 +265,7 @@ func TestShopTablePolicies(t *testing.T) {
 			token: "access, no API scope",
 			deny:  []string{"*"},
 		},
-	}
-	for _, tt := range tests {
-		t.Run(tt.token, func(t *testing.T) {
-			r, doc := build(t, shopTable, tokensByName[tt.token])
-			if !slices.Equal(r.Allow, tt.allow) || !slices.Equal(r.Deny, tt.deny) || len(r.Unenforced) > 0 {
-				t.Errorf("rules = %+v, want allow %q deny %q", r, tt.allow, tt.deny)
-			}
-			for req, want := range tt.decisions {
-				if got := decide(t, doc, arn(req)); got != want {
-					t.Errorf("%s: %s, want %s", req, got, want)
-				}
-			}
-			checkAll(t, shopTable, tokensByName[tt.token], r, doc, false)
-		})
-	}
+	})
 }
 
 // TestLiteralBesideParameter is the overlap named in the issue: a Deny for GET /items/{id}
