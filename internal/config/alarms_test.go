@@ -103,7 +103,7 @@ func TestAlarmEmail(t *testing.T) {
 	}{
 		{name: "an address", alarms: `{"enabled": true, "email": "ops@acme.io"}`},
 		{name: "a display name", alarms: `{"enabled": true, "email": "Ops <ops@acme.io>"}`,
-			want: []string{at + `got "Ops \u003cops@acme.io\u003e"; want one bare email address such as "ops@acme.example"`}},
+			want: []string{at + `got "Ops <ops@acme.io>"; want one bare email address such as "ops@acme.example"`}},
 		{name: "two addresses", alarms: `{"enabled": true, "email": "ops@acme.io,dev@acme.io"}`,
 			want: []string{at + `got "ops@acme.io,dev@acme.io"; want one bare email address`}},
 		{name: "no domain dot", alarms: `{"enabled": true, "email": "ops@localhost"}`,

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/cognito-apigw/cognito-apigw/internal/problem"
 )
 
 const (
@@ -89,7 +91,7 @@ func TestBadDomains(t *testing.T) {
 			want: []string{login + `name: got "` + host(64) + `"; want at most 63 characters (Cognito's limit for a user pool domain), it has 64`}},
 		{name: "API name of 253", api: domain(host(253), apiCert, "")},
 		{name: "API name of 254", api: domain(host(254), apiCert, ""),
-			want: []string{api + `name: got "` + host(254) + `"; want at most 253 characters (the limit of a DNS name), it has 254`}},
+			want: []string{api + `name: got ` + problem.Show(host(254)) + `; want at most 253 characters (the limit of a DNS name), it has 254`}},
 		{name: "the prefix domain", login: domain("acme.auth.eu-west-1.amazoncognito.com", loginCert, ""),
 			want: []string{login + `name: got "acme.auth.eu-west-1.amazoncognito.com"; want a domain of your own: <prefix>.auth.<region>.amazoncognito.com is the prefix domain, which domainPrefix sets`}},
 		{name: "the execute-api domain", api: domain("abc123.execute-api.eu-west-1.amazonaws.com", apiCert, ""),
@@ -99,7 +101,7 @@ func TestBadDomains(t *testing.T) {
 
 		// certificates
 		{name: "login certificate in another Region", login: domain("auth.acme.io", apiCert, ""),
-			want: []string{login + `certificateArn: got "` + apiCert + `"; want a certificate in us-east-1, not eu-west-1: Cognito serves a custom domain through CloudFront, which takes certificates from us-east-1 only`}},
+			want: []string{login + `certificateArn: got ` + problem.Show(apiCert) + `; want a certificate in us-east-1, not eu-west-1: Cognito serves a custom domain through CloudFront, which takes certificates from us-east-1 only`}},
 		{name: "API certificate in us-east-1", api: domain("api.acme.io", loginCert, "")},
 		{name: "China partition", api: domain("api.acme.io", "arn:aws-cn:acm:cn-north-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789", "")},
 		{name: "not ACM", api: domain("api.acme.io", "arn:aws:iam::123456789012:server-certificate/api", ""),
@@ -148,7 +150,7 @@ func TestDomainProblemsAtOnce(t *testing.T) {
 	_, problems := loadDev(t, `{"loginDomain": `+domain("Auth.acme.io", apiCert, "zone")+`, "apiDomain": `+domain("api", "cert", "/hostedzone/Z1")+`}`)
 	checkProblems(t, problems, []string{
 		`stages.dev.loginDomain.name: got "Auth.acme.io"`,
-		`stages.dev.loginDomain.certificateArn: got "` + apiCert + `"`,
+		`stages.dev.loginDomain.certificateArn: got ` + problem.Show(apiCert),
 		`stages.dev.loginDomain.hostedZoneId: got "zone"`,
 		`stages.dev.apiDomain.name: got "api"`,
 		`stages.dev.apiDomain.certificateArn: got "cert"`,
