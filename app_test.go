@@ -247,8 +247,8 @@ func TestProductionKeepsUsersAndLogs(t *testing.T) {
 		"Properties":          objectLike(map[string]any{"DeletionProtection": "ACTIVE", "UserPoolName": "demo-api-prod"}),
 	})
 	logGroups := resourcesOf(prod.apiJSON, "AWS::Logs::LogGroup")
-	if len(logGroups) != 2 {
-		t.Fatalf("prod log groups: got %d, want 2 (handler and access logs)", len(logGroups))
+	if len(logGroups) != 3 {
+		t.Fatalf("prod log groups: got %d, want 3 (handler, access and WAF logs)", len(logGroups))
 	}
 	for id, lg := range logGroups {
 		if lg["DeletionPolicy"] != "Retain" || props(lg)["RetentionInDays"] != float64(365) {

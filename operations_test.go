@@ -29,12 +29,13 @@ func TestCommittedStagesAlarmsAndDomains(t *testing.T) {
 		got = append(got, props(r)["AlarmName"].(string))
 	}
 	sort.Strings(got)
-	// prod: Cognito's authorizer, the pre token trigger (groupScopes), WAF and SES.
+	// prod: Cognito's authorizer, the pre token trigger (groupScopes), both web ACLs and SES.
 	want := []string{
 		"demo-api-prod-api-5xx", "demo-api-prod-api-latency-p99", "demo-api-prod-cognito-throttles",
 		"demo-api-prod-handler-errors", "demo-api-prod-handler-throttles",
 		"demo-api-prod-pre-token-errors", "demo-api-prod-pre-token-throttles",
-		"demo-api-prod-ses-bounce-rate", "demo-api-prod-ses-complaint-rate", "demo-api-prod-waf-api-blocked",
+		"demo-api-prod-ses-bounce-rate", "demo-api-prod-ses-complaint-rate",
+		"demo-api-prod-waf-api-blocked", "demo-api-prod-waf-userpool-blocked",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("prod alarms %v,\nwant %v", got, want)

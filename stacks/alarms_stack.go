@@ -85,8 +85,10 @@ func NewAlarmsStack(scope constructs.Construct, id string, props *AlarmsStackPro
 		}
 	}
 	if s.WAF.Enabled {
-		// The sign-in web ACL, where a stage has one, is watched the same way, by its metric name.
 		w.webACLAlarm("api", names.APIWebACL(cfg.AppName, cfg.StageName), a)
+	}
+	if s.UserPoolWAF.Enabled {
+		w.webACLAlarm("userpool", names.UserPoolWebACL(cfg.AppName, cfg.StageName), a)
 	}
 	dashboard := w.dashboard()
 

@@ -209,6 +209,22 @@ func TestAlarmsFromExplicitProps(t *testing.T) {
 			})
 		},
 	}, {
+		given: "a default stage with alarms on", when: "the user pool's WAF is on",
+		change: func(s *config.Stage) { s.UserPoolWAF.Enabled = true },
+		then: func(t *testing.T, tpl assertions.Template) {
+			hasProps(t, tpl, "AWS::CloudWatch::Alarm", map[string]any{
+				"AlarmName": "demo-api-test-waf-userpool-blocked", "ComparisonOperator": "GreaterThanUpperThreshold",
+				"Metrics": assertions.Match_ArrayWith(&[]any{
+					objectLike(map[string]any{"MetricStat": objectLike(map[string]any{"Metric": objectLike(map[string]any{
+						"Dimensions": assertions.Match_ArrayWith(&[]any{map[string]any{"Name": "WebACL", "Value": "demo-api-test-userpool"}}),
+					})})}),
+				}),
+			})
+			if got := alarmNames(alarmsOf(t, tpl)); slices.Contains(got, "demo-api-test-waf-api-blocked") {
+				t.Errorf("alarms %v: the API's web ACL is off", got)
+			}
+		},
+	}, {
 		given: "a default stage with alarms on", when: "it sends through SES in its own Region",
 		change: func(s *config.Stage) { s.Email = config.Email{Sender: "ses", From: "no-reply@acme.io"} },
 		then: func(t *testing.T, tpl assertions.Template) {

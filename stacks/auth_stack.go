@@ -10,6 +10,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
+	"github.com/cognito-apigw/cognito-apigw/internal/fnenv"
 	"github.com/cognito-apigw/cognito-apigw/internal/names"
 )
 
@@ -43,7 +44,7 @@ type AuthStack struct {
 
 // NewAuthStack creates the user pool, its groups and resource server, its identity providers
 // (and the linkByEmail trigger), the app client, the managed-login domain (version 2) and the
-// client's login style.
+// client's login style; and, as the stage asks, the pool's web ACL and sign-in logs.
 func NewAuthStack(scope constructs.Construct, id string, props *AuthStackProps) *AuthStack {
 	var p AuthStackProps
 	if props != nil {
@@ -53,6 +54,8 @@ func NewAuthStack(scope constructs.Construct, id string, props *AuthStackProps) 
 	stack := awscdk.NewStack(scope, &id, &sprops)
 
 	pool := newUserPool(stack, cfg)
+	addUserPoolWebACL(stack, pool, cfg)
+	addSignInLogs(stack, pool, cfg)
 	var triggers []NamedFunction
 	if fn := addTokenTrigger(stack, pool, cfg, p.ModuleDir); fn != nil {
 		triggers = append(triggers, NamedFunction{Name: "pre-token", Function: fn})
@@ -275,7 +278,7 @@ func addAuthOutputs(stack awscdk.Stack, s config.Stage, pool awscognito.UserPool
 	output(names.OutSignOutURL, *domainURL+"/logout?"+url.Values{"logout_uri": {s.LogoutURLs[0]}}.Encode()+"&client_id="+clientID,
 		"Managed-login sign-out, back to the first sign-out URL")
 	if len(machine) > 0 {
-		output(names.OutMachineClients, *machineClientsValue(machine), "Machine (client-credentials) app clients, name=client id; their secrets stay in Cognito")
+		output(names.OutMachineClients, fnenv.FormatMachineClients(machineClientIDs(machine), cdkJoin), "Machine (client-credentials) app clients, name=client id; their secrets stay in Cognito")
 	}
 }
 

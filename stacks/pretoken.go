@@ -7,7 +7,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
-	"github.com/cognito-apigw/cognito-apigw/internal/pretoken"
+	"github.com/cognito-apigw/cognito-apigw/internal/fnenv"
 )
 
 // addTokenTrigger adds the pre token generation trigger (event version 2, which can add scopes
@@ -19,14 +19,11 @@ func addTokenTrigger(stack awscdk.Stack, pool awscognito.UserPool, cfg config.Co
 	if len(s.GroupScopes) == 0 && len(s.ExtraClaims) == 0 {
 		return nil
 	}
-	settings, err := pretoken.Settings{GroupScopes: s.GroupScopes, ExtraClaims: s.ExtraClaims, Scopes: s.ResourceServer.FullNames()}.Encode()
-	if err != nil {
-		panic(err) // maps of strings always encode
-	}
+	env := fnenv.PreToken{GroupScopes: s.GroupScopes, ExtraClaims: s.ExtraClaims, Scopes: s.ResourceServer.FullNames()}
 	fn := newGoFunction(stack, "PreTokenTrigger", &goFunctionProps{
 		FunctionProps: awslambda.FunctionProps{
 			Description: jsii.String(cfg.AppName + " " + cfg.StageName + " pre token generation trigger"),
-			Environment: &map[string]*string{pretoken.EnvSettings: jsii.String(settings)},
+			Environment: environment(env.Env()),
 			// A sign-in waits for it: Cognito gives a trigger 5 seconds.
 			Timeout: awscdk.Duration_Seconds(jsii.Number(5)),
 		},

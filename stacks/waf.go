@@ -12,7 +12,7 @@ import (
 
 // newWebACL puts a regional WAF web ACL in front of the API stage: AWS's common rule set
 // against the usual exploits, and a per-IP rate limit that blocks floods before they cost
-// Lambda invocations or authorizer calls.
+// Lambda invocations or authorizer calls. What it blocks is logged (logWebACL).
 func newWebACL(scope constructs.Construct, cfg config.Config, stage awsapigateway.Stage) awswafv2.CfnWebACL {
 	name := names.Prefix(cfg.AppName, cfg.StageName)
 	aclName := names.APIWebACL(cfg.AppName, cfg.StageName) // also its metric, which the alarms watch
@@ -60,5 +60,6 @@ func newWebACL(scope constructs.Construct, cfg config.Config, stage awsapigatewa
 		ResourceArn: stage.StageArn(),
 		WebAclArn:   acl.AttrArn(),
 	})
+	logWebACL(scope, cfg, acl, "api")
 	return acl
 }

@@ -27,7 +27,6 @@ import (
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
 	"github.com/cognito-apigw/cognito-apigw/internal/loopback"
 	"github.com/cognito-apigw/cognito-apigw/internal/names"
-	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 )
 
 // tokenSet is what tokens and login print.
@@ -250,7 +249,7 @@ func defaultRedirect(callbacks []string) string {
 // checkRedirect wants http://<loopback>:<port>/path: authctl itself receives the redirect.
 func checkRedirect(raw string) error {
 	u, err := url.Parse(raw)
-	if err != nil || u.Scheme != "http" || !routes.IsLoopbackURL(raw) || u.Port() == "" || u.Fragment != "" {
+	if err != nil || u.Scheme != "http" || !loopback.IsURL(raw) || u.Port() == "" || u.Fragment != "" {
 		return errors.New("want a loopback URL with a port, such as http://localhost:3000/auth/callback")
 	}
 	return nil

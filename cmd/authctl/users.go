@@ -20,9 +20,9 @@ import (
 
 	"github.com/cognito-apigw/cognito-apigw/internal/cli"
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
+	"github.com/cognito-apigw/cognito-apigw/internal/loopback"
 	"github.com/cognito-apigw/cognito-apigw/internal/names"
 	"github.com/cognito-apigw/cognito-apigw/internal/outputs"
-	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 )
 
 // apiTimeout bounds each command's calls to Cognito.
@@ -336,7 +336,7 @@ func (a *app) setupLocal(fs *flag.FlagSet) cli.Run {
 	fs.Var(&redirects, "redirect-uri", "extra callback `URL` to register on the app client, besides the stage's callbackUrls (repeatable), e.g. for authctl login -redirect-uri")
 	cli.Renamed(fs, "callback-url", "redirect-uri")
 	return func(ctx context.Context, _ []string) error {
-		if !routes.IsLoopbackURL(s.endpoint) {
+		if !loopback.IsURL(s.endpoint) {
 			return cli.Usagef("-endpoint %q: want a loopback URL such as %s; setup-local never creates pools in AWS (cdk deploy does)", s.endpoint, defaultLocalEndpoint)
 		}
 		s.endpoint = strings.TrimSuffix(s.endpoint, "/")

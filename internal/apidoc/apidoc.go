@@ -84,7 +84,7 @@ type ErrorCode struct {
 	Meaning string
 }
 
-// Error codes, as the handler (lambda/handler/reply.go) answers them and docs/configuration.md lists them.
+// Error codes, as the handler (lambda/proxy/handler/reply.go) answers them and docs/configuration.md lists them.
 var (
 	CodeUnauthenticated      = ErrorCode{string(routes.DeniedUnauthenticated), 401, "no bearer token"}
 	CodeInvalidToken         = ErrorCode{"invalid_token", 401, "the token's claims cannot be read, or it has expired"}

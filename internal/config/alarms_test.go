@@ -5,9 +5,9 @@ import (
 	"testing"
 )
 
-// loadDev loads a dev stage of the built-in defaults with the given settings (JSON of the stage
+// loadStage loads a dev stage of the built-in defaults with the given settings (JSON of the stage
 // object) and returns the problem lines, none when it is valid.
-func loadDev(t *testing.T, stage string) (Config, []string) {
+func loadStage(t *testing.T, stage string) (Config, []string) {
 	t.Helper()
 	cfg, err := Load(contextWith(t, nil, `{"dev": `+stage+`}`))
 	if err == nil {
@@ -31,7 +31,7 @@ func checkProblems(t *testing.T, got, want []string) {
 
 func TestAlarmDefaults(t *testing.T) {
 	// GIVEN a stage that turns alarms on and says nothing else about them
-	cfg, problems := loadDev(t, `{"alarms": {"enabled": true}}`)
+	cfg, problems := loadStage(t, `{"alarms": {"enabled": true}}`)
 	checkProblems(t, problems, nil)
 	// THEN the thresholds are the documented defaults
 	want := Alarms{Enabled: true, API5XXErrors: 5, APILatencyP99Ms: 3000, FunctionErrors: 1, FunctionThrottles: 1,
@@ -88,7 +88,7 @@ func TestAlarmLimitEdges(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			// Thresholds are checked whether or not alarms are on.
 			for _, enabled := range []string{"true", "false"} {
-				_, problems := loadDev(t, `{"alarms": {"enabled": `+enabled+`, `+tc.alarms+`}}`)
+				_, problems := loadStage(t, `{"alarms": {"enabled": `+enabled+`, `+tc.alarms+`}}`)
 				checkProblems(t, problems, tc.want)
 			}
 		})
@@ -116,7 +116,7 @@ func TestAlarmEmail(t *testing.T) {
 			want: []string{`stages.dev.alarms.emails: unknown setting; did you mean "email"?`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, problems := loadDev(t, `{"alarms": `+tc.alarms+`}`)
+			_, problems := loadStage(t, `{"alarms": `+tc.alarms+`}`)
 			checkProblems(t, problems, tc.want)
 		})
 	}
@@ -124,7 +124,7 @@ func TestAlarmEmail(t *testing.T) {
 
 // Every alarm problem at once, each naming its key and value.
 func TestAlarmProblemsAtOnce(t *testing.T) {
-	_, problems := loadDev(t, `{"alarms": {"email": "ops", "api5xxErrors": 0, "apiLatencyP99Ms": 0, "functionErrors": 0,
+	_, problems := loadStage(t, `{"alarms": {"email": "ops", "api5xxErrors": 0, "apiLatencyP99Ms": 0, "functionErrors": 0,
 		"functionThrottles": 0, "cognitoThrottles": 0, "wafBlockedStdDevs": 0, "sesBounceRatePercent": 0, "sesComplaintRatePercent": 0}}`)
 	checkProblems(t, problems, []string{
 		`stages.dev.alarms.email: got "ops"`,
@@ -153,7 +153,7 @@ func TestAlarmWarnings(t *testing.T) {
 		{name: "development without an address", stage: `{"alarms": {"enabled": true}}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg, problems := loadDev(t, tc.stage)
+			cfg, problems := loadStage(t, tc.stage)
 			checkProblems(t, problems, nil)
 			got := cfg.OperationWarnings()
 			switch {

@@ -21,7 +21,7 @@ func domain(name, cert, zone string) string {
 
 func TestDomainsLoad(t *testing.T) {
 	// GIVEN a stage with both domains, the API's without a hosted zone
-	cfg, problems := loadDev(t, `{"loginDomain": `+domain("auth.acme.io", loginCert, zoneID)+`, "apiDomain": {"name": "api.acme.io", "certificateArn": "`+apiCert+`"}}`)
+	cfg, problems := loadStage(t, `{"loginDomain": `+domain("auth.acme.io", loginCert, zoneID)+`, "apiDomain": {"name": "api.acme.io", "certificateArn": "`+apiCert+`"}}`)
 	checkProblems(t, problems, nil)
 	// THEN both are read as written
 	if want := (CustomDomain{Name: "auth.acme.io", CertificateARN: loginCert, HostedZoneID: zoneID}); cfg.LoginDomain == nil || *cfg.LoginDomain != want {
@@ -31,7 +31,7 @@ func TestDomainsLoad(t *testing.T) {
 		t.Errorf("apiDomain %+v", cfg.APIDomain)
 	}
 	// AND a stage without them has none
-	if cfg, _ := loadDev(t, `{}`); cfg.LoginDomain != nil || cfg.APIDomain != nil {
+	if cfg, _ := loadStage(t, `{}`); cfg.LoginDomain != nil || cfg.APIDomain != nil {
 		t.Errorf("domains %+v, %+v by default, want none", cfg.LoginDomain, cfg.APIDomain)
 	}
 }
@@ -139,7 +139,7 @@ func TestBadDomains(t *testing.T) {
 			if tc.api != "" {
 				settings = append(settings, `"apiDomain": `+tc.api)
 			}
-			_, problems := loadDev(t, `{`+strings.Join(settings, ", ")+`}`)
+			_, problems := loadStage(t, `{`+strings.Join(settings, ", ")+`}`)
 			checkProblems(t, problems, tc.want)
 		})
 	}
@@ -147,7 +147,7 @@ func TestBadDomains(t *testing.T) {
 
 // Every domain problem at once.
 func TestDomainProblemsAtOnce(t *testing.T) {
-	_, problems := loadDev(t, `{"loginDomain": `+domain("Auth.acme.io", apiCert, "zone")+`, "apiDomain": `+domain("api", "cert", "/hostedzone/Z1")+`}`)
+	_, problems := loadStage(t, `{"loginDomain": `+domain("Auth.acme.io", apiCert, "zone")+`, "apiDomain": `+domain("api", "cert", "/hostedzone/Z1")+`}`)
 	checkProblems(t, problems, []string{
 		`stages.dev.loginDomain.name: got "Auth.acme.io"`,
 		`stages.dev.loginDomain.certificateArn: got ` + problem.Show(apiCert),
@@ -174,7 +174,7 @@ func TestPasskeysFollowLoginDomain(t *testing.T) {
 		{name: "a long prefix", stage: `{` + login + `, "domainPrefix": "` + strings.Repeat("x", 40) + `", "signIn": {"factors": ["password", "passkey"]}}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, problems := loadDev(t, tc.stage)
+			_, problems := loadStage(t, tc.stage)
 			checkProblems(t, problems, tc.want)
 		})
 	}
@@ -198,7 +198,7 @@ func TestLoginDomainWarning(t *testing.T) {
 		{name: "no login domain", stage: `{` + google + `, ` + passkeys + `}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg, problems := loadDev(t, tc.stage)
+			cfg, problems := loadStage(t, tc.stage)
 			checkProblems(t, problems, nil)
 			got := cfg.OperationWarnings()
 			switch {

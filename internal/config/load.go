@@ -13,8 +13,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/cognito-apigw/cognito-apigw/internal/fnenv"
 	"github.com/cognito-apigw/cognito-apigw/internal/problem"
-	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 	"github.com/cognito-apigw/cognito-apigw/internal/suggest"
 )
 
@@ -131,7 +131,7 @@ func applyOverrides(cfg *Config, ctx map[string]any, set map[string]bool) proble
 		case nil:
 			return nil
 		case string: // -c callbackUrls=https://a/cb,https://b/cb
-			urls = routes.SplitList(v)
+			urls = fnenv.SplitList(v)
 		case []any:
 			for i, e := range v {
 				s, ok := e.(string)

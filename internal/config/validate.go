@@ -7,6 +7,9 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/cognito-apigw/cognito-apigw/internal/fnenv"
+	"github.com/cognito-apigw/cognito-apigw/internal/loopback"
+	"github.com/cognito-apigw/cognito-apigw/internal/origin"
 	"github.com/cognito-apigw/cognito-apigw/internal/problem"
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 )
@@ -56,6 +59,7 @@ func (c Config) Validate() problem.List {
 	v.tokenTrigger(c.Stage)
 	v.signIn(c.Stage)
 	v.api(c.Stage)
+	v.operations(c.Stage)
 	v.alarms(c.Stage)
 	v.domains(c.Stage)
 	return v.problems
@@ -285,7 +289,7 @@ func checkRedirectURL(raw string) string {
 			return "want a host after https://"
 		}
 	case "http":
-		if !routes.IsLoopbackHost(u.Hostname()) {
+		if !loopback.IsHost(u.Hostname()) {
 			return "want https; plain http is allowed only for http://localhost, http://127.0.0.1 and http://[::1]"
 		}
 	default: // a native app's custom scheme, e.g. myapp://callback
@@ -302,7 +306,7 @@ func withScheme(raw string) string {
 	}
 	host := u.Hostname()
 	switch {
-	case routes.IsLoopbackHost(host):
+	case loopback.IsHost(host):
 		return "http://" + raw
 	case strings.Contains(host, ".") && domainLabelsPattern.MatchString(host):
 		return "https://" + raw
@@ -322,7 +326,7 @@ func (v *validator) api(s Stage) {
 			v.add(fmt.Sprintf("%s[%d].access", v.at("routes"), i), r.Access, fmt.Sprintf(`want "protected" or "scoped": the handler's %s answers for a signed-in caller`, r.Key()))
 		}
 	}
-	if enc, err := s.Routes.Encode(); err == nil && len(enc) > maxRouteTableBytes {
+	if enc := fnenv.EncodeRoutes(s.Routes); len(enc) > maxRouteTableBytes {
 		v.add(v.at("routes"), fmt.Sprintf("%d routes", len(s.Routes)), fmt.Sprintf("want a table that encodes to at most %d bytes (it is %d): it travels in the Lambda's 4 KB environment", maxRouteTableBytes, len(enc)))
 	}
 
@@ -335,7 +339,7 @@ func (v *validator) api(s Stage) {
 		if o == "*" && len(origins) > 1 {
 			v.add(where, o, `want "*" alone, or exact origins`)
 		}
-		if msg := routes.CheckOrigin(o); msg != "" {
+		if msg := origin.Check(o); msg != "" {
 			v.add(where, o, msg)
 		}
 	}

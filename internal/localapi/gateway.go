@@ -26,6 +26,7 @@ import (
 
 	"github.com/cognito-apigw/cognito-apigw/internal/apigwclaims"
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
+	"github.com/cognito-apigw/cognito-apigw/internal/origin"
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 	"github.com/cognito-apigw/cognito-apigw/internal/verifier"
 )
@@ -327,8 +328,8 @@ func (g *Gateway) refuse(w http.ResponseWriter, r *http.Request, status int, err
 	if errorType != "" {
 		h.Set("x-amzn-ErrorType", errorType)
 	}
-	if origin := routes.GatewayErrorOrigin(g.cors.AllowOrigins); origin != "" {
-		h.Set("Access-Control-Allow-Origin", origin)
+	if allow := origin.GatewayError(g.cors.AllowOrigins); allow != "" {
+		h.Set("Access-Control-Allow-Origin", allow)
 		h.Set("Access-Control-Allow-Headers", corsAllowHeaders)
 		h.Set("Vary", "Origin")
 	}
@@ -341,12 +342,12 @@ func (g *Gateway) refuse(w http.ResponseWriter, r *http.Request, status int, err
 // several origins the caller's own when it is one of them and the first one otherwise.
 func (g *Gateway) preflight(w http.ResponseWriter, r *http.Request) {
 	origins := g.cors.AllowOrigins
-	origin := origins[0]
-	if o := r.Header.Get("Origin"); len(origins) > 1 && routes.OriginAllowed(origins, o) {
-		origin = o
+	allow := origins[0]
+	if o := r.Header.Get("Origin"); len(origins) > 1 && origin.Allowed(origins, o) {
+		allow = o
 	}
 	h := w.Header()
-	h.Set("Access-Control-Allow-Origin", origin)
+	h.Set("Access-Control-Allow-Origin", allow)
 	h.Set("Access-Control-Allow-Headers", corsAllowHeaders)
 	h.Set("Access-Control-Allow-Methods", corsAllowMethods)
 	h.Set("Access-Control-Max-Age", strconv.Itoa(g.cors.MaxAgeSeconds))

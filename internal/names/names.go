@@ -30,6 +30,9 @@ func AlarmTopic(app, stage string) string { return Prefix(app, stage) + "-alarms
 // (the WebACL dimension of AWS/WAFV2), which the alarms watch.
 func APIWebACL(app, stage string) string { return Prefix(app, stage) + "-api" }
 
+// UserPoolWebACL is the name of the web ACL in front of the user pool, and of its metric.
+func UserPoolWebACL(app, stage string) string { return Prefix(app, stage) + "-userpool" }
+
 // UserPool is the user pool's name; changing it replaces the pool (see pins_test.go).
 func UserPool(app, stage string) string { return Prefix(app, stage) }
 
@@ -79,5 +82,6 @@ const OutCognitoEndpoint = "CognitoEndpoint"
 func MachineClient(app, stage, name string) string { return Prefix(app, stage) + "-m2m-" + name }
 
 // OutMachineClients is the auth stack's output of its machine clients, as name=client id pairs
-// separated by commas (routes.ParseMachineClients reads it); absent when there are none.
+// separated by commas, the functions' MACHINE_CLIENTS form (fnenv.ParseMachineClients reads
+// both); absent when there are none.
 const OutMachineClients = "MachineClients"

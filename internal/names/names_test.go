@@ -12,6 +12,7 @@ func TestNames(t *testing.T) {
 		{AlarmsStack("demo-api", "prod"), "demo-api-prod-alarms"},
 		{AlarmTopic("demo-api", "prod"), "demo-api-prod-alarms"},
 		{APIWebACL("demo-api", "prod"), "demo-api-prod-api"},
+		{UserPoolWebACL("demo-api", "prod"), "demo-api-prod-userpool"},
 	} {
 		if tt.got != tt.want {
 			t.Errorf("got %q, want %q", tt.got, tt.want)

@@ -30,7 +30,7 @@ type Stage struct {
 	SignOutURL      string
 	APIURL          string
 	CognitoEndpoint string
-	// MachineClients are name=client id pairs (routes.ParseMachineClients); empty without any.
+	// MachineClients are name=client id pairs (fnenv.ParseMachineClients); empty without any.
 	MachineClients string
 }
 

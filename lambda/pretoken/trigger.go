@@ -7,7 +7,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/cognito-apigw/cognito-apigw/internal/pretoken"
+	"github.com/cognito-apigw/cognito-apigw/internal/fnenv"
 )
 
 // event is Cognito's pre token generation event, version 2. The reply is the same event with
@@ -42,7 +42,7 @@ type accessToken struct {
 // resource server lacks, and never fails a sign-in: on input it cannot use it returns the
 // event unchanged and logs why.
 type trigger struct {
-	settings pretoken.Settings
+	settings fnenv.PreToken
 	log      *slog.Logger
 }
 
