@@ -39,6 +39,9 @@ type synthesized struct {
 	auth, api assertions.Template
 	authJSON  map[string]any
 	apiJSON   map[string]any
+	// alarms is nil on a stage without alarms.
+	alarms     assertions.Template
+	alarmsJSON map[string]any
 }
 
 // testOutdir holds the cloud assemblies of this test binary.
@@ -104,9 +107,15 @@ func stage(t *testing.T, name string) *synthesized {
 		noPanic(t, func() {
 			s.auth = assertions.Template_FromStack(st.Auth.Stack, nil)
 			s.api = assertions.Template_FromStack(st.API.Stack, nil)
+			if st.Alarms != nil {
+				s.alarms = assertions.Template_FromStack(st.Alarms.Stack, nil)
+			}
 		})
 		s.authJSON = toMap(s.auth)
 		s.apiJSON = toMap(s.api)
+		if s.alarms != nil {
+			s.alarmsJSON = toMap(s.alarms)
+		}
 		synthed[name] = s
 	})
 	if err := synthErr[name]; err != nil {
@@ -238,8 +247,8 @@ func TestProductionKeepsUsersAndLogs(t *testing.T) {
 		"Properties":          objectLike(map[string]any{"DeletionProtection": "ACTIVE", "UserPoolName": "demo-api-prod"}),
 	})
 	logGroups := resourcesOf(prod.apiJSON, "AWS::Logs::LogGroup")
-	if len(logGroups) != 2 {
-		t.Fatalf("prod log groups: got %d, want 2 (handler and access logs)", len(logGroups))
+	if len(logGroups) != 3 {
+		t.Fatalf("prod log groups: got %d, want 3 (handler, access and WAF logs)", len(logGroups))
 	}
 	for id, lg := range logGroups {
 		if lg["DeletionPolicy"] != "Retain" || props(lg)["RetentionInDays"] != float64(365) {
@@ -683,7 +692,7 @@ func TestCdkSynthRejectsBadBranding(t *testing.T) {
 	if code == 0 {
 		t.Fatalf("cdk synth accepted a bad branding file:\n%s", out)
 	}
-	want := `error: branding/testdata/invalid-extension.json: Assets[0].Extension = "JPG": unknown extension`
+	want := `error: branding/testdata/invalid-extension.json: Assets[0].Extension: got "JPG"; unknown extension`
 	if !strings.Contains(out, want) {
 		t.Errorf("cdk synth output lacks %q:\n%s", want, out)
 	}

@@ -23,7 +23,7 @@ func TestBrandingDeepKeyWarning(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := regexp.QuoteMeta(file+`: Settings.componentClasses.buttons.borderRadiuss = 20.0: unknown key: not in Cognito's default style`) +
+	want := regexp.QuoteMeta(file+`: Settings.componentClasses.buttons.borderRadiuss: got 20.0; unknown key: not in Cognito's default style`) +
 		".*" + regexp.QuoteMeta(`did you mean "borderRadius"?`)
 	noPanic(t, func() {
 		assertions.Annotations_FromStack(st.Auth.Stack).HasWarning(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String(want)))

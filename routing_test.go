@@ -8,11 +8,12 @@ import (
 	"testing"
 
 	"github.com/cognito-apigw/cognito-apigw/internal/cdkjson"
+	"github.com/cognito-apigw/cognito-apigw/internal/fnenv"
 	"github.com/cognito-apigw/cognito-apigw/internal/localapi"
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 	"github.com/cognito-apigw/cognito-apigw/internal/testkit"
 	"github.com/cognito-apigw/cognito-apigw/internal/verifier"
-	"github.com/cognito-apigw/cognito-apigw/lambda/handler"
+	"github.com/cognito-apigw/cognito-apigw/lambda/proxy/handler"
 )
 
 // templateMethods reads the API's methods from a synthesized template: resource path ->
@@ -66,7 +67,8 @@ func TestLocalRoutingFollowsTemplate(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(v.Close)
-	h, err := handler.New(s.Routes, []string{testkit.ClientID}, &handler.Options{AllowedOrigins: s.CORS.AllowOrigins, Logger: slog.New(slog.DiscardHandler)})
+	proxy := fnenv.Proxy{Routes: s.Routes, Clients: fnenv.Clients{Web: []string{testkit.ClientID}}, AllowedOrigins: s.CORS.AllowOrigins}
+	h, err := handler.New(proxy, &handler.Options{Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}

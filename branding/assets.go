@@ -11,6 +11,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/cognito-apigw/cognito-apigw/internal/problem"
 )
 
 var resourceIDPattern = regexp.MustCompile(`^[\w\- ]+$`)
@@ -25,7 +27,7 @@ func (l *loader) assets(v any, path string) []Asset {
 	}
 	list, ok := v.([]any)
 	if !ok {
-		l.add(path, showValue(v), "must be a JSON array of assets")
+		l.add(path, problem.Show(v), "must be a JSON array of assets")
 		return nil
 	}
 	if len(list) > MaxAssets {
@@ -58,11 +60,12 @@ func (l *loader) assets(v any, path string) []Asset {
 }
 
 // asset validates one asset and returns it with its bytes inline. Category and ColorMode are ""
-// when invalid, so that one bad value does not also raise a duplicate.
+// when invalid, so that one bad value does not also raise a duplicate. The steps run in the
+// order of the problems they report.
 func (l *loader) asset(v any, path string) (Asset, bool) {
 	m, ok := v.(map[string]any)
 	if !ok {
-		l.add(path, showValue(v), "an asset must be a JSON object")
+		l.add(path, problem.Show(v), "an asset must be a JSON object")
 		return Asset{}, false
 	}
 	for _, k := range sortedKeys(m) {
@@ -73,79 +76,121 @@ func (l *loader) asset(v any, path string) (Asset, bool) {
 	var a Asset
 	a.Category = l.enum(m, path, "Category", "category", categories)
 	a.ColorMode = l.enum(m, path, "ColorMode", "color mode", colorModes)
-
-	extField, hasExt := l.str(m, path, "Extension")
-	if hasExt && !slices.Contains(extensions, extField) {
-		hint := ""
-		if strings.EqualFold(extField, "JPG") {
-			hint = " (Cognito calls JPG files JPEG)"
-		}
-		l.add(path+".Extension", showValue(extField), "unknown extension%s; allowed: %s", hint, strings.Join(extensions, ", "))
-		hasExt = false
-	}
-
-	b64, hasBytes := l.str(m, path, "Bytes")
-	file, hasFile := l.str(m, path, "File")
-	_, bytesKey := m["Bytes"]
-	_, fileKey := m["File"]
-	var data []byte
-	switch {
-	case bytesKey && fileKey:
-		l.add(path, "", "set either Bytes (base64) or File, not both")
-	case hasBytes:
-		data, a.Bytes = l.inline(b64, path+".Bytes")
-	case hasFile:
-		data = l.readAsset(file, path+".File")
-		if data != nil {
-			a.Bytes = base64.StdEncoding.EncodeToString(data)
-		}
-	case !bytesKey && !fileKey:
-		l.add(path, "", "needs Bytes (the image in base64) or File (its path relative to the branding file)")
-	}
-
-	// The extension comes from the Extension field, else from the file name; both must agree.
-	a.Extension = extField
-	extPath, extValue := path+".Extension", showValue(extField)
-	if hasFile && file != "" {
-		fromName, known := fileExtensions[strings.ToLower(filepath.Ext(file))]
-		switch {
-		case !known:
-			l.add(path+".File", showValue(file), "the file name must end in .ico, .jpg, .jpeg, .png, .svg or .webp")
-		case hasExt && extField != fromName:
-			l.add(extPath, extValue, "does not match the file name %q, which means %s", file, fromName)
-			hasExt = false
-		case !hasExt:
-			a.Extension, hasExt = fromName, true
-			extPath, extValue = path+".File", showValue(file)
-		}
-	} else if _, present := m["Extension"]; !present && !hasFile {
-		l.add(extPath, "", "missing; allowed: %s", strings.Join(extensions, ", "))
-	}
-	if hasExt && a.Category != "" {
-		if allowed := allowedExtensions(a.Category); !slices.Contains(allowed, a.Extension) {
-			l.add(extPath, extValue, "%s is not allowed for %s; allowed: %s", a.Extension, a.Category, strings.Join(allowed, ", "))
-		}
-	}
-	if hasExt && data != nil {
-		where, value := path+".Bytes", ""
-		if hasFile {
-			where, value = path+".File", showValue(file)
-		}
-		for _, msg := range contentProblems(a.Extension, data) {
-			l.add(where, value, "%s", msg)
-		}
-	}
-
-	if id, ok := l.str(m, path, "ResourceId"); ok {
-		if n := len([]rune(id)); n < 1 || n > 40 || !resourceIDPattern.MatchString(id) {
-			l.add(path+".ResourceId", showValue(id), "must be 1 to 40 letters, digits, '_', '-' or spaces")
-		}
-		a.ResourceId = id
-	}
+	field, known := l.extensionField(m, path)
+	img := l.image(m, path)
+	ext := l.extension(m, path, field, known, img)
+	a.Extension, a.Bytes = ext.name, img.b64
+	l.checkImage(path, a.Category, ext, img)
+	a.ResourceId = l.resourceID(m, path)
 	if a.Category == IdPButtonIcon && a.ResourceId == "" {
 		l.warn(path, "", "an IDP_BUTTON_ICON without ResourceId belongs to no provider's button; set ResourceId to the identity provider's name (the stacks deploy an icon only for a provider of the stage)")
 	}
 	return a, true
+}
+
+// assetImage is an asset's image as read from its Bytes or its File.
+type assetImage struct {
+	file    string // File as written
+	hasFile bool   // File is set to a string
+	data    []byte // the image; nil when missing or refused
+	b64     string // the image in canonical base64, or Bytes as written when it does not decode
+}
+
+// assetExtension is an asset's extension and the setting it was taken from, for problems.
+type assetExtension struct {
+	name         string
+	ok           bool   // known and agreeing with the file name: the later checks need it
+	where, value string // Extension and its value, or File when the file name gave it
+}
+
+// extensionField reads Extension; ok only when it is one Cognito knows.
+func (l *loader) extensionField(m map[string]any, path string) (ext string, ok bool) {
+	ext, ok = l.str(m, path, "Extension")
+	if ok && !slices.Contains(extensions, ext) {
+		hint := ""
+		if strings.EqualFold(ext, "JPG") {
+			hint = " (Cognito calls JPG files JPEG)"
+		}
+		l.add(path+".Extension", problem.Show(ext), "unknown extension%s; allowed: %s", hint, strings.Join(extensions, ", "))
+		return ext, false
+	}
+	return ext, ok
+}
+
+// image reads the image from inline Bytes or from File: exactly one of them must be set.
+func (l *loader) image(m map[string]any, path string) assetImage {
+	b64, hasBytes := l.str(m, path, "Bytes")
+	file, hasFile := l.str(m, path, "File")
+	_, bytesKey := m["Bytes"]
+	_, fileKey := m["File"]
+	img := assetImage{file: file, hasFile: hasFile}
+	switch {
+	case bytesKey && fileKey:
+		l.add(path, "", "set either Bytes (base64) or File, not both")
+	case hasBytes:
+		img.data, img.b64 = l.inline(b64, path+".Bytes")
+	case hasFile:
+		if img.data = l.readAsset(file, path+".File"); img.data != nil {
+			img.b64 = base64.StdEncoding.EncodeToString(img.data)
+		}
+	case !bytesKey && !fileKey:
+		l.add(path, "", "needs Bytes (the image in base64) or File (its path relative to the branding file)")
+	}
+	return img
+}
+
+// extension is the Extension field, else what the file name says; both must agree.
+func (l *loader) extension(m map[string]any, path, field string, known bool, img assetImage) assetExtension {
+	ext := assetExtension{name: field, ok: known, where: path + ".Extension", value: problem.Show(field)}
+	if !img.hasFile || img.file == "" {
+		if _, present := m["Extension"]; !present && !img.hasFile {
+			l.add(ext.where, "", "missing; allowed: %s", strings.Join(extensions, ", "))
+		}
+		return ext
+	}
+	fromName, nameKnown := fileExtensions[strings.ToLower(filepath.Ext(img.file))]
+	switch {
+	case !nameKnown:
+		l.add(path+".File", problem.Show(img.file), "the file name must end in .ico, .jpg, .jpeg, .png, .svg or .webp")
+	case ext.ok && field != fromName:
+		l.add(ext.where, ext.value, "does not match the file name %q, which means %s", img.file, fromName)
+		ext.ok = false
+	case !ext.ok:
+		ext = assetExtension{name: fromName, ok: true, where: path + ".File", value: problem.Show(img.file)}
+	}
+	return ext
+}
+
+// checkImage checks a known extension against the category, and the image's content against
+// the extension.
+func (l *loader) checkImage(path, category string, ext assetExtension, img assetImage) {
+	if !ext.ok {
+		return
+	}
+	if category != "" {
+		if allowed := allowedExtensions(category); !slices.Contains(allowed, ext.name) {
+			l.add(ext.where, ext.value, "%s is not allowed for %s; allowed: %s", ext.name, category, strings.Join(allowed, ", "))
+		}
+	}
+	if img.data == nil {
+		return
+	}
+	where, value := path+".Bytes", ""
+	if img.hasFile {
+		where, value = path+".File", problem.Show(img.file)
+	}
+	for _, msg := range contentProblems(ext.name, img.data) {
+		l.add(where, value, "%s", msg)
+	}
+}
+
+// resourceID reads the optional ResourceId.
+func (l *loader) resourceID(m map[string]any, path string) string {
+	id, ok := l.str(m, path, "ResourceId")
+	if n := len([]rune(id)); ok && (n < 1 || n > 40 || !resourceIDPattern.MatchString(id)) {
+		l.add(path+".ResourceId", problem.Show(id), "must be 1 to 40 letters, digits, '_', '-' or spaces")
+	}
+	return id
 }
 
 // enum reads a required string field that must be one of allowed; "" when it is not.
@@ -159,7 +204,7 @@ func (l *loader) enum(m map[string]any, path, key, what string, allowed []string
 		return ""
 	}
 	if !slices.Contains(allowed, s) {
-		l.add(path+"."+key, showValue(s), "unknown %s (values are case-sensitive); allowed: %s", what, strings.Join(allowed, ", "))
+		l.add(path+"."+key, problem.Show(s), "unknown %s (values are case-sensitive); allowed: %s", what, strings.Join(allowed, ", "))
 		return ""
 	}
 	return s
@@ -173,7 +218,7 @@ func (l *loader) str(m map[string]any, path, key string) (string, bool) {
 	}
 	s, ok := v.(string)
 	if !ok {
-		l.add(path+"."+key, showValue(v), "must be a string")
+		l.add(path+"."+key, problem.Show(v), "must be a string")
 	}
 	return s, ok
 }
@@ -184,7 +229,7 @@ func (l *loader) inline(b64, path string) (data []byte, canonical string) {
 	data, err := base64.StdEncoding.DecodeString(b64)
 	switch {
 	case err != nil:
-		l.add(path, showValue(b64), "not valid base64 (standard alphabet, padded): %v", err)
+		l.add(path, problem.Show(b64), "not valid base64 (standard alphabet, padded): %v", err)
 		return nil, b64
 	case len(data) == 0:
 		l.add(path, "", "is empty; it must hold the image in base64")
@@ -200,7 +245,7 @@ func (l *loader) inline(b64, path string) (data []byte, canonical string) {
 // readAsset reads an asset file named relative to the branding file. The path, with symlinks
 // resolved, must stay inside the repository root so a build never picks up files from elsewhere.
 func (l *loader) readAsset(name, path string) []byte {
-	value := showValue(name)
+	value := problem.Show(name)
 	if name == "" {
 		l.add(path, value, "is empty; give the image's path relative to the branding file, e.g. \"assets/logo.svg\"")
 		return nil

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/cognito-apigw/cognito-apigw/internal/problem"
 )
 
 // DiffKind says how a deployed style and a branding file differ at one path.
@@ -59,7 +61,7 @@ func diffSettings(out []Difference, path string, dep, file, def any) []Differenc
 	fm, fIsMap := file.(map[string]any)
 	if !dIsMap || !fIsMap {
 		if !sameValue(dep, file) {
-			out = append(out, Difference{Kind: Changed, Path: path, Deployed: showValue(dep), File: showValue(file)})
+			out = append(out, Difference{Kind: Changed, Path: path, Deployed: problem.Show(dep), File: problem.Show(file)})
 		}
 		return out
 	}
@@ -81,11 +83,11 @@ func diffSettings(out []Difference, path string, dep, file, def any) []Differenc
 			out = diffSettings(out, p, d, f, dk)
 		case inFile:
 			// An empty default object ({} for idpButton.custom) takes keys of the user's choosing.
-			out = append(out, Difference{Kind: NotDeployed, Path: p, File: showValue(f), Unknown: !known && len(defMap) > 0})
+			out = append(out, Difference{Kind: NotDeployed, Path: p, File: problem.Show(f), Unknown: !known && len(defMap) > 0})
 		case known:
 			out = leftBehind(out, p, d, dk)
 		default:
-			out = append(out, Difference{Kind: LeftBehind, Path: p, Deployed: showValue(d)})
+			out = append(out, Difference{Kind: LeftBehind, Path: p, Deployed: problem.Show(d)})
 		}
 	}
 	return out
@@ -98,7 +100,7 @@ func leftBehind(out []Difference, path string, dep, def any) []Difference {
 	defMap, defIsMap := def.(map[string]any)
 	if !dIsMap || !defIsMap {
 		if !sameValue(dep, def) {
-			out = append(out, Difference{Kind: LeftBehind, Path: path, Deployed: showValue(dep)})
+			out = append(out, Difference{Kind: LeftBehind, Path: path, Deployed: problem.Show(dep)})
 		}
 		return out
 	}
@@ -106,7 +108,7 @@ func leftBehind(out []Difference, path string, dep, def any) []Difference {
 		if dk, ok := defMap[k]; ok {
 			out = leftBehind(out, joinKey(path, k), dm[k], dk)
 		} else {
-			out = append(out, Difference{Kind: LeftBehind, Path: joinKey(path, k), Deployed: showValue(dm[k])})
+			out = append(out, Difference{Kind: LeftBehind, Path: joinKey(path, k), Deployed: problem.Show(dm[k])})
 		}
 	}
 	return out

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/cognito-apigw/cognito-apigw/internal/problem"
 	"github.com/cognito-apigw/cognito-apigw/internal/suggest"
 )
 
@@ -70,7 +71,7 @@ func (l *loader) deep(v, def any, path, key string) {
 		return
 	}
 	if want, got := kindOf(def), kindOf(v); want != got {
-		l.warn(path, showValue(v), "%s here, as in Cognito's default style (%s), not %s", want, showValue(def), got)
+		l.warn(path, problem.Show(v), "%s here, as in Cognito's default style (%s), not %s", want, problem.Show(def), got)
 		return
 	}
 	switch def := def.(type) {
@@ -90,7 +91,7 @@ func (l *loader) deep(v, def any, path, key string) {
 				if s := suggest.Closest(k, known); s != "" {
 					msg += fmt.Sprintf("; did you mean %q?", s)
 				}
-				l.warn(p, showValue(m[k]), "%s", msg)
+				l.warn(p, problem.Show(m[k]), "%s", msg)
 				continue
 			}
 			l.deep(m[k], d, p, k)
@@ -106,7 +107,7 @@ func (l *loader) deep(v, def any, path, key string) {
 		}
 	case string:
 		if s := v.(string); colorPattern.MatchString(def) && !colorPattern.MatchString(s) {
-			l.warn(path, showValue(v), "a colour here, as in Cognito's default style (%q): 8 hex digits RRGGBBAA without '#'", def)
+			l.warn(path, problem.Show(v), "a colour here, as in Cognito's default style (%q): 8 hex digits RRGGBBAA without '#'", def)
 		}
 	}
 }

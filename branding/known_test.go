@@ -17,15 +17,15 @@ func TestDeepKeys(t *testing.T) {
 	}
 	file := filepath.Join("testdata", "warn-deep-keys.json")
 	want := []string{
-		file + `: Settings.categories.auth.authMethodOrder[0][0].typ = "FEDERATED": unknown key: not in Cognito's default style, so Cognito probably ignores it (keys are case-sensitive); known here: display, type; did you mean "type"?`,
-		file + `: Settings.categories.form.displayGraphics = "true": true or false here, as in Cognito's default style (true), not a string`,
-		file + `: Settings.componentClasses.buttons.borderRadiuss = 20.0: unknown key: not in Cognito's default style, so Cognito probably ignores it (keys are case-sensitive); known here: borderRadius; did you mean "borderRadius"?`,
-		file + `: Settings.components.favicon.enabledTypes[1] = 2: a string here, as in Cognito's default style ("ICO"), not a number`,
-		file + `: Settings.components.form.borderRadius = "8px": a number here, as in Cognito's default style (8.0), not a string`,
-		file + `: Settings.components.form.ligthMode = {"backgroundColor":"ffffffff"}: unknown key: not in Cognito's default style, so Cognito probably ignores it (keys are case-sensitive); known here: backgroundImage, borderRadius, darkMode, lightMode, logo; did you mean "lightMode"?`,
-		file + `: Settings.components.form.logo.Location = "START": unknown key: not in Cognito's default style, so Cognito probably ignores it (keys are case-sensitive); known here: enabled, formInclusion, location, position; did you mean "location"?`,
-		file + `: Settings.components.pageBackground.image.zzzzzzzz = 1: unknown key: not in Cognito's default style, so Cognito probably ignores it (keys are case-sensitive); known here: enabled`,
-		file + `: Settings.components.primaryButton.lightMode.defaults.backgroundColr = "0972d3ff": unknown key: not in Cognito's default style, so Cognito probably ignores it (keys are case-sensitive); known here: backgroundColor, textColor; did you mean "backgroundColor"?`,
+		file + `: Settings.categories.auth.authMethodOrder[0][0].typ: got "FEDERATED"; unknown key: not in Cognito's default style, so Cognito probably ignores it (keys are case-sensitive); known here: display, type; did you mean "type"?`,
+		file + `: Settings.categories.form.displayGraphics: got "true"; true or false here, as in Cognito's default style (true), not a string`,
+		file + `: Settings.componentClasses.buttons.borderRadiuss: got 20.0; unknown key: not in Cognito's default style, so Cognito probably ignores it (keys are case-sensitive); known here: borderRadius; did you mean "borderRadius"?`,
+		file + `: Settings.components.favicon.enabledTypes[1]: got 2; a string here, as in Cognito's default style ("ICO"), not a number`,
+		file + `: Settings.components.form.borderRadius: got "8px"; a number here, as in Cognito's default style (8.0), not a string`,
+		file + `: Settings.components.form.ligthMode: got {"backgroundColor":"ffffffff"}; unknown key: not in Cognito's default style, so Cognito probably ignores it (keys are case-sensitive); known here: backgroundImage, borderRadius, darkMode, lightMode, logo; did you mean "lightMode"?`,
+		file + `: Settings.components.form.logo.Location: got "START"; unknown key: not in Cognito's default style, so Cognito probably ignores it (keys are case-sensitive); known here: enabled, formInclusion, location, position; did you mean "location"?`,
+		file + `: Settings.components.pageBackground.image.zzzzzzzz: got 1; unknown key: not in Cognito's default style, so Cognito probably ignores it (keys are case-sensitive); known here: enabled`,
+		file + `: Settings.components.primaryButton.lightMode.defaults.backgroundColr: got "0972d3ff"; unknown key: not in Cognito's default style, so Cognito probably ignores it (keys are case-sensitive); known here: backgroundColor, textColor; did you mean "backgroundColor"?`,
 	}
 	var got []string
 	for _, w := range s.Warnings {
@@ -54,10 +54,10 @@ func TestWarningsWithErrors(t *testing.T) {
 	l := &loader{file: "f.json"}
 	l.load([]byte(`{"Settings": {"components": {"form": {"lightMode": {"backgroundColor": 5}, "borderRadiuss": 1}}}}`))
 	err := l.err().(*Error)
-	if len(err.Problems) != 1 || !strings.HasPrefix(err.Problems[0].String(), "f.json: Settings.components.form.lightMode.backgroundColor = 5: a colour") {
+	if len(err.Problems) != 1 || !strings.HasPrefix(err.Problems[0].String(), "f.json: Settings.components.form.lightMode.backgroundColor: got 5; a colour") {
 		t.Errorf("problems %v", err.Problems)
 	}
-	if len(err.Warnings) != 1 || err.Warnings[0].Path != "Settings.components.form.borderRadiuss" {
+	if len(err.Warnings) != 1 || err.Warnings[0].Where != "Settings.components.form.borderRadiuss" {
 		t.Errorf("warnings %v", err.Warnings)
 	}
 	if strings.Contains(err.Error(), "borderRadiuss") {
@@ -72,7 +72,7 @@ func TestDeepColourValue(t *testing.T) {
 	l.deep("blue", "0972d3ff", "Settings.x.tint", "tint")
 	l.deep("0972d3ff", "0972d3ff", "Settings.x.tint", "tint")
 	l.deep(5, "0972d3ff", "Settings.x.textColor", "textColor")
-	if len(l.warnings) != 1 || l.warnings[0].String() != `f.json: Settings.x.tint = "blue": a colour here, as in Cognito's default style ("0972d3ff"): 8 hex digits RRGGBBAA without '#'` {
+	if len(l.warnings) != 1 || l.warnings[0].String() != `f.json: Settings.x.tint: got "blue"; a colour here, as in Cognito's default style ("0972d3ff"): 8 hex digits RRGGBBAA without '#'` {
 		t.Errorf("warnings %v", l.warnings)
 	}
 }

@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/cognito-apigw/cognito-apigw/internal/problem"
 )
 
 // Load reads and validates a branding file. Asset files must stay inside the repository, taken
@@ -19,7 +21,7 @@ import (
 func Load(path string) (*Style, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
-		return nil, &Error{Problems: []Problem{{File: path, Msg: err.Error()}}}
+		return nil, &Error{Problems: problem.List{{File: path, Want: err.Error()}}}
 	}
 	return LoadWithRoot(path, findRoot(filepath.Dir(abs)))
 }
@@ -66,17 +68,17 @@ type loader struct {
 	file     string // as given, for messages
 	dir      string // the branding file's directory: asset paths are relative to it
 	root     string // resolved repository root
-	problems []Problem
-	warnings []Problem
+	problems problem.List
+	warnings problem.List
 }
 
 func (l *loader) add(path, value, format string, args ...any) {
-	l.problems = append(l.problems, Problem{File: l.file, Path: path, Value: value, Msg: fmt.Sprintf(format, args...)})
+	l.problems = append(l.problems, problem.Problem{File: l.file, Where: path, Value: value, Want: fmt.Sprintf(format, args...)})
 }
 
 // warn records a setting that Cognito takes but probably not as meant.
 func (l *loader) warn(path, value, format string, args ...any) {
-	l.warnings = append(l.warnings, Problem{File: l.file, Path: path, Value: value, Msg: fmt.Sprintf(format, args...)})
+	l.warnings = append(l.warnings, problem.Problem{File: l.file, Where: path, Value: value, Want: fmt.Sprintf(format, args...)})
 }
 
 func (l *loader) err() error {
@@ -98,7 +100,7 @@ func (l *loader) load(data []byte) *Style {
 	}
 	top, ok := doc.(map[string]any)
 	if !ok {
-		l.add("", showValue(doc), "a branding file must be a JSON object")
+		l.add("", problem.Show(doc), "a branding file must be a JSON object")
 		return nil
 	}
 	prefix := ""
@@ -110,7 +112,7 @@ func (l *loader) load(data []byte) *Style {
 			}
 		}
 		if top, ok = inner.(map[string]any); !ok {
-			l.add("ManagedLoginBranding", showValue(inner), "must be a JSON object (the style)")
+			l.add("ManagedLoginBranding", problem.Show(inner), "must be a JSON object (the style)")
 			return nil
 		}
 		prefix = "ManagedLoginBranding."
@@ -121,7 +123,7 @@ func (l *loader) load(data []byte) *Style {
 	if v, ok := top["UseCognitoProvidedValues"]; ok {
 		b, isBool := v.(bool)
 		if !isBool {
-			l.add(prefix+"UseCognitoProvidedValues", showValue(v), "must be true or false")
+			l.add(prefix+"UseCognitoProvidedValues", problem.Show(v), "must be true or false")
 		}
 		s.UseCognitoProvidedValues = b
 	}
@@ -205,7 +207,7 @@ func (l *loader) syntax(data []byte, offset int64, msg string) (any, bool) {
 	if col == 0 {
 		col = 1
 	}
-	l.problems = append(l.problems, Problem{File: l.file, Line: line, Column: col, Msg: "invalid JSON: " + msg})
+	l.problems = append(l.problems, problem.Problem{File: l.file, Line: line, Column: col, Want: "invalid JSON: " + msg})
 	return nil, false
 }
 

@@ -3,7 +3,6 @@ package branding
 import (
 	"encoding/json"
 	"errors"
-	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -27,14 +26,14 @@ func TestInvalidFixtures(t *testing.T) {
 	}{
 		{"invalid-json-syntax.json", []want{{"", []string{"invalid-json-syntax.json:4:36: invalid JSON", "looking for beginning of object key"}}}},
 		{"invalid-trailing-data.json", []want{{"", []string{":2:3: invalid JSON: unexpected data after the top-level value"}}}},
-		{"invalid-not-object.json", []want{{"", []string{`["Settings"]: a branding file must be a JSON object`}}}},
+		{"invalid-not-object.json", []want{{"", []string{`got ["Settings"]; a branding file must be a JSON object`}}}},
 		{"invalid-both.json", []want{{"Settings", []string{"either Settings or UseCognitoProvidedValues: true, not both"}}}},
 		{"invalid-neither.json", []want{{"", []string{"needs Settings", "or UseCognitoProvidedValues: true"}}}},
 		{"invalid-defaults-with-assets.json", []want{{"Assets", []string{"must be empty with UseCognitoProvidedValues: true"}}}},
 		{"invalid-style-keys.json", []want{
 			{"ClientId", []string{"comes from the stack"}},
 			{"settings", []string{"unknown key (keys are case-sensitive); allowed: UseCognitoProvidedValues, Settings, Assets"}},
-			{"UseCognitoProvidedValues", []string{`= "no": must be true or false`}},
+			{"UseCognitoProvidedValues", []string{`got "no"; must be true or false`}},
 		}},
 		{"../defaults/cognito-default-settings.json", []want{
 			{"", []string{`bare Settings document; put it under "Settings"`}},
@@ -42,55 +41,55 @@ func TestInvalidFixtures(t *testing.T) {
 		}},
 		{"invalid-wrapper.json", []want{
 			{"ResponseMetadata", []string{"unknown key next to ManagedLoginBranding"}},
-			{"ManagedLoginBranding", []string{`= "style": must be a JSON object`}},
+			{"ManagedLoginBranding", []string{`got "style"; must be a JSON object`}},
 		}},
 		{"invalid-wrapped-problem.json", []want{
-			{"ManagedLoginBranding.Settings.components.form.lightMode.backgroundColor", []string{`= "#ffffffff"`, `use "ffffffff"`}},
-			{"ManagedLoginBranding.Assets[0].Extension", []string{`= "JPG": unknown extension (Cognito calls JPG files JPEG); ` + allExt}},
+			{"ManagedLoginBranding.Settings.components.form.lightMode.backgroundColor", []string{`got "#ffffffff"`, `use "ffffffff"`}},
+			{"ManagedLoginBranding.Assets[0].Extension", []string{`got "JPG"; unknown extension (Cognito calls JPG files JPEG); ` + allExt}},
 		}},
 		{"invalid-enums.json", []want{
-			{"Assets[0].Category", []string{`= "LOGO": unknown category`, "allowed: FAVICON_ICO, FAVICON_SVG,", "FORM_LOGO, IDP_BUTTON_ICON"}},
-			{"Assets[1].ColorMode", []string{`= "light": unknown color mode (values are case-sensitive); allowed: LIGHT, DARK, DYNAMIC`}},
+			{"Assets[0].Category", []string{`got "LOGO"; unknown category`, "allowed: FAVICON_ICO, FAVICON_SVG,", "FORM_LOGO, IDP_BUTTON_ICON"}},
+			{"Assets[1].ColorMode", []string{`got "light"; unknown color mode (values are case-sensitive); allowed: LIGHT, DARK, DYNAMIC`}},
 			{"Assets[2].Category", []string{"missing; allowed: FAVICON_ICO"}},
 			{"Assets[3].ColorMode", []string{"missing; allowed: LIGHT, DARK, DYNAMIC"}},
 		}},
 		{"invalid-extension.json", []want{
-			{"Assets[0].Extension", []string{`= "JPG": unknown extension (Cognito calls JPG files JPEG); ` + allExt}},
-			{"Assets[1].Extension", []string{`= "svg": unknown extension; ` + allExt}},
+			{"Assets[0].Extension", []string{`got "JPG"; unknown extension (Cognito calls JPG files JPEG); ` + allExt}},
+			{"Assets[1].Extension", []string{`got "svg"; unknown extension; ` + allExt}},
 			{"Assets[2].Extension", []string{"missing; " + allExt}},
-			{"Assets[3].Extension", []string{"= 5: must be a string"}},
+			{"Assets[3].Extension", []string{"got 5; must be a string"}},
 		}},
 		{"invalid-extension-for-category.json", []want{
-			{"Assets[0].Extension", []string{`= "PNG": PNG is not allowed for FAVICON_ICO; allowed: ICO`}},
-			{"Assets[1].Extension", []string{`= "WEBP": WEBP is not allowed for FORM_LOGO; allowed: PNG, SVG, JPEG`}},
-			{"Assets[2].File", []string{`= "assets/icon.png": PNG is not allowed for IDP_BUTTON_ICON; allowed: ICO, SVG`}},
-			{"Assets[3].File", []string{`= "assets/favicon.ico": ICO is not allowed for FAVICON_SVG; allowed: SVG`}},
+			{"Assets[0].Extension", []string{`got "PNG"; PNG is not allowed for FAVICON_ICO; allowed: ICO`}},
+			{"Assets[1].Extension", []string{`got "WEBP"; WEBP is not allowed for FORM_LOGO; allowed: PNG, SVG, JPEG`}},
+			{"Assets[2].File", []string{`got "assets/icon.png"; PNG is not allowed for IDP_BUTTON_ICON; allowed: ICO, SVG`}},
+			{"Assets[3].File", []string{`got "assets/favicon.ico"; ICO is not allowed for FAVICON_SVG; allowed: SVG`}},
 		}},
 		{"invalid-extension-mismatch.json", []want{
-			{"Assets[0].Extension", []string{`= "PNG": does not match the file name "assets/logo.svg", which means SVG`}},
-			{"Assets[1].File", []string{`= "assets/logo.gif": file not found`}},
+			{"Assets[0].Extension", []string{`got "PNG"; does not match the file name "assets/logo.svg", which means SVG`}},
+			{"Assets[1].File", []string{`got "assets/logo.gif"; file not found`}},
 			{"Assets[1].File", []string{"the file name must end in .ico, .jpg, .jpeg, .png, .svg or .webp"}},
 		}},
 		{"invalid-content.json", []want{
 			{"Assets[0].File", []string{"the content is not a PNG image"}},
 			{"Assets[1].File", []string{"the content is not an ICO image"}},
 			{"Assets[2].Bytes", []string{"the content is not a JPEG image"}},
-			{"Assets[3].File", []string{`= "assets/empty.svg": the file is empty`}},
+			{"Assets[3].File", []string{`got "assets/empty.svg"; the file is empty`}},
 		}},
 		{"invalid-base64.json", []want{
-			{"Assets[0].Bytes", []string{`= "not base64!": not valid base64`, "input byte 3"}},
+			{"Assets[0].Bytes", []string{`got "not base64!"; not valid base64`, "input byte 3"}},
 			{"Assets[1].Bytes", []string{"is empty"}},
-			{"Assets[2].Bytes", []string{"= 12: must be a string"}},
+			{"Assets[2].Bytes", []string{"got 12; must be a string"}},
 		}},
 		{"invalid-files.json", []want{
-			{"Assets[0].File", []string{`= "assets/missing.svg": file not found (looked for ` + filepath.Join("testdata", "assets", "missing.svg")}},
-			{"Assets[1].File", []string{`= "/etc/hostname.svg": must be relative to the branding file's directory`}},
-			{"Assets[2].File", []string{`= "../assets/form-logo-dynamic.svg": resolves to `, "outside the repository root"}},
+			{"Assets[0].File", []string{`got "assets/missing.svg"; file not found (looked for ` + filepath.Join("testdata", "assets", "missing.svg")}},
+			{"Assets[1].File", []string{`got "/etc/hostname.svg"; must be relative to the branding file's directory`}},
+			{"Assets[2].File", []string{`got "../assets/form-logo-dynamic.svg"; resolves to `, "outside the repository root"}},
 			{"Assets[3]", []string{"set either Bytes (base64) or File, not both"}},
 			{"Assets[4]", []string{"needs Bytes (the image in base64) or File"}},
-			{"Assets[5].File", []string{`= "assets": is not a regular file`}},
+			{"Assets[5].File", []string{`got "assets"; is not a regular file`}},
 			{"Assets[5].File", []string{"the file name must end in"}},
-			{"Assets[6].File", []string{`= "": is empty`}},
+			{"Assets[6].File", []string{`got ""; is empty`}},
 		}},
 		{"invalid-duplicate.json", []want{
 			{"Assets[2]", []string{"a second FORM_LOGO asset for color mode LIGHT (first at Assets[0])"}},
@@ -101,27 +100,27 @@ func TestInvalidFixtures(t *testing.T) {
 			{"Settings.ComponentClasses", []string{"unknown key (Cognito ignores it); known: categories, componentClasses, components; did you mean \"componentClasses\"?"}},
 			{"Settings.component", []string{"unknown key", `did you mean "components"?`}},
 		}},
-		{"invalid-settings-not-object.json", []want{{"Settings", []string{`= "components": must be a JSON object`}}}},
+		{"invalid-settings-not-object.json", []want{{"Settings", []string{`got "components"; must be a JSON object`}}}},
 		{"invalid-colours.json", []want{
-			{"Settings.componentClasses.palette[0].textColor", []string{`= "#abc": a colour is 8 hex digits RRGGBBAA without '#'`}},
-			{"Settings.components.form.darkMode.borderColor", []string{`= "blue": a colour is 8 hex digits`}},
-			{"Settings.components.form.lightMode.backgroundColor", []string{`= "#0972d3ff"`, `use "0972d3ff"`}},
-			{"Settings.components.form.lightMode.borderColor", []string{`= "0972d3"`, `add the alpha, e.g. "0972d3ff"`}},
-			{"Settings.components.pageBackground.darkMode.color", []string{`= "0f1b2aff00"`}},
-			{"Settings.components.pageBackground.lightMode.color", []string{"= 12", "as a string"}},
+			{"Settings.componentClasses.palette[0].textColor", []string{`got "#abc"; a colour is 8 hex digits RRGGBBAA without '#'`}},
+			{"Settings.components.form.darkMode.borderColor", []string{`got "blue"; a colour is 8 hex digits`}},
+			{"Settings.components.form.lightMode.backgroundColor", []string{`got "#0972d3ff"`, `use "0972d3ff"`}},
+			{"Settings.components.form.lightMode.borderColor", []string{`got "0972d3"`, `add the alpha, e.g. "0972d3ff"`}},
+			{"Settings.components.pageBackground.darkMode.color", []string{`got "0f1b2aff00"`}},
+			{"Settings.components.pageBackground.lightMode.color", []string{"got 12;", "as a string"}},
 		}},
 		// 8 digits pass, in either case; 7 and 9 are the first refused on either side.
 		{"invalid-colour-digits.json", []want{
-			{"Settings.components.form.darkMode.backgroundColor", []string{`= "0972d3ff0": a colour is 8 hex digits RRGGBBAA without '#', e.g. "0972d3ff"`}},
-			{"Settings.components.form.lightMode.borderColor", []string{`= "0972d3f": a colour is 8 hex digits RRGGBBAA without '#', e.g. "0972d3ff"`}},
+			{"Settings.components.form.darkMode.backgroundColor", []string{`got "0972d3ff0"; a colour is 8 hex digits RRGGBBAA without '#', e.g. "0972d3ff"`}},
+			{"Settings.components.form.lightMode.borderColor", []string{`got "0972d3f"; a colour is 8 hex digits RRGGBBAA without '#', e.g. "0972d3ff"`}},
 		}},
 		{"invalid-resource-id.json", []want{
-			{"Assets[0].ResourceId", []string{`= "": must be 1 to 40 letters, digits, '_', '-' or spaces`}},
-			{"Assets[1].ResourceId", []string{`= "a-resource-id-that-is-longer-than-40-chars": must be 1 to 40`}},
-			{"Assets[2].ResourceId", []string{`= "logo/1": must be 1 to 40`}},
-			{"Assets[3].ResourceId", []string{"= 7: must be a string"}},
+			{"Assets[0].ResourceId", []string{`got ""; must be 1 to 40 letters, digits, '_', '-' or spaces`}},
+			{"Assets[1].ResourceId", []string{`got "a-resource-id-that-is-longer-than-40-chars"; must be 1 to 40`}},
+			{"Assets[2].ResourceId", []string{`got "logo/1"; must be 1 to 40`}},
+			{"Assets[3].ResourceId", []string{"got 7; must be a string"}},
 			// 1 and 40 characters pass (Assets[5] and [6]); 0 and 41 are the first refused.
-			{"Assets[7].ResourceId", []string{`= "resource id of exactly 41 characters 1234": must be 1 to 40`}},
+			{"Assets[7].ResourceId", []string{`got "resource id of exactly 41 characters 1234"; must be 1 to 40`}},
 		}},
 		{"invalid-svg.json", []want{
 			{"Assets[0].File", []string{"SVG line 3: <script> element"}},
@@ -136,7 +135,7 @@ func TestInvalidFixtures(t *testing.T) {
 			{"Assets[8].Bytes", []string{"<script> element"}},
 		}},
 		{"invalid-asset-shape.json", []want{
-			{"Assets[0]", []string{`= "assets/logo.svg": an asset must be a JSON object`}},
+			{"Assets[0]", []string{`got "assets/logo.svg"; an asset must be a JSON object`}},
 			{"Assets[1].Size", []string{"unknown asset key (keys are case-sensitive); allowed: Category, ColorMode, Extension, Bytes, File, ResourceId"}},
 			{"Assets[1].file", []string{"unknown asset key"}},
 		}},
@@ -168,8 +167,8 @@ func assertProblems(t *testing.T, err error, file string, want []want) {
 			break
 		}
 		line := p.String()
-		if p.Path != want[i].path {
-			t.Errorf("problem %d: path %q, want %q\n%s", i, p.Path, want[i].path, line)
+		if p.Where != want[i].path {
+			t.Errorf("problem %d: path %q, want %q\n%s", i, p.Where, want[i].path, line)
 		}
 		if p.File != file || !strings.HasPrefix(line, file+":") {
 			t.Errorf("problem %d does not name the file %s: %s", i, file, line)
@@ -332,47 +331,6 @@ func TestFindRoot(t *testing.T) {
 	wd, _ := os.Getwd()
 	if got := findRoot(wd); got != filepath.Dir(wd) {
 		t.Errorf("findRoot(%s) = %s", wd, got)
-	}
-}
-
-func TestProblemString(t *testing.T) {
-	tests := []struct {
-		p    Problem
-		want string
-	}{
-		{Problem{File: "b.json", Path: "Assets[3].Category", Value: `"X"`, Msg: "unknown"}, `b.json: Assets[3].Category = "X": unknown`},
-		{Problem{File: "b.json", Path: "Assets", Msg: "too many"}, `b.json: Assets: too many`},
-		{Problem{File: "b.json", Line: 2, Column: 7, Msg: "invalid JSON"}, `b.json:2:7: invalid JSON`},
-	}
-	for _, tt := range tests {
-		if got := tt.p.String(); got != tt.want {
-			t.Errorf("got %q, want %q", got, tt.want)
-		}
-	}
-	err := &Error{Problems: []Problem{tests[0].p, tests[1].p}}
-	if got := err.Error(); got != tests[0].want+"\n"+tests[1].want {
-		t.Errorf("Error() = %q", got)
-	}
-}
-
-// TestShowValue: values are shown as JSON, whole up to 60 characters (not bytes), cut after
-// that with the full length.
-func TestShowValue(t *testing.T) {
-	e := func(n int) string { return strings.Repeat("é", n) }
-	for _, tt := range []struct {
-		v    any
-		want string
-	}{
-		{"LIGHT", `"LIGHT"`},
-		{json.Number("8.0"), "8.0"},
-		{e(58), `"` + e(58) + `"`},                     // 60 characters with the quotes
-		{e(59), `"` + e(59) + `... (61 characters)`},   // the first 60 of 61
-		{e(200), `"` + e(59) + `... (202 characters)`}, // a base64 blob, say
-		{math.Inf(1), "+Inf"},                          // not JSON (only from code)
-	} {
-		if got := showValue(tt.v); got != tt.want {
-			t.Errorf("showValue(%v) = %q, want %q", tt.v, got, tt.want)
-		}
 	}
 }
 

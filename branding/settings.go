@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/cognito-apigw/cognito-apigw/internal/problem"
 	"github.com/cognito-apigw/cognito-apigw/internal/suggest"
 )
 
@@ -22,7 +23,7 @@ var (
 func (l *loader) settings(v any, path string) map[string]any {
 	m, ok := v.(map[string]any)
 	if !ok {
-		l.add(path, showValue(v), "must be a JSON object")
+		l.add(path, problem.Show(v), "must be a JSON object")
 		return nil
 	}
 	for _, k := range sortedKeys(m) {
@@ -67,13 +68,13 @@ func (l *loader) color(v any, path string) {
 	hex := strings.TrimPrefix(s, "#")
 	switch {
 	case !ok:
-		l.add(path, showValue(v), "%s, as a string", want)
+		l.add(path, problem.Show(v), "%s, as a string", want)
 	case colorPattern.MatchString(hex):
-		l.add(path, showValue(v), "%s: use %q", want, hex)
+		l.add(path, problem.Show(v), "%s: use %q", want, hex)
 	case rgbPattern.MatchString(hex):
-		l.add(path, showValue(v), "%s: add the alpha, e.g. %q for opaque", want, hex+"ff")
+		l.add(path, problem.Show(v), "%s: add the alpha, e.g. %q for opaque", want, hex+"ff")
 	default:
-		l.add(path, showValue(v), "%s, e.g. \"0972d3ff\"", want)
+		l.add(path, problem.Show(v), "%s, e.g. \"0972d3ff\"", want)
 	}
 }
 

@@ -50,7 +50,7 @@ func TestAssetSizeEdges(t *testing.T) {
 		{"inline, three bytes over", 750_003, false, inlineOver},
 		{"file, at the limit", 750_000, true, []want{{"", []string{"the style is 1000", budget}}}},
 		{"file, one byte over", 750_001, true, []want{
-			{"Assets[0].File", []string{`= "big.png": is 750001 bytes, 1000004 in base64; Cognito takes at most 1000000 base64 characters (750000 bytes)`}},
+			{"Assets[0].File", []string{`got "big.png"; is 750001 bytes, 1000004 in base64; Cognito takes at most 1000000 base64 characters (750000 bytes)`}},
 		}},
 	}
 	for _, tt := range tests {
@@ -200,12 +200,12 @@ func TestSymlinks(t *testing.T) {
 	})
 	_, err := Load(file) // root: the directory with go.mod
 	assertProblems(t, err, file, []want{
-		{"Assets[2].File", []string{`= "assets/out.svg": resolves to ` + filepath.Join(evalSymlinks(t, outside), "secret.svg"), "outside the repository root " + evalSymlinks(t, repo)}},
+		{"Assets[2].File", []string{`got "assets/out.svg"; resolves to ` + filepath.Join(evalSymlinks(t, outside), "secret.svg"), "outside the repository root " + evalSymlinks(t, repo)}},
 		{"Assets[3].File", []string{"file not found"}},
 	})
 	os.WriteFile(filepath.Join(filepath.Dir(repo), "x.svg"), svg, 0o644)
 	_, err = Load(file)
-	if err == nil || !strings.Contains(err.Error(), `Assets[3].File = "../../x.svg": resolves to`) {
+	if err == nil || !strings.Contains(err.Error(), `Assets[3].File: got "../../x.svg"; resolves to`) {
 		t.Errorf("a path up and out of the repository passed: %v", err)
 	}
 }

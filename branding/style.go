@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"slices"
 	"strings"
+
+	"github.com/cognito-apigw/cognito-apigw/internal/problem"
 )
 
 // Style is what a CfnManagedLoginBranding needs besides the user pool and app client ids.
@@ -19,7 +21,7 @@ type Style struct {
 	// Warnings are settings Cognito takes but probably not as meant: keys below the top level
 	// that are not in Cognito's default style (typos, most likely) and values of another type
 	// than the default's. Load fills it; nothing else reads it.
-	Warnings []Problem
+	Warnings problem.List
 }
 
 // Asset is one image of a style, shaped like CloudFormation's AssetType.

@@ -13,7 +13,9 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
+	"github.com/cognito-apigw/cognito-apigw/internal/fnenv"
 	"github.com/cognito-apigw/cognito-apigw/internal/names"
+	"github.com/cognito-apigw/cognito-apigw/internal/origin"
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 )
 
@@ -27,7 +29,7 @@ type APIStackProps struct {
 	// MachineClients are the machine clients' ids by name; routes that name them take their
 	// tokens.
 	MachineClients map[string]*string
-	// ModuleDir is the Go module holding the functions' main packages (./lambda and
+	// ModuleDir is the Go module holding the functions' main packages (./lambda/proxy and
 	// ./lambda/authorizer), built at synth.
 	ModuleDir string
 }
@@ -37,6 +39,8 @@ type APIStack struct {
 	awscdk.Stack
 	RestAPI  awsapigateway.LambdaRestApi
 	Function awslambda.Function
+	// TokenAuthorizer is the Go token authorizer (authorizer: lambda); nil with Cognito's.
+	TokenAuthorizer awslambda.Function
 }
 
 // Headers a browser may send to the API.
@@ -56,9 +60,8 @@ func NewAPIStack(scope constructs.Construct, id string, props *APIStackProps) *A
 	stack := awscdk.NewStack(scope, &id, &p.StackProps)
 	s := p.Config.Stage
 
-	table, _ := s.Routes.Encode() // strings only: it cannot fail
-	fn := newHandler(stack, p, table)
-	authorizer, authType := newAuthorizer(stack, p, table)
+	fn := newHandler(stack, p)
+	authorizer, authType, verifier := newAuthorizer(stack, p)
 	api := newRestAPI(stack, p.Config, fn, &awsapigateway.MethodOptions{AuthorizationType: authType, Authorizer: authorizer})
 	addRouteMethods(api, s, authType)
 	addGatewayResponses(api, s)
@@ -67,48 +70,56 @@ func NewAPIStack(scope constructs.Construct, id string, props *APIStackProps) *A
 	}
 	suppressApiFindings(api, s)
 
+	url := api.Url()
+	if s.APIDomain != nil {
+		url = addAPIDomain(stack, *s.APIDomain, api)
+	}
 	awscdk.NewCfnOutput(stack, jsii.String(names.OutAPIURL), &awscdk.CfnOutputProps{
-		Value:       api.Url(),
-		Description: jsii.String("Base URL of the API stage"),
+		Value:       url,
+		Description: jsii.String("Base URL of the API stage (apiDomain where set)"),
 	})
-	return &APIStack{Stack: stack, RestAPI: api, Function: fn}
+	return &APIStack{Stack: stack, RestAPI: api, Function: fn, TokenAuthorizer: verifier}
 }
 
-// newHandler creates the Go function behind every method, given the route table it enforces.
-func newHandler(stack awscdk.Stack, p APIStackProps, table string) awslambda.Function {
+// newHandler creates the Go function behind every method, handed the route table it enforces,
+// the clients and the CORS origins.
+func newHandler(stack awscdk.Stack, p APIStackProps) awslambda.Function {
 	cfg, s := p.Config, p.Config.Stage
+	env := fnenv.Proxy{Routes: s.Routes, Clients: stageClients(p), AllowedOrigins: s.CORS.AllowOrigins}
 	return newGoFunction(stack, "Handler", &goFunctionProps{
 		FunctionProps: awslambda.FunctionProps{
 			Description: jsii.String(cfg.AppName + " " + cfg.StageName + " API handler"),
-			Environment: &map[string]*string{
-				routes.EnvRouteTable:       jsii.String(table),
-				routes.EnvAllowedClientIDs: p.ClientID,
-				routes.EnvAllowedOrigins:   jsii.String(strings.Join(s.CORS.AllowOrigins, ",")),
-				routes.EnvMachineClients:   machineClientsValue(p.MachineClients),
-			},
+			Environment: environment(env.Env(cdkJoin)),
 		},
-		Binary: &GoBinary{ModuleDir: p.ModuleDir, Package: "./lambda"},
+		Binary: &GoBinary{ModuleDir: p.ModuleDir, Package: "./lambda/proxy"},
 		Stage:  s,
 	})
 }
 
+// stageClients are the app clients whose tokens the API takes: the web client and the
+// machine clients, their ids CDK tokens.
+func stageClients(p APIStackProps) fnenv.Clients {
+	var web []string
+	if p.ClientID != nil {
+		web = []string{*p.ClientID}
+	}
+	return fnenv.Clients{Web: web, Machine: machineClientIDs(p.MachineClients)}
+}
+
 // newAuthorizer creates the stage's authorizer: the Go token authorizer (authorizer: lambda) or
-// API Gateway's Cognito user pool authorizer, and the authorization type its methods use.
-func newAuthorizer(stack awscdk.Stack, p APIStackProps, table string) (awsapigateway.IAuthorizer, awsapigateway.AuthorizationType) {
+// API Gateway's Cognito user pool authorizer, and the authorization type its methods use; and
+// the token authorizer's function (nil with Cognito's).
+func newAuthorizer(stack awscdk.Stack, p APIStackProps) (awsapigateway.IAuthorizer, awsapigateway.AuthorizationType, awslambda.Function) {
 	cfg, s := p.Config, p.Config.Stage
 	authorizerName := jsii.String(names.Prefix(cfg.AppName, cfg.StageName) + "-" + s.Authorizer)
 	identity := awsapigateway.IdentitySource_Header(jsii.String("Authorization"))
 	cacheTTL := awscdk.Duration_Seconds(jsii.Number(s.AuthorizerCacheSeconds))
 	if s.Authorizer == "lambda" {
+		env := fnenv.Authorizer{Issuer: *p.UserPool.UserPoolProviderUrl(), Routes: s.Routes, Clients: stageClients(p)}
 		verifier := newGoFunction(stack, "TokenAuthorizer", &goFunctionProps{
 			FunctionProps: awslambda.FunctionProps{
 				Description: jsii.String(cfg.AppName + " " + cfg.StageName + " token authorizer"),
-				Environment: &map[string]*string{
-					routes.EnvIssuer:           p.UserPool.UserPoolProviderUrl(),
-					routes.EnvAllowedClientIDs: p.ClientID,
-					routes.EnvMachineClients:   machineClientsValue(p.MachineClients),
-					routes.EnvRouteTable:       jsii.String(table),
-				},
+				Environment: environment(env.Env(cdkJoin)),
 			},
 			Binary: &GoBinary{ModuleDir: p.ModuleDir, Package: "./lambda/authorizer"},
 			Stage:  s,
@@ -121,14 +132,14 @@ func newAuthorizer(stack awscdk.Stack, p APIStackProps, table string) (awsapigat
 			IdentitySource:  identity,
 			ValidationRegex: jsii.String(bearerTokenPattern),
 			ResultsCacheTtl: cacheTTL,
-		}), awsapigateway.AuthorizationType_CUSTOM
+		}), awsapigateway.AuthorizationType_CUSTOM, verifier
 	}
 	return awsapigateway.NewCognitoUserPoolsAuthorizer(stack, jsii.String("Authorizer"), &awsapigateway.CognitoUserPoolsAuthorizerProps{
 		AuthorizerName:   authorizerName,
 		CognitoUserPools: &[]awscognito.IUserPool{p.UserPool},
 		IdentitySource:   identity,
 		ResultsCacheTtl:  cacheTTL,
-	}), awsapigateway.AuthorizationType_COGNITO
+	}), awsapigateway.AuthorizationType_COGNITO, nil
 }
 
 // newRestAPI creates the regional REST API with its CORS preflight and its stage; every method
@@ -155,7 +166,9 @@ func newRestAPI(stack awscdk.Stack, cfg config.Config, fn awslambda.Function, de
 		DefaultCorsPreflightOptions: cors,
 		// Execution logging needs the account's API Gateway CloudWatch role.
 		CloudWatchRole: jsii.Bool(true),
-		DeployOptions:  stageOptions(stack, cfg),
+		// With a domain of its own the API answers there only (addAPIDomain).
+		DisableExecuteApiEndpoint: jsii.Bool(s.APIDomain != nil),
+		DeployOptions:             stageOptions(stack, cfg),
 	})
 }
 
@@ -177,6 +190,7 @@ func stageOptions(stack awscdk.Stack, cfg config.Config) *awsapigateway.StageOpt
 		MetricsEnabled:       jsii.Bool(true),
 		ThrottlingRateLimit:  jsii.Number(s.Throttling.RateLimit),
 		ThrottlingBurstLimit: jsii.Number(s.Throttling.BurstLimit),
+		TracingEnabled:       stageTracing(s),
 	}
 }
 
@@ -209,7 +223,7 @@ func addGatewayResponses(api awsapigateway.LambdaRestApi, s config.Stage) {
 		return
 	}
 	headers := map[string]*string{
-		"Access-Control-Allow-Origin":  jsii.String("'" + routes.GatewayErrorOrigin(s.CORS.AllowOrigins) + "'"),
+		"Access-Control-Allow-Origin":  jsii.String("'" + origin.GatewayError(s.CORS.AllowOrigins) + "'"),
 		"Access-Control-Allow-Headers": jsii.String("'" + strings.Join(corsAllowHeaders, ",") + "'"),
 		"Vary":                         jsii.String("'Origin'"),
 	}
@@ -238,6 +252,22 @@ type goFunctionProps struct {
 	Stage  config.Stage
 }
 
+// environment is a function's environment as the CDK takes it. Values may be CDK tokens in
+// string form (a client id): jsii turns them back into the tokens.
+func environment(env map[string]string) *map[string]*string {
+	out := make(map[string]*string, len(env))
+	for k, v := range env {
+		out[k] = jsii.String(v)
+	}
+	return &out
+}
+
+// cdkJoin is the fnenv.Join of the stacks: Fn::Join, which a list of CDK tokens needs (a plain
+// strings.Join would hand CloudFormation a differently shaped value).
+func cdkJoin(parts []string, sep string) string {
+	return *awscdk.Fn_Join(jsii.String(sep), jsii.Strings(parts...))
+}
+
 // newGoFunction creates a Go Lambda function (provided.al2023, arm64) built from props.Binary,
 // with a log group of its own and a role that may write to that log group and nothing else
 // (the managed AWSLambdaBasicExecutionRole would allow every log group in the account).
@@ -255,11 +285,14 @@ func newGoFunction(scope constructs.Construct, id string, props *goFunctionProps
 	fp.Handler = jsii.String("bootstrap")
 	fp.Code = props.Binary.Code()
 	fp.LogGroup = logs
+	fp.Tracing = functionTracing(props.Stage)
 	if fp.MemorySize == nil {
 		fp.MemorySize = jsii.Number(256)
 	}
 	if fp.Timeout == nil {
 		fp.Timeout = awscdk.Duration_Seconds(jsii.Number(10))
 	}
-	return awslambda.NewFunction(scope, jsii.String(id), &fp)
+	fn := awslambda.NewFunction(scope, jsii.String(id), &fp)
+	suppressTracingFindings(role, props.Stage)
+	return fn
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
+	"github.com/cognito-apigw/cognito-apigw/internal/fnenv"
 	"github.com/cognito-apigw/cognito-apigw/internal/names"
 )
 
@@ -34,13 +35,16 @@ type AuthStack struct {
 	Client   awscognito.UserPoolClient
 	// MachineClients are the client ids of the stage's machine clients, by name.
 	MachineClients map[string]*string
-	// DomainURL is https://<prefix>.auth.<region>.amazoncognito.com.
+	// DomainURL is where managed login is: https://<loginDomain.name> on a stage with its own
+	// domain, else https://<prefix>.auth.<region>.amazoncognito.com.
 	DomainURL *string
+	// Triggers are the pool's Lambda triggers, which the alarms watch.
+	Triggers []NamedFunction
 }
 
 // NewAuthStack creates the user pool, its groups and resource server, its identity providers
 // (and the linkByEmail trigger), the app client, the managed-login domain (version 2) and the
-// client's login style.
+// client's login style; and, as the stage asks, the pool's web ACL and sign-in logs.
 func NewAuthStack(scope constructs.Construct, id string, props *AuthStackProps) *AuthStack {
 	var p AuthStackProps
 	if props != nil {
@@ -50,14 +54,19 @@ func NewAuthStack(scope constructs.Construct, id string, props *AuthStackProps) 
 	stack := awscdk.NewStack(scope, &id, &sprops)
 
 	pool := newUserPool(stack, cfg)
-	addTokenTrigger(stack, pool, cfg, p.ModuleDir)
+	addUserPoolWebACL(stack, pool, cfg)
+	addSignInLogs(stack, pool, cfg)
+	var triggers []NamedFunction
+	if fn := addTokenTrigger(stack, pool, cfg, p.ModuleDir); fn != nil {
+		triggers = append(triggers, NamedFunction{Name: "pre-token", Function: fn})
+	}
 	setPasskeys(pool, cfg)
 	addGroups(stack, pool, cfg.Stage.Groups)
 	server := addResourceServer(pool, cfg)
 	addSESRegionRule(stack, cfg.Stage.Email)
 	providers := addIdentityProviders(stack, pool, cfg.Stage, p.SAMLMetadata)
 	if cfg.Stage.LinkByEmail {
-		addLinkByEmailTrigger(stack, pool, cfg, p.ModuleDir)
+		triggers = append(triggers, NamedFunction{Name: "pre-sign-up", Function: addLinkByEmailTrigger(stack, pool, cfg, p.ModuleDir)})
 	}
 	client := newWebClient(pool, cfg, server)
 	// The client names the providers: created first, or the first deploy races them.
@@ -66,10 +75,13 @@ func NewAuthStack(scope constructs.Construct, id string, props *AuthStackProps) 
 	}
 	machine := addMachineClients(pool, cfg, server)
 	domainURL := newDomainAndStyle(stack, cfg, pool, client, styleForStage(stack, style, cfg.Stage, cfg.StageName))
+	if d := cfg.Stage.LoginDomain; d != nil {
+		domainURL = newLoginDomain(stack, *d, pool)
+	}
 	addAuthOutputs(stack, cfg.Stage, pool, client, domainURL, machine)
 	suppressUserPoolFindings(pool, cfg.Stage)
 
-	return &AuthStack{Stack: stack, UserPool: pool, Client: client, MachineClients: machine, DomainURL: domainURL}
+	return &AuthStack{Stack: stack, UserPool: pool, Client: client, MachineClients: machine, DomainURL: domainURL, Triggers: triggers}
 }
 
 // newUserPool creates the user pool: email sign-in, the stage's password, MFA and feature-plan
@@ -255,7 +267,7 @@ func addAuthOutputs(stack awscdk.Stack, s config.Stage, pool awscognito.UserPool
 	output(names.OutClientID, clientID, "App client id (public client: authorization code with PKCE)")
 	output(names.OutIssuerURL, *issuer, "Token issuer (the iss claim)")
 	output(names.OutJWKSURL, *issuer+"/.well-known/jwks.json", "Public keys that sign the pool's tokens")
-	output(names.OutManagedLoginURL, *domainURL, "Managed-login domain")
+	output(names.OutManagedLoginURL, *domainURL, "Managed-login domain (loginDomain where set)")
 	signIn := *domainURL + "/oauth2/authorize?" + url.Values{
 		"response_type": {"code"},
 		"scope":         {"openid email profile"},
@@ -266,7 +278,7 @@ func addAuthOutputs(stack awscdk.Stack, s config.Stage, pool awscognito.UserPool
 	output(names.OutSignOutURL, *domainURL+"/logout?"+url.Values{"logout_uri": {s.LogoutURLs[0]}}.Encode()+"&client_id="+clientID,
 		"Managed-login sign-out, back to the first sign-out URL")
 	if len(machine) > 0 {
-		output(names.OutMachineClients, *machineClientsValue(machine), "Machine (client-credentials) app clients, name=client id; their secrets stay in Cognito")
+		output(names.OutMachineClients, fnenv.FormatMachineClients(machineClientIDs(machine), cdkJoin), "Machine (client-credentials) app clients, name=client id; their secrets stay in Cognito")
 	}
 }
 

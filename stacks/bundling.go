@@ -19,7 +19,7 @@ import (
 type GoBinary struct {
 	// ModuleDir is the directory holding go.mod.
 	ModuleDir string
-	// Package is the main package to build, relative to ModuleDir, e.g. "./lambda".
+	// Package is the main package to build, relative to ModuleDir, e.g. "./lambda/proxy".
 	Package string
 }
 

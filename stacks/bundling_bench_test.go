@@ -24,7 +24,7 @@ func BenchmarkBootstrapSize(b *testing.B) {
 	}
 	var lambda, hello float64
 	for b.Loop() {
-		lambda, hello = size("./lambda"), size("./bench/hello")
+		lambda, hello = size("./lambda/proxy"), size("./bench/hello")
 	}
 	b.ReportMetric(lambda, "bootstrap-bytes")
 	b.ReportMetric(hello, "hello-bytes")

@@ -19,7 +19,7 @@ func TestLambdaBuildIsReproducible(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the Lambda twice")
 	}
-	b := &GoBinary{ModuleDir: "..", Package: "./lambda"}
+	b := &GoBinary{ModuleDir: "..", Package: "./lambda/proxy"}
 	sums := make([]string, 2)
 	for i := range sums {
 		dir := t.TempDir()

@@ -1,8 +1,6 @@
 package stacks
 
 import (
-	"sort"
-
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
 	"github.com/aws/jsii-runtime-go"
@@ -40,16 +38,12 @@ func addMachineClients(pool awscognito.UserPool, cfg config.Config, server awsco
 	return ids
 }
 
-// machineClientsValue renders name -> id as routes.ParseMachineClients reads it, in name order
-// so that the template is stable.
-func machineClientsValue(ids map[string]*string) *string {
-	if len(ids) == 0 {
-		return jsii.String("")
-	}
-	var pairs []string
+// machineClientIDs is name -> id with the ids as strings (CDK tokens in string form), as
+// fnenv takes them.
+func machineClientIDs(ids map[string]*string) map[string]string {
+	out := make(map[string]string, len(ids))
 	for name, id := range ids {
-		pairs = append(pairs, name+"="+*id)
+		out[name] = *id
 	}
-	sort.Strings(pairs)
-	return awscdk.Fn_Join(jsii.String(","), jsii.Strings(pairs...))
+	return out
 }

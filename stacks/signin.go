@@ -11,7 +11,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
-	"github.com/cognito-apigw/cognito-apigw/internal/linking"
+	"github.com/cognito-apigw/cognito-apigw/internal/fnenv"
 	"github.com/cognito-apigw/cognito-apigw/internal/names"
 )
 
@@ -142,14 +142,11 @@ func addProviderSignInOutputs(stack awscdk.Stack, s config.Stage, signInURL stri
 // existing user with the same verified email, where the provider is trusted for the address's
 // domain. Its role may write its own logs, and list and link users of this pool only.
 func addLinkByEmailTrigger(stack awscdk.Stack, pool awscognito.UserPool, cfg config.Config, moduleDir string) awslambda.Function {
-	encoded, err := linking.Encode(cfg.Stage.LinkAuthorities())
-	if err != nil {
-		panic(err) // strings only: cannot fail
-	}
+	env := fnenv.PreSignUp{Authorities: cfg.Stage.LinkAuthorities()}
 	fn := newGoFunction(stack, "LinkByEmail", &goFunctionProps{
 		FunctionProps: awslambda.FunctionProps{
 			Description: jsii.String(cfg.AppName + " " + cfg.StageName + " pre sign-up trigger (linkByEmail)"),
-			Environment: &map[string]*string{linking.EnvAuthorities: jsii.String(encoded)},
+			Environment: environment(env.Env()),
 			// Cognito waits 5 seconds for a trigger.
 			Timeout: awscdk.Duration_Seconds(jsii.Number(5)),
 		},

@@ -13,6 +13,7 @@ import (
 
 	"github.com/cognito-apigw/cognito-apigw/internal/cdktest"
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
+	"github.com/cognito-apigw/cognito-apigw/internal/fnenv"
 	"github.com/cognito-apigw/cognito-apigw/internal/names"
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 	"github.com/cognito-apigw/cognito-apigw/stacks"
@@ -238,7 +239,7 @@ func TestStackFromExplicitProps(t *testing.T) {
 			}
 			hasProps(t, tpl.api, "AWS::Lambda::Function", map[string]any{
 				"Environment": objectLike(map[string]any{"Variables": objectLike(map[string]any{
-					routes.EnvMachineClients: assertions.Match_AnyValue(),
+					fnenv.EnvMachineClients: assertions.Match_AnyValue(),
 				})}),
 			})
 		},

@@ -12,9 +12,10 @@ import (
 
 // newWebACL puts a regional WAF web ACL in front of the API stage: AWS's common rule set
 // against the usual exploits, and a per-IP rate limit that blocks floods before they cost
-// Lambda invocations or authorizer calls.
+// Lambda invocations or authorizer calls. What it blocks is logged (logWebACL).
 func newWebACL(scope constructs.Construct, cfg config.Config, stage awsapigateway.Stage) awswafv2.CfnWebACL {
 	name := names.Prefix(cfg.AppName, cfg.StageName)
+	aclName := names.APIWebACL(cfg.AppName, cfg.StageName) // also its metric, which the alarms watch
 	visibility := func(metric string) *awswafv2.CfnWebACL_VisibilityConfigProperty {
 		return &awswafv2.CfnWebACL_VisibilityConfigProperty{
 			CloudWatchMetricsEnabled: jsii.Bool(true),
@@ -23,10 +24,10 @@ func newWebACL(scope constructs.Construct, cfg config.Config, stage awsapigatewa
 		}
 	}
 	acl := awswafv2.NewCfnWebACL(scope, jsii.String("WebAcl"), &awswafv2.CfnWebACLProps{
-		Name:             jsii.String(name + "-api"),
+		Name:             jsii.String(aclName),
 		Scope:            jsii.String("REGIONAL"),
 		DefaultAction:    &awswafv2.CfnWebACL_DefaultActionProperty{Allow: map[string]any{}},
-		VisibilityConfig: visibility(name + "-api"),
+		VisibilityConfig: visibility(aclName),
 		Rules: []any{
 			&awswafv2.CfnWebACL_RuleProperty{
 				Name:           jsii.String("AWSManagedRulesCommonRuleSet"),
@@ -59,5 +60,6 @@ func newWebACL(scope constructs.Construct, cfg config.Config, stage awsapigatewa
 		ResourceArn: stage.StageArn(),
 		WebAclArn:   acl.AttrArn(),
 	})
+	logWebACL(scope, cfg, acl, "api")
 	return acl
 }

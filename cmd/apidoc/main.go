@@ -20,10 +20,10 @@ import (
 	"github.com/cognito-apigw/cognito-apigw/internal/apidoc"
 	"github.com/cognito-apigw/cognito-apigw/internal/cli"
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
+	"github.com/cognito-apigw/cognito-apigw/internal/fnenv"
 	"github.com/cognito-apigw/cognito-apigw/internal/loginurls"
 	"github.com/cognito-apigw/cognito-apigw/internal/names"
 	"github.com/cognito-apigw/cognito-apigw/internal/outputs"
-	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 )
 
 func main() {
@@ -107,7 +107,7 @@ func settings(cfg config.Config, out outputs.Stage, o options) (apidoc.Settings,
 	if err != nil {
 		return apidoc.Settings{}, cli.Usagef("-outputs %s: %v", o.Outputs, err)
 	}
-	machine, err := routes.ParseMachineClients(out.MachineClients)
+	machine, err := fnenv.ParseMachineClients(out.MachineClients)
 	if err != nil {
 		return apidoc.Settings{}, cli.Usagef("-outputs %s: %s output: %v", o.Outputs, names.OutMachineClients, err)
 	}

@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/cognito-apigw/cognito-apigw/internal/cli"
+	"github.com/cognito-apigw/cognito-apigw/internal/loopback"
 	"github.com/cognito-apigw/cognito-apigw/internal/names"
-	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 )
 
 // callTimeout bounds a call to the API: API Gateway itself gives up after 29 s.
@@ -125,7 +125,7 @@ func checkTokenDestination(apiURL string) error {
 // plain http on loopback (cognito-local, the local server).
 func private(raw string) bool {
 	u, err := url.Parse(raw)
-	return err == nil && u.Host != "" && (strings.EqualFold(u.Scheme, "https") || routes.IsLoopbackURL(raw))
+	return err == nil && u.Host != "" && (strings.EqualFold(u.Scheme, "https") || loopback.IsURL(raw))
 }
 
 // httpClient follows no redirect: a token endpoint or an API that answers with one could

@@ -15,8 +15,8 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 
 	"github.com/cognito-apigw/cognito-apigw/internal/cli"
+	"github.com/cognito-apigw/cognito-apigw/internal/fnenv"
 	"github.com/cognito-apigw/cognito-apigw/internal/names"
-	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 )
 
 // machineToken gets an access token for one of the stage's machine clients with the client
@@ -57,7 +57,7 @@ func (a *app) writeMachineToken(ctx context.Context, s *settings, client, scope,
 	if configured == nil {
 		return cli.Usagef("-client %q: want one of stage %s's machineClients: %s", client, s.cfg.StageName, strings.Join(s.cfg.MachineClientNames(), ", "))
 	}
-	ids, err := routes.ParseMachineClients(s.out.MachineClients)
+	ids, err := fnenv.ParseMachineClients(s.out.MachineClients)
 	if err != nil {
 		return err
 	}
@@ -208,7 +208,7 @@ func (s *settings) checkDomain() error {
 		return err
 	}
 	if !private(s.domain) {
-		return cli.Usagef("-domain %q: want https://<prefix>.auth.<region>.amazoncognito.com (plain http only for a local server on localhost, 127.0.0.1 or [::1])", s.domain)
+		return cli.Usagef("-domain %q: want https://<prefix>.auth.<region>.amazoncognito.com or https://<loginDomain> (plain http only for a local server on localhost, 127.0.0.1 or [::1])", s.domain)
 	}
 	return nil
 }

@@ -34,9 +34,9 @@ import (
 	"github.com/cognito-apigw/cognito-apigw/internal/awsauth"
 	"github.com/cognito-apigw/cognito-apigw/internal/cli"
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
+	"github.com/cognito-apigw/cognito-apigw/internal/loopback"
 	"github.com/cognito-apigw/cognito-apigw/internal/names"
 	"github.com/cognito-apigw/cognito-apigw/internal/outputs"
-	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 )
 
 func main() {
@@ -202,7 +202,7 @@ func (s *settings) need(value, flagName, output string) error {
 // it makes sure AWS credentials can be had before the first call; InitiateAuth needs none.
 func (s *settings) cognito(ctx context.Context, needCredentials bool) (*cip.Client, error) {
 	var opts []func(*awsconfig.LoadOptions) error
-	local := s.endpoint != "" && routes.IsLoopbackURL(s.endpoint)
+	local := s.endpoint != "" && loopback.IsURL(s.endpoint)
 	if local {
 		// A local emulator checks no signature, so it never gets real credentials; nor does a
 		// dead emulator deserve retries.

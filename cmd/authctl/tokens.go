@@ -27,7 +27,6 @@ import (
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
 	"github.com/cognito-apigw/cognito-apigw/internal/loopback"
 	"github.com/cognito-apigw/cognito-apigw/internal/names"
-	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 )
 
 // tokenSet is what tokens and login print.
@@ -250,7 +249,7 @@ func defaultRedirect(callbacks []string) string {
 // checkRedirect wants http://<loopback>:<port>/path: authctl itself receives the redirect.
 func checkRedirect(raw string) error {
 	u, err := url.Parse(raw)
-	if err != nil || u.Scheme != "http" || !routes.IsLoopbackURL(raw) || u.Port() == "" || u.Fragment != "" {
+	if err != nil || u.Scheme != "http" || !loopback.IsURL(raw) || u.Port() == "" || u.Fragment != "" {
 		return errors.New("want a loopback URL with a port, such as http://localhost:3000/auth/callback")
 	}
 	return nil
@@ -316,7 +315,7 @@ func (a *app) login(fs *flag.FlagSet) cli.Run {
 	var o loginOptions
 	s.Declare(fs)
 	s.clientFlag(fs)
-	fs.StringVar(&s.domain, "domain", "", "managed-login `URL`, https://<prefix>.auth.<region>.amazoncognito.com (default: ManagedLoginUrl output)")
+	fs.StringVar(&s.domain, "domain", "", "managed-login `URL`, https://<prefix>.auth.<region>.amazoncognito.com or the stage's loginDomain (default: ManagedLoginUrl output)")
 	fs.StringVar(&o.redirect, "redirect-uri", "", "callback `URL` registered on the app client where authctl receives the code (default: "+LoginCallback+" when the stage registers it, else the stage's first loopback callback URL)")
 	fs.StringVar(&o.scope, "scope", "", "space-separated `scopes` to ask for (default: the scopes the app client allows: openid email profile and the API scopes no group is granted)")
 	fs.BoolVar(&o.noBrowser, "no-browser", false, "only print the sign-in URL, do not open a browser")

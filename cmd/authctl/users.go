@@ -21,9 +21,9 @@ import (
 	"github.com/cognito-apigw/cognito-apigw/internal/cli"
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
 	"github.com/cognito-apigw/cognito-apigw/internal/localapi"
+	"github.com/cognito-apigw/cognito-apigw/internal/loopback"
 	"github.com/cognito-apigw/cognito-apigw/internal/names"
 	"github.com/cognito-apigw/cognito-apigw/internal/outputs"
-	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 )
 
 // apiTimeout bounds each command's calls to Cognito.
@@ -340,11 +340,11 @@ func (a *app) setupLocal(fs *flag.FlagSet) cli.Run {
 	fs.Var(&redirects, "redirect-uri", "extra callback `URL` to register on the app client, besides the stage's callbackUrls (repeatable), e.g. for authctl login -redirect-uri")
 	cli.Renamed(fs, "callback-url", "redirect-uri")
 	return func(ctx context.Context, _ []string) error {
-		if !routes.IsLoopbackURL(s.endpoint) {
+		if !loopback.IsURL(s.endpoint) {
 			return cli.Usagef("-endpoint %q: want a loopback URL such as %s; setup-local never creates pools in AWS (cdk deploy does)", s.endpoint, defaultLocalEndpoint)
 		}
 		s.endpoint = strings.TrimSuffix(s.endpoint, "/")
-		if !routes.IsLoopbackURL(lambdaURL) || !strings.HasPrefix(lambdaURL, "http://") {
+		if !loopback.IsURL(lambdaURL) || !strings.HasPrefix(lambdaURL, "http://") {
 			return cli.Usagef("-lambda-url %q: want a loopback http URL such as http://%s", lambdaURL, localapi.DefaultLambdaAddr)
 		}
 		lambdaURL = strings.TrimSuffix(lambdaURL, "/")

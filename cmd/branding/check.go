@@ -8,6 +8,7 @@ import (
 
 	"github.com/cognito-apigw/cognito-apigw/branding"
 	"github.com/cognito-apigw/cognito-apigw/internal/cli"
+	"github.com/cognito-apigw/cognito-apigw/internal/problem"
 )
 
 func (a *app) check(fs *flag.FlagSet) cli.Run {
@@ -34,7 +35,7 @@ func (a *app) checkFiles(files []string, root string, strict bool) error {
 			s, err = branding.Load(file)
 		}
 		var berr *branding.Error
-		var found, warned []branding.Problem
+		var found, warned problem.List
 		switch {
 		case errors.As(err, &berr):
 			found, warned = berr.Problems, berr.Warnings

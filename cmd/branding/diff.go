@@ -28,14 +28,7 @@ func (a *app) diff(fs *flag.FlagSet) cli.Run {
 	fs.StringVar(&o.region, "region", "", "AWS `Region` (default: Region output, else the AWS configuration)")
 	fs.StringVar(&o.endpoint, "endpoint", "", "custom Cognito endpoint `URL`, e.g. a local emulator")
 	return func(ctx context.Context, args []string) error {
-		if len(args) > 1 {
-			return cli.Usagef("one branding file at most, got %d arguments", len(args))
-		}
-		file := ""
-		if len(args) == 1 {
-			file = args[0]
-		}
-		return a.compare(ctx, &o, file)
+		return a.compare(ctx, &o, fileArg(args, ""))
 	}
 }
 

@@ -104,15 +104,7 @@ func TestDiff(t *testing.T) {
 		`6 differences between the style deployed for client 1example23456789 and ` + file,
 		`to remove what is left behind: set those keys and assets in ` + file + ` to what you want`,
 	}
-	lines := strings.Split(strings.TrimSuffix(stdout, "\n"), "\n")
-	if len(lines) != len(want) {
-		t.Fatalf("stdout:\n%s", stdout)
-	}
-	for i := range want {
-		if !strings.HasPrefix(lines[i], want[i]) {
-			t.Errorf("line %d:\n got %s\nwant %s", i, lines[i], want[i])
-		}
-	}
+	wantLines(t, stdout, want)
 }
 
 // With -outputs the ids (and Region and endpoint) come from the outputs file, and the file
@@ -173,10 +165,10 @@ func TestDiffErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{valid}, "branding diff: pass -user-pool-id and -client-id, or -outputs FILE"},
-		{[]string{"-user-pool-id", "p", "-client-id", "c", "a.json", "b.json"}, "branding diff: one branding file at most, got 2 arguments"},
+		{[]string{"-user-pool-id", "p", "-client-id", "c", "a.json", "b.json"}, `branding diff: unexpected argument "b.json"`},
 		{[]string{"-outputs", "nope.json", "-cdk-json", "../../cdk.json"}, "branding diff: -outputs: outputs file nope.json does not exist"},
 		{[]string{"-user-pool-id", "p", "-client-id", "c", "-cdk-json", "nope.json"}, "branding diff: the project settings nope.json do not exist"},
-		{[]string{"-user-pool-id", "p", "-client-id", "c", testdata + "/invalid-enums.json"}, "branding diff: " + testdata + "/invalid-enums.json cannot be deployed as it is; fix it first:\n" + testdata + `/invalid-enums.json: Assets[0].Category = "LOGO"`},
+		{[]string{"-user-pool-id", "p", "-client-id", "c", testdata + "/invalid-enums.json"}, "branding diff: " + testdata + "/invalid-enums.json cannot be deployed as it is; fix it first:\n" + testdata + `/invalid-enums.json: Assets[0].Category: got "LOGO"`},
 		{[]string{"-user-pool-id", "p", "-client-id", "c", "-region", "eu-west-1", "-endpoint", srv.URL, valid}, "branding diff: operation error Cognito Identity Provider: DescribeManagedLoginBrandingByClient"},
 	} {
 		code, stdout, stderr := testCLI(t, append([]string{"diff"}, tt.args...)...)

@@ -69,7 +69,7 @@ the usual AWS sources.`,
 cdk.json). The ids come from the flags, else from the outputs file. Exits 0 when they
 match, 1 when they differ, and 2 on bad usage or when it cannot compare (as diff(1)).`,
 			Flags:    a.diff,
-			Args:     cli.AnyArgs,
+			Args:     1,
 			FailCode: cli.BadUsage, // 1 means "they differ"; a failure compared nothing
 		},
 		{
@@ -79,8 +79,17 @@ match, 1 when they differ, and 2 on bad usage or when it cannot compare (as diff
 			Doc: `Shows the colours of FILE (default: branding/style.json) in light and dark mode, with
 their JSON paths, and its images: a preview of the values, not Cognito's page.`,
 			Flags: a.preview,
-			Args:  cli.AnyArgs,
+			Args:  1,
 		},
 	}}
 	return p.Run(ctx, args)
+}
+
+// fileArg is the one branding file a command takes (cli.Command.Args refuses more), or def
+// when none is given.
+func fileArg(args []string, def string) string {
+	if len(args) == 0 || args[0] == "" {
+		return def
+	}
+	return args[0]
 }

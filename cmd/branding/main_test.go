@@ -22,21 +22,27 @@ func TestCheckProblems(t *testing.T) {
 	if code != 1 || stdout != "" {
 		t.Fatalf("exit %d, stdout %q", code, stdout)
 	}
-	lines := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
 	want := []string{
-		testdata + `/invalid-enums.json: Assets[0].Category = "LOGO": unknown category`,
-		testdata + `/invalid-enums.json: Assets[1].ColorMode = "light"`,
+		testdata + `/invalid-enums.json: Assets[0].Category: got "LOGO"; unknown category`,
+		testdata + `/invalid-enums.json: Assets[1].ColorMode: got "light"`,
 		testdata + `/invalid-enums.json: Assets[2].Category: missing`,
 		testdata + `/invalid-enums.json: Assets[3].ColorMode: missing`,
 		testdata + `/invalid-json-syntax.json:4:36: invalid JSON`,
 		"5 problems in 2 files",
 	}
+	wantLines(t, stderr, want)
+}
+
+// wantLines checks that output has one line for each of want, starting with it.
+func wantLines(t *testing.T, output string, want []string) {
+	t.Helper()
+	lines := strings.Split(strings.TrimSuffix(output, "\n"), "\n")
 	if len(lines) != len(want) {
-		t.Fatalf("stderr:\n%s", stderr)
+		t.Fatalf("got %d lines, want %d:\n%s", len(lines), len(want), output)
 	}
 	for i := range want {
 		if !strings.HasPrefix(lines[i], want[i]) {
-			t.Errorf("line %d = %q, want prefix %q", i, lines[i], want[i])
+			t.Errorf("line %d:\n got %s\nwant %s", i, lines[i], want[i])
 		}
 	}
 }
@@ -50,7 +56,7 @@ func TestCheckWarnings(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
 	}
 	lines := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
-	if len(lines) != 9 || lines[2] != "warning: "+file+`: Settings.componentClasses.buttons.borderRadiuss = 20.0: unknown key: not in Cognito's default style, so Cognito probably ignores it (keys are case-sensitive); known here: borderRadius; did you mean "borderRadius"?` {
+	if len(lines) != 9 || lines[2] != "warning: "+file+`: Settings.componentClasses.buttons.borderRadiuss: got 20.0; unknown key: not in Cognito's default style, so Cognito probably ignores it (keys are case-sensitive); known here: borderRadius; did you mean "borderRadius"?` {
 		t.Errorf("stderr:\n%s", stderr)
 	}
 	if !strings.HasPrefix(stdout, "OK: 1 branding file, 0 assets;") || !strings.HasSuffix(stdout, "; 9 warnings (-strict makes them problems)\n") {
@@ -65,7 +71,7 @@ func TestCheckWarnings(t *testing.T) {
 
 	// Errors and warnings of one file are both printed.
 	code, _, stderr = testCLI(t, "check", "-root", testdata, testdata+"/invalid-colours.json")
-	if code != 1 || !strings.Contains(stderr, "\nwarning: "+testdata+"/invalid-colours.json: Settings.componentClasses.palette = ") ||
+	if code != 1 || !strings.Contains(stderr, "\nwarning: "+testdata+"/invalid-colours.json: Settings.componentClasses.palette: got ") ||
 		!strings.HasSuffix(stderr, "\n6 problems in 1 file; 1 warning (-strict makes them problems)\n") {
 		t.Errorf("invalid-colours: exit %d, stderr:\n%s", code, stderr)
 	}

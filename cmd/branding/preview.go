@@ -24,17 +24,7 @@ var previewPage = template.Must(template.New("preview").Parse(previewTemplate))
 func (a *app) preview(fs *flag.FlagSet) cli.Run {
 	out := fs.String("out", "preview.html", "the HTML `file` to write")
 	return func(_ context.Context, args []string) error {
-		if len(args) > 1 {
-			return cli.Usagef("one branding file at most, got %d arguments", len(args))
-		}
-		file := ""
-		if len(args) == 1 {
-			file = args[0]
-		}
-		if file == "" {
-			file = "branding/style.json"
-		}
-		return a.writePreview(file, *out)
+		return a.writePreview(fileArg(args, "branding/style.json"), *out)
 	}
 }
 

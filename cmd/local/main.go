@@ -28,7 +28,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"maps"
 	"net"
 	"net/http"
 	"net/url"
@@ -39,14 +38,14 @@ import (
 
 	"github.com/cognito-apigw/cognito-apigw/internal/cli"
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
+	"github.com/cognito-apigw/cognito-apigw/internal/fnenv"
 	"github.com/cognito-apigw/cognito-apigw/internal/localapi"
 	"github.com/cognito-apigw/cognito-apigw/internal/loopback"
 	"github.com/cognito-apigw/cognito-apigw/internal/names"
 	"github.com/cognito-apigw/cognito-apigw/internal/outputs"
-	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 	"github.com/cognito-apigw/cognito-apigw/internal/verifier"
-	"github.com/cognito-apigw/cognito-apigw/lambda/handler"
 	"github.com/cognito-apigw/cognito-apigw/lambda/pretoken/trigger"
+	"github.com/cognito-apigw/cognito-apigw/lambda/proxy/handler"
 )
 
 func main() {
@@ -94,12 +93,15 @@ func (o *options) declare(fs *flag.FlagSet) {
 
 // stage is what local serves: from cdk.json, the outputs file and the flags.
 type stage struct {
-	cfg       config.Config
-	out       outputs.Stage
-	machine   map[string]string // a deployed stage's machine clients; none locally
-	clientIDs []string
-	webLib    []byte // the oidc-client-ts build; nil without the web app
-	// lambdaAddr is where the trigger answers cognito-local; "" for none.
+	cfg config.Config
+	out outputs.Stage
+	// proxy is what the API stack hands the proxy function, here built from the same sources:
+	// the stage's routes and CORS origins, the -client-id or ClientId, and a deployed stage's
+	// machine clients (none locally). The handler gets it as the function does.
+	proxy  fnenv.Proxy
+	webLib []byte // the oidc-client-ts build; nil without the web app
+	// lambdaAddr is where the pool's pre token generation trigger answers cognito-local; ""
+	// for none.
 	lambdaAddr string
 }
 
@@ -118,6 +120,7 @@ func (o *options) load() (stage, error) {
 		return stage{}, err
 	}
 	st := stage{cfg: cfg}
+	var machine map[string]string
 	// The default outputs file is read only when neither -issuer nor -client-id is given, so
 	// that another pool's outputs never mix with either.
 	if o.OutputsGiven() || o.issuer == "" && o.clients == "" {
@@ -126,16 +129,18 @@ func (o *options) load() (stage, error) {
 		}
 		o.issuer = cmp.Or(o.issuer, st.out.IssuerURL)
 		o.clients = cmp.Or(o.clients, st.out.ClientID)
-		if st.machine, err = routes.ParseMachineClients(st.out.MachineClients); err != nil {
+		if machine, err = fnenv.ParseMachineClients(st.out.MachineClients); err != nil {
 			return stage{}, cli.Usagef("-outputs: %v", err)
 		}
 	}
 	if o.issuer == "" {
 		return stage{}, cli.Usagef("-issuer is required: the user pool's issuer URL, such as http://localhost:9229/<pool id> for cognito-local (or pass -outputs FILE)%s", o.unread())
 	}
-	if st.clientIDs = routes.SplitList(o.clients); len(st.clientIDs) == 0 {
+	web := fnenv.SplitList(o.clients)
+	if len(web) == 0 {
 		return stage{}, cli.Usagef("-client-id is required: the app client ids whose tokens the API accepts, comma-separated (or pass -outputs FILE)%s", o.unread())
 	}
+	st.proxy = fnenv.Proxy{Routes: cfg.Routes, Clients: fnenv.Clients{Web: web, Machine: machine}, AllowedOrigins: cfg.CORS.AllowOrigins}
 	if o.webAddr != "" {
 		if st.webLib, err = o.checkWeb(st); err != nil {
 			return stage{}, err
@@ -186,7 +191,7 @@ func (o *options) checkWeb(st stage) ([]byte, error) {
 		return nil, cli.Usagef("-web-api %q: %v", o.webAPI, err)
 	}
 	// The page signs in with the first client: the outputs file's, or the first -client-id.
-	if _, err := newWebConfig(st.cfg, st.out, o.issuer, st.clientIDs[0], ""); err != nil {
+	if _, err := newWebConfig(st.cfg, st.out, o.issuer, st.proxy.Clients.Web[0], ""); err != nil {
 		return nil, cli.Usagef("-web: %v", err)
 	}
 	lib, err := os.ReadFile(o.webLib)
@@ -203,7 +208,7 @@ func serve(ctx context.Context, o *options, stderr io.Writer, ready func(apiAddr
 		return err
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
-	v, err := verifier.New(ctx, verifier.Config{Issuer: o.issuer, ClientIDs: slices.AppendSeq(slices.Clone(st.clientIDs), maps.Values(st.machine)), Logger: logger})
+	v, err := verifier.New(ctx, verifier.Config{Issuer: o.issuer, ClientIDs: st.proxy.Clients.IDs(), Logger: logger})
 	switch {
 	case errors.Is(err, verifier.ErrConfig):
 		return cli.Usagef("-issuer or -client-id: %v", err)
@@ -222,8 +227,8 @@ func serve(ctx context.Context, o *options, stderr io.Writer, ready func(apiAddr
 	if err != nil {
 		return err
 	}
-	logger.Info("serving", "url", "http://"+apiAddr+"/", "stage", st.cfg.StageName, "issuer", o.issuer, "client_ids", strings.Join(st.clientIDs, ","))
-	for _, r := range st.cfg.Routes {
+	logger.Info("serving", "url", "http://"+apiAddr+"/", "stage", st.cfg.StageName, "issuer", o.issuer, "client_ids", strings.Join(st.proxy.Clients.Web, ","))
+	for _, r := range st.proxy.Routes {
 		logger.Info("route", "route", r.Key(), "access", string(r.Access))
 	}
 	webURL := ""
@@ -269,16 +274,12 @@ func (s *servers) listenLambda(st stage, logger *slog.Logger) error {
 // newGateway is the API Gateway stand-in in front of the very handler the Lambda runs,
 // configured as the API stack configures it.
 func newGateway(st stage, v *verifier.Verifier, logger *slog.Logger) (http.Handler, error) {
-	h, err := handler.New(st.cfg.Routes, st.clientIDs, &handler.Options{
-		AllowedOrigins: st.cfg.CORS.AllowOrigins,
-		MachineClients: st.machine,
-		Logger:         logger.With("source", "handler"),
-	})
+	h, err := handler.New(st.proxy, &handler.Options{Logger: logger.With("source", "handler")})
 	if err != nil {
 		return nil, err
 	}
 	return localapi.New(localapi.Options{
-		Routes:   st.cfg.Routes,
+		Routes:   st.proxy.Routes,
 		Verifier: v,
 		Handler:  h.Handle,
 		CORS:     st.cfg.CORS,
@@ -332,7 +333,7 @@ func (s *servers) listenWeb(o *options, st stage, apiURL string, logger *slog.Lo
 	_, port, _ := net.SplitHostPort(lns[0].Addr().String())
 	origin := "http://" + net.JoinHostPort(host, port)
 	apiURL, _ = webAPIURL(o.webAPI, apiURL, st.out)
-	wc, _ := newWebConfig(st.cfg, st.out, o.issuer, st.clientIDs[0], apiURL)
+	wc, _ := newWebConfig(st.cfg, st.out, o.issuer, st.proxy.Clients.Web[0], apiURL)
 	h, err := webHandler(wc, st.webLib)
 	if err != nil {
 		return "", err
@@ -404,7 +405,7 @@ func checkLoopback(addr string) error {
 	if port == "" {
 		return errors.New("want a port, such as 127.0.0.1:8080")
 	}
-	if !routes.IsLoopbackHost(host) {
+	if !loopback.IsHost(host) {
 		return errors.New("want a loopback address such as 127.0.0.1:8080 or [::1]:8080: this server is for local use only")
 	}
 	return nil

@@ -15,8 +15,9 @@ import (
 
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
 	"github.com/cognito-apigw/cognito-apigw/internal/loginurls"
+	"github.com/cognito-apigw/cognito-apigw/internal/loopback"
+	"github.com/cognito-apigw/cognito-apigw/internal/origin"
 	"github.com/cognito-apigw/cognito-apigw/internal/outputs"
-	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 	"github.com/cognito-apigw/cognito-apigw/web"
 )
 
@@ -78,7 +79,7 @@ func webAPIURL(flagValue, localURL string, out outputs.Stage) (string, error) {
 		return strings.TrimSuffix(out.APIURL, "/"), nil
 	}
 	u, err := url.Parse(flagValue)
-	if err != nil || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" || (u.Scheme != "https" && !(u.Scheme == "http" && routes.IsLoopbackURL(flagValue))) {
+	if err != nil || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" || (u.Scheme != "https" && !(u.Scheme == "http" && loopback.IsURL(flagValue))) {
 		return "", errors.New("want local, deployed, or the API's URL (https, or http on loopback), such as https://abc123.execute-api.eu-west-1.amazonaws.com/dev")
 	}
 	return strings.TrimSuffix(flagValue, "/"), nil
@@ -117,18 +118,18 @@ func newWebConfig(cfg config.Config, out outputs.Stage, issuer, clientID, apiURL
 	return wc, nil
 }
 
-// webWarnings says what the stage must register for a page served at origin to work: its
+// webWarnings says what the stage must register for a page served at pageOrigin to work: its
 // callback and sign-out URLs on the app client, its origin in the API's CORS origins.
-func webWarnings(cfg config.Config, origin string) []string {
+func webWarnings(cfg config.Config, pageOrigin string) []string {
 	var w []string
-	if cb := origin + web.CallbackPath; !slices.Contains(cfg.CallbackURLs, cb) {
+	if cb := pageOrigin + web.CallbackPath; !slices.Contains(cfg.CallbackURLs, cb) {
 		w = append(w, fmt.Sprintf("stage %s does not register the callback URL %s: sign-in will be refused; add it to callbackUrls in cdk.json (and rerun authctl setup-local, or deploy)", cfg.StageName, cb))
 	}
-	if !slices.Contains(cfg.LogoutURLs, origin) {
-		w = append(w, fmt.Sprintf("stage %s does not register the sign-out URL %s: managed login's /logout will refuse it; add it to logoutUrls in cdk.json", cfg.StageName, origin))
+	if !slices.Contains(cfg.LogoutURLs, pageOrigin) {
+		w = append(w, fmt.Sprintf("stage %s does not register the sign-out URL %s: managed login's /logout will refuse it; add it to logoutUrls in cdk.json", cfg.StageName, pageOrigin))
 	}
-	if !routes.OriginAllowed(cfg.CORS.AllowOrigins, origin) {
-		w = append(w, fmt.Sprintf("stage %s does not allow the origin %s in cors.allowOrigins: the browser will hide the API's replies from the page", cfg.StageName, origin))
+	if !origin.Allowed(cfg.CORS.AllowOrigins, pageOrigin) {
+		w = append(w, fmt.Sprintf("stage %s does not allow the origin %s in cors.allowOrigins: the browser will hide the API's replies from the page", cfg.StageName, pageOrigin))
 	}
 	return w
 }

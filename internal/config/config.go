@@ -105,9 +105,23 @@ type Stage struct {
 	LogRetentionDays       int        `json:"logRetentionDays"`
 	// WAF puts a web ACL (AWS common rule set and a per-IP rate limit) in front of the stage.
 	WAF WAF `json:"waf"`
+	// UserPoolWAF puts a web ACL of its own in front of the user pool: managed login, the
+	// token endpoint and Cognito's public API, where credential stuffing happens.
+	UserPoolWAF WAF `json:"userPoolWaf"`
+	// SignInLogs sends the pool's email and SMS delivery errors, and on the PLUS plan with
+	// threat protection its users' sign-in events, to CloudWatch Logs.
+	SignInLogs bool `json:"signInLogs"`
+	// Tracing turns on X-Ray active tracing on the API stage and every Lambda function.
+	Tracing bool `json:"tracing"`
+	// Alarms watch the stage and tell an SNS topic; a dashboard shows the same metrics.
+	Alarms Alarms `json:"alarms"`
+	// LoginDomain serves managed login from a host name of your own, beside the prefix domain.
+	LoginDomain *CustomDomain `json:"loginDomain"`
+	// APIDomain serves the API from a host name of your own, and only from it.
+	APIDomain *CustomDomain `json:"apiDomain"`
 }
 
-// WAF settings of the API stage.
+// WAF settings of a web ACL: the API stage's (waf) or the user pool's (userPoolWaf).
 type WAF struct {
 	Enabled bool `json:"enabled"`
 	// RateLimit is the most requests one IP address may send in any 5 minutes before it is
@@ -267,5 +281,7 @@ func Defaults(appName string) Stage {
 		Throttling:             Throttling{RateLimit: 50, BurstLimit: 100},
 		LogRetentionDays:       30,
 		WAF:                    WAF{RateLimit: 1000},
+		UserPoolWAF:            WAF{RateLimit: defaultUserPoolRateLimit},
+		Alarms:                 defaultAlarms,
 	}
 }

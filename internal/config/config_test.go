@@ -2,10 +2,13 @@ package config
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/cognito-apigw/cognito-apigw/internal/problem"
 )
 
 // projectContext is the "context" object of the project's cdk.json.
@@ -99,7 +102,7 @@ func TestBadSettings(t *testing.T) {
 		{name: "miscased key", edit: func(d map[string]any) { d["selfSignup"] = true },
 			want: dev + `selfSignup: unknown setting; did you mean "selfSignUp"? (keys are case-sensitive)`},
 		{name: "unknown key", edit: func(d map[string]any) { d["retain"] = true },
-			want: dev + "retain: unknown setting; want one of authorizer, authorizerCacheSeconds, brandingFile, callbackUrls"},
+			want: dev + "retain: unknown setting; want one of alarms, apiDomain, authorizer, authorizerCacheSeconds, brandingFile, callbackUrls"},
 		{name: "wrong type", edit: func(d map[string]any) { d["selfSignUp"] = "yes" },
 			want: dev + `selfSignUp: got "yes"; want true or false`},
 		{name: "wrong nested type", edit: func(d map[string]any) { d["tokens"] = map[string]any{"accessMinutes": "60"} },
@@ -378,15 +381,11 @@ func TestBadSettings(t *testing.T) {
 			for k, v := range tc.ctx {
 				ctx[k] = v
 			}
-			_, err := Load(ctx)
-			if err == nil {
-				t.Fatal("accepted")
-			}
-			lines := strings.Split(err.Error(), "\n")
+			lines := problemLines(t, ctx)
 			// A problem may bring its consequences (a renamed group leaves a route's group
 			// undefined), but the cause must be named.
-			if !slices.ContainsFunc(lines, func(l string) bool { return strings.HasPrefix(l, tc.want) }) {
-				t.Fatalf("got:\n%s\nwant a line starting with:\n%s", err, tc.want)
+			if !hasLineStarting(lines, tc.want) {
+				t.Fatalf("got:\n%s\nwant a line starting with:\n%s", strings.Join(lines, "\n"), tc.want)
 			}
 		})
 	}
@@ -421,24 +420,41 @@ func TestEveryProblemAtOnce(t *testing.T) {
 	})
 	ctx[KeyDomainPrefix] = "Bad_Prefix"
 	_, err := Load(ctx)
-	var problems Problems
-	if err == nil || !asProblems(err, &problems) {
+	var problems problem.List
+	if !errors.As(err, &problems) {
 		t.Fatalf("got %v", err)
 	}
 	if len(problems) != 5 {
 		t.Fatalf("got %d problems, want 5:\n%s", len(problems), err)
 	}
 	for i, want := range []string{"stages.dev.unknown", "stages.dev.domainPrefix", "stages.dev.mfa", "stages.dev.tokens.idMinutes", "stages.dev.logRetentionDays"} {
-		if !strings.HasPrefix(problems[i], want) {
-			t.Errorf("problem %d = %q, want it to start with %q", i, problems[i], want)
+		if !strings.HasPrefix(problems[i].Where, want) {
+			t.Errorf("problem %d = %q, want it at %q", i, problems[i], want)
 		}
 	}
 }
 
-func asProblems(err error, p *Problems) bool {
-	v, ok := err.(Problems)
-	*p = v
-	return ok
+// problemLines loads ctx, which must be refused, and returns its problems' lines.
+func problemLines(t *testing.T, ctx map[string]any) []string {
+	t.Helper()
+	_, err := Load(ctx)
+	if err == nil {
+		t.Fatal("accepted")
+	}
+	var problems problem.List
+	if !errors.As(err, &problems) {
+		t.Fatalf("got %T, want a problem.List: %v", err, err)
+	}
+	lines := make([]string, len(problems))
+	for i, p := range problems {
+		lines[i] = p.String()
+	}
+	return lines
+}
+
+// hasLineStarting reports whether one of lines starts with prefix.
+func hasLineStarting(lines []string, prefix string) bool {
+	return slices.ContainsFunc(lines, func(l string) bool { return strings.HasPrefix(l, prefix) })
 }
 
 // The longest names the rules allow still give a derived domain prefix Cognito accepts.

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/cognito-apigw/cognito-apigw/internal/problem"
 	"github.com/cognito-apigw/cognito-apigw/internal/suggest"
 )
 
@@ -48,7 +49,7 @@ func isCDKKey(key string) bool {
 
 // checkContextKeys refuses context keys that neither the app nor the CDK knows, so that
 // `-c mfa=required` or `-c domainprefix=x` fails instead of synthesizing as if unsaid.
-func checkContextKeys(ctx map[string]any) Problems {
+func checkContextKeys(ctx map[string]any) problem.List {
 	var unknown []string
 	for k := range ctx {
 		if !slices.Contains(appKeys, k) && !isCDKKey(k) {
@@ -56,10 +57,10 @@ func checkContextKeys(ctx map[string]any) Problems {
 		}
 	}
 	sort.Strings(unknown)
-	var problems Problems
+	var problems problem.List
 	for _, k := range unknown {
-		problems = append(problems, fmt.Sprintf("%s: got %s; unknown context key (from -c or cdk.json's \"context\")%s; -c takes only %s",
-			k, show(ctx[k]), hintForKey(k), strings.Join(OverrideKeys, ", ")))
+		problems.Add(k, ctx[k], fmt.Sprintf("unknown context key (from -c or cdk.json's \"context\")%s; -c takes only %s",
+			hintForKey(k), strings.Join(OverrideKeys, ", ")))
 	}
 	return problems
 }

@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/cognito-apigw/cognito-apigw/internal/pretoken"
+	"github.com/cognito-apigw/cognito-apigw/internal/fnenv"
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 )
 
@@ -74,9 +74,9 @@ func sortedKeys[V any](m map[string]V) []string {
 // TokenTrigger is what the pre token generation trigger is handed, and whether the stage has
 // one at all (groupScopes or extraClaims): the auth stack deploys it from this, and cmd/local
 // runs it for cognito-local from this.
-func (s Stage) TokenTrigger() (pretoken.Settings, bool) {
+func (s Stage) TokenTrigger() (fnenv.PreToken, bool) {
 	if len(s.GroupScopes) == 0 && len(s.ExtraClaims) == 0 {
-		return pretoken.Settings{}, false
+		return fnenv.PreToken{}, false
 	}
-	return pretoken.Settings{GroupScopes: s.GroupScopes, ExtraClaims: s.ExtraClaims, Scopes: s.ResourceServer.FullNames()}, true
+	return fnenv.PreToken{GroupScopes: s.GroupScopes, ExtraClaims: s.ExtraClaims, Scopes: s.ResourceServer.FullNames()}, true
 }

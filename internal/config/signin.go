@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/cognito-apigw/cognito-apigw/internal/linking"
+	"github.com/cognito-apigw/cognito-apigw/internal/problem"
 )
 
 // Email is how the pool sends verification, reset and invitation messages.
@@ -370,7 +371,11 @@ func (v *validator) email(s Stage) {
 // checkMailbox accepts a bare address such as no-reply@acme.example with an ASCII local part
 // (Cognito's and the CDK's rule) and a dotted domain.
 func checkMailbox(addr string) string {
-	want := `want a bare email address such as "no-reply@acme.example" (put a display name in email.fromName)`
+	return checkBareAddress(addr, `want a bare email address such as "no-reply@acme.example" (put a display name in email.fromName)`)
+}
+
+// checkBareAddress is checkMailbox's rule with the setting's own wording of what it wants.
+func checkBareAddress(addr, want string) string {
 	a, err := mail.ParseAddress(addr)
 	if err != nil || a.Name != "" || a.Address != addr {
 		return want
@@ -565,7 +570,7 @@ func (v *validator) providerCredentials(at string, p IdentityProvider) {
 func (v *validator) secret(at string, ref *SecretRef) {
 	switch {
 	case ref == nil:
-		v.problems = append(v.problems, fmt.Sprintf("%s: missing; %s: the secret stays in AWS Secrets Manager and the template only refers to it", at, secretRefWant))
+		v.problems = append(v.problems, problem.Problem{Where: at, Want: "missing; " + secretRefWant + ": the secret stays in AWS Secrets Manager and the template only refers to it"})
 		return
 	case ref.refused:
 		return

@@ -8,6 +8,10 @@ import (
 	"strings"
 
 	"github.com/cognito-apigw/cognito-apigw/internal/api"
+	"github.com/cognito-apigw/cognito-apigw/internal/fnenv"
+	"github.com/cognito-apigw/cognito-apigw/internal/loopback"
+	"github.com/cognito-apigw/cognito-apigw/internal/origin"
+	"github.com/cognito-apigw/cognito-apigw/internal/problem"
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 )
 
@@ -45,7 +49,7 @@ func (c Config) DerivedDomainPrefixStem() string { return c.AppName + "-" + c.St
 
 // Validate applies every rule and returns all problems, one line each. Each line names the
 // setting, the bad value and what is allowed.
-func (c Config) Validate() Problems {
+func (c Config) Validate() problem.List {
 	v := validator{stage: KeyStages + "." + c.StageName, stageStem: c.DerivedDomainPrefixStem(), fromDefaults: c.fromDefaults}
 	v.names(c)
 	v.userPool(c.Stage)
@@ -56,6 +60,9 @@ func (c Config) Validate() Problems {
 	v.tokenTrigger(c.Stage)
 	v.signIn(c.Stage)
 	v.api(c.Stage)
+	v.operations(c.Stage)
+	v.alarms(c.Stage)
+	v.domains(c.Stage)
 	return v.problems
 }
 
@@ -63,11 +70,11 @@ type validator struct {
 	stage        string
 	stageStem    string // the derived domain prefix without its account id
 	fromDefaults map[string]bool
-	problems     Problems
+	problems     problem.List
 }
 
 func (v *validator) add(key string, value any, want string) {
-	v.problems = append(v.problems, fmt.Sprintf("%s: got %s; %s", key, show(value), want))
+	v.problems.Add(key, value, want)
 }
 
 // at names a stage setting where the user wrote it: in the stage, or in the shared defaults
@@ -244,7 +251,7 @@ func checkGroupName(name string) string {
 func (v *validator) urls(where string, urls []string, why string) {
 	switch {
 	case len(urls) == 0:
-		v.problems = append(v.problems, fmt.Sprintf("%s: got an empty list; want 1 to %d URLs: %s", where, maxURLs, why))
+		v.problems = append(v.problems, problem.Problem{Where: where, Value: "an empty list", Want: fmt.Sprintf("want 1 to %d URLs: %s", maxURLs, why)})
 	case len(urls) > maxURLs:
 		v.add(where, urls, fmt.Sprintf("want 1 to %d URLs: %s", maxURLs, why))
 	}
@@ -283,7 +290,7 @@ func checkRedirectURL(raw string) string {
 			return "want a host after https://"
 		}
 	case "http":
-		if !routes.IsLoopbackHost(u.Hostname()) {
+		if !loopback.IsHost(u.Hostname()) {
 			return "want https; plain http is allowed only for http://localhost, http://127.0.0.1 and http://[::1]"
 		}
 	default: // a native app's custom scheme, e.g. myapp://callback
@@ -300,7 +307,7 @@ func withScheme(raw string) string {
 	}
 	host := u.Hostname()
 	switch {
-	case routes.IsLoopbackHost(host):
+	case loopback.IsHost(host):
 		return "http://" + raw
 	case strings.Contains(host, ".") && domainLabelsPattern.MatchString(host):
 		return "https://" + raw
@@ -309,9 +316,7 @@ func withScheme(raw string) string {
 }
 
 func (v *validator) api(s Stage) {
-	for _, p := range s.Routes.Check(v.at("routes"), s.ResourceServer.FullNames(), s.GroupNames()) {
-		v.problems = append(v.problems, p.String())
-	}
+	v.problems = append(v.problems, s.Routes.Check(v.at("routes"), s.ResourceServer.FullNames(), s.GroupNames())...)
 	for i, r := range s.Routes {
 		for j, g := range r.Groups {
 			if msg := checkGroupName(g); msg != "" {
@@ -322,7 +327,7 @@ func (v *validator) api(s Stage) {
 			v.add(fmt.Sprintf("%s[%d].access", v.at("routes"), i), r.Access, fmt.Sprintf(`want "protected" or "scoped": the handler's %s answers for a signed-in caller`, r.Key()))
 		}
 	}
-	if enc, err := s.Routes.Encode(); err == nil && len(enc) > maxRouteTableBytes {
+	if enc := fnenv.EncodeRoutes(s.Routes); len(enc) > maxRouteTableBytes {
 		v.add(v.at("routes"), fmt.Sprintf("%d routes", len(s.Routes)), fmt.Sprintf("want a table that encodes to at most %d bytes (it is %d): it travels in the Lambda's 4 KB environment", maxRouteTableBytes, len(enc)))
 	}
 
@@ -335,7 +340,7 @@ func (v *validator) api(s Stage) {
 		if o == "*" && len(origins) > 1 {
 			v.add(where, o, `want "*" alone, or exact origins`)
 		}
-		if msg := routes.CheckOrigin(o); msg != "" {
+		if msg := origin.Check(o); msg != "" {
 			v.add(where, o, msg)
 		}
 	}

@@ -1,21 +1,15 @@
 // Package linking is the rule for whose word the pre sign-up trigger takes that an email
 // address belongs to the person signing in: the trigger links a federated sign-up to an
 // existing user only where the provider is an authority for the address's domain. The auth
-// stack writes each provider's Authority into the trigger's environment (EnvAuthorities) and
-// lambda/presignup reads it back; the package has no CDK imports.
+// stack hands each provider's Authority to the trigger (internal/fnenv's PreSignUp) and
+// lambda/presignup applies the rule; the package has no CDK imports.
 package linking
 
 import (
-	"encoding/json"
-	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/cognito-apigw/cognito-apigw/internal/ascii"
 )
-
-// EnvAuthorities is the trigger's environment variable holding the encoded []Authority.
-const EnvAuthorities = "LINK_AUTHORITIES"
 
 // Authority is what one identity provider is trusted for.
 type Authority struct {
@@ -58,27 +52,4 @@ func Domain(email string) (domain string, ok bool) {
 func SameMailbox(a, b string) bool {
 	i := strings.LastIndex(a, "@")
 	return i > 0 && strings.LastIndex(b, "@") == i && a[:i] == b[:i] && ascii.EqualFold(a[i:], b[i:])
-}
-
-// Encode renders authorities for EnvAuthorities.
-func Encode(authorities []Authority) (string, error) {
-	b, err := json.Marshal(authorities)
-	return string(b), err
-}
-
-// Decode reads what Encode wrote; an empty list, or a provider without a name, is an error.
-func Decode(v string) ([]Authority, error) {
-	var out []Authority
-	if err := json.Unmarshal([]byte(v), &out); err != nil {
-		return nil, fmt.Errorf("%s: %w", EnvAuthorities, err)
-	}
-	if len(out) == 0 {
-		return nil, errors.New(EnvAuthorities + " names no provider")
-	}
-	for i, a := range out {
-		if a.Provider == "" {
-			return nil, fmt.Errorf("%s: entry %d has no provider", EnvAuthorities, i)
-		}
-	}
-	return out, nil
 }

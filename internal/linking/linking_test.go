@@ -1,10 +1,6 @@
 package linking
 
-import (
-	"reflect"
-	"strings"
-	"testing"
-)
+import "testing"
 
 func TestVouches(t *testing.T) {
 	google := Authority{Provider: "Google", Domains: []string{"gmail.com", "googlemail.com"}}
@@ -78,28 +74,6 @@ func TestSameMailbox(t *testing.T) {
 	} {
 		if got := SameMailbox(tc.a, tc.b); got != tc.want {
 			t.Errorf("SameMailbox(%q, %q) = %v, want %v", tc.a, tc.b, got, tc.want)
-		}
-	}
-}
-
-func TestEncodeDecode(t *testing.T) {
-	in := []Authority{{Provider: "Google", Domains: []string{"gmail.com"}}, {Provider: "Entra", Domains: []string{"acme.example"}}}
-	s, err := Encode(in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := Decode(s)
-	if err != nil || !reflect.DeepEqual(out, in) {
-		t.Fatalf("Decode(Encode(x)) = %+v, %v; want %+v", out, err, in)
-	}
-	for v, want := range map[string]string{
-		"":                    EnvAuthorities,
-		"[]":                  "names no provider",
-		`[{"domains":["a"]}]`: "entry 0 has no provider",
-		"Google,okta":         EnvAuthorities,
-	} {
-		if _, err := Decode(v); err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("Decode(%q) = %v, want an error with %q", v, err, want)
 		}
 	}
 }

@@ -26,6 +26,7 @@ import (
 
 	"github.com/cognito-apigw/cognito-apigw/internal/apigwclaims"
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
+	"github.com/cognito-apigw/cognito-apigw/internal/origin"
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 	"github.com/cognito-apigw/cognito-apigw/internal/verifier"
 )
@@ -131,72 +132,85 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, start time.Time)
 		g.preflight(w, r)
 		return outcome{status: http.StatusNoContent}
 	}
-	resource, params := g.routes.Match(r.URL.Path)
-	var route routes.Route
-	switch {
-	case resource == routes.ProxyPath && params["proxy"] == "":
-		// {proxy+} does not match the root, but CDK's proxy resource under the root also adds
-		// ANY / (with the API's default authorizer) when the table has no route there.
-		resource, params = "/", nil
-		route = routes.Route{Method: "ANY", Path: "/", Access: routes.Protected}
-	case resource == routes.ProxyPath:
-		// The stack adds ANY on the catch-all with the API's default: the Cognito authorizer.
-		route = routes.Route{Method: "ANY", Path: routes.ProxyPath, Access: routes.Protected}
-	default:
-		var ok bool
-		route, ok = g.routes.Lookup(r.Method, resource)
-		switch {
-		case !ok && resource == "/":
-			// The root's methods of its own leave the others to CDK's ANY / (see above).
-			route = routes.Route{Method: "ANY", Path: "/", Access: routes.Protected}
-		case !ok:
-			return g.refuse(w, r, http.StatusForbidden, "MissingAuthenticationTokenException", "Missing Authentication Token", "no method on this resource")
-		}
+	resource, params, route, ok := g.match(r.Method, r.URL.Path)
+	if !ok {
+		return g.refuse(w, r, http.StatusForbidden, "MissingAuthenticationTokenException", "Missing Authentication Token", "no method on this resource")
+	}
+	var sub string // the caller, once known, for the request line
+	refuse := func(status int, errorType, message, reason string) outcome {
+		out := g.refuse(w, r, status, errorType, message, reason)
+		out.sub = sub
+		return out
 	}
 
 	var authorizer map[string]any
-	var sub string
 	if route.Access != routes.Public {
 		c, reason := g.authorize(r.Context(), r.Header.Get("Authorization"), route)
 		if c != nil {
 			sub = c.Subject
 		}
 		if reason != "" {
-			out := g.refuse(w, r, http.StatusUnauthorized, "UnauthorizedException", "Unauthorized", reason)
-			out.sub = sub
-			return out
+			return refuse(http.StatusUnauthorized, "UnauthorizedException", "Unauthorized", reason)
 		}
-		claims := map[string]any{}
-		for k, v := range apigwclaims.Encode(c.Raw) {
-			claims[k] = v
-		}
-		authorizer = map[string]any{"claims": claims}
+		authorizer = authorizerContext(c)
 	}
 
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
 	if err != nil {
-		out := g.refuse(w, r, http.StatusRequestEntityTooLarge, "", "Request Too Long", "body over the payload limit or unreadable")
-		out.sub = sub
-		return out
+		return refuse(http.StatusRequestEntityTooLarge, "", "Request Too Long", "body over the payload limit or unreadable")
 	}
-	event := g.event(r, resource, params, authorizer, body, requestID, start)
-	resp, err := g.handler(r.Context(), event)
+	resp, err := g.handler(r.Context(), g.event(r, resource, params, authorizer, body, requestID, start))
 	if err != nil || resp.StatusCode < 200 || resp.StatusCode > 599 {
 		// What API Gateway does with a failed invocation or a malformed proxy response. A 1xx
 		// is no final status: net/http would send it as an interim reply and then a 200 (or
 		// switch protocols on 101), so the client would never see it.
-		out := g.refuse(w, r, http.StatusBadGateway, "", "Internal server error", "handler returned an error or a bad status")
-		out.sub = sub
-		return out
+		return refuse(http.StatusBadGateway, "", "Internal server error", "handler returned an error or a bad status")
 	}
 	respBody := []byte(resp.Body)
 	if resp.IsBase64Encoded {
 		if respBody, err = base64.StdEncoding.DecodeString(resp.Body); err != nil {
-			out := g.refuse(w, r, http.StatusBadGateway, "", "Internal server error", "handler returned bad base64")
-			out.sub = sub
-			return out
+			return refuse(http.StatusBadGateway, "", "Internal server error", "handler returned bad base64")
 		}
 	}
+	writeResponse(w, resp, respBody)
+	return outcome{status: resp.StatusCode, sub: sub}
+}
+
+// match finds the resource and route API Gateway would pick for a request; ok is false when
+// the resource has no such method, which API Gateway answers with 403.
+func (g *Gateway) match(method, path string) (resource string, params map[string]string, route routes.Route, ok bool) {
+	// The stack adds ANY on the catch-all with the API's default: the Cognito authorizer.
+	catchAll := routes.Route{Method: "ANY", Path: routes.ProxyPath, Access: routes.Protected}
+	// {proxy+} does not match the root, but CDK's proxy resource under the root also adds ANY /
+	// (with the API's default authorizer) when the table has no route there; the root's
+	// methods of its own leave the others to it.
+	rootAny := routes.Route{Method: "ANY", Path: "/", Access: routes.Protected}
+
+	resource, params = g.routes.Match(path)
+	switch {
+	case resource == routes.ProxyPath && params["proxy"] == "":
+		return "/", nil, rootAny, true
+	case resource == routes.ProxyPath:
+		return resource, params, catchAll, true
+	}
+	if route, ok = g.routes.Lookup(method, resource); !ok && resource == "/" {
+		return resource, params, rootAny, true
+	}
+	return resource, params, route, ok
+}
+
+// authorizerContext is requestContext.authorizer as the Cognito authorizer fills it.
+func authorizerContext(c *verifier.Claims) map[string]any {
+	claims := map[string]any{}
+	for k, v := range apigwclaims.Encode(c.Raw) {
+		claims[k] = v
+	}
+	return map[string]any{"claims": claims}
+}
+
+// writeResponse sends the handler's proxy response: its headers, multi-value ones replacing
+// single ones of the same name, as API Gateway merges them.
+func writeResponse(w http.ResponseWriter, resp events.APIGatewayProxyResponse, body []byte) {
 	h := w.Header()
 	for k, v := range resp.Headers {
 		h.Set(k, v)
@@ -208,8 +222,7 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, start time.Time)
 		}
 	}
 	w.WriteHeader(resp.StatusCode)
-	w.Write(respBody)
-	return outcome{status: resp.StatusCode, sub: sub}
+	w.Write(body)
 }
 
 // authorize checks the token as the Cognito user pools authorizer does: the route table's rule
@@ -315,8 +328,8 @@ func (g *Gateway) refuse(w http.ResponseWriter, r *http.Request, status int, err
 	if errorType != "" {
 		h.Set("x-amzn-ErrorType", errorType)
 	}
-	if origin := routes.GatewayErrorOrigin(g.cors.AllowOrigins); origin != "" {
-		h.Set("Access-Control-Allow-Origin", origin)
+	if allow := origin.GatewayError(g.cors.AllowOrigins); allow != "" {
+		h.Set("Access-Control-Allow-Origin", allow)
 		h.Set("Access-Control-Allow-Headers", corsAllowHeaders)
 		h.Set("Vary", "Origin")
 	}
@@ -329,12 +342,12 @@ func (g *Gateway) refuse(w http.ResponseWriter, r *http.Request, status int, err
 // several origins the caller's own when it is one of them and the first one otherwise.
 func (g *Gateway) preflight(w http.ResponseWriter, r *http.Request) {
 	origins := g.cors.AllowOrigins
-	origin := origins[0]
-	if o := r.Header.Get("Origin"); len(origins) > 1 && routes.OriginAllowed(origins, o) {
-		origin = o
+	allow := origins[0]
+	if o := r.Header.Get("Origin"); len(origins) > 1 && origin.Allowed(origins, o) {
+		allow = o
 	}
 	h := w.Header()
-	h.Set("Access-Control-Allow-Origin", origin)
+	h.Set("Access-Control-Allow-Origin", allow)
 	h.Set("Access-Control-Allow-Headers", corsAllowHeaders)
 	h.Set("Access-Control-Allow-Methods", corsAllowMethods)
 	h.Set("Access-Control-Max-Age", strconv.Itoa(g.cors.MaxAgeSeconds))

@@ -19,10 +19,11 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
+	"github.com/cognito-apigw/cognito-apigw/internal/fnenv"
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 	"github.com/cognito-apigw/cognito-apigw/internal/testkit"
 	"github.com/cognito-apigw/cognito-apigw/internal/verifier"
-	"github.com/cognito-apigw/cognito-apigw/lambda/handler"
+	"github.com/cognito-apigw/cognito-apigw/lambda/proxy/handler"
 )
 
 const (
@@ -58,7 +59,7 @@ func newFixture(t *testing.T, cors config.CORS, h HandlerFunc) *fixture {
 	logger := slog.New(slog.NewTextHandler(logs, nil))
 	if h == nil {
 		// The handler's own records go elsewhere: they are the Lambda's log, not the gateway's.
-		lambda, err := handler.New(table, []string{client}, &handler.Options{AllowedOrigins: cors.AllowOrigins, Logger: slog.New(slog.DiscardHandler)})
+		lambda, err := handler.New(fnenv.Proxy{Routes: table, Clients: fnenv.Clients{Web: []string{client}}, AllowedOrigins: cors.AllowOrigins}, &handler.Options{Logger: slog.New(slog.DiscardHandler)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -273,7 +274,7 @@ func TestCORS(t *testing.T) {
 			}
 		}
 		// The gateway's own errors name the first origin whoever asks: reflecting Origin would
-		// let any site read them (GatewayErrorOrigin).
+		// let any site read them (origin.GatewayError).
 		for _, origin := range []string{other, "https://evil.example"} {
 			w := f.do("GET", "/me", "", "", "Origin", origin)
 			if got := w.Header().Get("Access-Control-Allow-Origin"); w.Code != 401 || got != appOrigin {

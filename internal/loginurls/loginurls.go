@@ -8,8 +8,8 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/cognito-apigw/cognito-apigw/internal/loopback"
 	"github.com/cognito-apigw/cognito-apigw/internal/outputs"
-	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 )
 
 // Endpoints are where a client signs in and gets tokens.
@@ -40,7 +40,7 @@ func FromOutputs(out outputs.Stage, issuer string) (Endpoints, error) {
 	local := out.CognitoEndpoint != ""
 	if login == "" {
 		u, err := url.Parse(issuer)
-		if err != nil || !routes.IsLoopbackURL(issuer) {
+		if err != nil || !loopback.IsURL(issuer) {
 			return Endpoints{}, ErrNoLoginDomain
 		}
 		login, local = u.Scheme+"://"+u.Host, true

@@ -1,6 +1,7 @@
-// Package loopback opens the listeners of the servers the project runs on the user's machine
-// (cmd/local's API and web app, authctl login's callback). Which hosts count as loopback is
-// routes.IsLoopbackHost's rule; this package decides which addresses such a host stands for.
+// Package loopback is the project's one rule of what counts as loopback (IsHost, IsURL: the
+// configuration's callback URLs and origins, the CLIs' endpoints, the verifier's issuer), and
+// opens the listeners of the servers the project runs on the user's machine (cmd/local's API
+// and web app, authctl login's callback) on the addresses such a host stands for.
 package loopback
 
 import (
@@ -8,8 +9,6 @@ import (
 	"fmt"
 	"net"
 	"syscall"
-
-	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 )
 
 // Listen listens on addr, host:port with a loopback host. 127.0.0.1 and [::1] are one address
@@ -30,7 +29,7 @@ func listen(sysListen func(network, addr string) (net.Listener, error), addr str
 	if err != nil {
 		return nil, err
 	}
-	if !routes.IsLoopbackHost(host) {
+	if !IsHost(host) {
 		return nil, fmt.Errorf("%s: not a loopback address (localhost, 127.0.0.1 or [::1])", addr)
 	}
 	if net.ParseIP(host) != nil {

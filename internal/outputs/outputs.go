@@ -32,7 +32,7 @@ type Stage struct {
 	CognitoEndpoint string
 	// LambdaEndpoint is where the local pool calls its triggers (local files only).
 	LambdaEndpoint string
-	// MachineClients are name=client id pairs (routes.ParseMachineClients); empty without any.
+	// MachineClients are name=client id pairs (fnenv.ParseMachineClients); empty without any.
 	MachineClients string
 }
 

@@ -1,7 +1,6 @@
 package routes_test
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
@@ -63,32 +62,6 @@ func TestDecide(t *testing.T) {
 	for _, tc := range tests {
 		if got := tc.route.Decide(tc.caller); got != tc.want {
 			t.Errorf("%s with %+v: %q, want %q", tc.route.Key(), tc.caller, got, tc.want)
-		}
-	}
-}
-
-func TestClientNames(t *testing.T) {
-	names, err := routes.ClientNames([]string{"web1", "web2"}, map[string]string{"reporting": "m1", "billing": "m2"})
-	if err != nil || len(names) != 4 || names["web2"] != routes.WebClient || names["m1"] != "reporting" {
-		t.Errorf("ClientNames = %v, %v", names, err)
-	}
-	// One id under two names would let map order decide which routes its tokens may call.
-	for _, machine := range []map[string]string{{"a": "m1", "b": "m1"}, {"a": "web1"}} {
-		if _, err := routes.ClientNames([]string{"web1"}, machine); err == nil || !strings.Contains(err.Error(), "one name per client") {
-			t.Errorf("ClientNames(%v): %v, want a refusal", machine, err)
-		}
-	}
-	// Client names of up to 32 characters.
-	name32 := "reporting-0123456789-0123456789x"
-	if names, err := routes.ClientNames(nil, map[string]string{name32: "m1"}); err != nil || names["m1"] != name32 {
-		t.Errorf("ClientNames with a 32-character name = %v, %v", names, err)
-	}
-	// Every bad entry at once: a name that is no client name, the web client's name, no id,
-	// a name of 33 characters.
-	_, err = routes.ClientNames(nil, map[string]string{"Bad": "m1", "web": "m2", "billing": "", name32 + "x": "m3"})
-	for _, want := range []string{`"Bad"="m1"`, `"web"="m2"`, `"billing"=""`, `"` + name32 + `x"="m3"`} {
-		if err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("ClientNames: %v, want %s refused", err, want)
 		}
 	}
 }

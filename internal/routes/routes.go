@@ -1,17 +1,17 @@
-// Package routes holds the API's route table: which methods exist on which paths and who may
-// call them. The CDK stacks turn it into API Gateway methods; the Lambda handler (and the local
-// server) read the very same table to enforce what API Gateway cannot. It has no CDK imports so
-// that the Lambda binary never links the CDK or jsii.
+// Package routes holds the API's route table and its decisions: which methods exist on which
+// paths, who may call them (Route.Decide) and which route a request reaches (Lookup, Match).
+// The CDK stacks turn it into API Gateway methods; the proxy handler, the token authorizer and
+// the local server enforce the very same table, which internal/fnenv carries to the functions.
+// It has no CDK imports so that the Lambda binaries never link the CDK or jsii.
 package routes
 
 import (
-	"encoding/json"
-	"errors"
 	"fmt"
-	"maps"
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/cognito-apigw/cognito-apigw/internal/problem"
 )
 
 // Access says which token a route needs.
@@ -72,32 +72,13 @@ var (
 	ScopePattern = regexp.MustCompile(`^[\x21\x23-\x5B\x5D-\x7E]+$`)
 )
 
-// Problem is one thing wrong with the table, located by a path such as routes[2].method.
-type Problem struct {
-	Where string
-	Value any
-	Want  string
-}
-
-func (p Problem) String() string {
-	return fmt.Sprintf("%s: got %s; %s", p.Where, show(p.Value), p.Want)
-}
-
-func show(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Sprint(v)
-	}
-	return string(b)
-}
-
 // Check reports every structural problem in the table. knownScopes and knownGroups are the
 // scopes of the resource server and the user pool's groups; routes may name only those.
 // where is the prefix for problem locations, e.g. "stages.dev.routes".
-func (t Table) Check(where string, knownScopes, knownGroups []string) []Problem {
-	var problems []Problem
+func (t Table) Check(where string, knownScopes, knownGroups []string) problem.List {
+	var problems problem.List
 	add := func(i int, field string, value any, want string) {
-		problems = append(problems, Problem{Where: fmt.Sprintf("%s[%d].%s", where, i, field), Value: value, Want: want})
+		problems.Add(fmt.Sprintf("%s[%d].%s", where, i, field), value, want)
 	}
 	seen := map[string]int{}
 	paramNames := map[string]string{} // parent path + "/" -> the {param} used there
@@ -268,102 +249,4 @@ func splitPath(p string) []string {
 		return nil
 	}
 	return strings.Split(p, "/")
-}
-
-// Encode and Decode carry the table from the stack to the Lambda in an environment variable.
-func (t Table) Encode() (string, error) {
-	b, err := json.Marshal(t)
-	return string(b), err
-}
-
-// Decode parses a table written by Encode.
-func Decode(s string) (Table, error) {
-	var t Table
-	if err := json.Unmarshal([]byte(s), &t); err != nil {
-		return nil, fmt.Errorf("route table: %w", err)
-	}
-	return t, nil
-}
-
-// Environment variables the API stack sets on the Lambda function.
-const (
-	// EnvRouteTable holds the encoded route table.
-	EnvRouteTable = "ROUTE_TABLE"
-	// EnvAllowedClientIDs holds the comma-separated app client ids whose tokens the API accepts.
-	EnvAllowedClientIDs = "ALLOWED_CLIENT_IDS"
-	// EnvMachineClients holds the stage's machine clients as comma-separated name=id pairs.
-	EnvMachineClients = "MACHINE_CLIENTS"
-	// EnvAllowedOrigins holds the comma-separated CORS origins ("*" for any).
-	EnvAllowedOrigins = "ALLOWED_ORIGINS"
-	// EnvIssuer holds the user pool's issuer URL, https://cognito-idp.<region>.amazonaws.com/<pool
-	// id>, for functions that verify tokens themselves (the Lambda token authorizer).
-	EnvIssuer = "COGNITO_ISSUER"
-)
-
-// SplitList splits a comma-separated list, such as the value of EnvAllowedClientIDs or a -c
-// override, trimming spaces and dropping blanks.
-func SplitList(s string) []string {
-	var out []string
-	for part := range strings.SplitSeq(s, ",") {
-		if part = strings.TrimSpace(part); part != "" {
-			out = append(out, part)
-		}
-	}
-	return out
-}
-
-// ParseMachineClients reads EnvMachineClients: "reporting=abc123,billing=def456" -> name: id.
-func ParseMachineClients(s string) (map[string]string, error) {
-	out := map[string]string{}
-	for _, pair := range SplitList(s) {
-		name, id, ok := strings.Cut(pair, "=")
-		name, id = strings.TrimSpace(name), strings.TrimSpace(id)
-		switch {
-		case !ok || id == "":
-			return nil, fmt.Errorf("machine clients: got %q; want name=client id", pair)
-		case checkMachineClient(name, id) != nil:
-			return nil, checkMachineClient(name, id)
-		case out[name] != "":
-			return nil, fmt.Errorf("machine clients: %q appears twice", name)
-		}
-		out[name] = id
-	}
-	return out, nil
-}
-
-// ClientNames maps app client ids to the names routes use: WebClient for each of webIDs, and
-// each machine client's own name. An id with two names would let map order decide which
-// routes its tokens may call, so it is refused.
-// Every problem is reported.
-func ClientNames(webIDs []string, machine map[string]string) (map[string]string, error) {
-	names := map[string]string{}
-	for _, id := range webIDs {
-		names[id] = WebClient
-	}
-	var errs []error
-	for _, name := range slices.Sorted(maps.Keys(machine)) {
-		id := machine[name]
-		if err := checkMachineClient(name, id); err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		if other, taken := names[id]; taken {
-			errs = append(errs, fmt.Errorf("machine clients: app client %s is both %q and %q; want one name per client", id, other, name))
-			continue
-		}
-		names[id] = name
-	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
-	}
-	return names, nil
-}
-
-// checkMachineClient is the rule for one machine client: a name of its own (not WebClient)
-// and a client id.
-func checkMachineClient(name, id string) error {
-	if !ClientNamePattern.MatchString(name) || name == WebClient || id == "" {
-		return fmt.Errorf("machine clients: got %q=%q; want a client name other than %q and a client id", name, id, WebClient)
-	}
-	return nil
 }

@@ -30,7 +30,7 @@ func ReadJSON(t testing.TB, path string, v any) {
 }
 
 // proxyEvents is where the sample API Gateway proxy events are, from the module root.
-const proxyEvents = "lambda/testdata"
+const proxyEvents = "lambda/proxy/handler/testdata"
 
 // ProxyEvent is the sample API Gateway proxy event <name>.json, as the proxy Lambda receives
 // it: the Cognito authorizer's claims in its request context, or none on a public route.

@@ -18,6 +18,7 @@ import (
 	"github.com/MicahParks/jwkset"
 	"github.com/golang-jwt/jwt/v5"
 
+	"github.com/cognito-apigw/cognito-apigw/internal/loopback"
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 )
 
@@ -352,7 +353,7 @@ func checkURL(s string) error {
 	case "https":
 		return nil
 	case "http":
-		if routes.IsLoopbackHost(u.Hostname()) {
+		if loopback.IsHost(u.Hostname()) {
 			return nil
 		}
 	}

@@ -16,8 +16,9 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/cognito-apigw/cognito-apigw/internal/apigwclaims"
+	"github.com/cognito-apigw/cognito-apigw/internal/fnenv"
 	"github.com/cognito-apigw/cognito-apigw/internal/testkit"
-	"github.com/cognito-apigw/cognito-apigw/lambda/handler"
+	"github.com/cognito-apigw/cognito-apigw/lambda/proxy/handler"
 )
 
 var javaDate = regexp.MustCompile(`^[A-Z][a-z]{2} [A-Z][a-z]{2} [0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} UTC [0-9]{4}$`)
@@ -244,7 +245,7 @@ func checkProxy(t *testing.T, resp events.APIGatewayCustomAuthorizerResponse, ca
 	if c.Subject != alice || c.ClientID != client || c.ExpiresAt.Before(time.Now()) {
 		t.Errorf("claims %+v", c)
 	}
-	h, err := handler.New(sampleTable, []string{client}, nil)
+	h, err := handler.New(fnenv.Proxy{Routes: sampleTable, Clients: fnenv.Clients{Web: []string{client}}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,21 +1,17 @@
 // Command authorizer is the API's Lambda TOKEN authorizer, used when a stage sets
-// authorizer: "lambda". It only wires: configuration comes from the environment the API stack
-// sets, the policy logic lives in package policy and the token checks in internal/verifier.
+// authorizer: "lambda". It only wires: what the API stack hands it comes from the environment
+// through fnenv.ReadAuthorizer, the policy logic lives in package policy and the token checks
+// in internal/verifier.
 package main
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"log/slog"
-	"maps"
 	"os"
-	"slices"
-	"strings"
 
 	"github.com/aws/aws-lambda-go/lambda"
 
-	"github.com/cognito-apigw/cognito-apigw/internal/routes"
+	"github.com/cognito-apigw/cognito-apigw/internal/fnenv"
 	"github.com/cognito-apigw/cognito-apigw/internal/verifier"
 	"github.com/cognito-apigw/cognito-apigw/lambda/authorizer/policy"
 )
@@ -32,38 +28,24 @@ func main() {
 	lambda.Start(a.handle)
 }
 
-// newAuthorizer builds the authorizer from environment variables read through getenv. It
-// reports every missing or bad variable at once, then fails if the JWKS cannot be loaded.
+// newAuthorizer builds the authorizer from the environment read through getenv. It reports
+// every missing or bad variable at once, then fails if the JWKS cannot be loaded.
 func newAuthorizer(ctx context.Context, getenv func(string) string, logger *slog.Logger) (*authorizer, error) {
-	var problems []string
-	issuer := getenv(routes.EnvIssuer)
-	if issuer == "" {
-		problems = append(problems, routes.EnvIssuer+" is not set")
-	}
-	clients := routes.SplitList(getenv(routes.EnvAllowedClientIDs))
-	if len(clients) == 0 {
-		problems = append(problems, routes.EnvAllowedClientIDs+" is not set")
-	}
-	machine, err := routes.ParseMachineClients(getenv(routes.EnvMachineClients))
+	cfg, err := fnenv.ReadAuthorizer(getenv)
 	if err != nil {
-		problems = append(problems, fmt.Sprintf("%s: %v", routes.EnvMachineClients, err))
+		return nil, err
 	}
-	names, err := routes.ClientNames(clients, machine)
+	// ReadAuthorizer has checked the table and the client names; these cannot fail now, but
+	// they stay checked rather than trusted.
+	policies, err := policy.NewBuilder(cfg.Routes)
 	if err != nil {
-		problems = append(problems, fmt.Sprintf("%s: %v", routes.EnvMachineClients, err))
+		return nil, err
 	}
-	var policies *policy.Builder
-	if encoded := getenv(routes.EnvRouteTable); encoded == "" {
-		problems = append(problems, routes.EnvRouteTable+" is not set")
-	} else if table, err := routes.Decode(encoded); err != nil {
-		problems = append(problems, fmt.Sprintf("%s: %v", routes.EnvRouteTable, err))
-	} else if policies, err = policy.NewBuilder(table); err != nil {
-		problems = append(problems, fmt.Sprintf("%s: %s", routes.EnvRouteTable, strings.ReplaceAll(err.Error(), "\n", "; ")))
+	names, err := cfg.Clients.Names()
+	if err != nil {
+		return nil, err
 	}
-	if len(problems) > 0 {
-		return nil, errors.New(strings.Join(problems, "; "))
-	}
-	tokens, err := verifier.New(ctx, verifier.Config{Issuer: issuer, ClientIDs: slices.Collect(maps.Keys(names)), Logger: logger})
+	tokens, err := verifier.New(ctx, verifier.Config{Issuer: cfg.Issuer, ClientIDs: cfg.Clients.IDs(), Logger: logger})
 	if err != nil {
 		return nil, err
 	}

@@ -6,18 +6,16 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cognito-apigw/cognito-apigw/internal/fnenv"
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 )
 
 func TestNewAuthorizerFromEnv(t *testing.T) {
 	f := newFixture(t) // serves the JWKS
-	table, err := sampleTable.Encode()
-	if err != nil {
-		t.Fatal(err)
-	}
-	badTable, _ := routes.Table{{Method: "GET", Path: "/items", Access: routes.Scoped}}.Encode()
+	badTable := fnenv.EncodeRoutes(routes.Table{{Method: "GET", Path: "/items", Access: routes.Scoped}})
 	env := func(kv ...string) map[string]string {
-		m := map[string]string{routes.EnvIssuer: f.is.Issuer(), routes.EnvAllowedClientIDs: " " + client + " , other,", routes.EnvRouteTable: table}
+		// What the API stack writes, through the same contract.
+		m := fnenv.Authorizer{Issuer: f.is.Issuer(), Routes: sampleTable, Clients: fnenv.Clients{Web: []string{client, "other"}}}.Env(strings.Join)
 		for i := 0; i < len(kv); i += 2 {
 			m[kv[i]] = kv[i+1]
 		}
@@ -29,12 +27,14 @@ func TestNewAuthorizerFromEnv(t *testing.T) {
 		wantErr []string
 	}{
 		{"ok", env(), nil},
+		{"ok with spaces and a machine client", env(fnenv.EnvAllowedClientIDs, " "+client+" , other,", fnenv.EnvMachineClients, "reporting=m1"), nil},
 		{"nothing set", map[string]string{}, []string{"COGNITO_ISSUER is not set", "ALLOWED_CLIENT_IDS is not set", "ROUTE_TABLE is not set"}},
-		{"blank client ids", env(routes.EnvAllowedClientIDs, " , "), []string{"ALLOWED_CLIENT_IDS is not set"}},
-		{"table not JSON", env(routes.EnvRouteTable, "{"), []string{"ROUTE_TABLE: route table:"}},
-		{"table with problems", env(routes.EnvRouteTable, badTable), []string{"ROUTE_TABLE: routes[0].scopes"}},
-		{"issuer not https", env(routes.EnvIssuer, "http://cognito-idp.us-east-1.amazonaws.com/us-east-1_X"), []string{"must use https"}},
-		{"JWKS out of reach", env(routes.EnvIssuer, f.is.Issuer()+"x"), []string{"JWKS unavailable"}},
+		{"blank client ids", env(fnenv.EnvAllowedClientIDs, " , "), []string{"ALLOWED_CLIENT_IDS is not set"}},
+		{"table not JSON", env(fnenv.EnvRouteTable, "{"), []string{"ROUTE_TABLE: unexpected end of JSON input"}},
+		{"table with problems", env(fnenv.EnvRouteTable, badTable), []string{"ROUTE_TABLE: routes[0].scopes"}},
+		{"machine client under a web client's id", env(fnenv.EnvMachineClients, "reporting=other"), []string{"MACHINE_CLIENTS: app client other is both"}},
+		{"issuer not https", env(fnenv.EnvIssuer, "http://cognito-idp.us-east-1.amazonaws.com/us-east-1_X"), []string{"must use https"}},
+		{"JWKS out of reach", env(fnenv.EnvIssuer, f.is.Issuer()+"x"), []string{"JWKS unavailable"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -49,8 +49,8 @@ func TestNewAuthorizerFromEnv(t *testing.T) {
 			if err == nil {
 				t.Fatalf("no error, want %q", tt.wantErr)
 			}
-			if strings.Contains(err.Error(), "\n") {
-				t.Errorf("error spans lines, want one log line: %q", err)
+			if lines := strings.Count(err.Error(), "\n") + 1; lines != len(tt.wantErr) {
+				t.Errorf("%d lines, want one per problem (%d):\n%v", lines, len(tt.wantErr), err)
 			}
 			for _, want := range tt.wantErr {
 				if !strings.Contains(err.Error(), want) {

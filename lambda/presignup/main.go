@@ -1,6 +1,8 @@
 // Command presignup is the user pool's pre sign-up trigger when a stage sets linkByEmail: it
 // links a federated sign-up to the existing user with the same verified email, where the
-// provider is an authority for the address, so that one person is one user. It only wires: the decision lives in link.go.
+// provider is an authority for the address, so that one person is one user. It only wires:
+// what the auth stack hands it comes from the environment through fnenv.ReadPreSignUp, the
+// decision lives in link.go.
 package main
 
 import (
@@ -12,7 +14,7 @@ import (
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 
-	"github.com/cognito-apigw/cognito-apigw/internal/linking"
+	"github.com/cognito-apigw/cognito-apigw/internal/fnenv"
 )
 
 func main() {
@@ -25,16 +27,16 @@ func main() {
 	lambda.Start(l.handle)
 }
 
-// newLinker builds the linker from the environment the auth stack sets; the SDK takes the
+// newLinker builds the linker from the environment read through getenv; the SDK takes the
 // Region and the function role's credentials from the Lambda environment.
 func newLinker(ctx context.Context, getenv func(string) string, logger *slog.Logger) (*linker, error) {
-	authorities, err := linking.Decode(getenv(linking.EnvAuthorities))
+	cfg, err := fnenv.ReadPreSignUp(getenv)
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := awsconfig.LoadDefaultConfig(ctx)
+	sdk, err := awsconfig.LoadDefaultConfig(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return &linker{users: cognitoidentityprovider.NewFromConfig(cfg), authorities: authorities, log: logger}, nil
+	return &linker{users: cognitoidentityprovider.NewFromConfig(sdk), authorities: cfg.Authorities, log: logger}, nil
 }

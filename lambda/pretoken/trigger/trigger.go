@@ -12,7 +12,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/cognito-apigw/cognito-apigw/internal/pretoken"
+	"github.com/cognito-apigw/cognito-apigw/internal/fnenv"
 )
 
 // Event is Cognito's pre token generation event, version 2. The reply is the same event with
@@ -47,17 +47,20 @@ type accessToken struct {
 // resource server lacks, and never fails a sign-in: on input it cannot use it returns the
 // event unchanged and logs why.
 type Trigger struct {
-	settings pretoken.Settings
+	settings fnenv.PreToken
 	log      *slog.Logger
 }
 
 // New builds the trigger; a nil logger discards its records.
-func New(s pretoken.Settings, logger *slog.Logger) *Trigger {
+func New(s fnenv.PreToken, logger *slog.Logger) *Trigger {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	return &Trigger{settings: s, log: logger}
 }
+
+// Settings are what the trigger adds.
+func (t *Trigger) Settings() fnenv.PreToken { return t.settings }
 
 // Invoke answers one event given as JSON, as Lambda's runtime hands it over: the reply is the
 // event with its response, as JSON.

@@ -10,11 +10,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cognito-apigw/cognito-apigw/internal/pretoken"
+	"github.com/cognito-apigw/cognito-apigw/internal/fnenv"
 	"github.com/cognito-apigw/cognito-apigw/internal/testkit"
 )
 
-var settings = pretoken.Settings{
+var settings = fnenv.PreToken{
 	GroupScopes: map[string][]string{
 		"admin":   {"demo-api/write", "demo-api/read"},
 		"readers": {"demo-api/read"},
@@ -26,7 +26,7 @@ var settings = pretoken.Settings{
 
 // run feeds a fixture through the Lambda's JSON, as the runtime does, and returns the reply
 // as JSON values.
-func run(t *testing.T, s pretoken.Settings, raw []byte) (map[string]any, string) {
+func run(t *testing.T, s fnenv.PreToken, raw []byte) (map[string]any, string) {
 	t.Helper()
 	var logs bytes.Buffer
 	tr := New(s, slog.New(slog.NewJSONHandler(&logs, nil)))
@@ -105,13 +105,13 @@ func TestTrigger(t *testing.T) {
 func TestTriggerLeavesTokensAlone(t *testing.T) {
 	raw := fixture(t, "password-admin")
 	for name, tc := range map[string]struct {
-		s   pretoken.Settings
+		s   fnenv.PreToken
 		raw []byte
 		log string
 	}{
-		"no settings":      {pretoken.Settings{}, raw, ""},
+		"no settings":      {fnenv.PreToken{}, raw, ""},
 		"unknown version":  {settings, bytes.Replace(raw, []byte(`"version": "2"`), []byte(`"version": "1"`), 1), "unexpected event version"},
-		"undefined scopes": {pretoken.Settings{GroupScopes: map[string][]string{"admin": {"other-api/x"}}, Scopes: settings.Scopes}, raw, "not defined by the resource server"},
+		"undefined scopes": {fnenv.PreToken{GroupScopes: map[string][]string{"admin": {"other-api/x"}}, Scopes: settings.Scopes}, raw, "not defined by the resource server"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			reply, logs := run(t, tc.s, tc.raw)

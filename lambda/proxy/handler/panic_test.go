@@ -9,16 +9,23 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/cognito-apigw/cognito-apigw/internal/fnenv"
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 )
 
 // getHealth is a request for the one route of withEndpoint's handlers.
 var getHealth = events.APIGatewayProxyRequest{HTTPMethod: "GET", Resource: "/health"}
 
-// withEndpoint is a handler of one public route, GET /health, that endpoint answers.
-func withEndpoint(t *testing.T, opts Options, endpoint func(context.Context, request) reply) *Handler {
+// withEndpoint is a handler of one public route, GET /health, that endpoint answers, for
+// browsers from origins.
+func withEndpoint(t *testing.T, origins []string, opts Options, endpoint func(context.Context, request) reply) *Handler {
 	t.Helper()
-	h, err := New(routes.Table{{Method: "GET", Path: "/health", Access: routes.Public}}, []string{"client"}, &opts)
+	cfg := fnenv.Proxy{
+		Routes:         routes.Table{{Method: "GET", Path: "/health", Access: routes.Public}},
+		Clients:        fnenv.Clients{Web: []string{"client"}},
+		AllowedOrigins: origins,
+	}
+	h, err := New(cfg, &opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,7 +35,7 @@ func withEndpoint(t *testing.T, opts Options, endpoint func(context.Context, req
 
 func TestPanicBecomes500(t *testing.T) {
 	var logs bytes.Buffer
-	h := withEndpoint(t, Options{AllowedOrigins: []string{"*"}, Logger: slog.New(slog.NewJSONHandler(&logs, nil))},
+	h := withEndpoint(t, []string{"*"}, Options{Logger: slog.New(slog.NewJSONHandler(&logs, nil))},
 		func(context.Context, request) reply { panic("database password is hunter2") })
 	ev := getHealth
 	ev.Headers = map[string]string{"Origin": "https://a.example"}
@@ -49,7 +56,7 @@ func TestPanicBecomes500(t *testing.T) {
 
 // TestReplyEncodingFailure: a body that cannot be encoded gives the fixed 500 body.
 func TestReplyEncodingFailure(t *testing.T) {
-	h := withEndpoint(t, Options{Logger: slog.New(slog.DiscardHandler)}, func(context.Context, request) reply {
+	h := withEndpoint(t, nil, Options{Logger: slog.New(slog.DiscardHandler)}, func(context.Context, request) reply {
 		return jsonReply(200, map[string]any{"bad": func() {}})
 	})
 	resp, err := h.Handle(context.Background(), getHealth)

@@ -1,40 +1,13 @@
-package routes_test
+package origin_test
 
 import (
 	"strings"
 	"testing"
 
-	"github.com/cognito-apigw/cognito-apigw/internal/routes"
+	"github.com/cognito-apigw/cognito-apigw/internal/origin"
 )
 
-func TestIsLoopbackHost(t *testing.T) {
-	for host, want := range map[string]bool{
-		"localhost": true, "LocalHost": true, "127.0.0.1": true, "::1": true,
-		// Loopback to the kernel, not to Cognito's callback URL rule: one rule, Cognito's.
-		"127.0.0.2": false, "127.1": false, "0:0:0:0:0:0:0:1": false, "[::1]": false,
-		"localhost.": false, "localhost.example.com": false, "example.com": false, "": false,
-		// strings.EqualFold folds the long s (U+017F) to s: not the name localhost.
-		"localho\u017Ft": false, "LOCALHO\u017FT": false,
-	} {
-		if got := routes.IsLoopbackHost(host); got != want {
-			t.Errorf("IsLoopbackHost(%q) = %v, want %v", host, got, want)
-		}
-	}
-}
-
-func TestIsLoopbackURL(t *testing.T) {
-	for raw, want := range map[string]bool{
-		"http://localhost:3000/auth/callback": true, "https://127.0.0.1:8443": true, "http://[::1]:8080/": true,
-		"HTTP://LOCALHOST": true, "http://127.0.0.2:8080": false, "http://localhost.evil.example": false,
-		"myapp://localhost": false, "localhost:3000": false, "": false, "http://user@example.com@localhost/": false,
-	} {
-		if got := routes.IsLoopbackURL(raw); got != want {
-			t.Errorf("IsLoopbackURL(%q) = %v, want %v", raw, got, want)
-		}
-	}
-}
-
-func TestCheckOrigin(t *testing.T) {
+func TestCheck(t *testing.T) {
 	tests := []struct{ origin, want string }{ // want: "" or a substring of the message
 		{"*", ""},
 		{"https://app.example.com", ""},
@@ -61,31 +34,31 @@ func TestCheckOrigin(t *testing.T) {
 		{"", "want an origin"},
 	}
 	for _, tc := range tests {
-		got := routes.CheckOrigin(tc.origin)
+		got := origin.Check(tc.origin)
 		if (tc.want == "") != (got == "") || !strings.Contains(got, tc.want) {
-			t.Errorf("CheckOrigin(%q) = %q, want %q", tc.origin, got, tc.want)
+			t.Errorf("Check(%q) = %q, want %q", tc.origin, got, tc.want)
 		}
 	}
 }
 
-func TestOriginAllowed(t *testing.T) {
+func TestAllowed(t *testing.T) {
 	allowed := []string{"https://app.example.com", "http://localhost:3000"}
-	for origin, want := range map[string]bool{
+	for o, want := range map[string]bool{
 		"https://app.example.com": true, "http://localhost:3000": true,
 		// What a browser never sends does not match, as in API Gateway.
 		"https://app.example.com/": false, "HTTPS://APP.EXAMPLE.COM": false,
 		"https://evil.example": false, "null": false, "": false,
 	} {
-		if got := routes.OriginAllowed(allowed, origin); got != want {
-			t.Errorf("OriginAllowed(%q) = %v, want %v", origin, got, want)
+		if got := origin.Allowed(allowed, o); got != want {
+			t.Errorf("Allowed(%q) = %v, want %v", o, got, want)
 		}
 	}
-	if !routes.OriginAllowed([]string{"*"}, "https://any.example") || routes.OriginAllowed([]string{"*"}, "") {
+	if !origin.Allowed([]string{"*"}, "https://any.example") || origin.Allowed([]string{"*"}, "") {
 		t.Error(`"*" must allow any origin, and only a request with one`)
 	}
 }
 
-func TestGatewayErrorOrigin(t *testing.T) {
+func TestGatewayError(t *testing.T) {
 	for _, tc := range []struct {
 		allowed []string
 		want    string
@@ -95,8 +68,8 @@ func TestGatewayErrorOrigin(t *testing.T) {
 		{[]string{"*"}, "*"},
 		{[]string{"https://app.example.com", "http://localhost:3000"}, "https://app.example.com"},
 	} {
-		if got := routes.GatewayErrorOrigin(tc.allowed); got != tc.want {
-			t.Errorf("GatewayErrorOrigin(%q) = %q, want %q", tc.allowed, got, tc.want)
+		if got := origin.GatewayError(tc.allowed); got != tc.want {
+			t.Errorf("GatewayError(%q) = %q, want %q", tc.allowed, got, tc.want)
 		}
 	}
 }

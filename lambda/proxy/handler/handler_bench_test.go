@@ -8,8 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cognito-apigw/cognito-apigw/internal/fnenv"
 	"github.com/cognito-apigw/cognito-apigw/internal/testkit"
-	"github.com/cognito-apigw/cognito-apigw/lambda/handler"
+	"github.com/cognito-apigw/cognito-apigw/lambda/proxy/handler"
 )
 
 // BenchmarkMe measures one GET /me request as it reaches the Lambda: a real-shaped API Gateway
@@ -17,10 +18,10 @@ import (
 // Origin) through Handle to the JSON reply with its CORS headers. bench/run reports ns/op and
 // allocs/op; the budget is under 20 us and a handful of allocations per request.
 func BenchmarkMe(b *testing.B) {
-	h, err := handler.New(testkit.SampleRoutes(), []string{client}, &handler.Options{
-		AllowedOrigins: []string{appOrigin},
-		Logger:         slog.New(slog.NewJSONHandler(io.Discard, nil)),
-		Now:            func() time.Time { return fixedNow },
+	cfg := fnenv.Proxy{Routes: testkit.SampleRoutes(), Clients: fnenv.Clients{Web: []string{client}}, AllowedOrigins: []string{appOrigin}}
+	h, err := handler.New(cfg, &handler.Options{
+		Logger: slog.New(slog.NewJSONHandler(io.Discard, nil)),
+		Now:    func() time.Time { return fixedNow },
 	})
 	if err != nil {
 		b.Fatal(err)

@@ -16,12 +16,13 @@ import (
 	"github.com/cognito-apigw/cognito-apigw/internal/apigwclaims"
 	"github.com/cognito-apigw/cognito-apigw/internal/cdkjson"
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
+	"github.com/cognito-apigw/cognito-apigw/internal/fnenv"
 	"github.com/cognito-apigw/cognito-apigw/internal/localapi"
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 	"github.com/cognito-apigw/cognito-apigw/internal/testkit"
 	"github.com/cognito-apigw/cognito-apigw/internal/verifier"
 	"github.com/cognito-apigw/cognito-apigw/lambda/authorizer/policy"
-	"github.com/cognito-apigw/cognito-apigw/lambda/handler"
+	"github.com/cognito-apigw/cognito-apigw/lambda/proxy/handler"
 )
 
 // TestSameVerdictEverywhere runs every route of the dev stage's table against every kind of
@@ -29,7 +30,7 @@ import (
 // Gateway's Cognito authorizer, the Lambda token authorizer's policy (with the handler behind
 // it), and the local gateway over HTTP. Each must reach the verdict the rule gives.
 func TestSameVerdictEverywhere(t *testing.T) {
-	cfg, err := cdkjson.Load("../cdk.json", "dev")
+	cfg, err := cdkjson.Load("../../cdk.json", "dev")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,8 +41,8 @@ func TestSameVerdictEverywhere(t *testing.T) {
 	is := testkit.New(t, "us-east-1_Verdicts")
 	// A client-credentials token: the machine client's id as sub and client_id, no user.
 	const reportingID = "2r8kq4v7m1c5x9z3b6n0p2l4ja"
-	machine := map[string]string{"reporting": reportingID}
-	clientNames, err := routes.ClientNames([]string{testkit.ClientID}, machine)
+	clients := fnenv.Clients{Web: []string{testkit.ClientID}, Machine: map[string]string{"reporting": reportingID}}
+	clientNames, err := clients.Names()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +64,7 @@ func TestSameVerdictEverywhere(t *testing.T) {
 		"machine token, write": machineToken("demo-api/write"),
 	}
 
-	h, err := handler.New(table, []string{testkit.ClientID}, &handler.Options{MachineClients: machine, Logger: slog.New(slog.DiscardHandler)})
+	h, err := handler.New(fnenv.Proxy{Routes: table, Clients: clients}, &handler.Options{Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +72,7 @@ func TestSameVerdictEverywhere(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v, err := verifier.New(context.Background(), verifier.Config{Issuer: is.Issuer(), ClientIDs: []string{testkit.ClientID, reportingID}})
+	v, err := verifier.New(context.Background(), verifier.Config{Issuer: is.Issuer(), ClientIDs: clients.IDs()})
 	if err != nil {
 		t.Fatal(err)
 	}

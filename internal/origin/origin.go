@@ -1,38 +1,22 @@
-package routes
+// Package origin is the project's one rule of what an allowed CORS origin is and how a
+// request's Origin is matched against the allowed ones: the configuration checks cors
+// allowOrigins with it, the API stack and the local gateway take the origin of API Gateway's
+// own error replies from it, and the proxy handler and cmd/local's web app answer with it.
+package origin
 
 import (
 	"net/url"
 	"strings"
 
-	"github.com/cognito-apigw/cognito-apigw/internal/ascii"
+	"github.com/cognito-apigw/cognito-apigw/internal/loopback"
 )
 
-// IsLoopbackHost is the one loopback rule of the project, Cognito's: the hosts for which it
-// accepts plain-http callback and sign-out URLs (localhost, 127.0.0.1 and [::1]; host as
-// url.URL.Hostname gives it, without brackets). Other 127.0.0.0/8 addresses are loopback to
-// the kernel but not to Cognito, so they are not here either: a URL this accepts can be
-// registered on an app client.
-func IsLoopbackHost(host string) bool {
-	return ascii.EqualFold(host, "localhost") || host == "127.0.0.1" || host == "::1"
-}
-
-// IsLoopbackURL reports whether raw is an http or https URL whose host IsLoopbackHost, without
-// user:password@ (which hides the real host from a reader: http://localhost@evil.example).
-func IsLoopbackURL(raw string) bool {
-	u, err := url.Parse(raw)
-	if err != nil || u.User != nil {
-		return false
-	}
-	scheme := strings.ToLower(u.Scheme)
-	return (scheme == "http" || scheme == "https") && IsLoopbackHost(u.Hostname())
-}
-
-// CheckOrigin is the one rule for an allowed CORS origin. It reports what is wrong with o, or ""
-// when o is "*" or exactly what a browser sends as Origin: scheme://host[:port], lower case, no
+// Check is the one rule for an allowed CORS origin. It reports what is wrong with o, or "" when
+// o is "*" or exactly what a browser sends as Origin: scheme://host[:port], lower case, no
 // default port, no path (not even "/"). API Gateway compares origins as strings, so a
 // configured "https://app.example.com/" would never match; the message offers the right form.
 // Plain http is for loopback origins only, as for callback URLs.
-func CheckOrigin(o string) string {
+func Check(o string) string {
 	if o == "*" {
 		return ""
 	}
@@ -41,7 +25,7 @@ func CheckOrigin(o string) string {
 		want := "want an origin: scheme://host[:port] with no path, such as https://app.example.com"
 		if h, err := url.Parse("http://" + o); err == nil && !strings.Contains(o, "://") && h.Host != "" && h.User == nil && strings.Trim(h.Path, "/") == "" {
 			scheme := "https://"
-			if IsLoopbackHost(h.Hostname()) {
+			if loopback.IsHost(h.Hostname()) {
 				scheme = "http://"
 			}
 			want += "; did you mean " + scheme + strings.ToLower(h.Host) + "?"
@@ -53,7 +37,7 @@ func CheckOrigin(o string) string {
 	}
 	scheme := strings.ToLower(u.Scheme)
 	switch {
-	case scheme == "http" && !IsLoopbackHost(u.Hostname()):
+	case scheme == "http" && !loopback.IsHost(u.Hostname()):
 		return "want https; plain http is allowed only for localhost, 127.0.0.1 and [::1]"
 	case scheme != "http" && scheme != "https":
 		return "want an http(s) origin"
@@ -74,10 +58,10 @@ func CheckOrigin(o string) string {
 	return ""
 }
 
-// OriginAllowed reports whether the Origin header of a request is one of the allowed origins
-// (checked with CheckOrigin); "*" allows any. Browsers send the exact form, so this compares
-// strings, as API Gateway does.
-func OriginAllowed(allowed []string, origin string) bool {
+// Allowed reports whether the Origin header of a request is one of the allowed origins
+// (checked with Check); "*" allows any. Browsers send the exact form, so this compares strings,
+// as API Gateway does.
+func Allowed(allowed []string, origin string) bool {
 	if origin == "" {
 		return false
 	}
@@ -89,13 +73,13 @@ func OriginAllowed(allowed []string, origin string) bool {
 	return false
 }
 
-// GatewayErrorOrigin is the Access-Control-Allow-Origin of API Gateway's own error replies (the
+// GatewayError is the Access-Control-Allow-Origin of API Gateway's own error replies (the
 // authorizer's 401 and 403, throttling's 429, 5XX), "" when CORS is off. A gateway response has
 // fixed headers: it cannot check the caller's Origin against a list, and reflecting the header
 // would let any site read those replies. So it names the first configured origin (or "*"), and
 // pages on the other origins see those replies as CORS errors; the handler's own replies check
 // the Origin per request and serve every configured origin.
-func GatewayErrorOrigin(allowed []string) string {
+func GatewayError(allowed []string) string {
 	if len(allowed) == 0 {
 		return ""
 	}

@@ -21,22 +21,19 @@ import (
 
 	"github.com/cognito-apigw/cognito-apigw/internal/api"
 	"github.com/cognito-apigw/cognito-apigw/internal/apigwclaims"
+	"github.com/cognito-apigw/cognito-apigw/internal/fnenv"
+	"github.com/cognito-apigw/cognito-apigw/internal/origin"
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 )
 
-// Options are the handler's optional settings; the zero value (or nil) is valid.
+// Options are the handler's optional settings; the zero value (or nil) is valid. What the
+// stack hands the function is fnenv.Proxy, New's first argument.
 type Options struct {
-	// AllowedOrigins are the browser origins (such as https://app.example.com) that may read
-	// replies; "*" allows any. A request from another origin gets no Access-Control-Allow-Origin.
-	AllowedOrigins []string
 	// Logger receives problems as structured records; nil means JSON on stderr, which Lambda
 	// sends to CloudWatch.
 	Logger *slog.Logger
 	// Now is the clock, for tests; nil means time.Now.
 	Now func() time.Time
-	// MachineClients are the stage's client-credentials app clients, name -> client id; routes
-	// that name them take their tokens.
-	MachineClients map[string]string
 }
 
 // expiryLeeway absorbs clock skew between API Gateway, which checked exp when it called the
@@ -59,8 +56,13 @@ type Handler struct {
 	items     *itemStore
 }
 
-// New checks its inputs and builds a handler. It reports every problem at once.
-func New(table routes.Table, allowedClientIDs []string, opts *Options) (*Handler, error) {
+// New checks what the stack hands the function (or cmd/local hands the handler) and builds a
+// handler. It reports every problem at once. cfg.AllowedOrigins are the browser origins (such
+// as https://app.example.com) that may read replies, "*" any: a request from another origin
+// gets no Access-Control-Allow-Origin. Routes that name a machine client of cfg.Clients take
+// its tokens.
+func New(cfg fnenv.Proxy, opts *Options) (*Handler, error) {
+	table, allowedClientIDs := cfg.Routes, cfg.Clients.Web
 	if opts == nil {
 		opts = &Options{}
 	}
@@ -106,18 +108,18 @@ func New(table routes.Table, allowedClientIDs []string, opts *Options) (*Handler
 		webIDs = append(webIDs, id)
 	}
 	var err error
-	if h.clients, err = routes.ClientNames(webIDs, opts.MachineClients); err != nil {
+	if h.clients, err = (fnenv.Clients{Web: webIDs, Machine: cfg.Clients.Machine}).Names(); err != nil {
 		errs = append(errs, err)
 	}
 	if len(webIDs) == 0 && len(allowedClientIDs) == 0 {
 		errs = append(errs, errors.New("allowed client ids: want at least one app client id (API Gateway does not check the client; the handler does)"))
 	}
-	for i, o := range opts.AllowedOrigins {
-		if msg := routes.CheckOrigin(o); msg != "" {
+	for i, o := range cfg.AllowedOrigins {
+		if msg := origin.Check(o); msg != "" {
 			errs = append(errs, fmt.Errorf("allowed origins[%d]: got %q; %s", i, o, msg))
 		}
 	}
-	h.origins = slices.Clone(opts.AllowedOrigins)
+	h.origins = slices.Clone(cfg.AllowedOrigins)
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
@@ -277,14 +279,14 @@ func (h *Handler) respond(ctx context.Context, event events.APIGatewayProxyReque
 // cors lets allowed browser origins read the reply, errors included. Preflight requests never
 // get here: API Gateway (and the local server) answer them from the stage's CORS settings.
 func (h *Handler) cors(event events.APIGatewayProxyRequest, headers map[string]string) {
-	origin, ok := requestOrigin(event)
-	if !ok || !routes.OriginAllowed(h.origins, origin) {
+	from, ok := requestOrigin(event)
+	if !ok || !origin.Allowed(h.origins, from) {
 		return
 	}
 	if slices.Contains(h.origins, "*") {
-		origin = "*"
+		from = "*"
 	}
-	headers["Access-Control-Allow-Origin"] = origin
+	headers["Access-Control-Allow-Origin"] = from
 	headers["Access-Control-Expose-Headers"] = "WWW-Authenticate"
 }
 
@@ -293,12 +295,12 @@ func (h *Handler) cors(event events.APIGatewayProxyRequest, headers map[string]s
 // spellings or values disagree ("Origin: a" and "origin: b") has no usable origin, and gets no
 // CORS headers, whatever order the maps iterate in.
 func requestOrigin(event events.APIGatewayProxyRequest) (string, bool) {
-	origin, found := "", false
+	value, found := "", false
 	see := func(v string) bool {
-		if found && v != origin {
+		if found && v != value {
 			return false
 		}
-		origin, found = v, true
+		value, found = v, true
 		return true
 	}
 	for k, v := range event.Headers {
@@ -316,5 +318,5 @@ func requestOrigin(event events.APIGatewayProxyRequest) (string, bool) {
 			}
 		}
 	}
-	return origin, found && origin != ""
+	return value, found && value != ""
 }

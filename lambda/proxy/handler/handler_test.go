@@ -15,9 +15,10 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/cognito-apigw/cognito-apigw/internal/api"
+	"github.com/cognito-apigw/cognito-apigw/internal/fnenv"
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 	"github.com/cognito-apigw/cognito-apigw/internal/testkit"
-	"github.com/cognito-apigw/cognito-apigw/lambda/handler"
+	"github.com/cognito-apigw/cognito-apigw/lambda/proxy/handler"
 )
 
 // alice and client are the sample events' caller and app client; bob is in none of them.
@@ -38,10 +39,9 @@ func newHandler(t testing.TB, table routes.Table, origins ...string) (*handler.H
 	if origins == nil {
 		origins = []string{appOrigin}
 	}
-	h, err := handler.New(table, []string{client}, &handler.Options{
-		AllowedOrigins: origins,
-		Logger:         slog.New(slog.NewJSONHandler(&logs, nil)),
-		Now:            func() time.Time { return fixedNow },
+	h, err := handler.New(fnenv.Proxy{Routes: table, Clients: fnenv.Clients{Web: []string{client}}, AllowedOrigins: origins}, &handler.Options{
+		Logger: slog.New(slog.NewJSONHandler(&logs, nil)),
+		Now:    func() time.Time { return fixedNow },
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -502,10 +502,11 @@ func TestNew(t *testing.T) {
 		name    string
 		table   routes.Table
 		clients []string
-		opts    *handler.Options
+		machine map[string]string
+		origins []string
 		want    []string // substrings of the error; none means success
 	}{
-		{name: "nil options", table: testkit.SampleRoutes(), clients: []string{client}},
+		{name: "no options", table: testkit.SampleRoutes(), clients: []string{client}},
 		{name: "empty table", clients: []string{client}, want: []string{"want at least one route"}},
 		{name: "bad table", clients: []string{client}, table: routes.Table{
 			{Method: "get", Path: "/x", Access: routes.Public},
@@ -517,18 +518,21 @@ func TestNew(t *testing.T) {
 			want:  []string{"GET /me is public"}},
 		{name: "no client ids", table: testkit.SampleRoutes(), want: []string{"at least one app client id"}},
 		{name: "blank client id", table: testkit.SampleRoutes(), clients: []string{client, " "}, want: []string{"allowed client ids[1]"}},
+		{name: "machine client under the web client's id", table: testkit.SampleRoutes(), clients: []string{client},
+			machine: map[string]string{"reporting": client}, want: []string{"one name per client"}},
 		{name: "bad origins", table: testkit.SampleRoutes(), clients: []string{client},
-			opts: &handler.Options{AllowedOrigins: []string{"app.example.com", "https://app.example.com/path", "https://ok.example"}},
-			want: []string{"allowed origins[0]", "allowed origins[1]"}},
+			origins: []string{"app.example.com", "https://app.example.com/path", "https://ok.example"},
+			want:    []string{"allowed origins[0]", "allowed origins[1]"}},
 		// Browsers send the exact form; API Gateway compares strings, so must the handler.
 		{name: "origin not as a browser sends it", table: testkit.SampleRoutes(), clients: []string{client},
-			opts: &handler.Options{AllowedOrigins: []string{"HTTPS://App.Example.com/", "https://ok.example"}},
-			want: []string{"allowed origins[0]", "did you mean https://app.example.com"}},
+			origins: []string{"HTTPS://App.Example.com/", "https://ok.example"},
+			want:    []string{"allowed origins[0]", "did you mean https://app.example.com"}},
 		{name: "every problem at once", want: []string{"want at least one route", "at least one app client id"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h, err := handler.New(tt.table, tt.clients, tt.opts)
+			cfg := fnenv.Proxy{Routes: tt.table, Clients: fnenv.Clients{Web: tt.clients, Machine: tt.machine}, AllowedOrigins: tt.origins}
+			h, err := handler.New(cfg, nil)
 			if len(tt.want) == 0 {
 				if err != nil || h == nil {
 					t.Fatalf("New: %v", err)
@@ -639,7 +643,7 @@ func TestExpiredCaller(t *testing.T) {
 	for _, fixture := range []string{"me-id-token", "me-token-authorizer"} {
 		for _, tt := range tests {
 			t.Run(fixture+"/"+tt.name, func(t *testing.T) {
-				h, err := handler.New(testkit.SampleRoutes(), []string{client}, &handler.Options{
+				h, err := handler.New(fnenv.Proxy{Routes: testkit.SampleRoutes(), Clients: fnenv.Clients{Web: []string{client}}}, &handler.Options{
 					Logger: slog.New(slog.DiscardHandler), Now: func() time.Time { return tt.now },
 				})
 				if err != nil {

@@ -20,7 +20,7 @@ func TestRefusalLogLevel(t *testing.T) {
 		{200, ""}, {399, ""}, {400, "WARN"}, {499, "WARN"}, {500, "ERROR"}, {599, "ERROR"},
 	} {
 		var logs bytes.Buffer
-		h := withEndpoint(t, Options{Logger: slog.New(slog.NewJSONHandler(&logs, nil))}, func(context.Context, request) reply {
+		h := withEndpoint(t, nil, Options{Logger: slog.New(slog.NewJSONHandler(&logs, nil))}, func(context.Context, request) reply {
 			return errorReply(api.ErrorCode{Code: "some_code", Status: tc.status}, "Some message.")
 		})
 		resp, err := h.Handle(context.Background(), getHealth)
