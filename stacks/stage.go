@@ -17,10 +17,12 @@ type Stage struct {
 	Config config.Config
 	Auth   *AuthStack
 	API    *APIStack
+	// Alarms is nil on a stage without alarms.
+	Alarms *AlarmsStack
 }
 
 // NewStage reads the configuration from app's context (cdk.json, -c keys) and adds the
-// selected stage's auth and API stacks to app. projectDir holds go.mod and the branding files.
+// selected stage's auth and API stacks to app, and its alarms stack where alarms are on. projectDir holds go.mod and the branding files.
 // Every problem with the configuration, the branding or the SAML metadata is returned at
 // once, one per line, before any stack exists. Warnings about a valid stage become the auth
 // stack's annotations, which `cdk synth` prints.
@@ -59,8 +61,17 @@ func NewStage(app awscdk.App, projectDir string) (*Stage, error) {
 		MachineClients: auth.MachineClients,
 		ModuleDir:      moduleDir,
 	})
+	var alarms *AlarmsStack
+	if cfg.Alarms.Enabled {
+		alarms = NewAlarmsStack(app, names.AlarmsStack(cfg.AppName, cfg.StageName), &AlarmsStackProps{
+			StackProps: awscdk.StackProps{Description: jsii.String(cfg.AppName + " " + cfg.StageName + ": alarms, their SNS topic and the dashboard"), Tags: &tags},
+			Config:     cfg,
+			Auth:       auth,
+			API:        api,
+		})
+	}
 	// Warnings do not stop synth: `cdk synth` prints them (and --strict makes them errors).
-	for _, w := range cfg.Warnings() {
+	for _, w := range append(cfg.Warnings(), cfg.OperationWarnings()...) {
 		awscdk.Annotations_Of(auth.Stack).AddWarningV2(jsii.String("cognito-apigw:stage-setting"), jsii.String(w), nil)
 	}
 	if style != nil {
@@ -68,7 +79,7 @@ func NewStage(app awscdk.App, projectDir string) (*Stage, error) {
 			awscdk.Annotations_Of(auth.Stack).AddWarningV2(jsii.String("cognito-apigw:branding"), jsii.String(w.String()), nil)
 		}
 	}
-	return &Stage{Config: cfg, Auth: auth, API: api}, nil
+	return &Stage{Config: cfg, Auth: auth, API: api, Alarms: alarms}, nil
 }
 
 // contextOf is the app's whole context (cdk.json, -c keys and what the CDK CLI adds). The keys

@@ -3,7 +3,7 @@
 // URL come from the deploy outputs file (`cdk deploy --outputs-file cdk-outputs.json`), the
 // stage's settings from cdk.json, and flags override both.
 //
-//	authctl setup-local  [-endpoint URL] [-dynamodb-endpoint URL] [-outputs FILE] [-redirect-uri URL]...
+//	authctl setup-local  [-endpoint URL] [-dynamodb-endpoint URL] [-outputs FILE] [-api-url URL] [-lambda-url URL] [-redirect-uri URL]...
 //	authctl create-user  -email EMAIL (-password P | -password-stdin) [-name NAME] [-group G]...
 //	authctl set-password -email EMAIL (-password P | -password-stdin)
 //	authctl tokens       -email EMAIL (-password P | -password-stdin) [-flow user-password|admin-user-password] [-format json|env]
@@ -64,11 +64,13 @@ func (a *app) commands() []cli.Command {
 	return []cli.Command{{
 		Name:    "setup-local",
 		Summary: "create a user pool, its groups and an app client like the stage's on cognito-local, and the items table on dynalite",
-		Usage:   "[-endpoint URL] [-dynamodb-endpoint URL] [-outputs FILE] [-api-url URL] [-redirect-uri URL]...",
+		Usage:   "[-endpoint URL] [-dynamodb-endpoint URL] [-outputs FILE] [-api-url URL] [-lambda-url URL] [-redirect-uri URL]...",
 		Doc: `The servers are local ones: a Cognito-compatible one (cognito-local) and a DynamoDB
 (dynalite), whose items table gets the key schema the API stack synthesizes (an existing one
 is kept, items and all). The outputs file written (default local-outputs.json) records both,
-so later commands and cmd/local need only -outputs.`,
+so later commands and cmd/local need only -outputs. A stage with groupScopes or extraClaims
+gets its pre token generation trigger, which cmd/local answers at -lambda-url: start cmd/local
+before signing in.`,
 		Flags: a.setupLocal,
 	}, {
 		Name:    "create-user",

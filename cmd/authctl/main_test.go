@@ -19,6 +19,9 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+
 	"github.com/cognito-apigw/cognito-apigw/internal/awsauth/awsauthtest"
 	"github.com/cognito-apigw/cognito-apigw/internal/cdkjson"
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
@@ -108,6 +111,8 @@ func TestUsage(t *testing.T) {
 		{[]string{"setup-local", "-cdk-json", cdkJSON, "-dynamodb-endpoint", "https://dynamodb.eu-west-1.amazonaws.com"}, 2, "setup-local never creates tables in AWS"},
 		// No local DynamoDB on the port: setup-local stops before it makes a pool.
 		{[]string{"setup-local", "-cdk-json", cdkJSON, "-outputs", missing, "-endpoint", "http://127.0.0.1:1", "-dynamodb-endpoint", "http://127.0.0.1:1"}, 1, "is it running? Start it with: npx dynalite"},
+		{[]string{"setup-local", "-cdk-json", cdkJSON, "-lambda-url", "http://192.0.2.1:9230"}, 2, "-lambda-url"},
+		{[]string{"setup-local", "-cdk-json", cdkJSON, "-lambda-url", "https://127.0.0.1:9230"}, 2, "want a loopback http URL"},
 		{[]string{"login", "-cdk-json", cdkJSON, "-outputs", deployed, "-client-id", "c"}, 2, "pass -domain, or an outputs file with ManagedLoginUrl"},
 		{[]string{"login", "-cdk-json", cdkJSON, "-client-id", "c", "-domain", "http://auth.example.com"}, 2, "plain http only for a local server"},
 		{[]string{"login", "-cdk-json", cdkJSON, "-stage", "prod", "-client-id", "c", "-domain", "https://x.auth.eu-west-1.amazoncognito.com"}, 2, "none of stage prod's callbackUrls is a loopback URL"},
@@ -242,6 +247,23 @@ func TestDevStageLoginCallback(t *testing.T) {
 	}
 	if got := defaultRedirect(cfg.CallbackURLs); got != LoginCallback {
 		t.Errorf("authctl login's default redirect for dev is %q; want %q (add it to stages.dev.callbackUrls)", got, LoginCallback)
+	}
+}
+
+// TestLocalPoolTrigger: a stage with groupScopes gets its pre token generation trigger (event
+// version 2, as the auth stack gives it) at cmd/local's Invoke URL; without one, none.
+func TestLocalPoolTrigger(t *testing.T) {
+	cfg, err := cdkjson.Load(cdkJSON, "dev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := localPoolInput(cfg, "http://127.0.0.1:9230")
+	got := in.LambdaConfig.PreTokenGenerationConfig
+	if got == nil || aws.ToString(got.LambdaArn) != "http://127.0.0.1:9230/2015-03-31/functions/demo-api-dev-pretoken/invocations" || got.LambdaVersion != types.PreTokenGenerationLambdaVersionTypeV20 {
+		t.Errorf("pre token generation config %+v", got)
+	}
+	if in := localPoolInput(cfg, ""); in.LambdaConfig != nil {
+		t.Errorf("without a URL: LambdaConfig %+v, want none", in.LambdaConfig)
 	}
 }
 
@@ -575,7 +597,7 @@ func TestSetupLocalTable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := a.writeLocalOutputs(s, cfg, "local_pool", "client", localTable{endpoint: endpoint, name: "demo-api-dev-items"}); err != nil {
+	if err := a.writeLocalOutputs(s, cfg, "local_pool", "client", "", localTable{endpoint: endpoint, name: "demo-api-dev-items"}); err != nil {
 		t.Fatal(err)
 	}
 	out, err := outputs.Read(path, "demo-api", "dev")

@@ -120,7 +120,7 @@ func Postman(t routes.Table, s Settings) ([]byte, error) {
 	for _, m := range secrets {
 		c.Variable = append(c.Variable, pmVariable{Key: m + "ClientSecret", Value: "", Description: "the " + m + " machine client's secret: set it in Postman, never commit it"})
 	}
-	for _, op := range operations(t) {
+	for _, op := range operations(t, false, false) {
 		req := pmRequest{
 			Method:      op.method,
 			Description: postmanNote(op.route),
@@ -128,17 +128,18 @@ func Postman(t routes.Table, s Settings) ([]byte, error) {
 			Header:      []pmHeader{},
 			URL:         postmanURL(op.route.Path),
 		}
-		if takesBody(op) {
+		if e, ok := endpointOf(op); ok && e.Request != nil {
 			req.Header = append(req.Header, pmHeader{Key: "Content-Type", Value: jsonType})
 			req.Body = &pmBody{Mode: "raw", Raw: `{"name": "Buy milk"}`, Options: map[string]any{"raw": map[string]string{"language": "json"}}}
 		}
-		for _, p := range endpointDocs[op.route.Key()].params {
-			switch p.in {
+		e, _ := endpointOf(op)
+		for _, p := range e.Params {
+			switch p.In {
 			case "header":
 				// Postman's {{$guid}} is a new UUID on each Send: each Send creates an item.
-				req.Header = append(req.Header, pmHeader{Key: p.name, Value: "{{$guid}}"})
+				req.Header = append(req.Header, pmHeader{Key: p.Name, Value: "{{$guid}}"})
 			case "query":
-				req.URL.Query = append(req.URL.Query, pmQuery{Key: p.name, Description: p.description, Disabled: true})
+				req.URL.Query = append(req.URL.Query, pmQuery{Key: p.Name, Description: p.Description, Disabled: true})
 			}
 		}
 		c.Item = append(c.Item, pmItem{Name: op.method + " " + op.route.Path, Request: req, Response: []any{}})

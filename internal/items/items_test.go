@@ -1,12 +1,14 @@
 package items_test
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/cognito-apigw/cognito-apigw/internal/api"
 	"github.com/cognito-apigw/cognito-apigw/internal/items"
 )
 
@@ -115,5 +117,17 @@ func TestItemKey(t *testing.T) {
 	// The two kinds of record never share a sort key.
 	if strings.HasPrefix(items.ItemPrefix, items.IdempotencyPrefix) || strings.HasPrefix(items.IdempotencyPrefix, items.ItemPrefix) {
 		t.Error("one prefix starts the other")
+	}
+}
+
+// The API description's id pattern (internal/api) takes exactly the ids ParseID takes.
+func TestIDPatternOfTheAPI(t *testing.T) {
+	pattern := regexp.MustCompile(api.ItemIDPattern)
+	var ids items.IDs
+	for _, id := range []string{ids.New(now), ids.New(time.Time{}), "7ZZZZZZZZZZZZZZZZZZZZZZZZZ", "8ZZZZZZZZZZZZZZZZZZZZZZZZZ",
+		"01KBQ4Z7R2M8V5X9C3N6P1T0WI", "01KBQ4Z7R2M8V5X9C3N6P1T0WU", "01kbq4z7r2m8v5x9c3n6p1t0wa", "01KBQ4Z7R2M8V5X9C3N6P1T0W", "01KBQ4Z7R2M8V5X9C3N6P1T0WAA"} {
+		if _, ok := items.ParseID(id); ok != pattern.MatchString(id) {
+			t.Errorf("id %q: ParseID takes it %v, api.ItemIDPattern %v", id, ok, !ok)
+		}
 	}
 }

@@ -93,10 +93,9 @@ const MaxBodyBytes = 10 << 20
 
 // corsAllowHeaders and corsAllowMethods are what the API stack (through CDK's CORS options)
 // sends in preflight replies.
-const (
-	corsAllowHeaders = "Authorization,Content-Type"
-	corsAllowMethods = "OPTIONS,GET,PUT,POST,DELETE,PATCH,HEAD"
-)
+var corsAllowHeaders = strings.Join(origin.RequestHeaders, ",")
+
+const corsAllowMethods = "OPTIONS,GET,PUT,POST,DELETE,PATCH,HEAD"
 
 // outcome is what the request line logs.
 type outcome struct {

@@ -253,7 +253,7 @@ func TestCORS(t *testing.T) {
 		w := f.do("OPTIONS", "/me", "", "", "Origin", appOrigin, "Access-Control-Request-Method", "GET")
 		h := w.Header()
 		if w.Code != 204 || h.Get("Access-Control-Allow-Origin") != appOrigin || h.Get("Access-Control-Max-Age") != "600" ||
-			h.Get("Access-Control-Allow-Headers") != "Authorization,Content-Type" || h.Get("Access-Control-Allow-Methods") != corsAllowMethods {
+			h.Get("Access-Control-Allow-Headers") != "Authorization,Content-Type,Idempotency-Key" || h.Get("Access-Control-Allow-Methods") != corsAllowMethods {
 			t.Errorf("preflight: %d %v", w.Code, h)
 		}
 		// The gateway's own 401 carries the origin too, or a browser would hide it.

@@ -85,3 +85,13 @@ func GatewayError(allowed []string) string {
 	}
 	return allowed[0]
 }
+
+// RequestHeaders are the request headers a browser on an allowed origin may send the API:
+// the token, the JSON body's type, and POST /items' Idempotency-Key. The API stack's CORS
+// preflight (and its error replies) and the local gateway's say these.
+var RequestHeaders = []string{"Authorization", "Content-Type", "Idempotency-Key"}
+
+// ReplyHeaders are the reply headers such a page may read besides the CORS-safelisted ones:
+// the RFC 6750 challenge of a refusal, POST /items' Idempotent-Replayed, and the Retry-After
+// of a request to come back to. The proxy handler says these.
+var ReplyHeaders = []string{"WWW-Authenticate", "Idempotent-Replayed", "Retry-After"}

@@ -33,6 +33,8 @@ type Stage struct {
 	CognitoEndpoint string
 	// DynamoDBEndpoint is the local DynamoDB holding ItemsTable (local files only).
 	DynamoDBEndpoint string
+	// LambdaEndpoint is where the local pool calls its triggers (local files only).
+	LambdaEndpoint string
 	// MachineClients are name=client id pairs (fnenv.ParseMachineClients); empty without any.
 	MachineClients string
 }
@@ -55,6 +57,7 @@ var (
 		{names.OutSignInURL, func(s *Stage) *string { return &s.SignInURL }},
 		{names.OutSignOutURL, func(s *Stage) *string { return &s.SignOutURL }},
 		{names.OutCognitoEndpoint, func(s *Stage) *string { return &s.CognitoEndpoint }},
+		{names.OutLambdaEndpoint, func(s *Stage) *string { return &s.LambdaEndpoint }},
 		{names.OutMachineClients, func(s *Stage) *string { return &s.MachineClients }},
 	}
 	apiFields = []field{
@@ -64,11 +67,12 @@ var (
 	}
 )
 
-// StackOutputKeys are the stack outputs Parse reads, per stack; CognitoEndpoint and
-// DynamoDBEndpoint, which only files written for a local server carry, are not.
+// StackOutputKeys are the stack outputs Parse reads, per stack; CognitoEndpoint,
+// LambdaEndpoint and DynamoDBEndpoint, which only files written for a local server carry, are
+// not.
 func StackOutputKeys() (auth, api []string) {
 	for _, f := range authFields {
-		if f.key != names.OutCognitoEndpoint {
+		if f.key != names.OutCognitoEndpoint && f.key != names.OutLambdaEndpoint {
 			auth = append(auth, f.key)
 		}
 	}

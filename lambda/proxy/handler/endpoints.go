@@ -3,15 +3,16 @@ package handler
 import (
 	"context"
 	"net/http"
-	"time"
+
+	"github.com/cognito-apigw/cognito-apigw/internal/api"
 )
 
 // endpoint is the Go code of one route.
 type endpoint func(ctx context.Context, r request) reply
 
-// implemented attaches Go code to the keys of routes.Endpoints ("GET /items"), which say which
-// endpoints need a caller. The route table decides who may call a route; a route in the table
-// that is missing here answers 501.
+// implemented attaches Go code to the keys of api.Endpoints ("GET /items"), which say which
+// endpoints need a caller and what they take and answer. The route table decides who may call a
+// route; a route in the table that is missing here answers 501.
 func (h *Handler) implemented() map[string]endpoint {
 	return map[string]endpoint{
 		"GET /health":        h.health,
@@ -27,27 +28,12 @@ func (h *Handler) implemented() map[string]endpoint {
 }
 
 func (h *Handler) health(context.Context, request) reply {
-	return jsonReply(http.StatusOK, map[string]string{"status": "ok"})
-}
-
-// Me is the GET /me reply: the caller's claims, typed. Times are RFC 3339 in UTC and left out
-// when the token did not carry them; groups and scopes are always lists, possibly empty.
-type Me struct {
-	Sub           string    `json:"sub"`
-	Username      string    `json:"username"`
-	Email         string    `json:"email"`
-	EmailVerified bool      `json:"email_verified"`
-	Groups        []string  `json:"groups"`
-	TokenUse      string    `json:"token_use"`
-	Scopes        []string  `json:"scopes"`
-	ClientID      string    `json:"client_id"`
-	AuthTime      time.Time `json:"auth_time,omitzero"`
-	ExpiresAt     time.Time `json:"exp,omitzero"`
+	return jsonReply(http.StatusOK, api.Health{Status: "ok"})
 }
 
 func (h *Handler) me(_ context.Context, r request) reply {
 	c := r.caller
-	return jsonReply(http.StatusOK, Me{
+	return jsonReply(http.StatusOK, api.Me{
 		Sub:           c.Subject,
 		Username:      c.Username,
 		Email:         c.Email,
@@ -61,24 +47,10 @@ func (h *Handler) me(_ context.Context, r request) reply {
 	})
 }
 
-// Admin is the GET /admin reply. The route table, not this code, restricts it to the admin group.
-// It counts no items: that would read every caller's (a Scan), which the function may not.
-type Admin struct {
-	Admin AdminCaller `json:"admin"`
-}
-
-// AdminCaller is who called GET /admin.
-type AdminCaller struct {
-	Sub      string   `json:"sub"`
-	Username string   `json:"username"`
-	Email    string   `json:"email"`
-	Groups   []string `json:"groups"`
-}
-
 func (h *Handler) admin(_ context.Context, r request) reply {
 	c := r.caller
-	return jsonReply(http.StatusOK, Admin{
-		Admin: AdminCaller{Sub: c.Subject, Username: c.Username, Email: c.Email, Groups: nonNil(c.Groups)},
+	return jsonReply(http.StatusOK, api.Admin{
+		Admin: api.AdminCaller{Sub: c.Subject, Username: c.Username, Email: c.Email, Groups: nonNil(c.Groups)},
 	})
 }
 

@@ -270,7 +270,7 @@ func TestCORS(t *testing.T) {
 			}
 			wantExpose := ""
 			if tt.want != "" {
-				wantExpose = "WWW-Authenticate"
+				wantExpose = "WWW-Authenticate, Idempotent-Replayed, Retry-After"
 			}
 			if got := resp.Headers["Access-Control-Expose-Headers"]; got != wantExpose {
 				t.Errorf("Access-Control-Expose-Headers = %q, want %q", got, wantExpose)

@@ -19,36 +19,14 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/cognito-apigw/cognito-apigw/internal/api"
 	"github.com/cognito-apigw/cognito-apigw/internal/items"
 )
 
-// Item is something a caller stored with POST /items.
-type Item struct {
-	ID        string    `json:"id"`
-	Name      string    `json:"name"`
-	Owner     string    `json:"owner"` // the creator's sub
-	CreatedAt time.Time `json:"created_at"`
-}
-
-// ItemList is the GET /items reply: one page of the caller's own items, newest first, and the
-// cursor of the next page, left out on the last.
-type ItemList struct {
-	Items      []Item `json:"items"`
-	NextCursor string `json:"next_cursor,omitempty"`
-}
-
-// Limits of /items. The caps hold per caller: the table holds every caller's items.
+// Limits of /items beyond internal/api's.
 const (
-	maxBodyBytes     = 4 << 10
-	maxNameRunes     = 100
-	maxItemsPerOwner = 100
-	// defaultPageSize and maxPageSize bound GET /items' limit.
-	defaultPageSize = 20
-	maxPageSize     = 100
-	// maxIdempotencyKey is the longest Idempotency-Key taken, in bytes.
-	maxIdempotencyKey = 255
 	// idempotencyTTL is how long a key is remembered: a retry within it gets the first reply.
-	idempotencyTTL = 24 * time.Hour
+	idempotencyTTL = api.IdempotencyHours * time.Hour
 	// claimStale is how old an unfinished claim must be before a retry finishes it: longer than
 	// a request can run (the function's timeout is 10 s), so that the request that made the
 	// claim is surely over.
@@ -62,10 +40,10 @@ var itemEndpoints = []string{"GET /items", "POST /items", "GET /items/{id}", "DE
 // DynamoDB's request id) in the log beside the API's request id. Without a table, a 503.
 func storeFailed(err error) reply {
 	if errors.Is(err, errNoTable) {
-		r := errorReply(http.StatusServiceUnavailable, codeItemsUnavailable, "Items are not set up on this server.")
+		r := errorReply(api.CodeItemsUnavailable, "Items are not set up on this server.")
 		return *r.because(err)
 	}
-	r := errorReply(http.StatusInternalServerError, codeInternal, msgInternal)
+	r := errorReply(api.CodeInternal, msgInternal)
 	return *r.because(fmt.Errorf("items table: %w", err))
 }
 
@@ -84,26 +62,26 @@ func (h *Handler) listItems(ctx context.Context, r request) reply {
 	if err != nil {
 		return storeFailed(err)
 	}
-	page := ItemList{Items: list}
+	page := api.ItemList{Items: list}
 	if len(list) > limit {
 		page.Items = list[:limit]
 		page.NextCursor = cursorAfter(list[limit-1].ID)
 	}
 	if page.Items == nil {
-		page.Items = []Item{}
+		page.Items = []api.Item{}
 	}
 	return jsonReply(http.StatusOK, page)
 }
 
-// pageSize reads GET /items' limit: 1 to maxPageSize, defaultPageSize when absent.
+// pageSize reads GET /items' limit: 1 to api.MaxPageSize, api.DefaultPageSize when absent.
 func pageSize(ev events.APIGatewayProxyRequest) (int, *reply) {
 	v, given, ok := queryParam(ev, "limit")
 	if !given {
-		return defaultPageSize, nil
+		return api.DefaultPageSize, nil
 	}
 	n, err := strconv.Atoi(v)
-	if !ok || err != nil || n < 1 || n > maxPageSize || v != strconv.Itoa(n) {
-		bad := errorReply(http.StatusBadRequest, codeInvalidLimit, fmt.Sprintf("limit must be a whole number from 1 to %d.", maxPageSize))
+	if !ok || err != nil || n < 1 || n > api.MaxPageSize || v != strconv.Itoa(n) {
+		bad := errorReply(api.CodeInvalidLimit, fmt.Sprintf("limit must be a whole number from 1 to %d.", api.MaxPageSize))
 		return 0, &bad
 	}
 	return n, nil
@@ -126,7 +104,7 @@ func readCursor(ev events.APIGatewayProxyRequest) (string, *reply) {
 	}
 	b, err := base64.RawURLEncoding.Strict().DecodeString(v)
 	if !ok || err != nil || len(b) != 16 {
-		bad := errorReply(http.StatusBadRequest, codeInvalidCursor, "cursor must be a next_cursor from a GET /items reply.")
+		bad := errorReply(api.CodeInvalidCursor, "cursor must be a next_cursor from a GET /items reply.")
 		return "", &bad
 	}
 	return items.FormatID([16]byte(b)), nil
@@ -154,7 +132,7 @@ func queryParam(ev events.APIGatewayProxyRequest, name string) (value string, gi
 func itemID(ev events.APIGatewayProxyRequest) (string, *reply) {
 	id := ev.PathParameters["id"]
 	if _, ok := items.ParseID(id); !ok {
-		bad := errorReply(http.StatusBadRequest, codeInvalidID, "The item id is not one this API hands out.")
+		bad := errorReply(api.CodeInvalidID, "The item id is not one this API hands out.")
 		return "", &bad
 	}
 	return id, nil
@@ -163,7 +141,7 @@ func itemID(ev events.APIGatewayProxyRequest) (string, *reply) {
 // noSuchItem is the answer for an id that is not one of the caller's items, whether another
 // caller has an item with that id or nobody has: the two must not be told apart.
 func noSuchItem() reply {
-	return errorReply(http.StatusNotFound, codeNotFound, "There is no such item.")
+	return errorReply(api.CodeNotFound, "There is no such item.")
 }
 
 func (h *Handler) getItem(ctx context.Context, r request) reply {
@@ -232,16 +210,16 @@ func (h *Handler) createItem(ctx context.Context, r request) reply {
 		if found {
 			return h.answerClaim(ctx, c, fingerprint, now)
 		}
-		n, err := h.items.count(ctx, owner, maxItemsPerOwner)
+		n, err := h.items.count(ctx, owner, api.MaxItemsPerOwner)
 		if err != nil {
 			return storeFailed(err)
 		}
-		if n >= maxItemsPerOwner {
-			return errorReply(http.StatusConflict, codeTooManyItems, "No room for more items.")
+		if n >= api.MaxItemsPerOwner {
+			return errorReply(api.CodeTooManyItems, "No room for more items.")
 		}
 		c = claim{
 			keyHash: keyHash, fingerprint: fingerprint, claimedAt: now, expiresAt: now.Add(idempotencyTTL),
-			item: Item{ID: h.ids.New(now), Name: name, Owner: owner, CreatedAt: now.UTC().Truncate(time.Second)},
+			item: api.Item{ID: h.ids.New(now), Name: name, Owner: owner, CreatedAt: now.UTC().Truncate(time.Second)},
 		}
 		won, err := h.items.putClaim(ctx, c, now)
 		if err != nil {
@@ -259,10 +237,10 @@ func (h *Handler) createItem(ctx context.Context, r request) reply {
 func (h *Handler) answerClaim(ctx context.Context, c claim, fingerprint string, now time.Time) reply {
 	switch {
 	case c.fingerprint != fingerprint:
-		return errorReply(http.StatusUnprocessableEntity, codeIdempotencyKeyReused,
+		return errorReply(api.CodeIdempotencyKeyReused,
 			"This Idempotency-Key was used with another body; use a new key for a new item.")
 	case !c.done && now.Sub(c.claimedAt) < claimStale:
-		r := errorReply(http.StatusConflict, codeIdempotencyKeyInUse, "A request with this Idempotency-Key is still running; retry shortly.")
+		r := errorReply(api.CodeIdempotencyKeyInUse, "A request with this Idempotency-Key is still running; retry shortly.")
 		r.header("Retry-After", "1")
 		return r
 	}
@@ -293,15 +271,15 @@ func (h *Handler) finish(ctx context.Context, c claim, replayed bool) reply {
 func idempotencyKey(ev events.APIGatewayProxyRequest) (string, *reply) {
 	v, found, ok := singleHeader(ev, "Idempotency-Key")
 	if !found {
-		bad := errorReply(http.StatusBadRequest, codeIdempotencyKeyMissing, "Send an Idempotency-Key header, such as a new UUID for each new item.")
+		bad := errorReply(api.CodeIdempotencyKeyMissing, "Send an Idempotency-Key header, such as a new UUID for each new item.")
 		return "", &bad
 	}
 	if len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' {
 		v = v[1 : len(v)-1]
 	}
-	valid := ok && v != "" && len(v) <= maxIdempotencyKey && !strings.ContainsFunc(v, func(c rune) bool { return c < 0x21 || c > 0x7e || c == '"' })
+	valid := ok && v != "" && len(v) <= api.MaxIdempotencyKey && !strings.ContainsFunc(v, func(c rune) bool { return c < 0x21 || c > 0x7e || c == '"' })
 	if !valid {
-		bad := errorReply(http.StatusBadRequest, codeInvalidIdempotencyKey, "Idempotency-Key must be one value of 1 to 255 visible ASCII characters, such as a UUID.")
+		bad := errorReply(api.CodeInvalidIdempotencyKey, "Idempotency-Key must be one value of 1 to 255 visible ASCII characters, such as a UUID.")
 		return "", &bad
 	}
 	return v, nil
@@ -318,45 +296,45 @@ func readNewItem(r request) (string, *reply) {
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
-	refuse := func(code, msg string) (string, *reply) {
-		bad := errorReply(http.StatusBadRequest, code, msg)
+	refuse := func(code api.ErrorCode, msg string) (string, *reply) {
+		bad := errorReply(code, msg)
 		return "", &bad
 	}
 	if err := dec.Decode(&in); err != nil || dec.Decode(&struct{}{}) != io.EOF {
-		return refuse(codeInvalidJSON, `Send a JSON object such as {"name": "Buy milk"}.`)
+		return refuse(api.CodeInvalidJSON, `Send a JSON object such as {"name": "Buy milk"}.`)
 	}
 	if in.Name == nil || strings.TrimSpace(*in.Name) == "" {
-		return refuse(codeInvalidName, "name is required.")
+		return refuse(api.CodeInvalidName, "name is required.")
 	}
 	name := strings.TrimSpace(*in.Name)
-	if utf8.RuneCountInString(name) > maxNameRunes {
-		return refuse(codeInvalidName, "name must be at most 100 characters.")
+	if utf8.RuneCountInString(name) > api.MaxNameRunes {
+		return refuse(api.CodeInvalidName, "name must be at most 100 characters.")
 	}
 	if strings.ContainsFunc(name, unicode.IsControl) {
-		return refuse(codeInvalidName, "name must not contain control characters.")
+		return refuse(api.CodeInvalidName, "name must not contain control characters.")
 	}
 	return name, nil
 }
 
 // readBody returns the request body, decoded if API Gateway base64-encoded it, within the cap.
 func readBody(r request) ([]byte, *reply) {
-	tooLarge := errorReply(http.StatusRequestEntityTooLarge, codeBodyTooLarge, "The body must be at most 4 KiB.")
+	tooLarge := errorReply(api.CodeBodyTooLarge, "The body must be at most 4 KiB.")
 	raw := r.event.Body
 	if !r.event.IsBase64Encoded {
-		if len(raw) > maxBodyBytes {
+		if len(raw) > api.MaxBodyBytes {
 			return nil, &tooLarge
 		}
 		return []byte(raw), nil
 	}
-	if base64.StdEncoding.DecodedLen(len(raw)) > maxBodyBytes+2 {
+	if base64.StdEncoding.DecodedLen(len(raw)) > api.MaxBodyBytes+2 {
 		return nil, &tooLarge
 	}
 	b, err := base64.StdEncoding.DecodeString(raw)
 	if err != nil {
-		bad := errorReply(http.StatusBadRequest, codeInvalidJSON, "The body is not valid base64.")
+		bad := errorReply(api.CodeInvalidJSON, "The body is not valid base64.")
 		return nil, &bad
 	}
-	if len(b) > maxBodyBytes {
+	if len(b) > api.MaxBodyBytes {
 		return nil, &tooLarge
 	}
 	return b, nil

@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/smithy-go"
 
+	"github.com/cognito-apigw/cognito-apigw/internal/api"
 	"github.com/cognito-apigw/cognito-apigw/internal/fnenv"
 	"github.com/cognito-apigw/cognito-apigw/internal/items"
 	"github.com/cognito-apigw/cognito-apigw/internal/localdb"
@@ -148,7 +149,7 @@ func setHeader(ev *events.APIGatewayProxyRequest, name string, values ...string)
 }
 
 // list reads one page of sub's items; query holds limit and cursor ("" leaves them out).
-func (h itemsHandler) list(t *testing.T, sub, limit, cursor string) (handler.ItemList, events.APIGatewayProxyResponse) {
+func (h itemsHandler) list(t *testing.T, sub, limit, cursor string) (api.ItemList, events.APIGatewayProxyResponse) {
 	t.Helper()
 	ev := as(t, "items-get-access-token", sub)
 	ev.QueryStringParameters, ev.MultiValueQueryStringParameters = map[string]string{}, map[string][]string{}
@@ -159,7 +160,7 @@ func (h itemsHandler) list(t *testing.T, sub, limit, cursor string) (handler.Ite
 		ev.QueryStringParameters["cursor"], ev.MultiValueQueryStringParameters["cursor"] = cursor, []string{cursor}
 	}
 	resp := call(t, h.Handler, ev)
-	var page handler.ItemList
+	var page api.ItemList
 	if resp.StatusCode == 200 {
 		if err := json.Unmarshal([]byte(resp.Body), &page); err != nil {
 			t.Fatal(err)
@@ -169,9 +170,9 @@ func (h itemsHandler) list(t *testing.T, sub, limit, cursor string) (handler.Ite
 }
 
 // all lists every item of sub, page by page.
-func (h itemsHandler) all(t *testing.T, sub string) []handler.Item {
+func (h itemsHandler) all(t *testing.T, sub string) []api.Item {
 	t.Helper()
-	var out []handler.Item
+	var out []api.Item
 	cursor := ""
 	for range 20 {
 		page, resp := h.list(t, sub, "100", cursor)
@@ -200,9 +201,9 @@ func (h itemsHandler) byID(t *testing.T, method, sub, id string) events.APIGatew
 	return call(t, h.Handler, ev)
 }
 
-func item(t *testing.T, resp events.APIGatewayProxyResponse) handler.Item {
+func item(t *testing.T, resp events.APIGatewayProxyResponse) api.Item {
 	t.Helper()
-	var it handler.Item
+	var it api.Item
 	if err := json.Unmarshal([]byte(resp.Body), &it); err != nil || it.ID == "" {
 		t.Fatalf("not an item: %s (%v)", resp.Body, err)
 	}
@@ -539,7 +540,7 @@ func TestItems(t *testing.T) {
 				case err != nil:
 					t.Error(err)
 				case resp.StatusCode == 201:
-					var it handler.Item
+					var it api.Item
 					json.Unmarshal([]byte(resp.Body), &it)
 					ids[it.ID] = true
 				case resp.StatusCode == 409 && strings.Contains(resp.Body, "idempotency_key_in_use") && resp.Headers["Retry-After"] == "1":

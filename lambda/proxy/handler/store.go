@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/cognito-apigw/cognito-apigw/internal/api"
 	"github.com/cognito-apigw/cognito-apigw/internal/items"
 )
 
@@ -71,7 +72,7 @@ func isConditionFailed(err error) bool {
 	return errors.As(err, &ccf)
 }
 
-func itemRecord(it Item) map[string]types.AttributeValue {
+func itemRecord(it api.Item) map[string]types.AttributeValue {
 	rec := key(it.Owner, items.ItemKey(it.ID))
 	rec[attrID] = str(it.ID)
 	rec[attrName] = str(it.Name)
@@ -79,16 +80,16 @@ func itemRecord(it Item) map[string]types.AttributeValue {
 	return rec
 }
 
-func readItem(rec map[string]types.AttributeValue) (Item, error) {
+func readItem(rec map[string]types.AttributeValue) (api.Item, error) {
 	owner, ok1 := stringAttr(rec, items.PartitionKey)
 	id, ok2 := stringAttr(rec, attrID)
 	name, ok3 := stringAttr(rec, attrName)
 	created, ok4 := stringAttr(rec, attrCreatedAt)
 	at, err := time.Parse(time.RFC3339, created)
 	if !ok1 || !ok2 || !ok3 || !ok4 || err != nil {
-		return Item{}, errMalformed
+		return api.Item{}, errMalformed
 	}
-	return Item{ID: id, Name: name, Owner: owner, CreatedAt: at.UTC()}, nil
+	return api.Item{ID: id, Name: name, Owner: owner, CreatedAt: at.UTC()}, nil
 }
 
 func stringAttr(rec map[string]types.AttributeValue, name string) (string, bool) {
@@ -109,9 +110,9 @@ func numberAttr(rec map[string]types.AttributeValue, name string) (int64, bool) 
 }
 
 // get reads one of owner's items; false when owner has no item with that id (whoever else may).
-func (s *itemStore) get(ctx context.Context, owner, id string) (Item, bool, error) {
+func (s *itemStore) get(ctx context.Context, owner, id string) (api.Item, bool, error) {
 	if s == nil {
-		return Item{}, false, errNoTable
+		return api.Item{}, false, errNoTable
 	}
 	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
 		TableName:      aws.String(s.table),
@@ -119,7 +120,7 @@ func (s *itemStore) get(ctx context.Context, owner, id string) (Item, bool, erro
 		ConsistentRead: aws.Bool(true), // a caller reads what they have just written
 	})
 	if err != nil || out.Item == nil {
-		return Item{}, false, err
+		return api.Item{}, false, err
 	}
 	it, err := readItem(out.Item)
 	return it, err == nil, err
@@ -127,7 +128,7 @@ func (s *itemStore) get(ctx context.Context, owner, id string) (Item, bool, erro
 
 // put writes an item unless one with its key exists: an item is never overwritten. false means
 // it existed (written before by the same claim).
-func (s *itemStore) put(ctx context.Context, it Item) (bool, error) {
+func (s *itemStore) put(ctx context.Context, it api.Item) (bool, error) {
 	if s == nil {
 		return false, errNoTable
 	}
@@ -177,7 +178,7 @@ func (s *itemStore) itemsQuery(owner string) *dynamodb.QueryInput {
 // list returns up to n of owner's items, newest first, starting after the item with id after
 // ("" for the newest). The query always names owner's partition, so whatever after says, it
 // only moves the start within owner's own items.
-func (s *itemStore) list(ctx context.Context, owner, after string, n int) ([]Item, error) {
+func (s *itemStore) list(ctx context.Context, owner, after string, n int) ([]api.Item, error) {
 	if s == nil {
 		return nil, errNoTable
 	}
@@ -185,7 +186,7 @@ func (s *itemStore) list(ctx context.Context, owner, after string, n int) ([]Ite
 	if after != "" {
 		in.ExclusiveStartKey = key(owner, items.ItemKey(after))
 	}
-	var out []Item
+	var out []api.Item
 	for len(out) < n {
 		in.Limit = aws.Int32(int32(n - len(out)))
 		page, err := s.db.Query(ctx, in)
@@ -236,7 +237,7 @@ func (s *itemStore) count(ctx context.Context, owner string, upTo int) (int, err
 type claim struct {
 	keyHash     string // hex SHA-256 of the key, so any key fits a sort key
 	fingerprint string
-	item        Item
+	item        api.Item
 	done        bool
 	claimedAt   time.Time
 	expiresAt   time.Time
