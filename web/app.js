@@ -7,6 +7,8 @@ import {
   isCallback,
   cleanUrl,
   tokenFor,
+  itemsPath,
+  shouldRetryPost,
   describeReply,
   describeFailure,
   expiryText,
@@ -46,10 +48,86 @@ function show(reply) {
  * claims /me returned among them), the status line and the item being typed.
  */
 function forget() {
-  for (const id of ["email", "name", "groups", "expires"]) $(id).textContent = "…";
+  for (const id of ["email", "name", "groups", "expires", "items-note"]) $(id).textContent = "…";
   $("replies").replaceChildren();
+  $("items").replaceChildren();
+  $("more-items").hidden = true;
+  nextCursor = "";
   $("add-item").reset();
   say("");
+}
+
+// How many items a page of the list holds: few, so that "More items" shows the API's pages.
+const pageSize = 5;
+// The cursor of the list's next page; "" when the list holds the last one.
+let nextCursor = "";
+
+/** Adds an item to the list, newest first (or last, for a later page). */
+function showItem(item, atEnd) {
+  if ($("items").querySelector(`li[data-id="${CSS.escape(item.id)}"]`)) return;
+  const li = document.createElement("li");
+  li.dataset.id = item.id;
+  const name = document.createElement("span");
+  name.className = "name";
+  name.textContent = item.name;
+  const del = document.createElement("button");
+  del.type = "button";
+  del.className = "secondary";
+  del.textContent = "Delete";
+  del.setAttribute("aria-label", "Delete " + item.name);
+  del.addEventListener("click", () => deleteItem(item.id));
+  li.append(name, del);
+  if (atEnd) $("items").append(li);
+  else $("items").prepend(li);
+  noteItems();
+}
+
+function noteItems() {
+  const n = $("items").children.length;
+  $("items-note").textContent = n === 0 ? "No items yet." : `${n} shown${nextCursor ? "; more below" : ""}.`;
+}
+
+/** Loads the first page of the caller's items (first), or the next one. */
+async function loadItems(first) {
+  const session = signOuts;
+  const reply = await call("GET", itemsPath(pageSize, first ? "" : nextCursor), undefined, { quiet: true });
+  if (session !== signOuts) return;
+  if (!reply.ok) {
+    $("items-note").textContent = "Your items could not be loaded: see the replies.";
+    return;
+  }
+  if (first) $("items").replaceChildren();
+  nextCursor = reply.body.next_cursor ?? "";
+  for (const item of reply.body.items) showItem(item, true);
+  $("more-items").hidden = nextCursor === "";
+  noteItems();
+}
+
+/**
+ * Adds an item. The request carries a new Idempotency-Key, and goes again with the same key when
+ * no reply came or the API asks for a retry: the API then answers with the first reply rather
+ * than adding the item twice.
+ */
+async function addItem(name) {
+  const headers = { "Idempotency-Key": crypto.randomUUID() };
+  let reply;
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    reply = await call("POST", "/items", { name }, { headers });
+    if (!shouldRetryPost(reply)) break;
+    await new Promise((resolve) => setTimeout(resolve, 300 * attempt));
+  }
+  if (reply.status === 201) {
+    showItem(reply.body, false);
+    $("add-item").reset();
+  }
+}
+
+async function deleteItem(id) {
+  const reply = await call("DELETE", "/items/" + encodeURIComponent(id));
+  if (reply.status === 204 || reply.status === 404) {
+    $("items").querySelector(`li[data-id="${CSS.escape(id)}"]`)?.remove();
+    noteItems();
+  }
 }
 
 let config;
@@ -79,12 +157,15 @@ async function signIn(provider) {
   }
 }
 
-/** Calls the API with the token the route table asks for and shows the reply. */
-async function call(method, path, body) {
+/**
+ * Calls the API with the token the route table asks for and shows the reply (quiet: only a
+ * refusal or failure), with extra request headers.
+ */
+async function call(method, path, body, { quiet = false, headers: extra = {} } = {}) {
   const session = signOuts;
   const user = await manager.getUser();
   const token = tokenFor(config.routes, method, path, user);
-  const headers = {};
+  const headers = { ...extra };
   if (token) headers.Authorization = "Bearer " + token;
   if (body !== undefined) headers["Content-Type"] = "application/json";
   let reply;
@@ -94,7 +175,7 @@ async function call(method, path, body) {
   } catch (err) {
     reply = describeFailure(method, path, err);
   }
-  if (session === signOuts) show(reply);
+  if (session === signOuts && !(quiet && reply.ok)) show(reply);
   return reply;
 }
 
@@ -114,6 +195,7 @@ async function render(user) {
   const me = await call("GET", "/me");
   if (session !== signOuts) return;
   $("email").textContent = me.ok && typeof me.body?.email === "string" ? me.body.email : "(GET /me failed: see the replies)";
+  await loadItems(true);
 }
 
 /** Shows the signed-out view with nothing left of the user's data, and drops late replies. */
@@ -192,8 +274,9 @@ async function main() {
   $("get-admin").addEventListener("click", () => call("GET", "/admin"));
   $("add-item").addEventListener("submit", (event) => {
     event.preventDefault();
-    call("POST", "/items", { name: $("item-name").value });
+    addItem($("item-name").value);
   });
+  $("more-items").addEventListener("click", () => loadItems(false));
   $("renew").addEventListener("click", async () => {
     try {
       const user = await manager.signinSilent();

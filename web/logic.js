@@ -138,10 +138,56 @@ export function cleanUrl(href) {
  * know gets the ID token, so the API answers for itself (404).
  */
 export function tokenFor(routes, method, path, user) {
-  const route = routes.find((r) => r.method === method && r.path === path) ?? routes.find((r) => r.method === "ANY" && r.path === path);
+  const route = routeFor(routes, method, path);
   const use = route ? route.tokenUse : "id";
   if (!user || use === "") return "";
   return use === "access" ? user.access_token ?? "" : user.id_token ?? "";
+}
+
+/**
+ * The route of the table a request reaches, as API Gateway picks it: the path's query left
+ * out, literal segments before {param} ones, the method's own route before ANY.
+ */
+export function routeFor(routes, method, path) {
+  const want = path.split("?")[0].split("/");
+  const score = (r) => {
+    const have = r.path.split("/");
+    if (have.length !== want.length) return -1;
+    let s = 0;
+    for (let i = 0; i < have.length; i++) {
+      if (have[i] === want[i]) s += 2 << (have.length - i);
+      else if (!/^\{[A-Za-z_][A-Za-z0-9_]*\}$/.test(have[i]) || want[i] === "") return -1;
+    }
+    return s;
+  };
+  let best = null;
+  let bestScore = -1;
+  for (const r of routes) {
+    if (r.method !== method && r.method !== "ANY") continue;
+    const s = score(r);
+    if (s > bestScore || (s === bestScore && s >= 0 && best.method === "ANY" && r.method === method)) {
+      best = r;
+      bestScore = s;
+    }
+  }
+  return best;
+}
+
+/** GET /items' path for a page of limit items after cursor ("" for the first page). */
+export function itemsPath(limit, cursor) {
+  const q = new URLSearchParams({ limit: String(limit) });
+  if (cursor) q.set("cursor", cursor);
+  return "/items?" + q.toString();
+}
+
+/**
+ * Whether a POST that got reply should be sent again with the same Idempotency-Key: when no
+ * reply came (the request may or may not have reached the API), when the first request with
+ * that key is still running (409 idempotency_key_in_use), or on a server error. The key makes a
+ * second send safe: the API answers it with the first reply and creates nothing more.
+ */
+export function shouldRetryPost(reply) {
+  return reply.status === 0 || reply.code === "idempotency_key_in_use" || reply.status >= 500;
 }
 
 /**

@@ -7,6 +7,9 @@ import {
   isCallback,
   cleanUrl,
   tokenFor,
+  routeFor,
+  itemsPath,
+  shouldRetryPost,
   describeReply,
   describeFailure,
   expiryText,
@@ -33,6 +36,8 @@ const local = {
     { method: "GET", path: "/me", tokenUse: "id" },
     { method: "GET", path: "/items", tokenUse: "access" },
     { method: "POST", path: "/items", tokenUse: "access" },
+    { method: "GET", path: "/items/{id}", tokenUse: "access" },
+    { method: "DELETE", path: "/items/{id}", tokenUse: "access" },
     { method: "GET", path: "/admin", tokenUse: "id" },
   ],
 };
@@ -115,10 +120,41 @@ test("tokenFor picks the token the route table asks for", () => {
     ["DELETE", "/any", user, "ACCESS"],
     ["GET", "/nope", user, "ID"],
     ["GET", "/me", null, ""],
+    // A path parameter and a query.
+    ["GET", "/items?limit=5&cursor=abc", user, "ACCESS"],
+    ["GET", "/items/01KBQ4Z7R2M8V5X9C3N6P1T0WA", user, "ACCESS"],
+    ["DELETE", "/items/01KBQ4Z7R2M8V5X9C3N6P1T0WA", user, "ACCESS"],
+    ["GET", "/items/", user, "ID"],
+    ["GET", "/items/a/b", user, "ID"],
   ];
   for (const [method, path, u, want] of cases) {
     assert.equal(tokenFor(routes, method, path, u), want, `${method} ${path}`);
   }
+});
+
+test("routeFor picks literal segments before parameters, the method's route before ANY", () => {
+  const routes = [
+    { method: "GET", path: "/items/{id}", tokenUse: "access" },
+    { method: "GET", path: "/items/new", tokenUse: "id" },
+    { method: "ANY", path: "/things/{id}", tokenUse: "id" },
+    { method: "DELETE", path: "/things/{id}", tokenUse: "access" },
+  ];
+  assert.equal(routeFor(routes, "GET", "/items/new").tokenUse, "id");
+  assert.equal(routeFor(routes, "GET", "/items/42").tokenUse, "access");
+  assert.equal(routeFor(routes, "DELETE", "/things/1").tokenUse, "access");
+  assert.equal(routeFor(routes, "PUT", "/things/1").tokenUse, "id");
+  assert.equal(routeFor(routes, "POST", "/items/42"), null);
+});
+
+test("itemsPath and shouldRetryPost", () => {
+  assert.equal(itemsPath(5, ""), "/items?limit=5");
+  assert.equal(itemsPath(5, "AAAA-_"), "/items?limit=5&cursor=AAAA-_");
+  assert.equal(shouldRetryPost({ status: 0, code: "" }), true); // no reply: it may have arrived
+  assert.equal(shouldRetryPost({ status: 409, code: "idempotency_key_in_use" }), true);
+  assert.equal(shouldRetryPost({ status: 502, code: "" }), true);
+  assert.equal(shouldRetryPost({ status: 409, code: "too_many_items" }), false);
+  assert.equal(shouldRetryPost({ status: 422, code: "idempotency_key_reused" }), false);
+  assert.equal(shouldRetryPost({ status: 201, code: "" }), false);
 });
 
 test("describeReply shows the status and, when refused, the API's code", () => {

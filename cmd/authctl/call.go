@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"flag"
 	"fmt"
 	"io"
@@ -23,6 +24,7 @@ type request struct {
 	method, path, data string
 	token              string // "" for none
 	tokenSource        string // where the token came from, for the message when it is empty
+	idempotencyKey     string // "" for none
 }
 
 func (a *app) call(fs *flag.FlagSet) cli.Run {
@@ -33,12 +35,19 @@ func (a *app) call(fs *flag.FlagSet) cli.Run {
 	access := fs.Bool("access", false, "send $ACCESS_TOKEN, as scoped routes need, instead of $ID_TOKEN")
 	method := fs.String("method", "GET", "HTTP `method`")
 	data := fs.String("data", "", "JSON request `body`")
+	key := fs.String("idempotency-key", "", "Idempotency-Key header `value`; a POST gets a new one unless given (pass the one printed to retry)")
 	insecure := fs.Bool("allow-insecure-http", false, "send the token over plain http to a host that is not localhost, 127.0.0.1 or [::1]")
 	return func(ctx context.Context, args []string) error {
 		if len(args) == 0 {
 			return cli.Usagef("PATH is required, such as /me")
 		}
-		r := request{method: strings.ToUpper(*method), path: args[0], data: *data}
+		r := request{method: strings.ToUpper(*method), path: args[0], data: *data, idempotencyKey: *key}
+		if r.idempotencyKey == "" && r.method == http.MethodPost {
+			// A new key per call: POST /items takes one, and a retry with the same key and
+			// body gets the first reply instead of a second item.
+			r.idempotencyKey = rand.Text()
+			fmt.Fprintf(a.stderr, "Idempotency-Key: %s (to retry this POST, pass -idempotency-key %s)\n", r.idempotencyKey, r.idempotencyKey)
+		}
 		if !strings.HasPrefix(r.path, "/") {
 			return cli.Usagef("PATH %q: want a path such as /me", r.path)
 		}
@@ -84,6 +93,9 @@ func (a *app) send(ctx context.Context, apiURL string, r request) error {
 	}
 	if r.data != "" {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	if r.idempotencyKey != "" {
+		req.Header.Set("Idempotency-Key", r.idempotencyKey)
 	}
 	if r.token != "" {
 		req.Header.Set("Authorization", "Bearer "+r.token)

@@ -9,7 +9,7 @@
 //	authctl tokens       -email EMAIL (-password P | -password-stdin) [-flow user-password|admin-user-password] [-format json|env]
 //	authctl tokens       -client NAME [-scope S] [-format json|env]   (a machine client's token, as machine-token)
 //	authctl login        [-idp NAME] [-redirect-uri URL] [-scope SCOPES] [-no-browser] [-format json|env]
-//	authctl call         [-access] [-token T] [-method M] [-data BODY] PATH
+//	authctl call         [-access] [-token T] [-method M] [-data BODY] [-idempotency-key K] PATH
 //
 // -endpoint points the AWS SDK at a local Cognito-compatible server such as cognito-local;
 // setup-local records it in the outputs file it writes, so later commands need only -outputs.
@@ -110,7 +110,7 @@ one of the stage's identity providers.`,
 	}, {
 		Name:           "call",
 		Summary:        "call the API with a token ($ID_TOKEN, or $ACCESS_TOKEN with -access)",
-		Usage:          "[-access] [-token T] [-method M] [-data BODY] PATH",
+		Usage:          "[-access] [-token T] [-method M] [-data BODY] [-idempotency-key K] PATH",
 		Flags:          a.call,
 		Args:           1,
 		FlagsAfterArgs: true,

@@ -495,12 +495,25 @@ func TestCall(t *testing.T) {
 	if code != 0 || stdout != "{\"ok\":true}\n" || got.URL.Path != "/dev/me" || got.Header.Get("Authorization") != "Bearer id.tok.en" {
 		t.Errorf("exit %d, stdout %q, stderr %q, path %s, auth %q", code, stdout, stderr, got.URL.Path, got.Header.Get("Authorization"))
 	}
-	code, _, _ = testRun{env: env}.run(t, "call", "-cdk-json", cdkJSON, "-outputs", outputsFile, "/items", "-access", "-method", "post", "-data", `{"name":"x"}`)
+	code, _, stderr = testRun{env: env}.run(t, "call", "-cdk-json", cdkJSON, "-outputs", outputsFile, "/items", "-access", "-method", "post", "-data", `{"name":"x"}`)
 	if code != 0 || got.Method != "POST" || got.Header.Get("Authorization") != "Bearer acc.ess.tok" || gotBody != `{"name":"x"}` || got.Header.Get("Content-Type") != "application/json" {
 		t.Errorf("exit %d, %s %s, auth %q, body %q", code, got.Method, got.URL.Path, got.Header.Get("Authorization"), gotBody)
 	}
+	// A POST gets a new Idempotency-Key, which stderr names for a retry; -idempotency-key sets it.
+	key := got.Header.Get("Idempotency-Key")
+	if key == "" || !strings.Contains(stderr, "-idempotency-key "+key) {
+		t.Errorf("POST: Idempotency-Key %q, stderr %q", key, stderr)
+	}
+	testRun{env: env}.run(t, "call", "-cdk-json", cdkJSON, "-outputs", outputsFile, "/items", "-access", "-method", "POST", "-data", `{"name":"x"}`)
+	if again := got.Header.Get("Idempotency-Key"); again == "" || again == key {
+		t.Errorf("a second POST's Idempotency-Key %q; want a new one", again)
+	}
+	testRun{env: env}.run(t, "call", "-cdk-json", cdkJSON, "-outputs", outputsFile, "/items", "-access", "-method", "POST", "-data", `{"name":"x"}`, "-idempotency-key", key)
+	if again := got.Header.Get("Idempotency-Key"); again != key {
+		t.Errorf("-idempotency-key %s: sent %q", key, again)
+	}
 	code, _, _ = testRun{env: env}.run(t, "call", "-cdk-json", cdkJSON, "-outputs", outputsFile, "-token", "flag.tok.en", "/me")
-	if code != 0 || got.Header.Get("Authorization") != "Bearer flag.tok.en" {
+	if code != 0 || got.Header.Get("Authorization") != "Bearer flag.tok.en" || got.Header.Get("Idempotency-Key") != "" {
 		t.Errorf("-token: exit %d, auth %q", code, got.Header.Get("Authorization"))
 	}
 	code, stdout, stderr = testRun{env: map[string]string{}}.run(t, "call", "-cdk-json", cdkJSON, "-outputs", outputsFile, "/me")
