@@ -39,6 +39,9 @@ type synthesized struct {
 	auth, api assertions.Template
 	authJSON  map[string]any
 	apiJSON   map[string]any
+	// alarms is nil on a stage without alarms.
+	alarms     assertions.Template
+	alarmsJSON map[string]any
 }
 
 // testOutdir holds the cloud assemblies of this test binary.
@@ -104,9 +107,15 @@ func stage(t *testing.T, name string) *synthesized {
 		noPanic(t, func() {
 			s.auth = assertions.Template_FromStack(st.Auth.Stack, nil)
 			s.api = assertions.Template_FromStack(st.API.Stack, nil)
+			if st.Alarms != nil {
+				s.alarms = assertions.Template_FromStack(st.Alarms.Stack, nil)
+			}
 		})
 		s.authJSON = toMap(s.auth)
 		s.apiJSON = toMap(s.api)
+		if s.alarms != nil {
+			s.alarmsJSON = toMap(s.alarms)
+		}
 		synthed[name] = s
 	})
 	if err := synthErr[name]; err != nil {

@@ -20,7 +20,11 @@ func TestCdkNag(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			s := stage(t, name)
 			var findings []string
-			for _, st := range []awscdk.Stack{s.built.Auth.Stack, s.built.API.Stack} {
+			checked := []awscdk.Stack{s.built.Auth.Stack, s.built.API.Stack}
+			if s.built.Alarms != nil {
+				checked = append(checked, s.built.Alarms.Stack)
+			}
+			for _, st := range checked {
 				var a assertions.Annotations
 				noPanic(t, func() { a = assertions.Annotations_FromStack(st) })
 				match := assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*"))
@@ -61,7 +65,10 @@ func TestNagSuppressionsAreDocumented(t *testing.T) {
 	seen := 0
 	for _, name := range []string{"dev", "prod"} {
 		s := stage(t, name)
-		for _, tpl := range []map[string]any{s.authJSON, s.apiJSON} {
+		for _, tpl := range []map[string]any{s.authJSON, s.apiJSON, s.alarmsJSON} {
+			if tpl == nil {
+				continue
+			}
 			for id, r := range tpl["Resources"].(map[string]any) {
 				meta, _ := r.(map[string]any)["Metadata"].(map[string]any)
 				nag, _ := meta["cdk_nag"].(map[string]any)

@@ -39,6 +39,8 @@ type APIStack struct {
 	awscdk.Stack
 	RestAPI  awsapigateway.LambdaRestApi
 	Function awslambda.Function
+	// TokenAuthorizer is the Go token authorizer (authorizer: lambda); nil with Cognito's.
+	TokenAuthorizer awslambda.Function
 }
 
 // Headers a browser may send to the API.
@@ -59,7 +61,7 @@ func NewAPIStack(scope constructs.Construct, id string, props *APIStackProps) *A
 	s := p.Config.Stage
 
 	fn := newHandler(stack, p)
-	authorizer, authType := newAuthorizer(stack, p)
+	authorizer, authType, verifier := newAuthorizer(stack, p)
 	api := newRestAPI(stack, p.Config, fn, &awsapigateway.MethodOptions{AuthorizationType: authType, Authorizer: authorizer})
 	addRouteMethods(api, s, authType)
 	addGatewayResponses(api, s)
@@ -68,11 +70,15 @@ func NewAPIStack(scope constructs.Construct, id string, props *APIStackProps) *A
 	}
 	suppressApiFindings(api, s)
 
+	url := api.Url()
+	if s.APIDomain != nil {
+		url = addAPIDomain(stack, *s.APIDomain, api)
+	}
 	awscdk.NewCfnOutput(stack, jsii.String(names.OutAPIURL), &awscdk.CfnOutputProps{
-		Value:       api.Url(),
-		Description: jsii.String("Base URL of the API stage"),
+		Value:       url,
+		Description: jsii.String("Base URL of the API stage (apiDomain where set)"),
 	})
-	return &APIStack{Stack: stack, RestAPI: api, Function: fn}
+	return &APIStack{Stack: stack, RestAPI: api, Function: fn, TokenAuthorizer: verifier}
 }
 
 // newHandler creates the Go function behind every method, handed the route table it enforces,
@@ -101,8 +107,9 @@ func stageClients(p APIStackProps) fnenv.Clients {
 }
 
 // newAuthorizer creates the stage's authorizer: the Go token authorizer (authorizer: lambda) or
-// API Gateway's Cognito user pool authorizer, and the authorization type its methods use.
-func newAuthorizer(stack awscdk.Stack, p APIStackProps) (awsapigateway.IAuthorizer, awsapigateway.AuthorizationType) {
+// API Gateway's Cognito user pool authorizer, and the authorization type its methods use; and
+// the token authorizer's function (nil with Cognito's).
+func newAuthorizer(stack awscdk.Stack, p APIStackProps) (awsapigateway.IAuthorizer, awsapigateway.AuthorizationType, awslambda.Function) {
 	cfg, s := p.Config, p.Config.Stage
 	authorizerName := jsii.String(names.Prefix(cfg.AppName, cfg.StageName) + "-" + s.Authorizer)
 	identity := awsapigateway.IdentitySource_Header(jsii.String("Authorization"))
@@ -125,14 +132,14 @@ func newAuthorizer(stack awscdk.Stack, p APIStackProps) (awsapigateway.IAuthoriz
 			IdentitySource:  identity,
 			ValidationRegex: jsii.String(bearerTokenPattern),
 			ResultsCacheTtl: cacheTTL,
-		}), awsapigateway.AuthorizationType_CUSTOM
+		}), awsapigateway.AuthorizationType_CUSTOM, verifier
 	}
 	return awsapigateway.NewCognitoUserPoolsAuthorizer(stack, jsii.String("Authorizer"), &awsapigateway.CognitoUserPoolsAuthorizerProps{
 		AuthorizerName:   authorizerName,
 		CognitoUserPools: &[]awscognito.IUserPool{p.UserPool},
 		IdentitySource:   identity,
 		ResultsCacheTtl:  cacheTTL,
-	}), awsapigateway.AuthorizationType_COGNITO
+	}), awsapigateway.AuthorizationType_COGNITO, nil
 }
 
 // newRestAPI creates the regional REST API with its CORS preflight and its stage; every method
@@ -159,7 +166,9 @@ func newRestAPI(stack awscdk.Stack, cfg config.Config, fn awslambda.Function, de
 		DefaultCorsPreflightOptions: cors,
 		// Execution logging needs the account's API Gateway CloudWatch role.
 		CloudWatchRole: jsii.Bool(true),
-		DeployOptions:  stageOptions(stack, cfg),
+		// With a domain of its own the API answers there only (addAPIDomain).
+		DisableExecuteApiEndpoint: jsii.Bool(s.APIDomain != nil),
+		DeployOptions:             stageOptions(stack, cfg),
 	})
 }
 

@@ -35,8 +35,11 @@ type AuthStack struct {
 	Client   awscognito.UserPoolClient
 	// MachineClients are the client ids of the stage's machine clients, by name.
 	MachineClients map[string]*string
-	// DomainURL is https://<prefix>.auth.<region>.amazoncognito.com.
+	// DomainURL is where managed login is: https://<loginDomain.name> on a stage with its own
+	// domain, else https://<prefix>.auth.<region>.amazoncognito.com.
 	DomainURL *string
+	// Triggers are the pool's Lambda triggers, which the alarms watch.
+	Triggers []NamedFunction
 }
 
 // NewAuthStack creates the user pool, its groups and resource server, its identity providers
@@ -53,14 +56,17 @@ func NewAuthStack(scope constructs.Construct, id string, props *AuthStackProps) 
 	pool := newUserPool(stack, cfg)
 	addUserPoolWebACL(stack, pool, cfg)
 	addSignInLogs(stack, pool, cfg)
-	addTokenTrigger(stack, pool, cfg, p.ModuleDir)
+	var triggers []NamedFunction
+	if fn := addTokenTrigger(stack, pool, cfg, p.ModuleDir); fn != nil {
+		triggers = append(triggers, NamedFunction{Name: "pre-token", Function: fn})
+	}
 	setPasskeys(pool, cfg)
 	addGroups(stack, pool, cfg.Stage.Groups)
 	server := addResourceServer(pool, cfg)
 	addSESRegionRule(stack, cfg.Stage.Email)
 	providers := addIdentityProviders(stack, pool, cfg.Stage, p.SAMLMetadata)
 	if cfg.Stage.LinkByEmail {
-		addLinkByEmailTrigger(stack, pool, cfg, p.ModuleDir)
+		triggers = append(triggers, NamedFunction{Name: "pre-sign-up", Function: addLinkByEmailTrigger(stack, pool, cfg, p.ModuleDir)})
 	}
 	client := newWebClient(pool, cfg, server)
 	// The client names the providers: created first, or the first deploy races them.
@@ -69,10 +75,13 @@ func NewAuthStack(scope constructs.Construct, id string, props *AuthStackProps) 
 	}
 	machine := addMachineClients(pool, cfg, server)
 	domainURL := newDomainAndStyle(stack, cfg, pool, client, styleForStage(stack, style, cfg.Stage, cfg.StageName))
+	if d := cfg.Stage.LoginDomain; d != nil {
+		domainURL = newLoginDomain(stack, *d, pool)
+	}
 	addAuthOutputs(stack, cfg.Stage, pool, client, domainURL, machine)
 	suppressUserPoolFindings(pool, cfg.Stage)
 
-	return &AuthStack{Stack: stack, UserPool: pool, Client: client, MachineClients: machine, DomainURL: domainURL}
+	return &AuthStack{Stack: stack, UserPool: pool, Client: client, MachineClients: machine, DomainURL: domainURL, Triggers: triggers}
 }
 
 // newUserPool creates the user pool: email sign-in, the stage's password, MFA and feature-plan
@@ -258,7 +267,7 @@ func addAuthOutputs(stack awscdk.Stack, s config.Stage, pool awscognito.UserPool
 	output(names.OutClientID, clientID, "App client id (public client: authorization code with PKCE)")
 	output(names.OutIssuerURL, *issuer, "Token issuer (the iss claim)")
 	output(names.OutJWKSURL, *issuer+"/.well-known/jwks.json", "Public keys that sign the pool's tokens")
-	output(names.OutManagedLoginURL, *domainURL, "Managed-login domain")
+	output(names.OutManagedLoginURL, *domainURL, "Managed-login domain (loginDomain where set)")
 	signIn := *domainURL + "/oauth2/authorize?" + url.Values{
 		"response_type": {"code"},
 		"scope":         {"openid email profile"},

@@ -33,7 +33,7 @@ func addUserPoolWebACL(stack awscdk.Stack, pool awscognito.UserPool, cfg config.
 	if !s.UserPoolWAF.Enabled {
 		return
 	}
-	name := names.Prefix(cfg.AppName, cfg.StageName) + "-userpool"
+	name := names.UserPoolWebACL(cfg.AppName, cfg.StageName) // also its metric, which the alarms watch
 	visibility := func(metric string) *awswafv2.CfnWebACL_VisibilityConfigProperty {
 		return &awswafv2.CfnWebACL_VisibilityConfigProperty{
 			CloudWatchMetricsEnabled: jsii.Bool(true),

@@ -26,10 +26,7 @@ func setPasskeys(pool awscognito.UserPool, cfg config.Config) {
 	if !slices.Contains(si.Factors, config.FactorPasskey) {
 		return
 	}
-	rp := managedLoginHost(cfg)
-	if si.PasskeyRelyingParty != "" {
-		rp = jsii.String(si.PasskeyRelyingParty)
-	}
+	rp := passkeyRelyingParty(cfg)
 	verification := "preferred"
 	if si.PasskeyUserVerification != "" {
 		verification = si.PasskeyUserVerification

@@ -11,12 +11,13 @@ import (
 )
 
 // addTokenTrigger adds the pre token generation trigger (event version 2, which can add scopes
-// to access tokens of every user sign-in) when the stage has groupScopes or extraClaims. Its role
-// may write its own log group only; CDK lets Cognito invoke it for this pool only.
-func addTokenTrigger(stack awscdk.Stack, pool awscognito.UserPool, cfg config.Config, moduleDir string) {
+// to access tokens of every user sign-in) when the stage has groupScopes or extraClaims, and
+// returns it (nil without). Its role may write its own log group only; CDK lets Cognito invoke
+// it for this pool only.
+func addTokenTrigger(stack awscdk.Stack, pool awscognito.UserPool, cfg config.Config, moduleDir string) awslambda.Function {
 	s := cfg.Stage
 	if len(s.GroupScopes) == 0 && len(s.ExtraClaims) == 0 {
-		return
+		return nil
 	}
 	env := fnenv.PreToken{GroupScopes: s.GroupScopes, ExtraClaims: s.ExtraClaims, Scopes: s.ResourceServer.FullNames()}
 	fn := newGoFunction(stack, "PreTokenTrigger", &goFunctionProps{
@@ -30,4 +31,5 @@ func addTokenTrigger(stack awscdk.Stack, pool awscognito.UserPool, cfg config.Co
 		Stage:  s,
 	})
 	pool.AddTrigger(awscognito.UserPoolOperation_PRE_TOKEN_GENERATION_CONFIG(), fn, awscognito.LambdaVersion_V2_0)
+	return fn
 }

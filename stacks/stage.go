@@ -17,12 +17,15 @@ type Stage struct {
 	Config config.Config
 	Auth   *AuthStack
 	API    *APIStack
+	// Alarms is nil on a stage without alarms.
+	Alarms *AlarmsStack
 	// CI is the app's GitHub Actions stack (<app>-ci), nil unless the context sets "ci".
 	CI *CIStack
 }
 
 // NewStage reads the configuration from app's context (cdk.json, -c keys) and adds the
-// selected stage's auth and API stacks to app, and the app's CI stack when "ci" is set. projectDir holds go.mod and the branding files.
+// selected stage's auth and API stacks to app, its alarms stack where alarms are on, and the
+// app's CI stack when "ci" is set. projectDir holds go.mod and the branding files.
 // Every problem with the configuration, the branding or the SAML metadata is returned at
 // once, one per line, before any stack exists. Warnings about a valid stage become the auth
 // stack's annotations, which `cdk synth` prints.
@@ -61,6 +64,15 @@ func NewStage(app awscdk.App, projectDir string) (*Stage, error) {
 		MachineClients: auth.MachineClients,
 		ModuleDir:      moduleDir,
 	})
+	var alarms *AlarmsStack
+	if cfg.Alarms.Enabled {
+		alarms = NewAlarmsStack(app, names.AlarmsStack(cfg.AppName, cfg.StageName), &AlarmsStackProps{
+			StackProps: awscdk.StackProps{Description: jsii.String(cfg.AppName + " " + cfg.StageName + ": alarms, their SNS topic and the dashboard"), Tags: &tags},
+			Config:     cfg,
+			Auth:       auth,
+			API:        api,
+		})
+	}
 	var ci *CIStack
 	if cfg.CI != nil {
 		ci = NewCIStack(app, names.CIStack(cfg.AppName), &CIStackProps{
@@ -71,7 +83,7 @@ func NewStage(app awscdk.App, projectDir string) (*Stage, error) {
 		})
 	}
 	// Warnings do not stop synth: `cdk synth` prints them (and --strict makes them errors).
-	for _, w := range cfg.Warnings() {
+	for _, w := range append(cfg.Warnings(), cfg.OperationWarnings()...) {
 		awscdk.Annotations_Of(auth.Stack).AddWarningV2(jsii.String("cognito-apigw:stage-setting"), jsii.String(w), nil)
 	}
 	if style != nil {
@@ -79,7 +91,7 @@ func NewStage(app awscdk.App, projectDir string) (*Stage, error) {
 			awscdk.Annotations_Of(auth.Stack).AddWarningV2(jsii.String("cognito-apigw:branding"), jsii.String(w.String()), nil)
 		}
 	}
-	return &Stage{Config: cfg, Auth: auth, API: api, CI: ci}, nil
+	return &Stage{Config: cfg, Auth: auth, API: api, Alarms: alarms, CI: ci}, nil
 }
 
 // contextOf is the app's whole context (cdk.json, -c keys and what the CDK CLI adds). The keys

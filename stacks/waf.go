@@ -15,6 +15,7 @@ import (
 // Lambda invocations or authorizer calls. What it blocks is logged (logWebACL).
 func newWebACL(scope constructs.Construct, cfg config.Config, stage awsapigateway.Stage) awswafv2.CfnWebACL {
 	name := names.Prefix(cfg.AppName, cfg.StageName)
+	aclName := names.APIWebACL(cfg.AppName, cfg.StageName) // also its metric, which the alarms watch
 	visibility := func(metric string) *awswafv2.CfnWebACL_VisibilityConfigProperty {
 		return &awswafv2.CfnWebACL_VisibilityConfigProperty{
 			CloudWatchMetricsEnabled: jsii.Bool(true),
@@ -23,10 +24,10 @@ func newWebACL(scope constructs.Construct, cfg config.Config, stage awsapigatewa
 		}
 	}
 	acl := awswafv2.NewCfnWebACL(scope, jsii.String("WebAcl"), &awswafv2.CfnWebACLProps{
-		Name:             jsii.String(name + "-api"),
+		Name:             jsii.String(aclName),
 		Scope:            jsii.String("REGIONAL"),
 		DefaultAction:    &awswafv2.CfnWebACL_DefaultActionProperty{Allow: map[string]any{}},
-		VisibilityConfig: visibility(name + "-api"),
+		VisibilityConfig: visibility(aclName),
 		Rules: []any{
 			&awswafv2.CfnWebACL_RuleProperty{
 				Name:           jsii.String("AWSManagedRulesCommonRuleSet"),

@@ -208,7 +208,7 @@ func (s *settings) checkDomain() error {
 		return err
 	}
 	if !private(s.domain) {
-		return cli.Usagef("-domain %q: want https://<prefix>.auth.<region>.amazoncognito.com (plain http only for a local server on localhost, 127.0.0.1 or [::1])", s.domain)
+		return cli.Usagef("-domain %q: want https://<prefix>.auth.<region>.amazoncognito.com or https://<loginDomain> (plain http only for a local server on localhost, 127.0.0.1 or [::1])", s.domain)
 	}
 	return nil
 }

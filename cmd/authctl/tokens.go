@@ -315,7 +315,7 @@ func (a *app) login(fs *flag.FlagSet) cli.Run {
 	var o loginOptions
 	s.Declare(fs)
 	s.clientFlag(fs)
-	fs.StringVar(&s.domain, "domain", "", "managed-login `URL`, https://<prefix>.auth.<region>.amazoncognito.com (default: ManagedLoginUrl output)")
+	fs.StringVar(&s.domain, "domain", "", "managed-login `URL`, https://<prefix>.auth.<region>.amazoncognito.com or the stage's loginDomain (default: ManagedLoginUrl output)")
 	fs.StringVar(&o.redirect, "redirect-uri", "", "callback `URL` registered on the app client where authctl receives the code (default: "+LoginCallback+" when the stage registers it, else the stage's first loopback callback URL)")
 	fs.StringVar(&o.scope, "scope", "", "space-separated `scopes` to ask for (default: the scopes the app client allows: openid email profile and the API scopes no group is granted)")
 	fs.BoolVar(&o.noBrowser, "no-browser", false, "only print the sign-in URL, do not open a browser")

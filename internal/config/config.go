@@ -123,6 +123,12 @@ type Stage struct {
 	SignInLogs bool `json:"signInLogs"`
 	// Tracing turns on X-Ray active tracing on the API stage and every Lambda function.
 	Tracing bool `json:"tracing"`
+	// Alarms watch the stage and tell an SNS topic; a dashboard shows the same metrics.
+	Alarms Alarms `json:"alarms"`
+	// LoginDomain serves managed login from a host name of your own, beside the prefix domain.
+	LoginDomain *CustomDomain `json:"loginDomain"`
+	// APIDomain serves the API from a host name of your own, and only from it.
+	APIDomain *CustomDomain `json:"apiDomain"`
 }
 
 // WAF settings of a web ACL: the API stage's (waf) or the user pool's (userPoolWaf).
@@ -286,5 +292,6 @@ func Defaults(appName string) Stage {
 		LogRetentionDays:       30,
 		WAF:                    WAF{RateLimit: 1000},
 		UserPoolWAF:            WAF{RateLimit: defaultUserPoolRateLimit},
+		Alarms:                 defaultAlarms,
 	}
 }

@@ -102,7 +102,7 @@ func TestBadSettings(t *testing.T) {
 		{name: "miscased key", edit: func(d map[string]any) { d["selfSignup"] = true },
 			want: dev + `selfSignup: unknown setting; did you mean "selfSignUp"? (keys are case-sensitive)`},
 		{name: "unknown key", edit: func(d map[string]any) { d["retain"] = true },
-			want: dev + "retain: unknown setting; want one of authorizer, authorizerCacheSeconds, brandingFile, callbackUrls"},
+			want: dev + "retain: unknown setting; want one of alarms, apiDomain, authorizer, authorizerCacheSeconds, brandingFile, callbackUrls"},
 		{name: "wrong type", edit: func(d map[string]any) { d["selfSignUp"] = "yes" },
 			want: dev + `selfSignUp: got "yes"; want true or false`},
 		{name: "wrong nested type", edit: func(d map[string]any) { d["tokens"] = map[string]any{"accessMinutes": "60"} },

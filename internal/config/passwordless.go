@@ -22,7 +22,7 @@ type SignIn struct {
 	// authenticator must check the person (biometrics, PIN), not just their presence.
 	PasskeyUserVerification string `json:"passkeyUserVerification"`
 	// PasskeyRelyingParty is the domain passkeys are bound to; empty means the managed-login
-	// domain, the only one this app serves sign-in pages from.
+	// domain: loginDomain where set, else the prefix domain.
 	PasskeyRelyingParty string `json:"passkeyRelyingParty"`
 }
 
@@ -72,8 +72,9 @@ func (v *validator) signIn(s Stage) {
 		v.add(where+".passkeyUserVerification", si.PasskeyUserVerification, `want "preferred" or "required"`)
 	}
 	// The relying party id is the domain's host name, and CloudFormation takes at most 63
-	// characters: <prefix>.auth.<region>.amazoncognito.com, for the longest Region name.
-	if passkey && si.PasskeyRelyingParty == "" {
+	// characters: <prefix>.auth.<region>.amazoncognito.com, for the longest Region name. A
+	// loginDomain is held to 63 characters itself.
+	if passkey && si.PasskeyRelyingParty == "" && s.LoginDomain == nil {
 		prefixLen := len(s.DomainPrefix)
 		if prefixLen == 0 {
 			prefixLen = len(v.stageStem) + 1 + 12 // -<account id>
@@ -87,6 +88,12 @@ func (v *validator) signIn(s Stage) {
 		switch {
 		case !passkey:
 			v.add(where+".passkeyRelyingParty", rp, `want it only with the "passkey" factor`)
+		case s.LoginDomain != nil:
+			// Cognito's WebAuthnConfigurationType: with a custom domain and managed login, the
+			// relying party must be that domain.
+			if rp != s.LoginDomain.Name {
+				v.add(where+".passkeyRelyingParty", rp, fmt.Sprintf("want the stage's login domain, loginDomain.name %q (leave passkeyRelyingParty out to follow it): Cognito requires a pool's custom domain as relying party for managed login", s.LoginDomain.Name))
+			}
 		case m == nil:
 			v.add(where+".passkeyRelyingParty", rp, "want the managed-login domain, <domainPrefix>.auth.<region>.amazoncognito.com, or leave it out for that default: a passkey only works on the domain that serves the sign-in page, and this app serves it from its prefix domain only")
 		case s.DomainPrefix == "" || m[1] != s.DomainPrefix:

@@ -371,7 +371,11 @@ func (v *validator) email(s Stage) {
 // checkMailbox accepts a bare address such as no-reply@acme.example with an ASCII local part
 // (Cognito's and the CDK's rule) and a dotted domain.
 func checkMailbox(addr string) string {
-	want := `want a bare email address such as "no-reply@acme.example" (put a display name in email.fromName)`
+	return checkBareAddress(addr, `want a bare email address such as "no-reply@acme.example" (put a display name in email.fromName)`)
+}
+
+// checkBareAddress is checkMailbox's rule with the setting's own wording of what it wants.
+func checkBareAddress(addr, want string) string {
 	a, err := mail.ParseAddress(addr)
 	if err != nil || a.Name != "" || a.Address != addr {
 		return want

@@ -60,6 +60,8 @@ func (c Config) Validate() problem.List {
 	v.signIn(c.Stage)
 	v.api(c.Stage)
 	v.operations(c.Stage)
+	v.alarms(c.Stage)
+	v.domains(c.Stage)
 	v.ci(c)
 	return v.problems
 }

@@ -24,6 +24,12 @@ func TestFromOutputs(t *testing.T) {
 			JWKS: real + "/.well-known/jwks.json", Discovery: real + "/.well-known/openid-configuration",
 			Revoke: domain + "/oauth2/revoke", Logout: domain + "/logout",
 		}},
+		// A stage with loginDomain: the outputs name the custom domain, the issuer stays Cognito's.
+		{"deployed pool on its own login domain", outputs.Stage{ManagedLoginURL: "https://auth.acme.io"}, real, Endpoints{
+			Issuer: real, Authorize: "https://auth.acme.io/oauth2/authorize", Token: "https://auth.acme.io/oauth2/token",
+			JWKS: real + "/.well-known/jwks.json", Discovery: real + "/.well-known/openid-configuration",
+			Revoke: "https://auth.acme.io/oauth2/revoke", Logout: "https://auth.acme.io/logout",
+		}},
 		{"local outputs of authctl setup-local", outputs.Stage{ManagedLoginURL: "http://localhost:9229", CognitoEndpoint: "http://localhost:9229", JWKSURL: local + "/jwks"}, local, Endpoints{
 			Issuer: local, Authorize: "http://localhost:9229/oauth2/authorize", Token: "http://localhost:9229/oauth2/token",
 			JWKS: local + "/jwks", Discovery: local + "/.well-known/openid-configuration", Local: true,

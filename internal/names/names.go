@@ -6,10 +6,12 @@ package names
 // Prefix is <app>-<stage>, the start of every name a stage gives AWS.
 func Prefix(app, stage string) string { return app + "-" + stage }
 
-// Stack name suffixes: a stage's stacks are <app>-<stage>-auth and <app>-<stage>-api.
+// Stack name suffixes: a stage's stacks are <app>-<stage>-auth and <app>-<stage>-api, and
+// <app>-<stage>-alarms where the stage has alarms.
 const (
-	AuthStackSuffix = "-auth"
-	APIStackSuffix  = "-api"
+	AuthStackSuffix   = "-auth"
+	APIStackSuffix    = "-api"
+	AlarmsStackSuffix = "-alarms"
 )
 
 // AuthStack is the name of the stage's auth stack (user pool, app client, managed login).
@@ -17,6 +19,19 @@ func AuthStack(app, stage string) string { return Prefix(app, stage) + AuthStack
 
 // APIStack is the name of the stage's API stack (REST API, Lambda functions, WAF).
 func APIStack(app, stage string) string { return Prefix(app, stage) + APIStackSuffix }
+
+// AlarmsStack is the name of the stage's alarms stack (the alarm topic, alarms and dashboard).
+func AlarmsStack(app, stage string) string { return Prefix(app, stage) + AlarmsStackSuffix }
+
+// AlarmTopic is the name of the SNS topic the stage's alarms tell.
+func AlarmTopic(app, stage string) string { return Prefix(app, stage) + "-alarms" }
+
+// APIWebACL is the name of the web ACL in front of the API stage, and of its CloudWatch metric
+// (the WebACL dimension of AWS/WAFV2), which the alarms watch.
+func APIWebACL(app, stage string) string { return Prefix(app, stage) + "-api" }
+
+// UserPoolWebACL is the name of the web ACL in front of the user pool, and of its metric.
+func UserPoolWebACL(app, stage string) string { return Prefix(app, stage) + "-userpool" }
 
 // UserPool is the user pool's name; changing it replaces the pool (see pins_test.go).
 func UserPool(app, stage string) string { return Prefix(app, stage) }
@@ -43,6 +58,20 @@ func ProviderSignInURL(suffix string) string { return OutSignInURL + suffix }
 
 // OutAPIURL is the output key of the API stack: the stage's base URL.
 const OutAPIURL = "ApiUrl"
+
+// Outputs of the alarms stack, for people: the tools do not read them.
+const (
+	OutAlarmTopicARN = "AlarmTopicArn"
+	OutDashboardURL  = "DashboardUrl"
+)
+
+// Outputs of a stage with its own domains (loginDomain, apiDomain): the host name a DNS alias
+// record for the domain points at, for a zone outside Route 53 or this account. The tools do
+// not read them.
+const (
+	OutLoginDomainTarget = "LoginDomainAliasTarget"
+	OutAPIDomainTarget   = "ApiDomainAliasTarget"
+)
 
 // OutCognitoEndpoint is no stack output: only outputs files written for a local server
 // (`authctl setup-local`) carry it, in the auth stack's object, so that the tools talk to that
