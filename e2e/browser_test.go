@@ -44,11 +44,14 @@ func TestBrowserApp(t *testing.T) {
 	started := time.Now()
 	cognitoLocal := requireNodeTools(t, root)
 	chromium := requireChromium(t)
-	authctl, localAPI := build(t, ctx, root, tmp)
+	bins := build(t, ctx, root, tmp)
+	authctl, localAPI := bins.authctl, bins.local
 
-	apiPort, webPort := freePort(t), freePort(t)
+	apiPort, webPort, lambdaPort, prismPort := freePort(t), freePort(t), freePort(t), freePort(t)
 	otherAPIPort, otherWebPort := freePort(t), freePort(t)
 	apiURL := fmt.Sprintf("http://127.0.0.1:%d", apiPort)
+	// The page calls the API through Prism's validating proxy (see startPrism).
+	prismURL := fmt.Sprintf("http://127.0.0.1:%d", prismPort)
 	// localhost, as in the dev stage: the app's origin differs from the API's (127.0.0.1).
 	appURL := fmt.Sprintf("http://localhost:%d", webPort)
 	otherURL := fmt.Sprintf("http://localhost:%d", otherWebPort)
@@ -57,18 +60,23 @@ func TestBrowserApp(t *testing.T) {
 
 	tools := tool{t: t, ctx: ctx, bin: authctl, cdkJSON: cdkJSON}
 	outputsFile := filepath.Join(tmp, "local-outputs.json")
-	tools.must("", "setup-local", "-endpoint", endpoint, "-outputs", outputsFile, "-api-url", apiURL+"/")
+	tools.must("", "setup-local", "-endpoint", endpoint, "-outputs", outputsFile, "-api-url", apiURL+"/", "-lambda-url", fmt.Sprintf("http://127.0.0.1:%d", lambdaPort))
 	tools.outputs = outputsFile
 	const email = "bob@example.com"
 	tools.must("", "create-user", "-email", email, "-name", "Bob Example", "-password", password)
+	tools.must("", "create-user", "-email", "alice@example.com", "-name", "Alice Example", "-password", password, "-group", "admin")
 
-	// The app and the API, as docs/local-development.md runs them (from the project root, for node_modules).
+	// The app and the API, as docs/local-development.md runs them (from the project root, for
+	// node_modules), the pool's trigger at the outputs file's LambdaEndpoint; the page calls
+	// the API through Prism.
 	app := start(t, ctx, "cmd/local", root, nil, localAPI, "-cdk-json", cdkJSON, "-outputs", outputsFile,
-		"-addr", "127.0.0.1:"+itoa(apiPort), "-web", "localhost:"+itoa(webPort))
-	// The same page on an origin outside cors.allowOrigins, calling the same API.
+		"-addr", "127.0.0.1:"+itoa(apiPort), "-web", "localhost:"+itoa(webPort), "-web-api", prismURL)
+	// The same page on an origin outside cors.allowOrigins, calling the same API (the trigger
+	// is the first server's).
 	other := start(t, ctx, "cmd/local on another origin", root, nil, localAPI, "-cdk-json", cdkJSON, "-outputs", outputsFile,
-		"-addr", "127.0.0.1:"+itoa(otherAPIPort), "-web", "localhost:"+itoa(otherWebPort), "-web-api", apiURL)
+		"-addr", "127.0.0.1:"+itoa(otherAPIPort), "-web", "localhost:"+itoa(otherWebPort), "-web-api", apiURL, "-lambda", "off")
 	waitHTTP(t, ctx, app, apiURL+"/health")
+	startPrism(t, ctx, root, tmp, bins.apidoc, cdkJSON, outputsFile, prismPort, apiURL)
 	waitHTTP(t, ctx, app, appURL+"/config.json")
 	waitHTTP(t, ctx, other, otherURL+"/config.json")
 	t.Logf("servers up after %v", time.Since(started).Round(time.Millisecond))
@@ -106,9 +114,12 @@ func TestBrowserApp(t *testing.T) {
 		t.Errorf("expiry %q", exp)
 	}
 
-	// cognito-local's access tokens lack the API's scopes: the gateway's own 401, readable too.
+	// The code flow's access token carries the scopes the page asked for that the app client
+	// allows (demo-api/read among them), so GET /items answers; POST /items takes
+	// demo-api/write, which only the admin group's members get (from the pre token generation
+	// trigger): Bob gets the gateway's own 401, readable too.
 	b.do("call /items", chromedp.Click(chromedp.CSS("#get-items")))
-	b.waitFor("GET /items 401 shown", `document.getElementById("status").textContent.startsWith("GET /items: 401")`)
+	b.waitFor("GET /items 200 shown", `document.getElementById("status").textContent.startsWith("GET /items: 200")`)
 	b.do("add an item", chromedp.SendKeys(chromedp.CSS("#item-name"), "Buy milk"), chromedp.Click(chromedp.CSS(`#add-item button[type="submit"]`)))
 	b.waitFor("POST /items 401 shown", `document.getElementById("status").textContent.startsWith("POST /items: 401")`)
 
@@ -168,6 +179,24 @@ func TestBrowserApp(t *testing.T) {
 	}
 	b.reset()
 
+	// Alice is in the admin group, whose scope demo-api/write the trigger adds to her access
+	// token: she may add items, and sees them.
+	b.do("open the app (alice)", chromedp.Navigate(appURL+"/"), chromedp.WaitVisible(chromedp.CSS("#sign-in")))
+	b.do("go to the login page (alice)", chromedp.Click(chromedp.CSS("#sign-in")), chromedp.WaitVisible(chromedp.CSS(`input[name="username"]`)))
+	b.signIn(" (alice)", "alice@example.com")
+	b.do("add an item (alice)", chromedp.SendKeys(chromedp.CSS("#item-name"), "Buy milk"), chromedp.Click(chromedp.CSS(`#add-item button[type="submit"]`)))
+	b.waitFor("POST /items 201 shown (alice)", `document.getElementById("status").textContent.startsWith("POST /items: 201")`)
+	b.do("call /items (alice)", chromedp.Click(chromedp.CSS("#get-items")))
+	b.waitFor("GET /items 200 shown (alice)", `document.getElementById("status").textContent.startsWith("GET /items: 200")`)
+	if !run[bool](b, "alice's item listed", chromedp.Evaluate[bool](`document.getElementById("replies").textContent.includes("Buy milk")`)) {
+		t.Errorf("GET /items after alice's POST: the page does not show her item: %s", b.text("#replies"))
+	}
+	b.do("sign out (alice)", chromedp.Click(chromedp.CSS("#sign-out")), chromedp.WaitVisible(chromedp.CSS("#signed-out")))
+	if problems := b.problems(); len(problems) > 0 {
+		t.Errorf("the browser reported problems while alice used the app:\n%s", strings.Join(problems, "\n"))
+	}
+	b.reset()
+
 	// Negative: a page on an origin outside cors.allowOrigins cannot read the API's replies,
 	// neither the handler's (/health) nor the gateway's own 401 (/me without a token).
 	b.do("open the app on another origin", chromedp.Navigate(otherURL+"/"), chromedp.WaitVisible(chromedp.CSS("#health")))
@@ -199,7 +228,7 @@ func TestBrowserApp(t *testing.T) {
 	}
 	app.wait(t, 10*time.Second)
 	deployed := start(t, ctx, "cmd/local with deployed outputs", root, nil, localAPI, "-cdk-json", cdkJSON, "-outputs", deployedOutputs,
-		"-addr", "127.0.0.1:"+itoa(apiPort), "-web", "localhost:"+itoa(webPort))
+		"-addr", "127.0.0.1:"+itoa(apiPort), "-web", "localhost:"+itoa(webPort), "-web-api", prismURL)
 	waitHTTP(t, ctx, deployed, appURL+"/config.json")
 	b.do("open the app (deployed settings)", chromedp.Navigate(appURL+"/"), chromedp.WaitVisible(chromedp.CSS("#sign-in")))
 	// Sign in through the stage's provider (its button sends identity_provider=AcmeSSO; the
@@ -268,7 +297,9 @@ func out(t *testing.T, path string) outputs.Stage {
 }
 
 // writeDeployedOutputs turns setup-local's outputs into what a deploy writes: the same pool,
-// client and keys, with loginURL as ManagedLoginUrl and no CognitoEndpoint.
+// client and keys, with loginURL as ManagedLoginUrl and no CognitoEndpoint. It keeps
+// LambdaEndpoint, which no deploy writes: the stand-in for managed login signs in through
+// cognito-local, whose pool still calls its trigger there.
 func writeDeployedOutputs(t *testing.T, local, path, loginURL string) {
 	t.Helper()
 	o := out(t, local)

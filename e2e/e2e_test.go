@@ -20,6 +20,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -49,23 +50,28 @@ func TestSignInAndCall(t *testing.T) {
 	ctx, root, tmp := begin(t)
 	started := time.Now()
 	cognitoLocal := requireNodeTools(t, root)
-	authctl, localAPI := build(t, ctx, root, tmp)
+	bins := build(t, ctx, root, tmp)
+	authctl, localAPI := bins.authctl, bins.local
 	t.Logf("built the tools in %v", time.Since(started).Round(time.Millisecond))
 
 	endpoint := startCognitoLocal(t, ctx, cognitoLocal, tmp)
-	apiPort, callbackPort := freePort(t), freePort(t)
+	apiPort, callbackPort, lambdaPort := freePort(t), freePort(t), freePort(t)
 	apiURL := fmt.Sprintf("http://127.0.0.1:%d", apiPort)
 	callback := fmt.Sprintf("http://127.0.0.1:%d/callback", callbackPort)
+	lambdaURL := fmt.Sprintf("http://127.0.0.1:%d", lambdaPort)
+	// Callers reach the API through Prism's validating proxy (see startPrism).
+	prismPort := freePort(t)
+	prismURL := fmt.Sprintf("http://127.0.0.1:%d", prismPort)
 	t.Logf("cognito-local up after %v", time.Since(started).Round(time.Millisecond))
 
 	tools := tool{t: t, ctx: ctx, bin: authctl, cdkJSON: filepath.Join(root, "cdk.json")}
 	outputsFile := filepath.Join(tmp, "local-outputs.json")
-	tools.must("", "setup-local", "-endpoint", endpoint, "-outputs", outputsFile, "-api-url", apiURL+"/", "-redirect-uri", callback)
+	tools.must("", "setup-local", "-endpoint", endpoint, "-outputs", outputsFile, "-api-url", prismURL+"/", "-redirect-uri", callback, "-lambda-url", lambdaURL)
 	out, err := outputs.Read(outputsFile, "demo-api", "dev")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if out.IssuerURL != endpoint+"/"+out.UserPoolID || out.ClientID == "" || out.CognitoEndpoint != endpoint {
+	if out.IssuerURL != endpoint+"/"+out.UserPoolID || out.ClientID == "" || out.CognitoEndpoint != endpoint || out.LambdaEndpoint != lambdaURL {
 		t.Fatalf("outputs of setup-local: %+v", out)
 	}
 	tools.outputs = outputsFile
@@ -83,6 +89,15 @@ func TestSignInAndCall(t *testing.T) {
 		t.Errorf("creating alice twice: exit %d, %s", code, stderr)
 	}
 
+	// The API, and with it the pool's pre token generation trigger at the outputs file's
+	// LambdaEndpoint: from here on, every sign-in goes through it.
+	api := start(t, ctx, "local API server", tmp, nil, localAPI,
+		"-cdk-json", tools.cdkJSON, "-addr", "127.0.0.1:"+itoa(apiPort), "-web", "", "-stage", "dev", "-outputs", outputsFile)
+	waitHTTP(t, ctx, api, apiURL+"/health")
+	t.Logf("local API server up after %v", time.Since(started).Round(time.Millisecond))
+	startPrism(t, ctx, root, tmp, bins.apidoc, tools.cdkJSON, outputsFile, prismPort, apiURL)
+	t.Logf("Prism up after %v", time.Since(started).Round(time.Millisecond))
+
 	// set-password gives bob a new permanent password: the old one stops working.
 	const newPassword = "N3w-Passw0rd!"
 	tools.must(newPassword+"\n", "set-password", "-email", "bob@example.com", "-password-stdin")
@@ -98,23 +113,35 @@ func TestSignInAndCall(t *testing.T) {
 	}
 	decode(t, tools.must("", "tokens", "-email", "alice@example.com", "-password", password), &tokens)
 	exports := tools.must("", "tokens", "-email", "bob@example.com", "-password", password, "-flow", "admin-user-password", "-format", "env")
-	bobID := exportedValue(t, exports, "ID_TOKEN")
+	bobID, bobAccess := exportedValue(t, exports, "ID_TOKEN"), exportedValue(t, exports, "ACCESS_TOKEN")
 	if code, _, stderr := tools.run("", "tokens", "-email", "alice@example.com", "-password", "Wr0ng!pass"); code != 1 || !strings.Contains(stderr, "Invalid password") {
 		t.Errorf("wrong password: exit %d, %s", code, stderr)
 	}
 	t.Logf("ID token claims from cognito-local: %s", payload(t, tokens.IDToken))
 	t.Logf("access token claims from cognito-local: %s", payload(t, tokens.AccessToken))
+	// A password sign-in's access token has Cognito's scope for its own API, and the trigger
+	// adds the scopes of the user's groups (groupScopes: admin gets demo-api/write), as in AWS.
+	if got := scopes(t, tokens.AccessToken); !slices.Equal(got, []string{"aws.cognito.signin.user.admin", "demo-api/write"}) {
+		t.Errorf("alice's password sign-in: scopes %q; want aws.cognito.signin.user.admin and her group's demo-api/write", got)
+	}
+	if got := scopes(t, bobAccess); !slices.Equal(got, []string{"aws.cognito.signin.user.admin"}) {
+		t.Errorf("bob's password sign-in: scopes %q; want aws.cognito.signin.user.admin alone (he is in no group)", got)
+	}
 
-	api := start(t, ctx, "local API server", tmp, nil, localAPI,
-		"-cdk-json", tools.cdkJSON, "-addr", "127.0.0.1:"+itoa(apiPort), "-web", "", "-stage", "dev", "-issuer", out.IssuerURL, "-client-id", out.ClientID)
-	waitHTTP(t, ctx, api, apiURL+"/health")
-	t.Logf("local API server up after %v", time.Since(started).Round(time.Millisecond))
-
-	call := func(method, path, authorization string, header ...string) (int, string, http.Header) {
+	const unauthorized = `{"message":"Unauthorized"}`
+	// send makes one request to base, Prism's or cmd/local's own address.
+	send := func(base, method, path, authorization, body string, header ...string) (int, string, http.Header) {
 		t.Helper()
-		req, _ := http.NewRequestWithContext(ctx, method, apiURL+path, nil)
+		var rd io.Reader
+		if body != "" {
+			rd = strings.NewReader(body)
+		}
+		req, _ := http.NewRequestWithContext(ctx, method, base+path, rd)
 		if authorization != "" {
 			req.Header.Set("Authorization", authorization)
+		}
+		if body != "" {
+			req.Header.Set("Content-Type", "application/json")
 		}
 		for i := 0; i+1 < len(header); i += 2 {
 			req.Header.Set(header[i], header[i+1])
@@ -127,21 +154,52 @@ func TestSignInAndCall(t *testing.T) {
 		b, _ := io.ReadAll(resp.Body)
 		return resp.StatusCode, string(b), resp.Header
 	}
-	expect := func(what, method, path, authorization string, status int, body string) string {
+	// call goes through Prism, which checks the request and the reply against the API's
+	// description: a reply it finds wrong comes back as its own 500, and any finding at all
+	// in its sl-violations header fails the test.
+	call := func(method, path, authorization string, header ...string) (int, string, http.Header) {
 		t.Helper()
-		code, got, _ := call(method, path, authorization)
+		code, body, h := send(prismURL, method, path, authorization, "", header...)
+		if v := h.Get("sl-violations"); v != "" || strings.Contains(h.Get("Content-Type"), "problem+json") {
+			t.Errorf("%s %s: Prism found the exchange does not match the description: %d %s %s", method, path, code, v, body)
+		}
+		return code, body, h
+	}
+	check := func(what, method, path string, code int, got string, status int, body string) {
+		t.Helper()
 		if code != status || !strings.Contains(got, body) {
 			t.Errorf("%s: %s %s answered %d %s; want %d with %s", what, method, path, code, got, status, body)
 		}
+	}
+	expect := func(what, method, path, authorization string, status int, body string) string {
+		t.Helper()
+		code, got, _ := call(method, path, authorization)
+		check(what, method, path, code, got, status, body)
 		return got
 	}
-	const unauthorized = `{"message":"Unauthorized"}`
+	// unauthenticated sends a request without a bearer token. Prism refuses it itself, since
+	// the description says the route takes one; cmd/local must answer as API Gateway does.
+	unauthenticated := func(what, method, path, authorization string) {
+		t.Helper()
+		code, got, h := send(prismURL, method, path, authorization, "")
+		if code != 401 || !strings.Contains(h.Get("Content-Type"), "problem+json") {
+			t.Errorf("%s through Prism: %d %s; want Prism's own 401 (the description requires a bearer token)", what, code, got)
+		}
+		code, got, _ = send(apiURL, method, path, authorization, "")
+		check(what, method, path, code, got, 401, unauthorized)
+	}
 
 	expect("public route, no token", "GET", "/health", "", 200, `{"status":"ok"}`)
-	expect("protected route, no token", "GET", "/me", "", 401, unauthorized)
+	unauthenticated("protected route, no token", "GET", "/me", "")
 	expect("protected route, tampered token", "GET", "/me", "Bearer "+testkit.Tamper(t, tokens.IDToken, "alice@example.com", "mallory@example.com"), 401, unauthorized)
 	expect("protected route, access token", "GET", "/me", "Bearer "+tokens.AccessToken, 401, unauthorized)
-	expect("protected route, bare ID token", "GET", "/me", tokens.IDToken, 200, `"sub":"`+alice.Sub+`"`)
+	// API Gateway's Cognito authorizer also takes a token without "Bearer ", which the
+	// description (and RFC 6750) does not: Prism refuses it, cmd/local takes it as API Gateway does.
+	if code, got, _ := send(prismURL, "GET", "/me", tokens.IDToken, ""); code != 401 {
+		t.Errorf("bare ID token through Prism: %d %s; want Prism's own 401", code, got)
+	}
+	code, got, _ := send(apiURL, "GET", "/me", tokens.IDToken, "")
+	check("protected route, bare ID token", "GET", "/me", code, got, 200, `"sub":"`+alice.Sub+`"`)
 
 	var me struct {
 		Sub, Username, Email string
@@ -157,17 +215,25 @@ func TestSignInAndCall(t *testing.T) {
 		t.Errorf("/me claims do not match the user: %s; user %+v, client %s", body, alice, out.ClientID)
 	}
 	expect("scoped route, ID token", "GET", "/items", "Bearer "+tokens.IDToken, 401, unauthorized)
-	// cognito-local puts only aws.cognito.signin.user.admin in access tokens, never API scopes.
+	// A password sign-in's access token: aws.cognito.signin.user.admin, plus demo-api/write for alice (admin).
 	expect("scoped route, access token without the scope", "GET", "/items", "Bearer "+tokens.AccessToken, 401, unauthorized)
+	expect("scoped route, access token without the scope (bob)", "GET", "/items", "Bearer "+bobAccess, 401, unauthorized)
+	code, got, h := send(prismURL, "POST", "/items", "Bearer "+tokens.AccessToken, `{"name":"Buy milk"}`)
+	check("scoped route, the group's scope (alice's password sign-in)", "POST", "/items", code, got, 201, `"name":"Buy milk"`)
+	if v := h.Get("sl-violations"); v != "" {
+		t.Errorf("POST /items: Prism: %s", v)
+	}
 	expect("group route, member", "GET", "/admin", "Bearer "+tokens.IDToken, 200, `"admin":{"sub":"`+alice.Sub+`"`)
 	expect("group route, not a member", "GET", "/admin", "Bearer "+bobID, 403, `"code":"not_in_group"`)
 	expect("unknown path with a token", "GET", "/nope", "Bearer "+tokens.IDToken, 404, `"code":"not_found"`)
+	expect("unknown path with an access token", "GET", "/nope", "Bearer "+tokens.AccessToken, 401, unauthorized)
+	expect("a method the table lacks", "DELETE", "/me", "Bearer "+tokens.IDToken, 403, `{"message":"Missing Authentication Token"}`)
 
-	code, _, h := call("OPTIONS", "/me", "", "Origin", origin, "Access-Control-Request-Method", "GET", "Access-Control-Request-Headers", "authorization")
+	code, _, h = call("OPTIONS", "/me", "", "Origin", origin, "Access-Control-Request-Method", "GET", "Access-Control-Request-Headers", "authorization")
 	if code != 204 || h.Get("Access-Control-Allow-Origin") != origin || h.Get("Access-Control-Max-Age") != "600" {
 		t.Errorf("preflight: %d %v", code, h)
 	}
-	if code, _, h := call("GET", "/me", "", "Origin", origin); code != 401 || h.Get("Access-Control-Allow-Origin") != origin {
+	if code, _, h := send(apiURL, "GET", "/me", "", "", "Origin", origin); code != 401 || h.Get("Access-Control-Allow-Origin") != origin {
 		t.Errorf("401 without CORS headers: %d %v", code, h)
 	}
 
@@ -179,13 +245,26 @@ func TestSignInAndCall(t *testing.T) {
 	decode(t, tools.must("", "tokens", "-email", "alice@example.com", "-password", password, "-client-id", otherClient), &other)
 	expect("protected route, token of an unknown client", "GET", "/me", "Bearer "+other.IDToken, 401, unauthorized)
 
-	// authctl call reads $ID_TOKEN.
+	// authctl call reads $ID_TOKEN, and calls the outputs file's ApiUrl: Prism.
 	stdout := tools.mustEnv([]string{"ID_TOKEN=" + tokens.IDToken}, "", "call", "/me")
 	if !strings.Contains(stdout, `"sub":"`+alice.Sub+`"`) {
 		t.Errorf("authctl call /me: %s", stdout)
 	}
 
-	// Authorization code with PKCE through cognito-local's login form, as a browser would.
+	// Authorization code with PKCE through cognito-local's login form, as a browser would. A
+	// scope the app client does not allow (a group's, which only the trigger grants) is refused.
+	refused := start(t, ctx, "authctl login asking for a group's scope", tmp, toolEnv(), authctl, "login", "-cdk-json", tools.cdkJSON, "-outputs", outputsFile,
+		"-redirect-uri", callback, "-no-browser", "-timeout", "30s", "-scope", "openid demo-api/write")
+	refusedURL := waitFor(t, ctx, refused, regexp.MustCompile(`http://127\.0\.0\.1:\d+/oauth2/authorize\?\S+`))
+	if resp, err := httpClient.Get(refusedURL); err != nil {
+		t.Fatal(err)
+	} else {
+		resp.Body.Close()
+	}
+	if code := refused.wait(t, 20*time.Second); code != 1 || !strings.Contains(refused.output(), "invalid_scope") {
+		t.Errorf("authctl login -scope 'openid demo-api/write': exit %d; want 1 with invalid_scope\n%s", code, refused.output())
+	}
+
 	login := start(t, ctx, "authctl login", tmp, toolEnv(), authctl, "login", "-cdk-json", tools.cdkJSON, "-outputs", outputsFile,
 		"-redirect-uri", callback, "-no-browser", "-timeout", "30s")
 	signInURL := waitFor(t, ctx, login, regexp.MustCompile(`http://127\.0\.0\.1:\d+/oauth2/authorize\?\S+`))
@@ -198,15 +277,32 @@ func TestSignInAndCall(t *testing.T) {
 	}
 	var loginTokens struct {
 		IDToken      string `json:"id_token"`
+		AccessToken  string `json:"access_token"`
 		RefreshToken string `json:"refresh_token"`
 	}
 	decode(t, login.stdout.String(), &loginTokens)
 	expect("protected route, ID token from the code flow", "GET", "/me", "Bearer "+loginTokens.IDToken, 200, `"sub":"`+alice.Sub+`"`)
+	// The code flow's access token: the scopes authctl asked for (the app client's), and the
+	// trigger's demo-api/write for an admin.
+	wantScopes := []string{"openid", "email", "profile", "demo-api/read", "demo-api/write"}
+	if got := scopes(t, loginTokens.AccessToken); !slices.Equal(got, wantScopes) {
+		t.Errorf("code flow: access token scopes %q; want %q", got, wantScopes)
+	}
+	access := []string{"ACCESS_TOKEN=" + loginTokens.AccessToken}
+	if stdout := tools.mustEnv(access, "", "call", "-access", "/items"); !strings.Contains(stdout, `"name":"Buy milk"`) {
+		t.Errorf("authctl call -access /items: %s; want the item alice added", stdout)
+	}
+	if stdout := tools.mustEnv(access, "", "call", "-access", "-method", "POST", "-data", `{"name":"Call mum"}`, "/items"); !strings.Contains(stdout, `"name":"Call mum"`) {
+		t.Errorf("authctl call -access -method POST /items: %s", stdout)
+	}
+	expect("scoped route, access token from the code flow", "GET", "/items", "Bearer "+loginTokens.AccessToken, 200, `"name":"Call mum"`)
+	expect("protected route, access token on /me (wrong kind)", "GET", "/me", "Bearer "+loginTokens.AccessToken, 401, unauthorized)
 
 	// Renewal with the refresh token at the token endpoint; the refresh token stays (or is the
-	// new one a rotating client gets back).
+	// new one a rotating client gets back), and so do the grant's scopes.
 	var renewed struct {
 		IDToken      string `json:"id_token"`
+		AccessToken  string `json:"access_token"`
 		RefreshToken string `json:"refresh_token"`
 	}
 	decode(t, tools.mustEnv([]string{"REFRESH_TOKEN=" + loginTokens.RefreshToken}, "", "refresh"), &renewed)
@@ -214,6 +310,10 @@ func TestSignInAndCall(t *testing.T) {
 		t.Error("authctl refresh printed no refresh token")
 	}
 	expect("protected route, renewed ID token", "GET", "/me", "Bearer "+renewed.IDToken, 200, `"sub":"`+alice.Sub+`"`)
+	if got := scopes(t, renewed.AccessToken); !slices.Equal(got, wantScopes) {
+		t.Errorf("renewed access token scopes %q; want the grant's %q", got, wantScopes)
+	}
+	expect("scoped route, renewed access token", "GET", "/items", "Bearer "+renewed.AccessToken, 200, `"items":[`)
 
 	// One log line per request, with sub but never a token; then a clean stop on SIGTERM.
 	if err := api.cmd.Process.Signal(syscall.SIGTERM); err != nil {
@@ -228,7 +328,7 @@ func TestSignInAndCall(t *testing.T) {
 			t.Errorf("server log lacks %q:\n%s", want, logs)
 		}
 	}
-	for _, tok := range []string{tokens.IDToken, tokens.AccessToken, other.IDToken, loginTokens.IDToken} {
+	for _, tok := range []string{tokens.IDToken, tokens.AccessToken, other.IDToken, loginTokens.IDToken, loginTokens.AccessToken} {
 		if strings.Contains(logs, tok[strings.LastIndex(tok, "."):]) {
 			t.Errorf("a token reached the server log")
 		}
@@ -291,20 +391,83 @@ func requireNodeTools(t *testing.T, root string) string {
 	if _, err := os.Stat(bin); err != nil {
 		t.Fatalf("%s is missing: run `npm ci` in the project root", bin)
 	}
+	// npm ci's postinstall applies patches/ (patch-package): without it access tokens carry
+	// no scopes of the API and the pool runs no trigger.
+	for _, f := range []string{"lib/services/tokenGenerator.js", "lib/oauth2/routes.js"} {
+		if b, err := os.ReadFile(filepath.Join(root, "node_modules", "cognito-local", f)); err != nil || !bytes.Contains(b, []byte("cognito-apigw patch")) {
+			t.Fatalf("cognito-local is installed without this project's patch (patches/cognito-local+%s.patch): run `npm ci` in the project root, whose postinstall applies it", want)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(root, "node_modules", ".bin", "prism")); err != nil {
+		t.Fatal("Stoplight Prism is not installed: run `npm ci` in the project root (package.json pins @stoplight/prism-cli)")
+	}
 	return bin
 }
 
-// build compiles authctl and the local server once, so that signals reach them directly
+// binaries are the commands the tests run.
+type binaries struct{ authctl, local, apidoc string }
+
+// build compiles authctl, the local server and apidoc once, so that signals reach them directly
 // rather than a `go run` parent.
-func build(t *testing.T, ctx context.Context, root, dir string) (authctl, local string) {
+func build(t *testing.T, ctx context.Context, root, dir string) binaries {
 	t.Helper()
-	authctl, local = filepath.Join(dir, "authctl"), filepath.Join(dir, "local")
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", dir+string(filepath.Separator), "./cmd/authctl", "./cmd/local")
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", dir+string(filepath.Separator), "./cmd/authctl", "./cmd/local", "./cmd/apidoc")
 	cmd.Dir = root
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	return authctl, local
+	return binaries{authctl: filepath.Join(dir, "authctl"), local: filepath.Join(dir, "local"), apidoc: filepath.Join(dir, "apidoc")}
+}
+
+// startPrism writes the API's OpenAPI description with cmd/apidoc, as a user would, and puts
+// Stoplight Prism's validating proxy (pinned in package.json) in front of the API at upstream,
+// on port. With --errors Prism answers a reply that does not match the description with a 500
+// of its own, and a request that does not (no bearer token where the description wants one)
+// with its own 4xx instead of forwarding it; every finding goes to its log too. When the test
+// ends, any finding in that log fails it: the traffic of the tools (authctl) and of the
+// browser is checked as well as the test's own requests. --cors=false leaves CORS, preflights
+// included, to the API as the description says.
+func startPrism(t *testing.T, ctx context.Context, root, tmp, apidoc, cdkJSON, outputsFile string, port int, upstream string) *proc {
+	t.Helper()
+	spec := filepath.Join(tmp, fmt.Sprintf("openapi-%d.json", port))
+	cmd := exec.CommandContext(ctx, apidoc, "-cdk-json", cdkJSON, "-outputs", outputsFile, "-out", spec)
+	cmd.Env = append(os.Environ(), toolEnv()...)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("apidoc: %v\n%s", err, out)
+	}
+	prism := filepath.Join(root, "node_modules", ".bin", "prism")
+	p := start(t, ctx, "Prism", tmp, []string{"NO_COLOR=1", "FORCE_COLOR=0"}, prism, "proxy", "--errors", "--cors=false",
+		"-h", "127.0.0.1", "-p", itoa(port), spec, upstream)
+	waitHTTP(t, ctx, p, fmt.Sprintf("http://127.0.0.1:%d/health", port))
+	t.Cleanup(func() {
+		var findings []string
+		for line := range strings.SplitSeq(p.output(), "\n") {
+			if strings.Contains(line, "Violation:") || strings.Contains(line, "VIOLATIONS") || strings.Contains(line, "NO_PATH_MATCHED") || strings.Contains(line, "NO_METHOD_MATCHED") {
+				findings = append(findings, line)
+			}
+		}
+		if len(findings) > 0 {
+			t.Errorf("Prism found exchanges that do not match the API's description (%s):\n%s", spec, strings.Join(findings, "\n"))
+		}
+	})
+	return p
+}
+
+// scopes are the scopes of an access token, as its scope claim lists them.
+func scopes(t *testing.T, token string) []string {
+	t.Helper()
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		t.Fatalf("not a JWT: %d parts", len(parts))
+	}
+	b, _ := base64.RawURLEncoding.DecodeString(parts[1])
+	var claims struct {
+		Scope string `json:"scope"`
+	}
+	if err := json.Unmarshal(b, &claims); err != nil {
+		t.Fatalf("access token payload: %v", err)
+	}
+	return strings.Fields(claims.Scope)
 }
 
 func freePort(t *testing.T) int {

@@ -7,7 +7,6 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
-	"github.com/cognito-apigw/cognito-apigw/internal/fnenv"
 )
 
 // addTokenTrigger adds the pre token generation trigger (event version 2, which can add scopes
@@ -16,10 +15,10 @@ import (
 // it for this pool only.
 func addTokenTrigger(stack awscdk.Stack, pool awscognito.UserPool, cfg config.Config, moduleDir string) awslambda.Function {
 	s := cfg.Stage
-	if len(s.GroupScopes) == 0 && len(s.ExtraClaims) == 0 {
+	env, ok := s.TokenTrigger()
+	if !ok {
 		return nil
 	}
-	env := fnenv.PreToken{GroupScopes: s.GroupScopes, ExtraClaims: s.ExtraClaims, Scopes: s.ResourceServer.FullNames()}
 	fn := newGoFunction(stack, "PreTokenTrigger", &goFunctionProps{
 		FunctionProps: awslambda.FunctionProps{
 			Description: jsii.String(cfg.AppName + " " + cfg.StageName + " pre token generation trigger"),

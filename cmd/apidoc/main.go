@@ -142,6 +142,7 @@ func settings(cfg config.Config, out outputs.Stage, o options) (apidoc.Settings,
 		MachineClientScopes: machineClientScopes(cfg),
 		RedirectURI:         redirect,
 		Local:               login.Local,
+		Preflight:           len(cfg.CORS.AllowOrigins) > 0,
 	}, nil
 }
 

@@ -3,7 +3,7 @@
 // URL come from the deploy outputs file (`cdk deploy --outputs-file cdk-outputs.json`), the
 // stage's settings from cdk.json, and flags override both.
 //
-//	authctl setup-local  [-endpoint URL] [-outputs FILE] [-redirect-uri URL]...
+//	authctl setup-local  [-endpoint URL] [-outputs FILE] [-api-url URL] [-lambda-url URL] [-redirect-uri URL]...
 //	authctl create-user  -email EMAIL (-password P | -password-stdin) [-name NAME] [-group G]...
 //	authctl set-password -email EMAIL (-password P | -password-stdin)
 //	authctl tokens       -email EMAIL (-password P | -password-stdin) [-flow user-password|admin-user-password] [-format json|env]
@@ -66,9 +66,11 @@ func (a *app) commands() []cli.Command {
 	return []cli.Command{{
 		Name:    "setup-local",
 		Summary: "create a user pool, its groups and an app client like the stage's on cognito-local",
-		Usage:   "[-endpoint URL] [-outputs FILE] [-api-url URL] [-redirect-uri URL]...",
+		Usage:   "[-endpoint URL] [-outputs FILE] [-api-url URL] [-lambda-url URL] [-redirect-uri URL]...",
 		Doc: `The server is a local Cognito-compatible one (cognito-local); the outputs file written
-(default local-outputs.json) records it, so later commands need only -outputs.`,
+(default local-outputs.json) records it, so later commands need only -outputs. A stage with
+groupScopes or extraClaims gets its pre token generation trigger, which cmd/local answers at
+-lambda-url: start cmd/local before signing in.`,
 		Flags: a.setupLocal,
 	}, {
 		Name:    "create-user",

@@ -18,6 +18,9 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+
 	"github.com/cognito-apigw/cognito-apigw/internal/awsauth/awsauthtest"
 	"github.com/cognito-apigw/cognito-apigw/internal/cdkjson"
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
@@ -102,6 +105,8 @@ func TestUsage(t *testing.T) {
 		{[]string{"set-password", "-cdk-json", cdkJSON, "-password", "Passw0rd!"}, 2, "-email is required"},
 		{[]string{"setup-local", "-cdk-json", cdkJSON, "-endpoint", "https://cognito-idp.eu-west-1.amazonaws.com"}, 2, "setup-local never creates pools in AWS"},
 		{[]string{"setup-local", "-cdk-json", cdkJSON, "-outputs", deployed}, 1, "holds the outputs of a deployed stack (demo-api-dev-auth); choose another -outputs"},
+		{[]string{"setup-local", "-cdk-json", cdkJSON, "-lambda-url", "http://192.0.2.1:9230"}, 2, "-lambda-url"},
+		{[]string{"setup-local", "-cdk-json", cdkJSON, "-lambda-url", "https://127.0.0.1:9230"}, 2, "want a loopback http URL"},
 		{[]string{"login", "-cdk-json", cdkJSON, "-outputs", deployed, "-client-id", "c"}, 2, "pass -domain, or an outputs file with ManagedLoginUrl"},
 		{[]string{"login", "-cdk-json", cdkJSON, "-client-id", "c", "-domain", "http://auth.example.com"}, 2, "plain http only for a local server"},
 		{[]string{"login", "-cdk-json", cdkJSON, "-stage", "prod", "-client-id", "c", "-domain", "https://x.auth.eu-west-1.amazoncognito.com"}, 2, "none of stage prod's callbackUrls is a loopback URL"},
@@ -236,6 +241,23 @@ func TestDevStageLoginCallback(t *testing.T) {
 	}
 	if got := defaultRedirect(cfg.CallbackURLs); got != LoginCallback {
 		t.Errorf("authctl login's default redirect for dev is %q; want %q (add it to stages.dev.callbackUrls)", got, LoginCallback)
+	}
+}
+
+// TestLocalPoolTrigger: a stage with groupScopes gets its pre token generation trigger (event
+// version 2, as the auth stack gives it) at cmd/local's Invoke URL; without one, none.
+func TestLocalPoolTrigger(t *testing.T) {
+	cfg, err := cdkjson.Load(cdkJSON, "dev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := localPoolInput(cfg, "http://127.0.0.1:9230")
+	got := in.LambdaConfig.PreTokenGenerationConfig
+	if got == nil || aws.ToString(got.LambdaArn) != "http://127.0.0.1:9230/2015-03-31/functions/demo-api-dev-pretoken/invocations" || got.LambdaVersion != types.PreTokenGenerationLambdaVersionTypeV20 {
+		t.Errorf("pre token generation config %+v", got)
+	}
+	if in := localPoolInput(cfg, ""); in.LambdaConfig != nil {
+		t.Errorf("without a URL: LambdaConfig %+v, want none", in.LambdaConfig)
 	}
 }
 

@@ -20,6 +20,7 @@ import (
 
 	"github.com/cognito-apigw/cognito-apigw/internal/cli"
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
+	"github.com/cognito-apigw/cognito-apigw/internal/localapi"
 	"github.com/cognito-apigw/cognito-apigw/internal/loopback"
 	"github.com/cognito-apigw/cognito-apigw/internal/names"
 	"github.com/cognito-apigw/cognito-apigw/internal/outputs"
@@ -322,10 +323,12 @@ func (a *app) setPermanentPassword(ctx context.Context, s *settings, email, pass
 
 // setupLocal creates the stage's pool, groups and app client on a local emulator. The pool
 // gets the real pool's sign-in settings (email as the username, email and name required), so
-// users and tokens look like the real ones.
+// users and tokens look like the real ones, and the stage's pre token generation trigger,
+// which cmd/local answers (see localPoolInput).
 func (a *app) setupLocal(fs *flag.FlagSet) cli.Run {
 	var s settings
 	var redirects listFlag
+	var lambdaURL string
 	s.Declare(fs)
 	// Here -outputs is the file written, kept apart from the deploy's cdk-outputs.json.
 	out := fs.Lookup("outputs")
@@ -333,6 +336,7 @@ func (a *app) setupLocal(fs *flag.FlagSet) cli.Run {
 	out.DefValue, out.Usage = defaultLocalOutputs, "outputs `file` to write"
 	fs.StringVar(&s.endpoint, "endpoint", defaultLocalEndpoint, "`URL` of the local Cognito-compatible server; must be loopback")
 	fs.StringVar(&s.apiURL, "api-url", defaultLocalAPIURL, "`URL` of the local API server, written as the "+names.OutAPIURL+" output")
+	fs.StringVar(&lambdaURL, "lambda-url", "http://"+localapi.DefaultLambdaAddr, "loopback `URL` where cmd/local answers the pool's pre token generation trigger (Lambda's Invoke API), written as the "+names.OutLambdaEndpoint+" output")
 	fs.Var(&redirects, "redirect-uri", "extra callback `URL` to register on the app client, besides the stage's callbackUrls (repeatable), e.g. for authctl login -redirect-uri")
 	cli.Renamed(fs, "callback-url", "redirect-uri")
 	return func(ctx context.Context, _ []string) error {
@@ -340,6 +344,10 @@ func (a *app) setupLocal(fs *flag.FlagSet) cli.Run {
 			return cli.Usagef("-endpoint %q: want a loopback URL such as %s; setup-local never creates pools in AWS (cdk deploy does)", s.endpoint, defaultLocalEndpoint)
 		}
 		s.endpoint = strings.TrimSuffix(s.endpoint, "/")
+		if !loopback.IsURL(lambdaURL) || !strings.HasPrefix(lambdaURL, "http://") {
+			return cli.Usagef("-lambda-url %q: want a loopback http URL such as http://%s", lambdaURL, localapi.DefaultLambdaAddr)
+		}
+		lambdaURL = strings.TrimSuffix(lambdaURL, "/")
 		cfg, err := s.Config()
 		if err != nil {
 			return err
@@ -347,20 +355,23 @@ func (a *app) setupLocal(fs *flag.FlagSet) cli.Run {
 		if err := refuseDeployedOutputs(s.Outputs); err != nil {
 			return err
 		}
-		return a.createLocalPool(ctx, &s, cfg, redirects)
+		return a.createLocalPool(ctx, &s, cfg, redirects, lambdaURL)
 	}
 }
 
 // createLocalPool creates the pool, its groups and the app client, and writes the outputs
 // file that points at them.
-func (a *app) createLocalPool(ctx context.Context, s *settings, cfg config.Config, redirects []string) error {
+func (a *app) createLocalPool(ctx context.Context, s *settings, cfg config.Config, redirects []string, lambdaURL string) error {
 	ctx, cancel := context.WithTimeout(ctx, apiTimeout)
 	defer cancel()
 	client, err := s.cognito(ctx, true)
 	if err != nil {
 		return err
 	}
-	pool, err := client.CreateUserPool(ctx, localPoolInput(cfg))
+	if _, ok := cfg.TokenTrigger(); !ok {
+		lambdaURL = "" // nothing to call
+	}
+	pool, err := client.CreateUserPool(ctx, localPoolInput(cfg, lambdaURL))
 	if err != nil {
 		return s.describe(err)
 	}
@@ -374,14 +385,26 @@ func (a *app) createLocalPool(ctx context.Context, s *settings, cfg config.Confi
 	if err != nil {
 		return s.describe(err)
 	}
-	return a.writeLocalOutputs(s, cfg, poolID, aws.ToString(appClient.UserPoolClient.ClientId))
+	return a.writeLocalOutputs(s, cfg, poolID, aws.ToString(appClient.UserPoolClient.ClientId), lambdaURL)
 }
 
-// localPoolInput is the stage's pool as cognito-local can make it.
-func localPoolInput(cfg config.Config) *cip.CreateUserPoolInput {
+// localPoolInput is the stage's pool as cognito-local can make it. With lambdaURL, the pool
+// has the stage's pre token generation trigger (event version 2), as the auth stack gives the
+// real pool: its LambdaArn is the trigger's Invoke URL at lambdaURL, where cmd/local runs the
+// trigger's own code. Cognito takes only an ARN there; cognito-local, as patches/ changes it,
+// takes only such a loopback URL.
+func localPoolInput(cfg config.Config, lambdaURL string) *cip.CreateUserPoolInput {
 	st := cfg.Stage
 	mfa := map[string]types.UserPoolMfaType{"off": types.UserPoolMfaTypeOff, "optional": types.UserPoolMfaTypeOptional, "required": types.UserPoolMfaTypeOn}[st.MFA]
+	var triggers *types.LambdaConfigType
+	if lambdaURL != "" {
+		triggers = &types.LambdaConfigType{PreTokenGenerationConfig: &types.PreTokenGenerationVersionConfigType{
+			LambdaArn:     aws.String(localapi.FunctionURL(lambdaURL, names.PreTokenTrigger(cfg.AppName, cfg.StageName))),
+			LambdaVersion: types.PreTokenGenerationLambdaVersionTypeV20,
+		}}
+	}
 	return &cip.CreateUserPoolInput{
+		LambdaConfig:           triggers,
 		PoolName:               aws.String(names.UserPool(cfg.AppName, cfg.StageName)),
 		UsernameAttributes:     []types.UsernameAttributeType{types.UsernameAttributeTypeEmail},
 		UsernameConfiguration:  &types.UsernameConfigurationType{CaseSensitive: aws.Bool(false)},
@@ -435,7 +458,7 @@ func localClientInput(cfg config.Config, poolID string, callbacks []string) *cip
 }
 
 // writeLocalOutputs writes the outputs file of the local pool, and prints it.
-func (a *app) writeLocalOutputs(s *settings, cfg config.Config, poolID, clientID string) error {
+func (a *app) writeLocalOutputs(s *settings, cfg config.Config, poolID, clientID, lambdaURL string) error {
 	// cognito-local issues tokens for http://<HOST>:<PORT>/<pool id> and serves the managed
 	// login endpoints (/oauth2/authorize, /oauth2/token) at its root.
 	issuer := s.endpoint + "/" + poolID
@@ -448,6 +471,7 @@ func (a *app) writeLocalOutputs(s *settings, cfg config.Config, poolID, clientID
 		ManagedLoginURL: s.endpoint,
 		APIURL:          s.apiURL,
 		CognitoEndpoint: s.endpoint,
+		LambdaEndpoint:  lambdaURL,
 	}
 	b, err := outputs.Marshal(cfg.AppName, cfg.StageName, stage)
 	if err != nil {
@@ -456,8 +480,11 @@ func (a *app) writeLocalOutputs(s *settings, cfg config.Config, poolID, clientID
 	if err := os.WriteFile(s.Outputs, b, 0o644); err != nil {
 		return err
 	}
-	fmt.Fprintf(a.stderr, "created user pool %s, groups [%s] and app client %s on %s\nwrote %s\n",
-		poolID, strings.Join(cfg.GroupNames(), " "), clientID, s.endpoint, s.Outputs)
+	fmt.Fprintf(a.stderr, "created user pool %s, groups [%s] and app client %s on %s\n", poolID, strings.Join(cfg.GroupNames(), " "), clientID, s.endpoint)
+	if lambdaURL != "" {
+		fmt.Fprintf(a.stderr, "the pool's pre token generation trigger is answered by cmd/local at %s: start cmd/local before signing in\n", lambdaURL)
+	}
+	fmt.Fprintf(a.stderr, "wrote %s\n", s.Outputs)
 	a.stdout.Write(b)
 	return nil
 }

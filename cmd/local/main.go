@@ -2,10 +2,12 @@
 // handler, checking bearer tokens the way API Gateway's Cognito authorizer does, so that the
 // whole sign-in-and-call loop runs without an AWS account. It also serves the sample web app
 // (web/) on another loopback origin, so that the page calls the API across origins as it would
-// in production.
+// in production. For cognito-local it also answers the user pool's pre token generation trigger
+// with the trigger's own code (lambda/pretoken/trigger), as Lambda's Invoke API does, so that
+// local access tokens get the scopes Cognito's would.
 //
 //	go run ./cmd/local -issuer URL -client-id ID[,ID...] [-addr 127.0.0.1:8080] [-stage dev] [-web ""]
-//	go run ./cmd/local [-outputs FILE] [-stage dev] [-web localhost:3000] [-web-api local|deployed|URL]
+//	go run ./cmd/local [-outputs FILE] [-stage dev] [-web localhost:3000] [-web-api local|deployed|URL] [-lambda ADDR|off]
 //
 // The issuer is a Cognito user pool (https://cognito-idp.<region>.amazonaws.com/<pool id>) or a
 // local Cognito-compatible server such as cognito-local (http://localhost:9229/<pool id>); its
@@ -14,6 +16,8 @@
 // -issuer or -client-id, the default cdk-outputs.json. Bad usage exits 2 (internal/cli);
 // SIGINT or SIGTERM stops the server cleanly. The web app's settings (/config.json)
 // come from the same outputs file; -web-api deployed makes the page call the deployed ApiUrl.
+// The trigger is answered at the outputs file's LambdaEndpoint (written by `authctl
+// setup-local` for a stage with groupScopes or extraClaims) unless -lambda says otherwise.
 package main
 
 import (
@@ -26,6 +30,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"slices"
 	"strings"
@@ -36,8 +41,10 @@ import (
 	"github.com/cognito-apigw/cognito-apigw/internal/fnenv"
 	"github.com/cognito-apigw/cognito-apigw/internal/localapi"
 	"github.com/cognito-apigw/cognito-apigw/internal/loopback"
+	"github.com/cognito-apigw/cognito-apigw/internal/names"
 	"github.com/cognito-apigw/cognito-apigw/internal/outputs"
 	"github.com/cognito-apigw/cognito-apigw/internal/verifier"
+	"github.com/cognito-apigw/cognito-apigw/lambda/pretoken/trigger"
 	"github.com/cognito-apigw/cognito-apigw/lambda/proxy/handler"
 )
 
@@ -67,8 +74,11 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(apiAdd
 // options are local's flags.
 type options struct {
 	cli.Project
-	addr, issuer, clients, webAddr, webAPI, webLib string
+	addr, issuer, clients, webAddr, webAPI, webLib, lambdaAddr string
 }
+
+// lambdaOff is the -lambda value that turns the trigger's endpoint off.
+const lambdaOff = "off"
 
 func (o *options) declare(fs *flag.FlagSet) {
 	o.Project.Declare(fs)
@@ -78,6 +88,7 @@ func (o *options) declare(fs *flag.FlagSet) {
 	fs.StringVar(&o.webAddr, "web", "localhost:3000", "loopback `address` of the web app (the dev stage's callback and CORS origin); \"\" turns it off")
 	fs.StringVar(&o.webAPI, "web-api", webAPILocal, "`API` the web app calls: local (this server), deployed (ApiUrl of the outputs file), or a URL")
 	fs.StringVar(&o.webLib, "web-lib", defaultWebLib, "oidc-client-ts browser build `file` the web app loads (npm ci installs it)")
+	fs.StringVar(&o.lambdaAddr, "lambda", "", "loopback `address` where the stage's pre token generation trigger answers cognito-local (Lambda's Invoke API); default: the outputs file's "+names.OutLambdaEndpoint+"; off turns it off")
 }
 
 // stage is what local serves: from cdk.json, the outputs file and the flags.
@@ -89,6 +100,9 @@ type stage struct {
 	// machine clients (none locally). The handler gets it as the function does.
 	proxy  fnenv.Proxy
 	webLib []byte // the oidc-client-ts build; nil without the web app
+	// lambdaAddr is where the pool's pre token generation trigger answers cognito-local; ""
+	// for none.
+	lambdaAddr string
 }
 
 // load checks the flags and reads what they point at.
@@ -132,7 +146,35 @@ func (o *options) load() (stage, error) {
 			return stage{}, err
 		}
 	}
+	if st.lambdaAddr, err = o.lambdaAddress(st); err != nil {
+		return stage{}, err
+	}
 	return st, nil
+}
+
+// lambdaAddress resolves -lambda: an address, off, or by default the host and port of the
+// outputs file's LambdaEndpoint. A stage without a trigger has nothing to answer.
+func (o *options) lambdaAddress(st stage) (string, error) {
+	addr := o.lambdaAddr
+	switch {
+	case addr == lambdaOff:
+		return "", nil
+	case addr == "" && st.out.LambdaEndpoint != "":
+		u, err := url.Parse(st.out.LambdaEndpoint)
+		if err != nil || u.Scheme != "http" || u.Host == "" {
+			return "", cli.Usagef("-outputs: %s %q: want http://HOST:PORT, as authctl setup-local writes it", names.OutLambdaEndpoint, st.out.LambdaEndpoint)
+		}
+		addr = u.Host
+	case addr == "":
+		return "", nil
+	}
+	if _, ok := st.cfg.TokenTrigger(); !ok {
+		return "", nil
+	}
+	if err := checkLoopback(addr); err != nil {
+		return "", cli.Usagef("-lambda %q: %v", addr, err)
+	}
+	return addr, nil
 }
 
 // unread says why the default outputs file gave nothing, for the messages above.
@@ -195,10 +237,38 @@ func serve(ctx context.Context, o *options, stderr io.Writer, ready func(apiAddr
 			return err
 		}
 	}
+	if st.lambdaAddr != "" {
+		if err := srv.listenLambda(st, logger); err != nil {
+			return err
+		}
+	} else if _, ok := st.cfg.TokenTrigger(); ok && st.out.CognitoEndpoint != "" {
+		logger.Warn("the stage has a pre token generation trigger (groupScopes or extraClaims), but the outputs file names no " + names.OutLambdaEndpoint +
+			": the local pool adds no group scopes or extra claims; run `authctl setup-local` again (with cognito-local's state removed) to give it the trigger")
+	}
 	if ready != nil {
 		ready(apiAddr, webURL)
 	}
 	return srv.serve(ctx, logger)
+}
+
+// listenLambda answers the pool's pre token generation trigger, as Lambda's Invoke API does,
+// with the trigger's own code and the settings the auth stack would hand it.
+func (s *servers) listenLambda(st stage, logger *slog.Logger) error {
+	settings, _ := st.cfg.TokenTrigger()
+	lns, err := loopback.Listen(st.lambdaAddr)
+	if err != nil {
+		return fmt.Errorf("the pre token generation trigger: %v (stop what uses the port, or pass -lambda ADDR with the address authctl setup-local -lambda-url registered, or -lambda off)", err)
+	}
+	s.listeners = append(s.listeners, lns)
+	fnLog := logger.With("source", "pretoken")
+	name := names.PreTokenTrigger(st.cfg.AppName, st.cfg.StageName)
+	s.list = append(s.list, &http.Server{
+		Handler:           localapi.Functions(map[string]localapi.Function{name: trigger.New(settings, fnLog).Invoke}, fnLog),
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	})
+	logger.Info("serving the user pool's pre token generation trigger for cognito-local", "url", localapi.FunctionURL("http://"+lns[0].Addr().String(), name))
+	return nil
 }
 
 // newGateway is the API Gateway stand-in in front of the very handler the Lambda runs,

@@ -1,7 +1,11 @@
-// Package apidoc describes the API from its route table: an OpenAPI 3.1 document and a Postman
-// collection v2.1, with each route's token (none, the ID token, or an access token with the
-// route's scopes), the login endpoints, and the JSON error replies. It needs only the table, so
-// the Lambda handler can serve the document too; cmd/apidoc adds the stage's URLs.
+// Package apidoc describes the API from its route table and the handler's endpoint list
+// (internal/api): an OpenAPI 3.1 document and a Postman collection v2.1, with each route's token
+// (none, the ID token, or an access token with the route's scopes), the login endpoints, each
+// endpoint's bodies (schemas read from internal/api's types), and every reply a caller can get:
+// the handler's JSON errors, and API Gateway's own (its authorizer's 401 and 403, 403 Missing
+// Authentication Token for a method the table lacks, the catch-all's 404 after an ID token, the
+// CORS preflight, throttling, a failed or slow Lambda). It needs only the table, so the Lambda
+// handler can serve the document too; cmd/apidoc adds the stage's URLs.
 //
 // The documents are built from plain structs and maps and encoded with encoding/json, which
 // writes struct fields in declaration order and map keys sorted: the same inputs give the same
@@ -9,9 +13,11 @@
 package apidoc
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
+	"github.com/cognito-apigw/cognito-apigw/internal/api"
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 )
 
@@ -43,6 +49,9 @@ type Settings struct {
 	RedirectURI string
 	// Local marks a local Cognito-compatible server (cognito-local).
 	Local bool
+	// Preflight says the stage answers CORS preflight requests (its cors.allowOrigins is set):
+	// OPTIONS on every resource. Without it, OPTIONS is a method like the others.
+	Preflight bool
 }
 
 // Placeholders used when a Settings URL is empty.
@@ -76,87 +85,100 @@ func DiscoveryURL(issuer string) string {
 	return strings.TrimSuffix(issuer, "/") + "/.well-known/openid-configuration"
 }
 
-// ErrorCode is one code of the JSON error replies ({"error": {"code", "message"}}) and the
-// status it comes with. The handler's tests check that its codes are these.
-type ErrorCode struct {
-	Code    string
-	Status  int
-	Meaning string
-}
-
-// Error codes, as the handler (lambda/proxy/handler/reply.go) answers them and docs/configuration.md lists them.
-var (
-	CodeUnauthenticated      = ErrorCode{string(routes.DeniedUnauthenticated), 401, "no bearer token"}
-	CodeInvalidToken         = ErrorCode{"invalid_token", 401, "the token's claims cannot be read, or it has expired"}
-	CodeWrongTokenUse        = ErrorCode{string(routes.DeniedWrongTokenUse), 401, "an access token where the route takes the ID token, or the reverse"}
-	CodeClientNotAllowed     = ErrorCode{"client_not_allowed", 401, "the token was issued to an app client this API does not accept"}
-	CodeClientNotAllowedHere = ErrorCode{string(routes.DeniedClient), 403, "a token of an app client this route does not take, such as a machine client's"}
-	CodeInsufficientScope    = ErrorCode{string(routes.DeniedInsufficientScope), 403, "the access token carries none of the route's scopes"}
-	CodeNotInGroup           = ErrorCode{string(routes.DeniedNotInGroup), 403, "the caller is in none of the route's groups"}
-	CodeNotFound             = ErrorCode{"not_found", 404, "no such resource"}
-	CodeInvalidJSON          = ErrorCode{"invalid_json", 400, "the body is not the JSON object expected"}
-	CodeInvalidName          = ErrorCode{"invalid_name", 400, "name is missing, too long, or has control characters"}
-	CodeBodyTooLarge         = ErrorCode{"body_too_large", 413, "the body is larger than 4 KiB"}
-	CodeTooManyItems         = ErrorCode{"too_many_items", 409, "no room for more items"}
-	CodeNotImplemented       = ErrorCode{"not_implemented", 501, "the route is in the table but has no code yet"}
-	CodeInternal             = ErrorCode{"internal_error", 500, "something went wrong on the API's side"}
-)
-
-// ErrorCodes lists every code, for the Error schema's enum.
-var ErrorCodes = []ErrorCode{
-	CodeUnauthenticated, CodeInvalidToken, CodeWrongTokenUse, CodeClientNotAllowed,
-	CodeClientNotAllowedHere, CodeInsufficientScope, CodeNotInGroup, CodeNotFound,
-	CodeInvalidJSON, CodeInvalidName, CodeBodyTooLarge, CodeTooManyItems, CodeNotImplemented,
-	CodeInternal,
-}
-
-// MaxNameRunes is the longest item name POST /items takes (the handler's test checks it).
-const MaxNameRunes = 100
-
-// endpointDoc is what the description says of one of the handler's endpoints beyond the table.
-type endpointDoc struct {
-	summary string
-	success int
-	body    bool // takes the NewItem body
-	errors  []ErrorCode
-}
-
-// endpointDocs describe the sample handler's endpoints (routes.Endpoints); a route without one
-// is described from the table alone and may answer 501.
-var endpointDocs = map[string]endpointDoc{
-	"GET /health":       {summary: "Health check", success: 200},
-	"GET /me":           {summary: "The caller's claims", success: 200},
-	"GET /items":        {summary: "The caller's items", success: 200},
-	"POST /items":       {summary: "Create an item", success: 201, body: true, errors: []ErrorCode{CodeInvalidJSON, CodeInvalidName, CodeBodyTooLarge, CodeTooManyItems}},
-	"GET /admin":        {summary: "Admin overview", success: 200},
-	"GET /openapi.json": {summary: "This API description (OpenAPI)", success: 200},
-}
-
-// operation is one method of one route, after ANY is spread over the methods it answers.
-type operation struct {
-	method string // upper case
-	route  routes.Route
-}
-
-// Methods an ANY route stands for in the descriptions, which have no "any method".
+// Methods an ANY route, the catch-all and a resource's missing methods stand for in the
+// descriptions, which have no "any method". OPTIONS is the CORS preflight's, or a missing
+// method when the stage has no CORS.
 var anyMethods = []string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"}
 
-// operations lists the table's operations in table order. An ANY route answers the methods
-// that have no route of their own on its path, as routes.Table.Lookup does.
-func operations(t routes.Table) []operation {
+// catchAllPath stands for the stack's catch-all resource, routes.ProxyPath (/{proxy+}), which
+// API Gateway matches at any depth: OpenAPI tools know no greedy parameter, so the documents
+// name it /{proxy}, whose template matches one segment.
+const catchAllPath = "/{proxy}"
+
+// opKind says where a request lands, and so who answers it.
+type opKind int
+
+const (
+	// routed: a method of the route table, answered by the handler after API Gateway's checks.
+	routed opKind = iota
+	// notRouted: a method the table lacks on one of its resources: API Gateway answers
+	// 403 Missing Authentication Token, with no authorizer and no handler.
+	notRouted
+	// catchAll: a path no resource matches (the stack's ANY /{proxy+}), or a method of the
+	// root the table lacks (CDK's ANY /): the API's default authorizer (an ID token), then the
+	// handler's 404.
+	catchAll
+	// preflight: OPTIONS on any resource when the stage has CORS origins; API Gateway's mock
+	// integration answers it.
+	preflight
+)
+
+// operation is one method of one path in the descriptions.
+type operation struct {
+	method string // upper case
+	kind   opKind
+	// route is the table's route (routed), or the one API Gateway applies: the catch-all's
+	// protected ANY, or a route with only Method and Path (notRouted, preflight).
+	route routes.Route
+}
+
+// operations lists the table's operations in table order, an ANY route spread over the
+// methods that have no route of their own on its path, as routes.Table.Lookup does. With
+// everything, the replies of API Gateway on the same resources follow: preflights (with
+// preflight set), the methods each resource lacks, the root's and the catch-all's.
+func operations(t routes.Table, everything, withPreflight bool) []operation {
 	var ops []operation
+	var paths []string
 	for _, r := range t {
+		if !slices.Contains(paths, r.Path) {
+			paths = append(paths, r.Path)
+		}
 		if r.Method != "ANY" {
-			ops = append(ops, operation{r.Method, r})
+			ops = append(ops, operation{method: r.Method, kind: routed, route: r})
 			continue
 		}
 		for _, m := range anyMethods {
 			if got, _ := t.Lookup(m, r.Path); got.Method == "ANY" {
-				ops = append(ops, operation{m, r})
+				ops = append(ops, operation{method: m, kind: routed, route: r})
+			}
+		}
+	}
+	if !everything {
+		return ops
+	}
+	methods := anyMethods
+	if !withPreflight {
+		methods = append(slices.Clone(anyMethods), "OPTIONS")
+	}
+	// The stack adds the catch-all beside the table; CDK adds ANY / when the table has no
+	// route on the root, and the root's other methods go there too.
+	for _, p := range append(paths, "/", routes.ProxyPath) {
+		if p == "/" && slices.Contains(paths, "/") || p == routes.ProxyPath && slices.Contains(paths, routes.ProxyPath) {
+			continue
+		}
+		if withPreflight {
+			ops = append(ops, operation{method: "OPTIONS", kind: preflight, route: routes.Route{Method: "OPTIONS", Path: docPath(p)}})
+		}
+		for _, m := range methods {
+			if _, ok := t.Lookup(m, p); ok {
+				continue
+			}
+			if p == "/" || p == routes.ProxyPath {
+				ops = append(ops, operation{method: m, kind: catchAll, route: routes.Route{Method: "ANY", Path: docPath(p), Access: routes.Protected}})
+			} else {
+				ops = append(ops, operation{method: m, kind: notRouted, route: routes.Route{Method: m, Path: p}})
 			}
 		}
 	}
 	return ops
+}
+
+// docPath is how the documents write a resource path.
+func docPath(p string) string {
+	if p == routes.ProxyPath {
+		return catchAllPath
+	}
+	return p
 }
 
 // pathParams are the {name} segments of a path, in order.
@@ -170,30 +192,54 @@ func pathParams(path string) []string {
 	return names
 }
 
-// errorsOf are the error replies an operation can give, by status.
-func errorsOf(op operation) map[int][]ErrorCode {
-	out := map[int][]ErrorCode{}
-	add := func(codes ...ErrorCode) {
+// errorsOf are the handler's error replies an operation can give, by status.
+func errorsOf(op operation) map[int][]api.ErrorCode {
+	out := map[int][]api.ErrorCode{}
+	add := func(codes ...api.ErrorCode) {
 		for _, c := range codes {
 			out[c.Status] = append(out[c.Status], c)
 		}
 	}
 	r := op.route
 	if r.Access != routes.Public {
-		add(CodeUnauthenticated, CodeInvalidToken, CodeWrongTokenUse, CodeClientNotAllowed)
+		add(api.CodeUnauthenticated, api.CodeInvalidToken, api.CodeWrongTokenUse, api.CodeClientNotAllowed)
 	}
 	if r.Access == routes.Scoped {
-		add(CodeInsufficientScope, CodeClientNotAllowedHere)
+		add(api.CodeInsufficientScope, api.CodeClientNotAllowedHere)
 	}
 	if len(r.Groups) > 0 {
-		add(CodeNotInGroup)
+		add(api.CodeNotInGroup)
 	}
-	add(endpointDocs[r.Key()].errors...)
-	if !slices.ContainsFunc(routes.Endpoints, func(e routes.Endpoint) bool { return e.Key == r.Key() }) {
-		add(CodeNotImplemented)
+	if op.kind == catchAll {
+		add(api.CodeNotFound)
+	} else if e, ok := api.Lookup(r.Key()); ok {
+		add(e.Errors...)
+	} else {
+		add(api.CodeNotImplemented)
 	}
-	add(CodeInternal)
+	add(api.CodeInternal)
 	return out
+}
+
+// operationNote describes an operation: for the table's, which token it takes.
+func operationNote(op operation) string {
+	switch op.kind {
+	case notRouted:
+		return "The route table has no " + op.method + " on " + op.route.Path + ": API Gateway answers 403 `Missing Authentication Token` itself, " +
+			"before any authorizer and whatever the token; the handler never sees the request."
+	case catchAll:
+		where := "No route of the table matches this path: the stack's catch-all (`ANY " + routes.ProxyPath + "`) "
+		if op.route.Path == "/" {
+			where = "The route table has no " + op.method + " on the root: CDK's `ANY /` "
+		}
+		return where + "takes the **ID token** as a protected route does, then the handler answers 404 `not_found`, " +
+			"so that a caller proves who they are before learning what does not exist. (" + catchAllPath + " stands for API Gateway's `" +
+			routes.ProxyPath + "`, which matches any number of segments; OpenAPI's templates match one.)"
+	case preflight:
+		return "Browsers send it before a cross-origin request that carries a token or a JSON body. " +
+			"API Gateway answers it from the stage's cors settings, with no authorizer and no handler."
+	}
+	return tokenNote(op.route)
 }
 
 // tokenNote says which token a route takes, in the words docs/configuration.md uses.
@@ -218,9 +264,25 @@ func tokenNote(r routes.Route) string {
 	return "Public: no token."
 }
 
-func operationID(method, path string) string {
+func operationID(op operation) string {
+	id := strings.ToLower(op.method)
+	switch op.route.Path {
+	case "/":
+		id += "_root"
+	case catchAllPath:
+		id += "_any_other_path"
+	default:
+		id += pathID(op.route.Path)
+	}
+	if op.kind == notRouted {
+		id += "_not_routed"
+	}
+	return id
+}
+
+// pathID spells a path for an operation id: _items_by_id for /items/{id}.
+func pathID(path string) string {
 	var b strings.Builder
-	b.WriteString(strings.ToLower(method))
 	for _, seg := range strings.Split(strings.Trim(path, "/"), "/") {
 		if seg == "" {
 			continue
@@ -242,19 +304,35 @@ func operationID(method, path string) string {
 }
 
 func summaryOf(op operation) string {
-	if d, ok := endpointDocs[op.route.Key()]; ok {
-		return d.summary
+	switch op.kind {
+	case notRouted:
+		return "Not in the route table: API Gateway answers 403"
+	case catchAll:
+		return "Any other path: 404 after a valid ID token"
+	case preflight:
+		return "CORS preflight"
+	}
+	if e, ok := api.Lookup(op.route.Key()); ok {
+		return e.Summary
 	}
 	return op.method + " " + op.route.Path
 }
 
-func successOf(op operation) int {
-	if d, ok := endpointDocs[op.route.Key()]; ok {
-		return d.success
+// endpointOf is the handler's endpoint of a routed operation.
+func endpointOf(op operation) (api.Endpoint, bool) {
+	if op.kind != routed {
+		return api.Endpoint{}, false
 	}
-	return 200
+	return api.Lookup(op.route.Key())
 }
 
-func takesBody(op operation) bool {
-	return endpointDocs[op.route.Key()].body
+// ErrorTable is the table of error codes docs/configuration.md shows, in Markdown: one row per
+// code of api.ErrorCodes (a test keeps the page's copy equal to it).
+func ErrorTable() string {
+	var b strings.Builder
+	b.WriteString("| Status | `error.code` | When |\n|---|---|---|\n")
+	for _, c := range api.ErrorCodes {
+		fmt.Fprintf(&b, "| %d | `%s` | %s |\n", c.Status, c.Code, c.Meaning)
+	}
+	return b.String()
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cognito-apigw/cognito-apigw/internal/api"
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 )
 
@@ -36,6 +37,7 @@ func settings() Settings {
 		ClientScopes:     []string{"openid", "email", "demo-api/read"},
 		MachineClientIDs: map[string]string{"reporting": "machineclient"},
 		RedirectURI:      "http://localhost:3000/auth/callback",
+		Preflight:        true,
 	}
 }
 
@@ -82,32 +84,50 @@ func TestOpenAPIOperations(t *testing.T) {
 		t.Errorf("server url = %v", got)
 	}
 	paths := get(doc, "paths")
-	if got, want := keys(paths), []string{"/admin", "/health", "/items", "/me", "/reports", "/things/{id}"}; !slices.Equal(got, want) {
+	// The table's paths, the root and the catch-all.
+	if got, want := keys(paths), []string{"/", "/admin", "/health", "/items", "/me", "/reports", "/things/{id}", "/{proxy}"}; !slices.Equal(got, want) {
 		t.Errorf("paths %v, want %v", got, want)
 	}
 	// ANY spreads over the methods without a route of their own: GET /things/{id} has one.
-	if got, want := keys(get(paths, "/things/{id}")), []string{"delete", "get", "head", "patch", "post", "put"}; !slices.Equal(got, want) {
+	// OPTIONS is the preflight's.
+	if got, want := keys(get(paths, "/things/{id}")), []string{"delete", "get", "head", "options", "patch", "post", "put"}; !slices.Equal(got, want) {
 		t.Errorf("/things/{id} methods %v, want %v", got, want)
+	}
+	if got := get(paths, "/things/{id}", "delete", "summary"); got != "DELETE /things/{id}" {
+		t.Errorf("DELETE /things/{id} summary %v: want the route's own", got)
 	}
 	sec := func(path, method string) string {
 		b, _ := json.Marshal(get(paths, path, method, "security"))
 		return string(b)
 	}
 	statuses := func(path, method string) []string { return keys(get(paths, path, method, "responses")) }
+	// API Gateway's own: throttling, a failed or slow Lambda.
+	gateway := []string{"429", "502", "504"}
+	with := func(s ...string) []string { return slices.Sorted(slices.Values(append(s, gateway...))) }
 	tests := []struct {
 		path, method, security string
 		statuses               []string
 	}{
-		{"/health", "get", `[]`, []string{"200", "429", "500"}},
-		{"/me", "get", `[{"cognitoIdToken":[]}]`, []string{"200", "401", "429", "500"}},
-		{"/admin", "get", `[{"cognitoIdToken":[]}]`, []string{"200", "401", "403", "429", "500"}},
+		{"/health", "get", `[]`, with("200", "500")},
+		// 403: a Lambda authorizer's explicit deny, on every route that takes a token.
+		{"/me", "get", `[{"cognitoIdToken":[]}]`, with("200", "401", "403", "500")},
+		{"/admin", "get", `[{"cognitoIdToken":[]}]`, with("200", "401", "403", "500")},
 		// Any one scope will do: one requirement per scope. Machine clients have their own scheme.
-		{"/items", "get", `[{"cognitoAccessToken":["demo-api/read"]},{"cognitoAccessToken":["demo-api/all"]},{"cognitoMachineToken":["demo-api/read"]},{"cognitoMachineToken":["demo-api/all"]}]`, []string{"200", "401", "403", "429", "500"}},
-		{"/items", "post", `[{"cognitoAccessToken":["demo-api/write"]}]`, []string{"201", "400", "401", "403", "409", "413", "429", "500"}},
+		{"/items", "get", `[{"cognitoAccessToken":["demo-api/read"]},{"cognitoAccessToken":["demo-api/all"]},{"cognitoMachineToken":["demo-api/read"]},{"cognitoMachineToken":["demo-api/all"]}]`, with("200", "401", "403", "500")},
+		{"/items", "post", `[{"cognitoAccessToken":["demo-api/write"]}]`, with("201", "400", "401", "403", "409", "413", "500")},
 		// No code in the handler for these: 501.
-		{"/things/{id}", "get", `[{"cognitoIdToken":[]}]`, []string{"200", "401", "429", "500", "501"}},
-		{"/things/{id}", "delete", `[{"cognitoAccessToken":["demo-api/write"]}]`, []string{"200", "401", "403", "429", "500", "501"}},
-		{"/reports", "post", `[{"cognitoMachineToken":["demo-api/read"]}]`, []string{"200", "401", "403", "429", "500", "501"}},
+		{"/things/{id}", "get", `[{"cognitoIdToken":[]}]`, with("200", "401", "403", "500", "501")},
+		{"/things/{id}", "delete", `[{"cognitoAccessToken":["demo-api/write"]}]`, with("200", "401", "403", "500", "501")},
+		{"/reports", "post", `[{"cognitoMachineToken":["demo-api/read"]}]`, with("200", "401", "403", "500", "501")},
+		// A method the table lacks: API Gateway's 403, whatever the token.
+		{"/me", "delete", `[]`, []string{"403"}},
+		{"/health", "post", `[]`, []string{"403"}},
+		// No route matches: the ID token, then 404.
+		{"/{proxy}", "get", `[{"cognitoIdToken":[]}]`, with("401", "403", "404", "500")},
+		{"/", "delete", `[{"cognitoIdToken":[]}]`, with("401", "403", "404", "500")},
+		// The preflight needs no token.
+		{"/me", "options", `[]`, []string{"204", "429"}},
+		{"/{proxy}", "options", `[]`, []string{"204", "429"}},
 	}
 	for _, tc := range tests {
 		if got := sec(tc.path, tc.method); got != tc.security {
@@ -126,6 +146,38 @@ func TestOpenAPIOperations(t *testing.T) {
 	if got := get(paths, "/me", "get", "description").(string); !strings.Contains(got, "ID token") {
 		t.Errorf("GET /me description %q: want the ID token named", got)
 	}
+	if got := get(paths, "/me", "delete", "responses", "403", "description").(string); !strings.Contains(got, "Missing Authentication Token") {
+		t.Errorf("DELETE /me 403: %q, want Missing Authentication Token", got)
+	}
+	if got := get(paths, "/{proxy}", "put", "responses", "404", "description").(string); !strings.Contains(got, "`not_found`") {
+		t.Errorf("PUT /{proxy} 404: %q, want not_found", got)
+	}
+	if got := get(paths, "/me", "head", "responses", "403", "content"); got != nil {
+		t.Errorf("HEAD /me 403 has content %v; a reply to HEAD has no body", got)
+	}
+	if got := keys(get(paths, "/me", "options", "responses", "204", "headers")); !slices.Contains(got, "Access-Control-Allow-Origin") {
+		t.Errorf("preflight headers %v", got)
+	}
+	for key, want := range map[string]string{"get /me": "Me", "get /items": "ItemList", "post /items": "Item", "get /admin": "Admin", "get /health": "Health"} {
+		method, path, _ := strings.Cut(key, " ")
+		code := "200"
+		if method == "post" {
+			code = "201"
+		}
+		if got := get(paths, path, method, "responses", code, "content", "application/json", "schema", "$ref"); got != "#/components/schemas/"+want {
+			t.Errorf("%s %s: %v, want the %s schema", key, code, got, want)
+		}
+	}
+	me := get(doc, "components", "schemas", "Me")
+	if got, want := get(me, "required"), []any{"sub", "username", "email", "email_verified", "groups", "token_use", "scopes", "client_id"}; !slices.Equal(got.([]any), want) {
+		t.Errorf("Me required %v, want %v (auth_time and exp may be left out)", got, want)
+	}
+	if get(me, "additionalProperties") != false || get(me, "properties", "exp", "format") != "date-time" || get(me, "properties", "groups", "items", "type") != "string" {
+		t.Errorf("Me schema %v", me)
+	}
+	if got := get(doc, "components", "schemas", "ItemList", "properties", "items", "items", "$ref"); got != "#/components/schemas/Item" {
+		t.Errorf("ItemList.items %v", got)
+	}
 	params, _ := json.Marshal(get(paths, "/things/{id}", "delete", "parameters"))
 	if string(params) != `[{"in":"path","name":"id","required":true,"schema":{"type":"string"}}]` {
 		t.Errorf("/things/{id} parameters %s", params)
@@ -135,7 +187,7 @@ func TestOpenAPIOperations(t *testing.T) {
 		t.Errorf("POST /items body %s", body)
 	}
 	name := get(doc, "components", "schemas", "NewItem", "properties", "name")
-	if get(name, "maxLength") != float64(MaxNameRunes) || get(name, "minLength") != float64(1) {
+	if get(name, "maxLength") != float64(api.MaxNameRunes) || get(name, "minLength") != float64(1) {
 		t.Errorf("NewItem.name %v", name)
 	}
 	schemes := get(doc, "components", "securitySchemes")
@@ -154,14 +206,50 @@ func TestOpenAPIOperations(t *testing.T) {
 	}
 }
 
-// TestOpenAPIWithoutScopedRoutes: schemes and schemas that no route uses are left out.
+// TestOpenAPIUnusedLeftOut: schemes and schemas that no route uses are left out; the
+// catch-all always takes the ID token.
 func TestOpenAPIUnusedLeftOut(t *testing.T) {
 	_, doc := openAPI(t, routes.Table{{Method: "GET", Path: "/health", Access: routes.Public}}, settings())
-	if got := get(doc, "components", "securitySchemes"); got != nil {
-		t.Errorf("securitySchemes %v, want none", got)
+	if got, want := keys(get(doc, "components", "securitySchemes")), []string{"cognitoIdToken"}; !slices.Equal(got, want) {
+		t.Errorf("securitySchemes %v, want %v", got, want)
 	}
-	if got, want := keys(get(doc, "components", "schemas")), []string{"Error", "GatewayError"}; !slices.Equal(got, want) {
+	if got, want := keys(get(doc, "components", "schemas")), []string{"Error", "GatewayError", "Health"}; !slices.Equal(got, want) {
 		t.Errorf("schemas %v, want %v", got, want)
+	}
+}
+
+// TestOpenAPIWithoutCORS: without CORS origins there is no preflight, and OPTIONS is a method
+// like the others: 403 on the table's resources, the catch-all's elsewhere.
+func TestOpenAPIWithoutCORS(t *testing.T) {
+	s := settings()
+	s.Preflight = false
+	_, doc := openAPI(t, table(), s)
+	if got := keys(get(doc, "paths", "/me", "options", "responses")); !slices.Equal(got, []string{"403"}) {
+		t.Errorf("OPTIONS /me without CORS: %v, want 403 alone", got)
+	}
+	if got := keys(get(doc, "paths", "/{proxy}", "options", "responses")); !slices.Contains(got, "404") {
+		t.Errorf("OPTIONS /{proxy} without CORS: %v, want the catch-all's 404", got)
+	}
+}
+
+// TestOpenAPIEveryReply: every operation says what a caller can get: a routed one its 2xx
+// (the lint leaves that rule to this test, since API Gateway's own operations have none), and
+// all but the not-routed ones API Gateway's throttling.
+func TestOpenAPIEveryReply(t *testing.T) {
+	_, doc := openAPI(t, table(), settings())
+	for _, path := range keys(get(doc, "paths")) {
+		for _, method := range keys(get(doc, "paths", path)) {
+			responses := keys(get(doc, "paths", path, method, "responses"))
+			summary := get(doc, "paths", path, method, "summary").(string)
+			notRouted := strings.HasPrefix(summary, "Not in the route table")
+			catchAll := path == "/" || path == "/{proxy}"
+			if !notRouted && !catchAll && !slices.ContainsFunc(responses, func(s string) bool { return s[0] == '2' }) {
+				t.Errorf("%s %s: no 2xx in %v", method, path, responses)
+			}
+			if !notRouted && !slices.Contains(responses, "429") {
+				t.Errorf("%s %s: no 429 in %v", method, path, responses)
+			}
+		}
 	}
 }
 

@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/cognito-apigw/cognito-apigw/internal/api"
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 )
 
@@ -87,6 +89,7 @@ type oaResponse struct {
 
 type oaHeader struct {
 	Description string         `json:"description"`
+	Required    bool           `json:"required,omitempty"`
 	Schema      map[string]any `json:"schema"`
 }
 
@@ -104,11 +107,11 @@ func OpenAPI(t routes.Table, s Settings) ([]byte, error) {
 	s, placeholder := s.withPlaceholders()
 	doc := newDocument(s, placeholder)
 	use := securityUse{scopes: map[string]string{}, machineScopes: map[string]string{}}
-	for _, op := range operations(t) {
+	for _, op := range operations(t, true, s.Preflight) {
 		o := &oaOperation{
-			OperationID: operationID(op.method, op.route.Path),
+			OperationID: operationID(op),
 			Summary:     summaryOf(op),
-			Description: tokenNote(op.route),
+			Description: operationNote(op),
 			Responses:   map[string]oaResponse{},
 			Security:    use.requirements(op.route, s),
 		}
@@ -235,29 +238,86 @@ func (u *securityUse) schemes(s Settings) map[string]any {
 	return schemes
 }
 
-// addBodyAndResponses gives o the operation's request body, with its schemas in doc, and its
-// responses: the success, the handler's errors and API Gateway's throttling.
+// addBodyAndResponses gives o the operation's request body and its responses, with their
+// schemas in doc: the success and the handler's errors for a routed operation, and every reply
+// API Gateway itself may give (its authorizer's 401 and 403, 403 Missing Authentication Token,
+// throttling's 429, a failed or slow Lambda's 502 and 504).
 func addBodyAndResponses(doc *oaDoc, o *oaOperation, op operation) {
-	if takesBody(op) {
+	head := op.method == "HEAD" // a reply to HEAD has no body
+	gateway := func(status int, why string) {
+		r := oaResponse{Description: why}
+		if !head {
+			r.Content = map[string]oaMedia{jsonType: {Schema: ref("GatewayError")}}
+		}
+		o.Responses[strconv.Itoa(status)] = r
+	}
+	throttled := "API Gateway throttled the request (its own reply, not the handler's)."
+	switch op.kind {
+	case notRouted:
+		gateway(http.StatusForbidden, "API Gateway's own reply for a method the route table lacks on this resource: `{\"message\":\"Missing Authentication Token\"}`, whatever the token.")
+		return
+	case preflight:
+		o.Responses["204"] = oaResponse{Description: "The CORS preflight reply, from the stage's cors settings (API Gateway's mock integration; no token needed).", Headers: preflightHeaders()}
+		gateway(http.StatusTooManyRequests, throttled)
+		return
+	}
+	e, implemented := endpointOf(op)
+	if implemented && e.Request != nil {
 		o.RequestBody = &oaRequestBody{Required: true, Content: map[string]oaMedia{
-			jsonType: {Schema: ref("NewItem"), Example: map[string]string{"name": "Buy milk"}},
+			jsonType: {Schema: doc.schemaOf(reflect.TypeOf(e.Request)), Example: exampleBody},
 		}}
-		doc.Components.Schemas["NewItem"] = newItemSchema()
-		doc.Components.Schemas["Item"] = itemSchema()
 	}
-	success := successOf(op)
-	okSchema := map[string]any{"type": "object"}
-	if success == http.StatusCreated && takesBody(op) {
-		okSchema = ref("Item")
+	if op.kind == routed {
+		ok := oaResponse{Description: http.StatusText(http.StatusOK)}
+		status := http.StatusOK
+		if implemented {
+			status, ok.Description = e.Success, http.StatusText(e.Success)
+		}
+		if !head {
+			schema := map[string]any{"type": "object"}
+			if implemented {
+				schema = doc.schemaOf(reflect.TypeOf(e.Reply))
+			}
+			ok.Content = map[string]oaMedia{jsonType: {Schema: schema}}
+		}
+		o.Responses[strconv.Itoa(status)] = ok
 	}
-	o.Responses[strconv.Itoa(success)] = oaResponse{Description: http.StatusText(success), Content: map[string]oaMedia{jsonType: {Schema: okSchema}}}
 	for status, codes := range errorsOf(op) {
-		o.Responses[strconv.Itoa(status)] = errorResponse(status, codes)
+		o.Responses[strconv.Itoa(status)] = errorResponse(status, codes, head)
 	}
-	// API Gateway's throttling can answer any route.
-	o.Responses["429"] = oaResponse{
-		Description: "API Gateway throttled the request (its own reply, not the handler's).",
-		Content:     map[string]oaMedia{jsonType: {Schema: ref("GatewayError")}},
+	if op.route.Access != routes.Public {
+		// API Gateway's authorizer: a Lambda authorizer's explicit deny is its own 403.
+		r := o.Responses["403"]
+		if r.Description == "" {
+			r = errorResponse(http.StatusForbidden, nil, head)
+		}
+		o.Responses["403"] = r
+	}
+	if o.RequestBody != nil {
+		// API Gateway's own limit is 10 MB; the handler's is smaller.
+		r := o.Responses["413"]
+		r.Description += " API Gateway itself answers a body over 10 MB with {\"message\": \"Request Too Long\"}."
+		if !head {
+			r.Content = map[string]oaMedia{jsonType: {Schema: map[string]any{"anyOf": []any{ref("Error"), ref("GatewayError")}}}}
+		}
+		o.Responses["413"] = r
+	}
+	gateway(http.StatusTooManyRequests, throttled)
+	gateway(http.StatusBadGateway, "API Gateway's own reply when the Lambda function fails or answers something that is not a proxy response: `{\"message\": \"Internal server error\"}`.")
+	gateway(http.StatusGatewayTimeout, "API Gateway's own reply when the Lambda function does not answer in time: `{\"message\": \"Endpoint request timed out\"}`.")
+}
+
+// exampleBody is the request body the descriptions show, and Postman sends.
+var exampleBody = map[string]string{"name": "Buy milk"}
+
+// preflightHeaders are the headers of a preflight reply, as CDK's CORS options configure them.
+func preflightHeaders() map[string]oaHeader {
+	str := map[string]any{"type": "string"}
+	return map[string]oaHeader{
+		"Access-Control-Allow-Origin":  {Description: "The stage's origin: the caller's own when it is one of several allowed, else the first.", Schema: str, Required: true},
+		"Access-Control-Allow-Methods": {Description: "The methods a browser may send.", Schema: str, Required: true},
+		"Access-Control-Allow-Headers": {Description: "The request headers a browser may send (Authorization, Content-Type).", Schema: str, Required: true},
+		"Access-Control-Max-Age":       {Description: "How long, in seconds, a browser may cache this answer (cors.maxAgeSeconds).", Schema: map[string]any{"type": "string", "pattern": "^[0-9]+$"}},
 	}
 }
 
@@ -304,9 +364,13 @@ func infoDescription(s Settings, placeholder bool) string {
 	b.WriteString("the Cognito **ID token** (protected routes), or an **access token** carrying one of the route's scopes (scoped routes), ")
 	b.WriteString("sent as `Authorization: Bearer <token>`. Sign in with authorization code and PKCE (S256) at the managed-login domain.\n\n")
 	b.WriteString("Errors are JSON: `{\"error\": {\"code\": \"...\", \"message\": \"...\"}}`; clients branch on `code`. ")
-	b.WriteString("API Gateway's own replies (its authorizer's 401 and 403, throttling's 429) are `{\"message\": \"...\"}`.")
+	b.WriteString("API Gateway's own replies (its authorizer's 401 and 403, 403 `Missing Authentication Token` for a method the route table lacks, ")
+	b.WriteString("throttling's 429, a failed Lambda's 502 and 504) are `{\"message\": \"...\"}`. ")
+	b.WriteString("A path no route matches takes the ID token, then answers 404 `not_found`.")
 	if s.Local {
-		b.WriteString("\n\nLocal run (cognito-local): its access tokens carry only `aws.cognito.signin.user.admin`, so the local gateway refuses scoped routes with 401, as API Gateway does for a missing scope; try them against a deployed pool.")
+		b.WriteString("\n\nLocal run (cognito-local, as this project patches it): a sign-in's access token carries the scopes it asked for that the app client allows, ")
+		b.WriteString("and the scopes of the user's groups that the stage's pre token generation trigger adds (cmd/local runs it); ")
+		b.WriteString("a password sign-in's access token carries `aws.cognito.signin.user.admin` and those group scopes, as with Cognito. See docs/local-development.md.")
 	}
 	if placeholder {
 		b.WriteString("\n\nThe login URLs and client id here are placeholders (`.invalid`): the API serves this document from its route table alone. ")
@@ -330,20 +394,34 @@ func accessTokenSchemeDescription(s Settings) string {
 		"Machine clients get access tokens with client credentials at the same token URL, where a route lists them."
 }
 
-func errorResponse(status int, codes []ErrorCode) oaResponse {
+// errorResponse is the handler's error reply with the given codes (none: only API Gateway's
+// own); a 401 or 403 may also be API Gateway's own.
+func errorResponse(status int, codes []api.ErrorCode, head bool) oaResponse {
 	var parts []string
 	for _, c := range codes {
 		parts = append(parts, fmt.Sprintf("`%s` (%s)", c.Code, c.Meaning))
 	}
-	r := oaResponse{
-		Description: http.StatusText(status) + ": " + strings.Join(parts, "; ") + ".",
-		Content:     map[string]oaMedia{jsonType: {Schema: ref("Error")}},
+	desc := http.StatusText(status) + ": " + strings.Join(parts, "; ") + "."
+	if len(codes) == 0 {
+		desc = http.StatusText(status) + ": API Gateway's own reply."
+	}
+	schema := ref("Error")
+	switch status {
+	case http.StatusUnauthorized:
+		desc += " API Gateway's authorizer answers first, with {\"message\": \"Unauthorized\"}, a token that is missing, malformed, expired, of the wrong kind or without the method's scopes."
+	case http.StatusForbidden:
+		desc += " With the Lambda authorizer, API Gateway answers a token its policy denies with {\"Message\": \"User is not authorized to access this resource with an explicit deny\"}."
 	}
 	if status == http.StatusUnauthorized || status == http.StatusForbidden {
-		r.Description += " API Gateway's authorizer may answer first, with {\"message\": \"...\"}."
-		r.Content = map[string]oaMedia{jsonType: {Schema: map[string]any{"anyOf": []any{ref("Error"), ref("GatewayError")}}}}
+		schema = map[string]any{"anyOf": []any{ref("Error"), ref("GatewayError")}}
+	}
+	r := oaResponse{Description: desc}
+	if !head {
+		r.Content = map[string]oaMedia{jsonType: {Schema: schema}}
+	}
+	if status == http.StatusUnauthorized || status == http.StatusForbidden {
 		r.Headers = map[string]oaHeader{"WWW-Authenticate": {
-			Description: "The RFC 6750 challenge (Bearer, with error and, for a missing scope, the scopes that would do).",
+			Description: "The handler's RFC 6750 challenge (Bearer, with error and, for a missing scope, the scopes that would do); API Gateway's own replies have none.",
 			Schema:      map[string]any{"type": "string"},
 		}}
 	}
@@ -352,7 +430,7 @@ func errorResponse(status int, codes []ErrorCode) oaResponse {
 
 func errorSchema() map[string]any {
 	var codes []string
-	for _, c := range ErrorCodes {
+	for _, c := range api.ErrorCodes {
 		codes = append(codes, c.Code)
 	}
 	slices.Sort(codes)
@@ -372,37 +450,10 @@ func errorSchema() map[string]any {
 
 func gatewayErrorSchema() map[string]any {
 	return map[string]any{
-		"type":        "object",
-		"description": "API Gateway's own reply, sent before the request reaches the handler: message (Message in a Lambda authorizer's explicit deny).",
-		"properties":  map[string]any{"message": map[string]any{"type": "string"}, "Message": map[string]any{"type": "string"}},
-	}
-}
-
-func newItemSchema() map[string]any {
-	return map[string]any{
 		"type":                 "object",
+		"description":          "API Gateway's own reply, sent before the request reaches the handler or instead of its reply: message (Message in a Lambda authorizer's explicit deny).",
+		"minProperties":        1,
 		"additionalProperties": false,
-		"required":             []string{"name"},
-		"properties": map[string]any{"name": map[string]any{
-			"type":        "string",
-			"minLength":   1,
-			"maxLength":   MaxNameRunes,
-			"pattern":     `^[^\u0000-\u001F\u007F-\u009F]*\S[^\u0000-\u001F\u007F-\u009F]*$`,
-			"description": fmt.Sprintf("1-%d characters after surrounding spaces are trimmed, no control characters.", MaxNameRunes),
-		}},
-	}
-}
-
-func itemSchema() map[string]any {
-	str := map[string]any{"type": "string"}
-	return map[string]any{
-		"type":     "object",
-		"required": []string{"id", "name", "owner", "created_at"},
-		"properties": map[string]any{
-			"id":         str,
-			"name":       str,
-			"owner":      map[string]any{"type": "string", "description": "the creator's sub"},
-			"created_at": map[string]any{"type": "string", "format": "date-time"},
-		},
+		"properties":           map[string]any{"message": map[string]any{"type": "string"}, "Message": map[string]any{"type": "string"}},
 	}
 }

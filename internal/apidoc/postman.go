@@ -111,7 +111,7 @@ func Postman(t routes.Table, s Settings) ([]byte, error) {
 	for _, m := range secrets {
 		c.Variable = append(c.Variable, pmVariable{Key: m + "ClientSecret", Value: "", Description: "the " + m + " machine client's secret: set it in Postman, never commit it"})
 	}
-	for _, op := range operations(t) {
+	for _, op := range operations(t, false, false) {
 		req := pmRequest{
 			Method:      op.method,
 			Description: postmanNote(op.route),
@@ -119,7 +119,7 @@ func Postman(t routes.Table, s Settings) ([]byte, error) {
 			Header:      []pmHeader{},
 			URL:         postmanURL(op.route.Path),
 		}
-		if takesBody(op) {
+		if e, ok := endpointOf(op); ok && e.Request != nil {
 			req.Header = append(req.Header, pmHeader{Key: "Content-Type", Value: jsonType})
 			req.Body = &pmBody{Mode: "raw", Raw: `{"name": "Buy milk"}`, Options: map[string]any{"raw": map[string]string{"language": "json"}}}
 		}

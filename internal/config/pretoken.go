@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/cognito-apigw/cognito-apigw/internal/fnenv"
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 )
 
@@ -68,4 +69,14 @@ func (v *validator) tokenTrigger(s Stage) {
 // sortedKeys are m's keys in order, so that problems come out the same on every run.
 func sortedKeys[V any](m map[string]V) []string {
 	return slices.Sorted(maps.Keys(m))
+}
+
+// TokenTrigger is what the pre token generation trigger is handed, and whether the stage has
+// one at all (groupScopes or extraClaims): the auth stack deploys it from this, and cmd/local
+// runs it for cognito-local from this.
+func (s Stage) TokenTrigger() (fnenv.PreToken, bool) {
+	if len(s.GroupScopes) == 0 && len(s.ExtraClaims) == 0 {
+		return fnenv.PreToken{}, false
+	}
+	return fnenv.PreToken{GroupScopes: s.GroupScopes, ExtraClaims: s.ExtraClaims, Scopes: s.ResourceServer.FullNames()}, true
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/cognito-apigw/cognito-apigw/internal/api"
 	"github.com/cognito-apigw/cognito-apigw/internal/fnenv"
 	"github.com/cognito-apigw/cognito-apigw/internal/loopback"
 	"github.com/cognito-apigw/cognito-apigw/internal/origin"
@@ -323,7 +324,7 @@ func (v *validator) api(s Stage) {
 				v.add(fmt.Sprintf("%s[%d].groups[%d]", v.at("routes"), i, j), g, msg)
 			}
 		}
-		if r.Access == routes.Public && routes.NeedsCaller(r.Key()) {
+		if r.Access == routes.Public && api.NeedsCaller(r.Key()) {
 			v.add(fmt.Sprintf("%s[%d].access", v.at("routes"), i), r.Access, fmt.Sprintf(`want "protected" or "scoped": the handler's %s answers for a signed-in caller`, r.Key()))
 		}
 	}

@@ -78,6 +78,11 @@ const (
 // server without an -endpoint flag.
 const OutCognitoEndpoint = "CognitoEndpoint"
 
+// OutLambdaEndpoint is no stack output either: `authctl setup-local` writes it for a stage with
+// a pre token generation trigger, as the base URL of the Lambda Invoke endpoint where the local
+// pool calls that trigger and where cmd/local answers it.
+const OutLambdaEndpoint = "LambdaEndpoint"
+
 // MachineClient is the name of one of the stage's machine (client-credentials) app clients.
 func MachineClient(app, stage, name string) string { return Prefix(app, stage) + "-m2m-" + name }
 
@@ -85,3 +90,8 @@ func MachineClient(app, stage, name string) string { return Prefix(app, stage) +
 // separated by commas, the functions' MACHINE_CLIENTS form (fnenv.ParseMachineClients reads
 // both); absent when there are none.
 const OutMachineClients = "MachineClients"
+
+// PreTokenTrigger names the pre token generation trigger where a name is needed: locally, in
+// the Lambda Invoke URL cognito-local calls (`authctl setup-local`, cmd/local). In AWS the auth
+// stack lets CloudFormation name the function.
+func PreTokenTrigger(app, stage string) string { return Prefix(app, stage) + "-pretoken" }

@@ -30,6 +30,8 @@ type Stage struct {
 	SignOutURL      string
 	APIURL          string
 	CognitoEndpoint string
+	// LambdaEndpoint is where the local pool calls its triggers (local files only).
+	LambdaEndpoint string
 	// MachineClients are name=client id pairs (fnenv.ParseMachineClients); empty without any.
 	MachineClients string
 }
@@ -52,6 +54,7 @@ var (
 		{names.OutSignInURL, func(s *Stage) *string { return &s.SignInURL }},
 		{names.OutSignOutURL, func(s *Stage) *string { return &s.SignOutURL }},
 		{names.OutCognitoEndpoint, func(s *Stage) *string { return &s.CognitoEndpoint }},
+		{names.OutLambdaEndpoint, func(s *Stage) *string { return &s.LambdaEndpoint }},
 		{names.OutMachineClients, func(s *Stage) *string { return &s.MachineClients }},
 	}
 	apiFields = []field{
@@ -59,11 +62,11 @@ var (
 	}
 )
 
-// StackOutputKeys are the stack outputs Parse reads, per stack; CognitoEndpoint, which only
-// files written for a local server carry, is not one.
+// StackOutputKeys are the stack outputs Parse reads, per stack; CognitoEndpoint and
+// LambdaEndpoint, which only files written for a local server carry, are not.
 func StackOutputKeys() (auth, api []string) {
 	for _, f := range authFields {
-		if f.key != names.OutCognitoEndpoint {
+		if f.key != names.OutCognitoEndpoint && f.key != names.OutLambdaEndpoint {
 			auth = append(auth, f.key)
 		}
 	}

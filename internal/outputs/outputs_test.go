@@ -143,8 +143,8 @@ func TestEveryFieldRoundTrips(t *testing.T) {
 
 func TestStackOutputKeys(t *testing.T) {
 	auth, api := StackOutputKeys()
-	if !slices.Contains(auth, names.OutUserPoolID) || slices.Contains(auth, names.OutCognitoEndpoint) {
-		t.Errorf("auth keys %v: want UserPoolId and no CognitoEndpoint (not a stack output)", auth)
+	if !slices.Contains(auth, names.OutUserPoolID) || slices.Contains(auth, names.OutCognitoEndpoint) || slices.Contains(auth, names.OutLambdaEndpoint) {
+		t.Errorf("auth keys %v: want UserPoolId and no CognitoEndpoint or LambdaEndpoint (not stack outputs)", auth)
 	}
 	if !slices.Equal(api, []string{names.OutAPIURL}) {
 		t.Errorf("api keys %v, want [ApiUrl]", api)

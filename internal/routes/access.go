@@ -80,28 +80,3 @@ func (r Route) Decide(c Caller) Verdict {
 func anyOf(want, have []string) bool {
 	return slices.ContainsFunc(want, func(s string) bool { return slices.Contains(have, s) })
 }
-
-// Endpoint is one route key the sample handler has Go code for, and whether that code needs a
-// signed-in caller (such an endpoint cannot be made public in the configuration).
-type Endpoint struct {
-	Key         string
-	NeedsCaller bool
-}
-
-// Endpoints lists the handler's endpoints. It is plain data so that the configuration can check
-// routes against it without linking the Lambda handler; the handler attaches one function to each
-// key (a test checks it).
-var Endpoints = []Endpoint{
-	{Key: "GET /health"},
-	{Key: "GET /me", NeedsCaller: true},
-	{Key: "GET /items", NeedsCaller: true},
-	{Key: "POST /items", NeedsCaller: true},
-	{Key: "GET /admin", NeedsCaller: true},
-	// The API's OpenAPI description, built from this table.
-	{Key: "GET /openapi.json"},
-}
-
-// NeedsCaller reports whether the endpoint for a route key needs a signed-in caller.
-func NeedsCaller(key string) bool {
-	return slices.ContainsFunc(Endpoints, func(e Endpoint) bool { return e.Key == key && e.NeedsCaller })
-}

@@ -65,14 +65,3 @@ func TestDecide(t *testing.T) {
 		}
 	}
 }
-
-func TestNeedsCaller(t *testing.T) {
-	for key, want := range map[string]bool{
-		"GET /health": false, "GET /me": true, "GET /items": true, "POST /items": true, "GET /admin": true,
-		"GET /openapi.json": false, "GET /unknown": false, "DELETE /me": false, "": false,
-	} {
-		if got := routes.NeedsCaller(key); got != want {
-			t.Errorf("NeedsCaller(%q) = %v, want %v", key, got, want)
-		}
-	}
-}

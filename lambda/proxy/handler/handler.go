@@ -19,6 +19,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/cognito-apigw/cognito-apigw/internal/api"
 	"github.com/cognito-apigw/cognito-apigw/internal/apigwclaims"
 	"github.com/cognito-apigw/cognito-apigw/internal/fnenv"
 	"github.com/cognito-apigw/cognito-apigw/internal/origin"
@@ -94,7 +95,7 @@ func New(cfg fnenv.Proxy, opts *Options) (*Handler, error) {
 		errs = append(errs, errors.New(p.String()))
 	}
 	for _, r := range table {
-		if r.Access == routes.Public && routes.NeedsCaller(r.Key()) {
+		if r.Access == routes.Public && api.NeedsCaller(r.Key()) {
 			errs = append(errs, fmt.Errorf("routes: %s is public, but its endpoint needs a signed-in caller", r.Key()))
 		}
 	}
@@ -151,7 +152,7 @@ func (h *Handler) Handle(ctx context.Context, event events.APIGatewayProxyReques
 		if p := recover(); p != nil {
 			h.log.ErrorContext(ctx, "handler panic", "request_id", event.RequestContext.RequestID,
 				"panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-			resp, err = h.respond(ctx, event, errorReply(http.StatusInternalServerError, codeInternal, msgInternal)), nil
+			resp, err = h.respond(ctx, event, errorReply(api.CodeInternal, msgInternal)), nil
 		}
 	}()
 	return h.respond(ctx, event, h.serve(ctx, event)), nil
@@ -172,7 +173,7 @@ func (h *Handler) serve(ctx context.Context, event events.APIGatewayProxyRequest
 		return *denied
 	}
 	if !known {
-		return errorReply(http.StatusNotFound, codeNotFound, "There is no such resource.")
+		return errorReply(api.CodeNotFound, "There is no such resource.")
 	}
 	return h.dispatch(ctx, request{event: event, route: route, caller: caller})
 }
@@ -184,52 +185,52 @@ func (h *Handler) authorize(route routes.Route, rc events.APIGatewayProxyRequest
 	c, err := apigwclaims.ClaimsFromRequest(rc)
 	switch {
 	case errors.Is(err, apigwclaims.ErrNoClaims):
-		r := errorReply(http.StatusUnauthorized, codeUnauthenticated, "Sign in and send a bearer token.")
+		r := errorReply(api.CodeUnauthenticated, "Sign in and send a bearer token.")
 		// RFC 6750 section 3.1: no error code when the request had no credentials at all.
 		r.header("WWW-Authenticate", "Bearer")
 		return apigwclaims.Claims{}, r.because(err)
 	case err != nil:
-		return apigwclaims.Claims{}, unauthorized(codeInvalidToken, "The token's claims cannot be read.").because(err)
+		return apigwclaims.Claims{}, unauthorized(api.CodeInvalidToken, "The token's claims cannot be read.").because(err)
 	}
 	// API Gateway caches the authorizer's answer for the token (up to the stage's
 	// authorizerCacheSeconds), so a context can outlive the token it came from.
 	if c.ExpiresAt.IsZero() {
-		return c, unauthorized(codeInvalidToken, "The token's claims cannot be read.").because(errNoExpiry).withCaller(c)
+		return c, unauthorized(api.CodeInvalidToken, "The token's claims cannot be read.").because(errNoExpiry).withCaller(c)
 	}
 	if now := h.now(); !now.Before(c.ExpiresAt.Add(expiryLeeway)) {
-		return c, unauthorized(codeInvalidToken, "The token has expired.").because(errExpired).withCaller(c)
+		return c, unauthorized(api.CodeInvalidToken, "The token has expired.").because(errExpired).withCaller(c)
 	}
 	client := h.clients[c.ClientID]
 	verdict := route.Decide(c.Caller(client))
 	// The wrong kind of token is the likelier mistake, and its answer the more useful.
 	if verdict != routes.DeniedWrongTokenUse && client == "" {
-		return c, unauthorized(codeClientNotAllowed, "The token was issued to an app client this API does not accept.").withCaller(c)
+		return c, unauthorized(api.CodeClientNotAllowed, "The token was issued to an app client this API does not accept.").withCaller(c)
 	}
 	switch verdict {
 	case routes.Allowed:
 		return c, nil
 	case routes.DeniedClient:
-		return c, forbidden(codeClientNotAllowedHere, "This route does not take tokens of this app client.", nil).withCaller(c)
+		return c, forbidden(api.CodeClientNotAllowedHere, "This route does not take tokens of this app client.", nil).withCaller(c)
 	case routes.DeniedWrongTokenUse:
 		msg := "This route needs an ID token."
 		if route.Access == routes.Scoped {
 			msg = "This route needs an access token."
 		}
-		return c, unauthorized(codeWrongTokenUse, msg).withCaller(c)
+		return c, unauthorized(api.CodeWrongTokenUse, msg).withCaller(c)
 	case routes.DeniedInsufficientScope:
-		return c, forbidden(codeInsufficientScope, "The token lacks the scope this route needs.", route.Scopes).withCaller(c)
+		return c, forbidden(api.CodeInsufficientScope, "The token lacks the scope this route needs.", route.Scopes).withCaller(c)
 	case routes.DeniedNotInGroup:
-		return c, forbidden(codeNotInGroup, "The caller is not in a group this route allows.", nil).withCaller(c)
+		return c, forbidden(api.CodeNotInGroup, "The caller is not in a group this route allows.", nil).withCaller(c)
 	}
 	// DeniedUnauthenticated: claims without a token use cannot get here (ClaimsFromRequest
 	// refuses them), but a new verdict must not let a caller through.
-	return c, unauthorized(codeInvalidToken, "The token's claims cannot be read.").withCaller(c)
+	return c, unauthorized(api.CodeInvalidToken, "The token's claims cannot be read.").withCaller(c)
 }
 
 func (h *Handler) dispatch(ctx context.Context, r request) reply {
 	ep, ok := h.endpoints[r.route.Key()]
 	if !ok {
-		return errorReply(http.StatusNotImplemented, codeNotImplemented, "This route is not implemented yet.")
+		return errorReply(api.CodeNotImplemented, "This route is not implemented yet.")
 	}
 	return ep(ctx, r)
 }
@@ -240,7 +241,7 @@ func (h *Handler) respond(ctx context.Context, event events.APIGatewayProxyReque
 	body, err := r.encode()
 	if err != nil {
 		h.log.ErrorContext(ctx, "cannot encode reply", "request_id", event.RequestContext.RequestID, "error", err.Error())
-		r, body = errorReply(http.StatusInternalServerError, codeInternal, msgInternal), internalErrorBody
+		r, body = errorReply(api.CodeInternal, msgInternal), internalErrorBody
 	}
 	headers := map[string]string{"Vary": "Origin"}
 	if body != "" {

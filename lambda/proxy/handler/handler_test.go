@@ -14,6 +14,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/cognito-apigw/cognito-apigw/internal/api"
 	"github.com/cognito-apigw/cognito-apigw/internal/fnenv"
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 	"github.com/cognito-apigw/cognito-apigw/internal/testkit"
@@ -320,7 +321,7 @@ func TestItemsBelongToTheirOwner(t *testing.T) {
 			t.Fatalf("POST as %s: %d %s", p.sub, resp.StatusCode, resp.Body)
 		}
 	}
-	var list handler.ItemList
+	var list api.ItemList
 	resp := call(t, h, testkit.ProxyEvent(t, "items-get-access-token"))
 	if err := json.Unmarshal([]byte(resp.Body), &list); err != nil {
 		t.Fatal(err)

@@ -4,15 +4,9 @@ import (
 	"crypto/rand"
 	"sync"
 	"time"
-)
 
-// Item is something a caller stored with POST /items.
-type Item struct {
-	ID        string    `json:"id"`
-	Name      string    `json:"name"`
-	Owner     string    `json:"owner"` // the creator's sub
-	CreatedAt time.Time `json:"created_at"`
-}
+	"github.com/cognito-apigw/cognito-apigw/internal/api"
+)
 
 // Caps keep one instance's memory bounded whatever callers send.
 const (
@@ -25,33 +19,33 @@ const (
 // recycles it. The mutex matters for the local server, which calls Handle from many goroutines.
 type itemStore struct {
 	mu      sync.Mutex
-	byOwner map[string][]Item
+	byOwner map[string][]api.Item
 	total   int
 }
 
 func newItemStore() *itemStore {
-	return &itemStore{byOwner: map[string][]Item{}}
+	return &itemStore{byOwner: map[string][]api.Item{}}
 }
 
 // add stores a new item; false means a cap is reached.
-func (s *itemStore) add(owner, name string, now time.Time) (Item, bool) {
+func (s *itemStore) add(owner, name string, now time.Time) (api.Item, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.total >= maxItemsTotal || len(s.byOwner[owner]) >= maxItemsPerOwner {
-		return Item{}, false
+		return api.Item{}, false
 	}
 	// Random ids: a counter would repeat across instances.
-	it := Item{ID: rand.Text(), Name: name, Owner: owner, CreatedAt: now.UTC().Truncate(time.Second)}
+	it := api.Item{ID: rand.Text(), Name: name, Owner: owner, CreatedAt: now.UTC().Truncate(time.Second)}
 	s.byOwner[owner] = append(s.byOwner[owner], it)
 	s.total++
 	return it, true
 }
 
 // list returns a copy of owner's items, oldest first, never nil.
-func (s *itemStore) list(owner string) []Item {
+func (s *itemStore) list(owner string) []api.Item {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]Item{}, s.byOwner[owner]...)
+	return append([]api.Item{}, s.byOwner[owner]...)
 }
 
 func (s *itemStore) count() int {

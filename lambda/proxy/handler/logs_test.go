@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"log/slog"
 	"testing"
+
+	"github.com/cognito-apigw/cognito-apigw/internal/api"
 )
 
 // TestRefusalLogLevel: every reply from 400 on is logged, a 4xx (the caller's mistake) as a
@@ -19,7 +21,7 @@ func TestRefusalLogLevel(t *testing.T) {
 	} {
 		var logs bytes.Buffer
 		h := withEndpoint(t, nil, Options{Logger: slog.New(slog.NewJSONHandler(&logs, nil))}, func(context.Context, request) reply {
-			return errorReply(tc.status, "some_code", "Some message.")
+			return errorReply(api.ErrorCode{Code: "some_code", Status: tc.status}, "Some message.")
 		})
 		resp, err := h.Handle(context.Background(), getHealth)
 		if err != nil || resp.StatusCode != tc.status {

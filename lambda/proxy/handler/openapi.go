@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"sync"
 
+	"github.com/cognito-apigw/cognito-apigw/internal/api"
 	"github.com/cognito-apigw/cognito-apigw/internal/apidoc"
 )
 
@@ -14,12 +15,12 @@ import (
 // -outputs cdk-outputs.json` writes the full document. Built once, on the first request.
 func (h *Handler) openAPI() endpoint {
 	doc := sync.OnceValues(func() ([]byte, error) {
-		return apidoc.OpenAPI(h.table, apidoc.Settings{})
+		return apidoc.OpenAPI(h.table, apidoc.Settings{Preflight: len(h.origins) > 0})
 	})
 	return func(context.Context, request) reply {
 		b, err := doc()
 		if err != nil {
-			r := errorReply(http.StatusInternalServerError, codeInternal, msgInternal)
+			r := errorReply(api.CodeInternal, msgInternal)
 			return *r.because(err)
 		}
 		return reply{status: http.StatusOK, raw: string(b)}

@@ -1,7 +1,12 @@
-package main
+// Package trigger is the user pool's pre token generation trigger (event version 2): it adds
+// the custom scopes of the user's groups to the access token (groupScopes in cdk.json) and
+// fixed claims to the ID token (extraClaims). lambda/pretoken runs it in Lambda; cmd/local runs
+// the same code for cognito-local, through a Lambda Invoke endpoint.
+package trigger
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"slices"
 
@@ -10,11 +15,11 @@ import (
 	"github.com/cognito-apigw/cognito-apigw/internal/fnenv"
 )
 
-// event is Cognito's pre token generation event, version 2. The reply is the same event with
+// Event is Cognito's pre token generation event, version 2. The reply is the same event with
 // a response; it is written with this project's own response type, whose empty parts are
 // left out, so that the trigger never sends an empty override that could remove what Cognito
 // put in the token (groups, scopes, claims).
-type event struct {
+type Event struct {
 	events.CognitoEventUserPoolsHeader
 	Request  events.CognitoEventUserPoolsPreTokenGenRequestV2_0 `json:"request"`
 	Response response                                           `json:"response"`
@@ -37,16 +42,42 @@ type accessToken struct {
 	ScopesToAdd []string `json:"scopesToAdd,omitempty"`
 }
 
-// trigger adds the scopes of the user's groups to the access token and the fixed extra claims
+// Trigger adds the scopes of the user's groups to the access token and the fixed extra claims
 // to the ID token. It only adds: it never suppresses a claim or scope, never adds a scope the
 // resource server lacks, and never fails a sign-in: on input it cannot use it returns the
 // event unchanged and logs why.
-type trigger struct {
+type Trigger struct {
 	settings fnenv.PreToken
 	log      *slog.Logger
 }
 
-func (t *trigger) handle(ctx context.Context, e event) (event, error) {
+// New builds the trigger; a nil logger discards its records.
+func New(s fnenv.PreToken, logger *slog.Logger) *Trigger {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &Trigger{settings: s, log: logger}
+}
+
+// Settings are what the trigger adds.
+func (t *Trigger) Settings() fnenv.PreToken { return t.settings }
+
+// Invoke answers one event given as JSON, as Lambda's runtime hands it over: the reply is the
+// event with its response, as JSON.
+func (t *Trigger) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
+	var e Event
+	if err := json.Unmarshal(payload, &e); err != nil {
+		return nil, err
+	}
+	out, err := t.Handle(ctx, e)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(out)
+}
+
+// Handle answers one event. It never fails a sign-in (see Trigger).
+func (t *Trigger) Handle(ctx context.Context, e Event) (Event, error) {
 	e.Response = response{}
 	if e.Version != "2" && e.Version != "3" {
 		t.log.WarnContext(ctx, "unexpected event version; tokens left as Cognito made them", "version", e.Version, "trigger_source", e.TriggerSource)

@@ -1,4 +1,4 @@
-package main
+package trigger
 
 import (
 	"bytes"
@@ -29,12 +29,12 @@ var settings = fnenv.PreToken{
 func run(t *testing.T, s fnenv.PreToken, raw []byte) (map[string]any, string) {
 	t.Helper()
 	var logs bytes.Buffer
-	tr := &trigger{settings: s, log: slog.New(slog.NewJSONHandler(&logs, nil))}
-	var e event
+	tr := New(s, slog.New(slog.NewJSONHandler(&logs, nil)))
+	var e Event
 	if err := json.Unmarshal(raw, &e); err != nil {
 		t.Fatal(err)
 	}
-	out, err := tr.handle(context.Background(), e)
+	out, err := tr.Handle(context.Background(), e)
 	if err != nil {
 		t.Fatalf("the trigger failed a sign-in: %v", err)
 	}
@@ -122,5 +122,22 @@ func TestTriggerLeavesTokensAlone(t *testing.T) {
 				t.Errorf("log lacks %q: %s", tc.log, logs)
 			}
 		})
+	}
+}
+
+// TestInvoke: the JSON in, JSON out form cmd/local serves is Handle's.
+func TestInvoke(t *testing.T) {
+	raw := fixture(t, "hosted-auth-admin")
+	want, _ := run(t, settings, raw)
+	got, err := New(settings, nil).Invoke(context.Background(), raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var reply map[string]any
+	if err := json.Unmarshal(got, &reply); err != nil || !reflect.DeepEqual(reply, want) {
+		t.Errorf("Invoke: %s, %v; want %v", got, err, want)
+	}
+	if _, err := New(settings, nil).Invoke(context.Background(), []byte("not json")); err == nil {
+		t.Error("Invoke took a payload that is not JSON")
 	}
 }
