@@ -30,7 +30,7 @@ const recoveryCode = "424242"
 func TestBackupRoundTrip(t *testing.T) {
 	ctx, root, tmp := begin(t)
 	cognitoLocal := requireNodeTools(t, root)
-	authctl, _ := build(t, ctx, root, tmp)
+	bins := build(t, ctx, root, tmp)
 
 	port := freePort(t)
 	endpoint := fmt.Sprintf("http://127.0.0.1:%d", port)
@@ -41,10 +41,13 @@ func TestBackupRoundTrip(t *testing.T) {
 	p := start(t, ctx, "cognito-local", dir, []string{"PORT=" + itoa(port), "HOST=127.0.0.1", "CODE=" + recoveryCode}, cognitoLocal)
 	waitHTTP(t, ctx, p, endpoint+"/health")
 
-	base := tool{t: t, ctx: ctx, bin: authctl, cdkJSON: filepath.Join(root, "cdk.json")}
+	base := tool{t: t, ctx: ctx, bin: bins.authctl, cdkJSON: filepath.Join(root, "cdk.json")}
 	oldOutputs, newOutputs := filepath.Join(tmp, "old-outputs.json"), filepath.Join(tmp, "new-outputs.json")
-	base.must("", "setup-local", "-endpoint", endpoint, "-outputs", oldOutputs)
-	base.must("", "setup-local", "-endpoint", endpoint, "-outputs", newOutputs)
+	// Signing in runs the stage's pre token generation trigger, which cmd/local answers (for
+	// the new pool, at the end).
+	lambdaURL := fmt.Sprintf("http://127.0.0.1:%d", freePort(t))
+	base.must("", "setup-local", "-endpoint", endpoint, "-outputs", oldOutputs, "-lambda-url", lambdaURL)
+	base.must("", "setup-local", "-endpoint", endpoint, "-outputs", newOutputs, "-lambda-url", lambdaURL)
 	oldPool, newPool := base, base
 	oldPool.outputs, newPool.outputs = oldOutputs, newOutputs
 
@@ -108,7 +111,11 @@ func TestBackupRoundTrip(t *testing.T) {
 	}
 
 	// No password came along: the old one does not work; "Forgot your password?" does.
-	if code, _, stderr := newPool.run("", "tokens", "-email", "alice@example.com", "-password", password); code != 1 {
+	apiPort := freePort(t)
+	api := start(t, ctx, "local API server", tmp, nil, bins.local,
+		"-cdk-json", base.cdkJSON, "-addr", "127.0.0.1:"+itoa(apiPort), "-web", "", "-stage", "dev", "-outputs", newOutputs)
+	waitHTTP(t, ctx, api, fmt.Sprintf("http://127.0.0.1:%d/health", apiPort))
+	if code, _, stderr := newPool.run("", "tokens", "-email", "alice@example.com", "-password", password); code != 1 || !strings.Contains(stderr, "Invalid password") {
 		t.Errorf("the old password in the new pool: exit %d, %s", code, stderr)
 	}
 	fresh, err := outputs.Read(newOutputs, "demo-api", "dev")
