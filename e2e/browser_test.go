@@ -57,10 +57,12 @@ func TestBrowserApp(t *testing.T) {
 	otherURL := fmt.Sprintf("http://localhost:%d", otherWebPort)
 	cdkJSON := devStageOnPort(t, root, tmp, webPort)
 	endpoint := startCognitoLocal(t, ctx, cognitoLocal, tmp)
+	dynamo, _ := startDynalite(t, ctx, root, filepath.Join(tmp, "dynalite"), 0)
 
 	tools := tool{t: t, ctx: ctx, bin: authctl, cdkJSON: cdkJSON}
 	outputsFile := filepath.Join(tmp, "local-outputs.json")
-	tools.must("", "setup-local", "-endpoint", endpoint, "-outputs", outputsFile, "-api-url", apiURL+"/", "-lambda-url", fmt.Sprintf("http://127.0.0.1:%d", lambdaPort))
+	tools.must("", "setup-local", "-endpoint", endpoint, "-outputs", outputsFile, "-api-url", apiURL+"/", "-lambda-url", fmt.Sprintf("http://127.0.0.1:%d", lambdaPort),
+		"-dynamodb-endpoint", dynamo)
 	tools.outputs = outputsFile
 	const email = "bob@example.com"
 	tools.must("", "create-user", "-email", email, "-name", "Bob Example", "-password", password)

@@ -29,8 +29,10 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
+	"github.com/cognito-apigw/cognito-apigw/internal/localdb"
 	"github.com/cognito-apigw/cognito-apigw/internal/outputs"
 	"github.com/cognito-apigw/cognito-apigw/internal/testkit"
 )
@@ -55,6 +57,8 @@ func TestSignInAndCall(t *testing.T) {
 	t.Logf("built the tools in %v", time.Since(started).Round(time.Millisecond))
 
 	endpoint := startCognitoLocal(t, ctx, cognitoLocal, tmp)
+	dynamoDir, dynamoPort := filepath.Join(tmp, "dynalite"), freePort(t)
+	dynamo, dynalite := startDynalite(t, ctx, root, dynamoDir, dynamoPort)
 	apiPort, callbackPort, lambdaPort := freePort(t), freePort(t), freePort(t)
 	apiURL := fmt.Sprintf("http://127.0.0.1:%d", apiPort)
 	callback := fmt.Sprintf("http://127.0.0.1:%d/callback", callbackPort)
@@ -66,12 +70,14 @@ func TestSignInAndCall(t *testing.T) {
 
 	tools := tool{t: t, ctx: ctx, bin: authctl, cdkJSON: filepath.Join(root, "cdk.json")}
 	outputsFile := filepath.Join(tmp, "local-outputs.json")
-	tools.must("", "setup-local", "-endpoint", endpoint, "-outputs", outputsFile, "-api-url", prismURL+"/", "-redirect-uri", callback, "-lambda-url", lambdaURL)
+	tools.must("", "setup-local", "-endpoint", endpoint, "-outputs", outputsFile, "-api-url", prismURL+"/", "-redirect-uri", callback, "-lambda-url", lambdaURL,
+		"-dynamodb-endpoint", dynamo)
 	out, err := outputs.Read(outputsFile, "demo-api", "dev")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if out.IssuerURL != endpoint+"/"+out.UserPoolID || out.ClientID == "" || out.CognitoEndpoint != endpoint || out.LambdaEndpoint != lambdaURL {
+	if out.IssuerURL != endpoint+"/"+out.UserPoolID || out.ClientID == "" || out.CognitoEndpoint != endpoint || out.LambdaEndpoint != lambdaURL ||
+		out.ItemsTable != "demo-api-dev-items" || out.DynamoDBEndpoint != dynamo {
 		t.Fatalf("outputs of setup-local: %+v", out)
 	}
 	tools.outputs = outputsFile
@@ -218,10 +224,21 @@ func TestSignInAndCall(t *testing.T) {
 	// A password sign-in's access token: aws.cognito.signin.user.admin, plus demo-api/write for alice (admin).
 	expect("scoped route, access token without the scope", "GET", "/items", "Bearer "+tokens.AccessToken, 401, unauthorized)
 	expect("scoped route, access token without the scope (bob)", "GET", "/items", "Bearer "+bobAccess, 401, unauthorized)
-	code, got, h := send(prismURL, "POST", "/items", "Bearer "+tokens.AccessToken, `{"name":"Buy milk"}`)
+	code, got, h := send(prismURL, "POST", "/items", "Bearer "+tokens.AccessToken, `{"name":"Buy milk"}`, "Idempotency-Key", "alice-milk")
 	check("scoped route, the group's scope (alice's password sign-in)", "POST", "/items", code, got, 201, `"name":"Buy milk"`)
 	if v := h.Get("sl-violations"); v != "" {
 		t.Errorf("POST /items: Prism: %s", v)
+	}
+	// The same POST again, as a client retries one whose reply it lost: the first reply, and
+	// no second item; the same key with another body is refused.
+	again, gotAgain, h := send(prismURL, "POST", "/items", "Bearer "+tokens.AccessToken, `{"name":"Buy milk"}`, "Idempotency-Key", "alice-milk")
+	if again != 201 || gotAgain != got || h.Get("Idempotent-Replayed") != "true" || h.Get("sl-violations") != "" {
+		t.Errorf("POST /items retried: %d %s %v; want the first reply %s, marked Idempotent-Replayed", again, gotAgain, h, got)
+	}
+	code, got, h = send(prismURL, "POST", "/items", "Bearer "+tokens.AccessToken, `{"name":"Buy bread"}`, "Idempotency-Key", "alice-milk")
+	check("the same Idempotency-Key with another body", "POST", "/items", code, got, 422, `"code":"idempotency_key_reused"`)
+	if v := h.Get("sl-violations"); v != "" {
+		t.Errorf("POST /items with a reused key: Prism: %s", v)
 	}
 	expect("group route, member", "GET", "/admin", "Bearer "+tokens.IDToken, 200, `"admin":{"sub":"`+alice.Sub+`"`)
 	expect("group route, not a member", "GET", "/admin", "Bearer "+bobID, 403, `"code":"not_in_group"`)
@@ -314,6 +331,29 @@ func TestSignInAndCall(t *testing.T) {
 		t.Errorf("renewed access token scopes %q; want the grant's %q", got, wantScopes)
 	}
 	expect("scoped route, renewed access token", "GET", "/items", "Bearer "+renewed.AccessToken, 200, `"items":[`)
+	// Two items: the retried POST made one.
+	var list struct {
+		Items []struct{ ID, Name string }
+	}
+	decode(t, expect("alice's items", "GET", "/items?limit=100", "Bearer "+renewed.AccessToken, 200, `"items":[`), &list)
+	if len(list.Items) != 2 || list.Items[0].Name != "Call mum" || list.Items[1].Name != "Buy milk" {
+		t.Fatalf("alice's items, newest first: %+v; want Call mum, Buy milk", list.Items)
+	}
+	// One item by its id; a bad id or page size is bad input (TestBrowserItems has another
+	// caller's item).
+	itemPath := "/items/" + list.Items[1].ID
+	expect("alice's own item", "GET", itemPath, "Bearer "+renewed.AccessToken, 200, `"name":"Buy milk"`)
+	// Requests the description rules out: Prism refuses them itself (422), so they go to
+	// cmd/local directly, which answers with the handler's 400.
+	for _, bad := range []struct{ path, code string }{
+		{"/items/not-an-id", "invalid_id"}, {"/items?limit=101", "invalid_limit"}, {"/items?cursor=x", "invalid_cursor"},
+	} {
+		if code, _, _ := send(prismURL, "GET", bad.path, "Bearer "+renewed.AccessToken, ""); code != 422 {
+			t.Errorf("GET %s through Prism: %d; want its own 422 (the description rules it out)", bad.path, code)
+		}
+		code, got, _ := send(apiURL, "GET", bad.path, "Bearer "+renewed.AccessToken, "")
+		check("bad input", "GET", bad.path, code, got, 400, `"code":"`+bad.code+`"`)
+	}
 
 	// One log line per request, with sub but never a token; then a clean stop on SIGTERM.
 	if err := api.cmd.Process.Signal(syscall.SIGTERM); err != nil {
@@ -332,6 +372,21 @@ func TestSignInAndCall(t *testing.T) {
 		if strings.Contains(logs, tok[strings.LastIndex(tok, "."):]) {
 			t.Errorf("a token reached the server log")
 		}
+	}
+
+	// The items outlive both servers: dynalite keeps them in its --path folder, and a
+	// restarted cmd/local finds them there.
+	if err := dynalite.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	dynalite.wait(t, 10*time.Second)
+	startDynalite(t, ctx, root, dynamoDir, dynamoPort)
+	api = start(t, ctx, "local API server, again", tmp, nil, localAPI,
+		"-cdk-json", tools.cdkJSON, "-addr", "127.0.0.1:"+itoa(apiPort), "-web", "", "-stage", "dev", "-outputs", outputsFile)
+	waitHTTP(t, ctx, api, apiURL+"/health")
+	decode(t, expect("alice's items after restarting dynalite and cmd/local", "GET", "/items", "Bearer "+renewed.AccessToken, 200, `"name":"Buy milk"`), &list)
+	if len(list.Items) != 2 {
+		t.Errorf("after the restarts: %+v; want alice's two items", list.Items)
 	}
 	t.Logf("done in %v", time.Since(started).Round(time.Millisecond))
 }
@@ -363,6 +418,36 @@ func startCognitoLocal(t *testing.T, ctx context.Context, cognitoLocal, tmp stri
 	p := start(t, ctx, "cognito-local", dir, []string{"PORT=" + itoa(port), "HOST=127.0.0.1"}, cognitoLocal)
 	waitHTTP(t, ctx, p, endpoint+"/health")
 	return endpoint
+}
+
+// startDynalite starts dynalite (the local DynamoDB pinned in package.json) on loopback at
+// port (a free one when 0), its data in dir, as docs/local-development.md runs it with --path:
+// a dynalite started again on the same dir has the first one's tables and items. It returns
+// the endpoint once the server answers.
+func startDynalite(t *testing.T, ctx context.Context, root, dir string, port int) (string, *proc) {
+	t.Helper()
+	if port == 0 {
+		port = freePort(t)
+	}
+	endpoint := fmt.Sprintf("http://127.0.0.1:%d", port)
+	bin := filepath.Join(root, "node_modules", ".bin", "dynalite")
+	p := start(t, ctx, "dynalite", root, nil, bin, "--host", "127.0.0.1", "--port", itoa(port), "--path", dir, "--createTableMs", "0")
+	c, err := localdb.Client(endpoint)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if p.exited() {
+			t.Fatalf("dynalite exited before serving:\n%s", p.output())
+		}
+		if _, err := c.ListTables(ctx, &dynamodb.ListTablesInput{}); err == nil {
+			return endpoint, p
+		} else if time.Now().After(deadline) || ctx.Err() != nil {
+			t.Fatalf("dynalite did not answer on %s within 30s: %v\n%s", endpoint, err, p.output())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 // requireNodeTools finds cognito-local and fails, rather than skips, when it is missing: the
@@ -400,6 +485,9 @@ func requireNodeTools(t *testing.T, root string) string {
 	}
 	if _, err := os.Stat(filepath.Join(root, "node_modules", ".bin", "prism")); err != nil {
 		t.Fatal("Stoplight Prism is not installed: run `npm ci` in the project root (package.json pins @stoplight/prism-cli)")
+	}
+	if _, err := os.Stat(filepath.Join(root, "node_modules", ".bin", "dynalite")); err != nil {
+		t.Fatal("dynalite is not installed: run `npm ci` in the project root (package.json pins it; /items keeps its items there)")
 	}
 	return bin
 }

@@ -389,7 +389,7 @@ func (a *app) createLocalTable(ctx context.Context, endpoint, name string) (loca
 	}
 	created, err := localdb.EnsureTable(ctx, c, name)
 	if err != nil {
-		return localTable{}, fmt.Errorf("items table %s on %s: %w", name, endpoint, err)
+		return localTable{}, fmt.Errorf("items table %s on %s: %w (or pass -dynamodb-endpoint \"\" for a pool without an items table)", name, endpoint, err)
 	}
 	verb := "kept the existing"
 	if created {
