@@ -159,7 +159,7 @@ func (o *options) load() (stage, error) {
 		if st.db, err = localdb.Client(o.dynamo); err != nil {
 			return stage{}, cli.Usagef("-dynamodb-endpoint: %v", err)
 		}
-		if !fnenv.TableNamePattern.MatchString(o.itemsTable) {
+		if !fnenv.ValidTableName(o.itemsTable) {
 			return stage{}, cli.Usagef("-items-table %q: want the name of the items table on %s (authctl setup-local writes it to the outputs file as %s)", o.itemsTable, o.dynamo, names.OutItemsTable)
 		}
 		st.proxy.ItemsTable = o.itemsTable

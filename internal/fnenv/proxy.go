@@ -1,8 +1,6 @@
 package fnenv
 
 import (
-	"regexp"
-
 	"github.com/cognito-apigw/cognito-apigw/internal/origin"
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 )
@@ -16,13 +14,24 @@ type Proxy struct {
 	// AllowedOrigins are the browser origins that may read replies ("*": any; none: no CORS
 	// header), as origin.Check accepts them.
 	AllowedOrigins []string
-	// ItemsTable is the DynamoDB table of /items, as TableNamePattern accepts it. The function
+	// ItemsTable is the DynamoDB table of /items, as ValidTableName accepts it. The function
 	// always has one; cmd/local may have none (no local DynamoDB), and then /items answers 503.
 	ItemsTable string
 }
 
-// TableNamePattern is what DynamoDB accepts as a table name.
-var TableNamePattern = regexp.MustCompile(`^[A-Za-z0-9_.-]{3,255}$`)
+// ValidTableName reports whether name is one DynamoDB accepts: 3-255 letters, digits, _ . or
+// -. (A regexp with {3,255} costs the function 3 ms of its cold start to compile.)
+func ValidTableName(name string) bool {
+	if len(name) < 3 || len(name) > 255 {
+		return false
+	}
+	for _, c := range []byte(name) {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '.' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
 
 // Env is the proxy function's environment; join joins the lists (see Join).
 func (p Proxy) Env(join Join) map[string]string {
@@ -49,7 +58,7 @@ func ReadProxy(getenv func(string) string) (Proxy, error) {
 	switch {
 	case cfg.ItemsTable == "":
 		p.unset(EnvItemsTable, "the name of the items table, as the API stack writes it")
-	case !TableNamePattern.MatchString(cfg.ItemsTable):
+	case !ValidTableName(cfg.ItemsTable):
 		p.add(EnvItemsTable, "got %q; want a DynamoDB table name: 3-255 letters, digits, _ . or -", cfg.ItemsTable)
 	}
 	for _, o := range cfg.AllowedOrigins {

@@ -79,7 +79,7 @@ func New(cfg fnenv.Proxy, opts *Options) (*Handler, error) {
 	}
 	var errs []error
 	switch {
-	case cfg.ItemsTable != "" && !fnenv.TableNamePattern.MatchString(cfg.ItemsTable):
+	case cfg.ItemsTable != "" && !fnenv.ValidTableName(cfg.ItemsTable):
 		errs = append(errs, fmt.Errorf("items table: got %q; want a DynamoDB table name", cfg.ItemsTable))
 	case cfg.ItemsTable != "" && opts.DynamoDB == nil:
 		errs = append(errs, fmt.Errorf("items table %s: no DynamoDB client to reach it (Options.DynamoDB)", cfg.ItemsTable))
