@@ -291,6 +291,9 @@ func (h *Handler) respond(ctx context.Context, event events.APIGatewayProxyReque
 	return events.APIGatewayProxyResponse{StatusCode: r.status, Headers: headers, Body: body}
 }
 
+// exposeHeaders are the reply headers a page may read, joined once rather than per reply.
+var exposeHeaders = strings.Join(origin.ReplyHeaders, ", ")
+
 // cors lets allowed browser origins read the reply, errors included. Preflight requests never
 // get here: API Gateway (and the local server) answer them from the stage's CORS settings.
 func (h *Handler) cors(event events.APIGatewayProxyRequest, headers map[string]string) {
@@ -302,7 +305,7 @@ func (h *Handler) cors(event events.APIGatewayProxyRequest, headers map[string]s
 		from = "*"
 	}
 	headers["Access-Control-Allow-Origin"] = from
-	headers["Access-Control-Expose-Headers"] = strings.Join(origin.ReplyHeaders, ", ")
+	headers["Access-Control-Expose-Headers"] = exposeHeaders
 }
 
 // requestOrigin returns the request's Origin header whatever its spelling: API Gateway passes on the
