@@ -29,8 +29,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/cognito-apigw/cognito-apigw/internal/localdb"
 	"github.com/cognito-apigw/cognito-apigw/internal/outputs"
