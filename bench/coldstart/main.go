@@ -46,14 +46,13 @@ func main() {
 }
 
 type binary struct {
-	name, path       string
-	init, first      []float64 // milliseconds
-	initErr, lastErr error
+	name, path  string
+	init, first []float64 // milliseconds
 }
 
 func run(runs int, args []string) error {
 	if len(args) == 0 {
-		return errors.New("usage: coldstart [-runs N] NAME=PKG|NAME=DIR:PKG ...")
+		return errors.New("usage: coldstart [-runs N] NAME=PKG|NAME=DIR:PKG, one or more")
 	}
 	tmp, err := os.MkdirTemp("", "coldstart")
 	if err != nil {
