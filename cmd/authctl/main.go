@@ -10,6 +10,7 @@
 //	authctl tokens       -client NAME [-scope S] [-format json|env]   (a machine client's token, as machine-token)
 //	authctl login        [-idp NAME] [-redirect-uri URL] [-scope SCOPES] [-no-browser] [-format json|env]
 //	authctl call         [-access] [-token T] [-method M] [-data BODY] PATH
+//	authctl smoke        -outputs FILE [-stage NAME] [-timeout D]   (check a stage: smoke.go)
 //
 // -endpoint points the AWS SDK at a local Cognito-compatible server such as cognito-local;
 // setup-local records it in the outputs file it writes, so later commands need only -outputs.
@@ -112,7 +113,7 @@ one of the stage's identity providers.`,
 		Flags:          a.call,
 		Args:           1,
 		FlagsAfterArgs: true,
-	}}
+	}, a.smokeCommand()}
 }
 
 // settings are the flags that say where the pool, client and API are.
