@@ -101,4 +101,9 @@ func runNewman(t *testing.T, ctx context.Context, root, tmp, apidoc string, tool
 	if req.Total == 0 || asserts.Total < 2*req.Total || asserts.Failed != 0 || req.Failed != 0 {
 		t.Errorf("newman: %d requests, %d assertions, %d failed; want at least two assertions per request and none failed\n%s", req.Total, asserts.Total, asserts.Failed, out)
 	}
+	// Without tokens the protected requests get 401 and newman fails the run: the assertions bite.
+	bare := exec.CommandContext(ctx, filepath.Join(root, "node_modules", ".bin", "newman"), "run", collection, "--reporters", "cli", "--color", "off", "--disable-unicode")
+	if out, err := bare.CombinedOutput(); err == nil || !strings.Contains(string(out), "expected response to have status code 200 but got 401") {
+		t.Errorf("newman without tokens: %v; want a failed run with the 401s asserted\n%s", err, out)
+	}
 }
