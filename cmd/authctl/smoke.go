@@ -146,13 +146,18 @@ func (r *smokeRun) walk(ctx context.Context) (err error) {
 		where = "local (cognito-local)"
 	}
 	fmt.Fprintf(w, "smoke check of stage %s (%s): API %s, issuer %s\n", r.s.cfg.StageName, where, r.apiURL, r.login.Issuer)
+	var cleanup func() error // deletes the throwaway user
 	journeys := []journey{
 		{"public route", r.publicRoute},
 		{"discovery document", r.discovery},
 		{"JWKS", r.jwks},
 		{"CORS preflight, allowed origin", r.preflightAllowed},
 		{"CORS preflight, foreign origin", r.preflightForeign},
-		{"sign-in (throwaway user)", nil}, // filled below: it registers the cleanup
+		{"sign-in (throwaway user)", func(ctx context.Context) (string, error) {
+			note, undo, err := r.signIn(ctx)
+			cleanup = undo // set as soon as the user exists, whatever comes next
+			return note, err
+		}},
 		{"signed-in user's /me", r.me},
 		{"scoped route", r.scoped},
 		{"refused route", r.refused},
@@ -160,7 +165,6 @@ func (r *smokeRun) walk(ctx context.Context) (err error) {
 		{"refresh", r.refresh},
 		{"revocation", r.revocation},
 	}
-	var cleanup func() error
 	skipped := 0
 	defer func() {
 		if cleanup != nil {
@@ -175,11 +179,6 @@ func (r *smokeRun) walk(ctx context.Context) (err error) {
 			fmt.Fprintf(w, "smoke check passed: %d journeys, %d skipped\n", len(journeys)-skipped, skipped)
 		}
 	}()
-	journeys[5].run = func(ctx context.Context) (string, error) {
-		note, undo, err := r.signIn(ctx)
-		cleanup = undo
-		return note, err
-	}
 	for _, j := range journeys {
 		if ctx.Err() != nil {
 			return r.stopped(ctx, j.name)
@@ -204,10 +203,12 @@ func (r *smokeRun) walk(ctx context.Context) (err error) {
 
 // stopped is the error of a walk cut short by Ctrl-C or its timeout.
 func (r *smokeRun) stopped(ctx context.Context, at string) error {
+	why := errors.New("interrupted")
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		return &brokenJourney{at, errors.New("the smoke check ran out of time (-timeout)")}
+		why = errors.New("the smoke check ran out of time (-timeout)")
 	}
-	return &brokenJourney{at, errors.New("interrupted")}
+	fmt.Fprintf(r.a.stdout, "FAIL  %-32s %v\n", at, why)
+	return &brokenJourney{at, why}
 }
 
 // reply is one answer of the API or the login endpoints.
@@ -217,7 +218,7 @@ type reply struct {
 	body   []byte
 }
 
-// get sends method to url with the headers given as name, value pairs.
+// send sends method to url with the headers given as name, value pairs.
 func (r *smokeRun) send(ctx context.Context, method, url, body string, header ...string) (reply, error) {
 	ctx, cancel := context.WithTimeout(ctx, callTimeout)
 	defer cancel()

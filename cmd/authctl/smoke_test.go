@@ -296,7 +296,7 @@ func TestSmokeInterrupted(t *testing.T) {
 		<-r.Context().Done() // the client gives up on the request
 	}
 	code, stdout, stderr := s.smoke(t, ctx, "dev")
-	if code != 1 || !strings.Contains(stderr, `journey "signed-in user's /me" is broken: interrupted`) {
+	if code != 1 || !strings.Contains(stderr, `journey "signed-in user's /me" is broken: interrupted`) || !strings.Contains(stdout, "FAIL  signed-in user's /me") {
 		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
 	}
 	s.userDeleted(t)
