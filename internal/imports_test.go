@@ -14,10 +14,12 @@ const module = "github.com/cognito-apigw/cognito-apigw/"
 // are checked by the same rules the functions and CLIs apply), and the functions' contract
 // (the route table's size is checked as ROUTE_TABLE carries it; -c lists are split as the
 // functions split theirs), the one problem list, the handler's endpoint list (plain data: no
-// public route for an endpoint that needs a caller), with what those link.
+// public route for an endpoint that needs a caller), the stack and output names (a leaf: the
+// CI stack's output keys, one per GitHub environment, must differ), with what those link.
 var configDeps = []string{
 	"internal/config", "internal/routes", "internal/suggest", "internal/linking", "internal/ascii",
 	"internal/loopback", "internal/origin", "internal/fnenv", "internal/problem", "internal/api",
+	"internal/names",
 }
 
 // TestImportDirection: shared code never links the Lambda's packages, and the configuration

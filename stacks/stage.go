@@ -19,10 +19,13 @@ type Stage struct {
 	API    *APIStack
 	// Alarms is nil on a stage without alarms.
 	Alarms *AlarmsStack
+	// CI is the app's GitHub Actions stack (<app>-ci), nil unless the context sets "ci".
+	CI *CIStack
 }
 
 // NewStage reads the configuration from app's context (cdk.json, -c keys) and adds the
-// selected stage's auth and API stacks to app, and its alarms stack where alarms are on. projectDir holds go.mod and the branding files.
+// selected stage's auth and API stacks to app, its alarms stack where alarms are on, and the
+// app's CI stack when "ci" is set. projectDir holds go.mod and the branding files.
 // Every problem with the configuration, the branding or the SAML metadata is returned at
 // once, one per line, before any stack exists. Warnings about a valid stage become the auth
 // stack's annotations, which `cdk synth` prints.
@@ -70,6 +73,15 @@ func NewStage(app awscdk.App, projectDir string) (*Stage, error) {
 			API:        api,
 		})
 	}
+	var ci *CIStack
+	if cfg.CI != nil {
+		ci = NewCIStack(app, names.CIStack(cfg.AppName), &CIStackProps{
+			StackProps: awscdk.StackProps{Description: jsii.String(cfg.AppName + ": GitHub Actions deploy roles (OIDC, no stored keys)"),
+				Tags: &map[string]*string{"app": jsii.String(cfg.AppName)}},
+			CI:        *cfg.CI,
+			Qualifier: cfg.BootstrapQualifier,
+		})
+	}
 	// Warnings do not stop synth: `cdk synth` prints them (and --strict makes them errors).
 	for _, w := range append(cfg.Warnings(), cfg.OperationWarnings()...) {
 		awscdk.Annotations_Of(auth.Stack).AddWarningV2(jsii.String("cognito-apigw:stage-setting"), jsii.String(w), nil)
@@ -79,7 +91,7 @@ func NewStage(app awscdk.App, projectDir string) (*Stage, error) {
 			awscdk.Annotations_Of(auth.Stack).AddWarningV2(jsii.String("cognito-apigw:branding"), jsii.String(w.String()), nil)
 		}
 	}
-	return &Stage{Config: cfg, Auth: auth, API: api, Alarms: alarms}, nil
+	return &Stage{Config: cfg, Auth: auth, API: api, Alarms: alarms, CI: ci}, nil
 }
 
 // contextOf is the app's whole context (cdk.json, -c keys and what the CDK CLI adds). The keys

@@ -11,6 +11,8 @@
 //	authctl login        [-idp NAME] [-redirect-uri URL] [-scope SCOPES] [-no-browser] [-format json|env]
 //	authctl call         [-access] [-token T] [-method M] [-data BODY] PATH
 //	authctl smoke        -outputs FILE [-stage NAME] [-timeout D]   (check a stage: smoke.go)
+//	authctl export       [-out FILE]                      (users as JSON Lines)
+//	authctl import       [-send-invitations] [-create-groups] [-map FILE] FILE
 //
 // -endpoint points the AWS SDK at a local Cognito-compatible server such as cognito-local;
 // setup-local records it in the outputs file it writes, so later commands need only -outputs.
@@ -106,6 +108,26 @@ one of the stage's identity providers.`,
 		Summary: "get an access token for a machine client (client credentials; the secret is never printed)",
 		Usage:   "-client NAME [-scope S] [-format json|env]",
 		Flags:   a.machineToken,
+	}, {
+		Name:    "export",
+		Summary: "write the stage's users (attributes, status, groups, provider links) as JSON Lines, for import",
+		Usage:   "[-out FILE] [-user-pool-id ID]",
+		Doc: `Pages through ListUsers and the pool's groups, riding out throttling. With -out the file
+appears only once complete; on stdout, a stream cut short lacks the end line, and import
+refuses it. Cognito exports no passwords, MFA secrets or passkeys (docs/backup.md).`,
+		Flags: a.export,
+	}, {
+		Name:    "import",
+		Summary: "recreate exported users in a pool and print each old sub's new sub",
+		Usage:   "[-send-invitations] [-create-groups] [-map FILE] [-user-pool-id ID] FILE",
+		Doc: `FILE (or - for stdin) is checked whole before anyone is created: a malformed line, or an
+attribute or group the pool lacks, fails the run (exit 1) naming file and line. Users that
+exist are skipped and reported, so a run can be repeated. No message is sent unless
+-send-invitations; a pool user with a verified email or phone chooses a new password through
+"Forgot your password?". The mapping (JSON Lines: oldSub, newSub, username, result) lets data
+keyed by sub be re-keyed (docs/backup.md).`,
+		Flags: a.importUsers,
+		Args:  1,
 	}, {
 		Name:           "call",
 		Summary:        "call the API with a token ($ID_TOKEN, or $ACCESS_TOKEN with -access)",

@@ -34,9 +34,19 @@ type Config struct {
 	StageName string
 	Stage
 
+	// CI is the app's optional "ci" context object (ci.go): GitHub Actions deploys without
+	// stored keys. Not a stage setting: it holds what belongs to the account.
+	CI *CI
+	// BootstrapQualifier is the CDK bootstrap qualifier the deploy roles are for: the
+	// context key @aws-cdk/core:bootstrapQualifier, else the CDK's default.
+	BootstrapQualifier string
+
 	// fromDefaults holds the setting paths (e.g. "cors.maxAgeSeconds") whose value came from
 	// the shared defaults rather than the stage, so that a problem names where to fix it.
 	fromDefaults map[string]bool
+	// undecoded holds the paths of the app-level settings (ci) that had the wrong type, so
+	// that their rules do not report them twice.
+	undecoded map[string]bool
 }
 
 // Stage is one entry of the "stages" context object. Keys left out keep the defaults of

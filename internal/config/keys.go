@@ -12,7 +12,7 @@ import (
 )
 
 // appKeys are the context keys the app reads: cdk.json's own and the -c overrides.
-var appKeys = []string{KeyAppName, KeyStages, KeyDefaults, KeyStage, KeyDomainPrefix, KeyCallbackURLs, KeyLogoutURLs, KeyBrandingFile}
+var appKeys = []string{KeyAppName, KeyStages, KeyDefaults, KeyStage, KeyDomainPrefix, KeyCallbackURLs, KeyLogoutURLs, KeyBrandingFile, KeyCI}
 
 // The context keys that belong to the CDK, not to the app: the CLI passes them to every app
 // (aws:cdk:enable-path-metadata, aws:cdk:enable-asset-metadata, aws:cdk:version-reporting,

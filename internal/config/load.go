@@ -24,7 +24,7 @@ import (
 // values replace. The error, if any, is a problem.List of everything wrong.
 func Load(ctx map[string]any) (Config, error) {
 	problems := checkContextKeys(ctx)
-	cfg := Config{AppName: "demo-api", StageName: DefaultStage}
+	cfg := Config{AppName: "demo-api", StageName: DefaultStage, BootstrapQualifier: DefaultBootstrapQualifier}
 	if v := ctx[KeyAppName]; v != nil {
 		if s, ok := v.(string); ok {
 			cfg.AppName = s
@@ -39,6 +39,8 @@ func Load(ctx map[string]any) (Config, error) {
 			problems.Add(KeyStage, v, "want a stage name")
 		}
 	}
+
+	problems = append(problems, loadCI(ctx, &cfg)...)
 
 	stages, ok := ctx[KeyStages].(map[string]any)
 	if !ok {

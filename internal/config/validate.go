@@ -63,6 +63,7 @@ func (c Config) Validate() problem.List {
 	v.operations(c.Stage)
 	v.alarms(c.Stage)
 	v.domains(c.Stage)
+	v.ci(c)
 	return v.problems
 }
 
