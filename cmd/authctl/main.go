@@ -10,7 +10,7 @@
 //	authctl tokens       -client NAME [-scope S] [-format json|env]   (a machine client's token, as machine-token)
 //	authctl login        [-idp NAME] [-redirect-uri URL] [-scope SCOPES] [-no-browser] [-format json|env]
 //	authctl call         [-access] [-token T] [-method M] [-data BODY] PATH
-//	authctl smoke        -outputs FILE [-stage NAME] [-timeout D]   (check a stage: smoke.go)
+//	authctl smoke        -outputs FILE [-stage NAME] [-no-admin] [-timeout D]   (check a stage: smoke.go)
 //	authctl export       [-out FILE]                      (users as JSON Lines)
 //	authctl import       [-send-invitations] [-create-groups] [-map FILE] FILE
 //

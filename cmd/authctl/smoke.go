@@ -30,7 +30,7 @@ func (a *app) smokeCommand() cli.Command {
 	return cli.Command{
 		Name:    "smoke",
 		Summary: "walk what a person and a service do against a stage (deployed or local) and stop at the first broken journey",
-		Usage:   "-outputs FILE [-stage NAME] [-timeout D]",
+		Usage:   "-outputs FILE [-stage NAME] [-no-admin] [-timeout D]",
 		Doc: `Journeys, in order: the public route; the login endpoints' discovery document and JWKS; a CORS
 preflight from an allowed and from a foreign origin; a throwaway user (created with the admin
 API, signed in with its password, deleted afterwards, also on failure or Ctrl-C) on /me, a
@@ -43,7 +43,8 @@ cognito-local has no client credentials and no revocation.
 
 Exit 0 when every journey that ran passed, 1 at the first broken one (its line says which), 2
 for usage errors. The admin API calls need AWS credentials allowed cognito-idp:AdminCreateUser,
-AdminSetUserPassword, AdminDeleteUser and DescribeUserPoolClient on the pool.`,
+AdminSetUserPassword, AdminDeleteUser and DescribeUserPoolClient on the pool; -no-admin makes
+none and skips the journeys that need them.`,
 		Flags: a.smoke,
 	}
 }
@@ -59,6 +60,7 @@ func (a *app) smoke(fs *flag.FlagSet) cli.Run {
 	s.Declare(fs)
 	s.awsFlags(fs)
 	timeout := fs.Duration("timeout", smokeTimeout, "how long the whole check may take")
+	noAdmin := fs.Bool("no-admin", false, "make no admin API calls (for credentials without cognito-idp permissions): skip the throwaway user's and the machine client's journeys")
 	return func(ctx context.Context, _ []string) error {
 		if err := s.loadConfig(); err != nil {
 			return err
@@ -92,7 +94,7 @@ func (a *app) smoke(fs *flag.FlagSet) cli.Run {
 		}
 		ctx, cancel := context.WithTimeout(ctx, *timeout)
 		defer cancel()
-		r := &smokeRun{a: a, s: &s, login: login, machines: machines, apiURL: strings.TrimSuffix(s.apiURL, "/")}
+		r := &smokeRun{a: a, s: &s, login: login, machines: machines, apiURL: strings.TrimSuffix(s.apiURL, "/"), noAdmin: *noAdmin}
 		return r.walk(ctx)
 	}
 }
@@ -105,6 +107,7 @@ type smokeRun struct {
 	machines map[string]string // machine client name -> id, from the outputs
 	apiURL   string
 	verify   *verifier.Verifier
+	noAdmin  bool // -no-admin: no calls that need cognito-idp permissions
 
 	// The throwaway user, and its tokens once signed in.
 	email, password string
@@ -432,6 +435,9 @@ func (r *smokeRun) signIn(ctx context.Context) (note string, undo func() error, 
 		return "", nil, skip("stage %s turns password sign-in off (passwordAuth false), so no user can sign in without a browser; "+
 			"the user's journeys (/me, scoped and refused routes, refresh, revocation) are skipped: check them with authctl login", cfg.StageName)
 	}
+	if r.noAdmin {
+		return "", nil, skip("-no-admin: no throwaway user (creating one needs cognito-idp:AdminCreateUser, AdminSetUserPassword and AdminDeleteUser); the user's journeys are skipped")
+	}
 	client, err := r.s.cognito(ctx, true)
 	if err != nil {
 		return "", nil, err
@@ -614,6 +620,9 @@ func (r *smokeRun) machineClient(ctx context.Context) (string, error) {
 	cfg := r.s.cfg
 	if len(cfg.MachineClients) == 0 {
 		return "", skip("stage %s has no machineClients", cfg.StageName)
+	}
+	if r.noAdmin {
+		return "", skip("-no-admin: reading the machine client's secret needs cognito-idp:DescribeUserPoolClient")
 	}
 	if len(r.machines) == 0 {
 		if r.login.Local {

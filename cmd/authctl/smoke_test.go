@@ -198,11 +198,11 @@ func (s *standIn) outputs(t *testing.T, stage string) string {
 
 // smoke runs authctl smoke against the stand-in; -endpoint points the admin API at it (a
 // loopback endpoint gets no real credentials).
-func (s *standIn) smoke(t *testing.T, ctx context.Context, stage string) (int, string, string) {
+func (s *standIn) smoke(t *testing.T, ctx context.Context, stage string, flags ...string) (int, string, string) {
 	t.Helper()
 	var out, errOut strings.Builder
 	a := &app{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut, getenv: func(string) string { return "" }}
-	code := a.run(ctx, []string{"smoke", "-cdk-json", cdkJSON, "-stage", stage, "-outputs", s.outputs(t, stage), "-endpoint", s.is.URL})
+	code := a.run(ctx, append([]string{"smoke", "-cdk-json", cdkJSON, "-stage", stage, "-outputs", s.outputs(t, stage), "-endpoint", s.is.URL}, flags...))
 	return code, out.String(), errOut.String()
 }
 
@@ -339,5 +339,23 @@ func TestSmokeUsage(t *testing.T) {
 		if code != 2 || !strings.Contains(stderr, tc.want) {
 			t.Errorf("%v: exit %d, %s; want 2 with %q", tc.args, code, stderr, tc.want)
 		}
+	}
+}
+
+// TestSmokeNoAdmin: with -no-admin (credentials without cognito-idp permissions) no admin call
+// is made, and the journeys that need one say why they were skipped.
+func TestSmokeNoAdmin(t *testing.T) {
+	s := newStandIn(t, "http://localhost:3000")
+	code, stdout, stderr := s.smoke(t, context.Background(), "dev", "-no-admin")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+	wantLines(t, stdout,
+		"skip  sign-in (throwaway user)         -no-admin: no throwaway user",
+		"skip  machine client                   -no-admin: reading the machine client's secret needs cognito-idp:DescribeUserPoolClient",
+		"smoke check passed: 5 journeys, 7 skipped",
+	)
+	if len(s.requestsByAmzCall) != 0 {
+		t.Errorf("admin calls made: %v", s.requestsByAmzCall)
 	}
 }
