@@ -355,6 +355,11 @@ func TestSignInAndCall(t *testing.T) {
 		check("bad input", "GET", bad.path, code, got, 400, `"code":"`+bad.code+`"`)
 	}
 
+	// The smoke check a deployed stage gets, against this stack; then the Postman collection
+	// under newman with the code flow's tokens (authctl's env format).
+	runSmoke(t, tools)
+	runNewman(t, ctx, root, tmp, bins.apidoc, tools, tools.mustEnv([]string{"REFRESH_TOKEN=" + renewed.RefreshToken}, "", "refresh", "-format", "env"))
+
 	// One log line per request, with sub but never a token; then a clean stop on SIGTERM.
 	if err := api.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)

@@ -45,9 +45,22 @@ func machineFlags(fs *flag.FlagSet, s *settings) (scope *string) {
 	return scope
 }
 
-// writeMachineToken gets the machine client's secret with DescribeUserPoolClient, its access
-// token from the token endpoint (client credentials), and prints the token, never the secret.
+// writeMachineToken gets the machine client's access token and prints it, never the secret.
 func (a *app) writeMachineToken(ctx context.Context, s *settings, client, scope, format string) error {
+	t, err := machineAccessToken(ctx, s, client, scope)
+	if err != nil {
+		return err
+	}
+	if format == "env" {
+		_, err := fmt.Fprintf(a.stdout, "export %s=%s\n", envAccessToken, shellQuote(t.AccessToken))
+		return err
+	}
+	return writeJSON(a.stdout, t)
+}
+
+// machineAccessToken gets the machine client's secret with DescribeUserPoolClient and its access
+// token from the token endpoint (client credentials); the secret serves this one request.
+func machineAccessToken(ctx context.Context, s *settings, client, scope string) (tokenSet, error) {
 	var configured []string
 	for _, m := range s.cfg.MachineClients {
 		if m.Name == client {
@@ -55,20 +68,20 @@ func (a *app) writeMachineToken(ctx context.Context, s *settings, client, scope,
 		}
 	}
 	if configured == nil {
-		return cli.Usagef("-client %q: want one of stage %s's machineClients: %s", client, s.cfg.StageName, strings.Join(s.cfg.MachineClientNames(), ", "))
+		return tokenSet{}, cli.Usagef("-client %q: want one of stage %s's machineClients: %s", client, s.cfg.StageName, strings.Join(s.cfg.MachineClientNames(), ", "))
 	}
 	ids, err := fnenv.ParseMachineClients(s.out.MachineClients)
 	if err != nil {
-		return err
+		return tokenSet{}, err
 	}
 	if err := s.need(ids[client], "outputs", names.OutMachineClients); err != nil {
-		return err
+		return tokenSet{}, err
 	}
 	if err := s.need(s.poolID, "user-pool-id", names.OutUserPoolID); err != nil {
-		return err
+		return tokenSet{}, err
 	}
 	if err := s.checkDomain(); err != nil {
-		return err
+		return tokenSet{}, err
 	}
 	if scope == "" {
 		scope = strings.Join(configured, " ")
@@ -78,17 +91,17 @@ func (a *app) writeMachineToken(ctx context.Context, s *settings, client, scope,
 	defer cancel()
 	cognito, err := s.cognito(ctx, true)
 	if err != nil {
-		return err
+		return tokenSet{}, err
 	}
 	described, err := cognito.DescribeUserPoolClient(ctx, &cip.DescribeUserPoolClientInput{
 		UserPoolId: aws.String(s.poolID), ClientId: aws.String(ids[client]),
 	})
 	if err != nil {
-		return s.describe(err)
+		return tokenSet{}, s.describe(err)
 	}
 	secret := aws.ToString(described.UserPoolClient.ClientSecret)
 	if secret == "" {
-		return fmt.Errorf("app client %s has no secret: it is not a machine client", ids[client])
+		return tokenSet{}, fmt.Errorf("app client %s has no secret: it is not a machine client", ids[client])
 	}
 	req := tokenRequest{
 		url:  strings.TrimSuffix(s.domain, "/") + "/oauth2/token",
@@ -98,16 +111,12 @@ func (a *app) writeMachineToken(ctx context.Context, s *settings, client, scope,
 	}
 	t, err := req.do(ctx)
 	if err != nil {
-		return err
+		return tokenSet{}, err
 	}
 	if t.AccessToken == "" {
-		return errors.New("token endpoint: the reply holds no access token")
+		return tokenSet{}, errors.New("token endpoint: the reply holds no access token")
 	}
-	if format == "env" {
-		_, err := fmt.Fprintf(a.stdout, "export %s=%s\n", envAccessToken, shellQuote(t.AccessToken))
-		return err
-	}
-	return writeJSON(a.stdout, t)
+	return t, nil
 }
 
 // refresh renews the tokens with the refresh token ($REFRESH_TOKEN) at the token endpoint. A

@@ -10,6 +10,7 @@
 //	authctl tokens       -client NAME [-scope S] [-format json|env]   (a machine client's token, as machine-token)
 //	authctl login        [-idp NAME] [-redirect-uri URL] [-scope SCOPES] [-no-browser] [-format json|env]
 //	authctl call         [-access] [-token T] [-method M] [-data BODY] [-idempotency-key K] PATH
+//	authctl smoke        -outputs FILE [-stage NAME] [-no-admin] [-timeout D]   (check a stage: smoke.go)
 //	authctl export       [-out FILE]                      (users as JSON Lines)
 //	authctl import       [-send-invitations] [-create-groups] [-map FILE] FILE
 //
@@ -136,7 +137,7 @@ keyed by sub be re-keyed (docs/backup.md).`,
 		Flags:          a.call,
 		Args:           1,
 		FlagsAfterArgs: true,
-	}}
+	}, a.smokeCommand()}
 }
 
 // settings are the flags that say where the pool, client and API are.

@@ -218,6 +218,15 @@ func (a *app) addUser(ctx context.Context, s *settings, u newUser, password stri
 	if err != nil {
 		return err
 	}
+	user, err := createConfirmedUser(ctx, client, s, u, password)
+	if err != nil {
+		return err
+	}
+	return writeJSON(a.stdout, user)
+}
+
+// createConfirmedUser creates the user confirmed, with its permanent password and groups.
+func createConfirmedUser(ctx context.Context, client *cip.Client, s *settings, u newUser, password string) (createdUser, error) {
 	created, err := client.AdminCreateUser(ctx, &cip.AdminCreateUserInput{
 		UserPoolId: aws.String(s.poolID),
 		Username:   aws.String(u.email),
@@ -233,12 +242,12 @@ func (a *app) addUser(ctx context.Context, s *settings, u newUser, password stri
 	if err != nil {
 		var exists *types.UsernameExistsException
 		if errors.As(err, &exists) {
-			return fmt.Errorf("a user with the email %s exists already; to give it a new permanent password run: authctl set-password -email %s -password-stdin", u.email, u.email)
+			return createdUser{}, fmt.Errorf("a user with the email %s exists already; to give it a new permanent password run: authctl set-password -email %s -password-stdin", u.email, u.email)
 		}
-		return s.describe(err)
+		return createdUser{}, s.describe(err)
 	}
 	if err := finishUser(ctx, client, s, u, password); err != nil {
-		return err
+		return createdUser{}, err
 	}
 	user := createdUser{UserPoolID: s.poolID, Username: aws.ToString(created.User.Username), Email: u.email, Groups: []string(u.groups), Status: "CONFIRMED"}
 	for _, attr := range created.User.Attributes {
@@ -249,7 +258,7 @@ func (a *app) addUser(ctx context.Context, s *settings, u newUser, password stri
 	if user.Groups == nil {
 		user.Groups = []string{}
 	}
-	return writeJSON(a.stdout, user)
+	return user, nil
 }
 
 // finishUser gives the new user its permanent password and groups. Without a permanent

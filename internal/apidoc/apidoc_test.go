@@ -535,4 +535,18 @@ func TestItemsDescribed(t *testing.T) {
 	if q, _ := json.Marshal(get(list, "url", "query")); !strings.Contains(string(q), `"key":"limit"`) || !strings.Contains(string(q), `"disabled":true`) {
 		t.Errorf("Postman GET /items query %s", q)
 	}
+	// A run of the collection (newman) chains them: POST /items keeps the new item's id, which
+	// GET and DELETE /items/{id} then name; DELETE's 204 is checked to have no body.
+	if ev, _ := json.Marshal(pm["item"].([]any)[1].(map[string]any)["event"]); !strings.Contains(string(ev), `pm.collectionVariables.set(\"id\", pm.response.json().id)`) {
+		t.Errorf("Postman POST /items keeps no id: %s", ev)
+	}
+	for i, name := range []string{"GET /items/{id}", "DELETE /items/{id}"} {
+		it := pm["item"].([]any)[2+i].(map[string]any)
+		if v, _ := json.Marshal(get(it, "request", "url", "variable")); it["name"] != name || string(v) != `[{"key":"id","value":"{{id}}"}]` {
+			t.Errorf("Postman %v: path variables %s", it["name"], v)
+		}
+	}
+	if ev, _ := json.Marshal(pm["item"].([]any)[3].(map[string]any)["event"]); !strings.Contains(string(ev), "status is 204") || !strings.Contains(string(ev), `no body`) {
+		t.Errorf("Postman DELETE /items/{id} tests: %s", ev)
+	}
 }

@@ -29,8 +29,20 @@ type pmInfo struct {
 
 type pmItem struct {
 	Name     string    `json:"name"`
+	Event    []pmEvent `json:"event,omitempty"`
 	Request  pmRequest `json:"request"`
 	Response []any     `json:"response"`
+}
+
+// pmEvent is a script Postman (and newman) runs around a request: "test" runs after the reply.
+type pmEvent struct {
+	Listen string   `json:"listen"`
+	Script pmScript `json:"script"`
+}
+
+type pmScript struct {
+	Type string   `json:"type"`
+	Exec []string `json:"exec"`
 }
 
 type pmRequest struct {
@@ -92,12 +104,12 @@ type pmVariable struct {
 // "Get New Access Token" and then "Send" work.
 func Postman(t routes.Table, s Settings) ([]byte, error) {
 	s, placeholder := s.withPlaceholders()
-	desc := "Generated from the route table by cmd/apidoc. Protected routes take the **ID token**: after Get New Access Token, " +
-		"choose Use Token Type: ID token before Send (Postman goes back to the access token after each new token). " +
-		"Scoped routes take the access token."
-	if s.Local {
-		desc += " Local run (cognito-local): its access tokens carry no API scopes, so scoped routes answer 401 locally."
-	}
+	desc := "Generated from the route table by cmd/apidoc. Protected routes take the **ID token**, scoped routes the access token. " +
+		"Unattended (newman): set the variables " + idTokenVar + " and " + accessTokenVar + " from `authctl login -format env` (or `tokens`, `refresh`): " +
+		"`newman run collection.json --env-var " + idTokenVar + "=\"$ID_TOKEN\" --env-var " + accessTokenVar + "=\"$ACCESS_TOKEN\"`; " +
+		"each request's tests check its status and its body against the API description's schema. " +
+		"Interactively: Get New Access Token on a request, then Use Token (for protected routes choose Use Token Type: ID token): " +
+		"the token you get replaces the variable in that request's Current Token."
 	if placeholder {
 		desc += " The login URLs and client id are placeholders: generate the collection with -outputs."
 	}
@@ -106,9 +118,13 @@ func Postman(t routes.Table, s Settings) ([]byte, error) {
 		base = "http://127.0.0.1:8080"
 	}
 	c := pmCollection{
-		Info:     pmInfo{Name: s.Title, Description: desc, Schema: PostmanSchema},
-		Item:     []pmItem{},
-		Variable: []pmVariable{{Key: "baseUrl", Value: base, Description: "the API's base URL"}},
+		Info: pmInfo{Name: s.Title, Description: desc, Schema: PostmanSchema},
+		Item: []pmItem{},
+		Variable: []pmVariable{
+			{Key: "baseUrl", Value: base, Description: "the API's base URL"},
+			{Key: idTokenVar, Value: "", Description: "an ID token for the protected routes: ID_TOKEN of `authctl login -format env`; empty, Postman's OAuth 2.0 flow supplies one"},
+			{Key: accessTokenVar, Value: "", Description: "an access token for the scoped routes: ACCESS_TOKEN of `authctl login -format env`; empty, Postman's OAuth 2.0 flow supplies one"},
+		},
 	}
 	var secrets []string
 	for _, r := range t {
@@ -118,7 +134,9 @@ func Postman(t routes.Table, s Settings) ([]byte, error) {
 	}
 	slices.Sort(secrets)
 	for _, m := range secrets {
-		c.Variable = append(c.Variable, pmVariable{Key: m + "ClientSecret", Value: "", Description: "the " + m + " machine client's secret: set it in Postman, never commit it"})
+		c.Variable = append(c.Variable,
+			pmVariable{Key: machineTokenVar(m), Value: "", Description: "the " + m + " machine client's access token: ACCESS_TOKEN of `authctl machine-token -client " + m + " -format env`"},
+			pmVariable{Key: m + "ClientSecret", Value: "", Description: "the " + m + " machine client's secret: set it in Postman, never commit it"})
 	}
 	for _, op := range operations(t, false, false) {
 		req := pmRequest{
@@ -142,7 +160,7 @@ func Postman(t routes.Table, s Settings) ([]byte, error) {
 				req.URL.Query = append(req.URL.Query, pmQuery{Key: p.Name, Description: p.Description, Disabled: true})
 			}
 		}
-		c.Item = append(c.Item, pmItem{Name: op.method + " " + op.route.Path, Request: req, Response: []any{}})
+		c.Item = append(c.Item, pmItem{Name: op.method + " " + op.route.Path, Event: postmanTests(op), Request: req, Response: []any{}})
 	}
 	b, err := json.MarshalIndent(c, "", "  ")
 	if err != nil {
@@ -165,6 +183,7 @@ func postmanAuth(r routes.Route, s Settings) pmAuth {
 			id = "MACHINE_CLIENT_ID"
 		}
 		return pmAuth{Type: "oauth2", OAuth2: []pmAttr{
+			str("accessToken", "{{"+machineTokenVar(machine)+"}}"),
 			str("grant_type", "client_credentials"),
 			str("accessTokenUrl", s.TokenURL),
 			str("clientId", id),
@@ -176,11 +195,13 @@ func postmanAuth(r routes.Route, s Settings) pmAuth {
 			str("headerPrefix", "Bearer"),
 		}}
 	}
-	name := "Cognito access token"
+	name, token := "Cognito access token", accessTokenVar
 	if r.Access == routes.Protected {
-		name = "Cognito tokens (use the ID token)"
+		name, token = "Cognito tokens (use the ID token)", idTokenVar
 	}
 	return pmAuth{Type: "oauth2", OAuth2: []pmAttr{
+		// The current token: the variable until Postman's flow gets one (newman sends it).
+		str("accessToken", "{{"+token+"}}"),
 		str("grant_type", "authorization_code_with_pkce"),
 		str("authUrl", s.AuthorizeURL),
 		str("accessTokenUrl", s.TokenURL),
@@ -215,7 +236,9 @@ func postmanURL(path string) pmURL {
 		if strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}") {
 			name := seg[1 : len(seg)-1]
 			seg = ":" + name
-			u.Variable = append(u.Variable, pmVariable{Key: name, Value: ""})
+			// {{name}}: a 201 reply's id, saved by its test script (postmanTests), so that
+			// GET and DELETE /items/{id} after POST /items name the item it made.
+			u.Variable = append(u.Variable, pmVariable{Key: name, Value: "{{" + name + "}}"})
 		}
 		u.Path = append(u.Path, seg)
 	}
@@ -237,3 +260,12 @@ func machineScopes(r routes.Route, held []string) []string {
 	}
 	return out
 }
+
+// The collection variables the tokens come from.
+const (
+	idTokenVar     = "idToken"
+	accessTokenVar = "accessToken"
+)
+
+// machineTokenVar is the variable of a machine client's access token.
+func machineTokenVar(machine string) string { return machine + "AccessToken" }
