@@ -3,26 +3,22 @@ package main
 import (
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"maps"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"regexp"
 	"slices"
+	"sort"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
-	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
-	"github.com/cognito-apigw/cognito-apigw/internal/cdkjson"
 	"github.com/cognito-apigw/cognito-apigw/internal/cdktest"
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
 	"github.com/cognito-apigw/cognito-apigw/internal/names"
@@ -30,138 +26,54 @@ import (
 	"github.com/cognito-apigw/cognito-apigw/stacks"
 )
 
-// The tests synthesize each stage once per test binary (jsii makes every synth cost seconds)
-// and share the templates across assertions. Bundling is skipped: the build is tested in
-// stacks/.
+// The tests build the app as `cdk synth` does, from cdk.json, and synthesize each stage once
+// per test binary (internal/cdktest); bundling is skipped (the build is tested in stacks/), the
+// CloudFormation validation is not (cdk.json makes its findings errors, so a template it
+// refuses fails here). What the stacks do on cdk.json's stages (cdk-nag, the user pool pins,
+// warnings, bad inputs) is tested in stacks/.
+var project = &cdktest.App{Dir: "."}
 
-type synthesized struct {
-	built     *stacks.Stage
-	auth, api assertions.Template
-	authJSON  map[string]any
-	apiJSON   map[string]any
-	// alarms is nil on a stage without alarms.
-	alarms     assertions.Template
-	alarmsJSON map[string]any
-}
-
-// testOutdir holds the cloud assemblies of this test binary.
-var testOutdir string
-
-func TestMain(m *testing.M) {
-	var err error
-	if testOutdir, err = os.MkdirTemp("", "app-test-"); err != nil {
-		panic(err)
-	}
-	code := m.Run()
-	os.RemoveAll(testOutdir)
-	os.Exit(code)
-}
-
+// The real `cdk synth` runs, started by TestMain so that they overlap the in-process
+// syntheses. One run carries the bad settings and the bad branding file of two tests: a
+// stage's problems are all reported together, whichever their source.
 var (
-	synthOnce = map[string]*sync.Once{"dev": {}, "prod": {}}
-	synthed   = map[string]*synthesized{}
-	synthErr  = map[string]error{}
+	synthUnknownStageAndKey = project.CdkSynth([]string{"TestCdkSynthRejectsUnknownStageAndKey"},
+		"-c", "stage=staging", "-c", "mfa=required")
+	synthBadInput = project.CdkSynth([]string{"TestCdkSynthRejectsBadInput", "TestCdkSynthRejectsBadBranding"},
+		"-c", "domainPrefix=Amazon_Login", "-c", "callbackUrls=ftp:/x,http://example.com/cb",
+		"-c", "brandingFile=branding/testdata/invalid-extension.json")
 )
 
-// cdkContext is the "context" object of cdk.json, the configuration users edit.
-func cdkContext(t *testing.T) map[string]any {
-	t.Helper()
-	ctx, err := cdkjson.ReadContext("cdk.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ctx
-}
+func TestMain(m *testing.M) { os.Exit(project.Main(m, synthUnknownStageAndKey, synthBadInput)) }
 
 // newTestApp builds the app with cdk.json's context plus extra keys, the way `cdk synth -c`
 // would, without bundling the Lambda.
 func newTestApp(t *testing.T, extra map[string]any) (*stacks.Stage, error) {
-	t.Helper()
-	ctx := cdkContext(t)
-	maps.Copy(ctx, extra)
-	ctx["aws:cdk:bundling-stacks"] = []any{}
-	var built *stacks.Stage
-	var err error
-	noPanic(t, func() {
-		// Not t.TempDir(): assertions may synthesize again after the first test has ended.
-		outdir, mkErr := os.MkdirTemp(testOutdir, "synth-")
-		if mkErr != nil {
-			t.Fatal(mkErr)
-		}
-		app := awscdk.NewApp(&awscdk.AppProps{Context: &ctx, Outdir: jsii.String(outdir)})
-		awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true), Reports: jsii.Bool(false)}), nil)
-		built, err = stacks.NewStage(app, ".")
-	})
-	return built, err
+	return project.New(t, extra)
 }
 
-func stage(t *testing.T, name string) *synthesized {
-	t.Helper()
-	synthOnce[name].Do(func() {
-		st, err := newTestApp(t, map[string]any{"stage": name})
-		if err != nil {
-			synthErr[name] = err
-			return
-		}
-		s := &synthesized{built: st}
-		noPanic(t, func() {
-			s.auth = assertions.Template_FromStack(st.Auth.Stack, nil)
-			s.api = assertions.Template_FromStack(st.API.Stack, nil)
-			if st.Alarms != nil {
-				s.alarms = assertions.Template_FromStack(st.Alarms.Stack, nil)
-			}
-		})
-		s.authJSON = toMap(s.auth)
-		s.apiJSON = toMap(s.api)
-		if s.alarms != nil {
-			s.alarmsJSON = toMap(s.alarms)
-		}
-		synthed[name] = s
-	})
-	if err := synthErr[name]; err != nil {
-		t.Fatalf("stage %s: %v", name, err)
-	}
-	if synthed[name] == nil {
-		t.Fatalf("stage %s did not synthesize", name)
-	}
-	return synthed[name]
-}
+// stage is the stage name of cdk.json, synthesized once per test binary.
+func stage(t *testing.T, name string) *cdktest.Synthesized { return project.Stage(t, name) }
 
-var toMap = cdktest.ToMap
-
-// The shared assertion helpers, by the names these tests use.
+// The shared helpers, by the names these tests use.
 var (
 	noPanic     = cdktest.NoPanic
 	hasProps    = cdktest.HasProps
 	hasResource = cdktest.HasResource
 	count       = cdktest.Count
+	toMap       = cdktest.ToMap
+	resourcesOf = cdktest.Resources
+	props       = cdktest.Props
 )
 
 func objectLike(m map[string]any) assertions.Matcher { return assertions.Match_ObjectLike(&m) }
 
 func arrayWith(items ...any) assertions.Matcher { return assertions.Match_ArrayWith(&items) }
 
-// resourcesOf returns the template's resources of one type, by logical id.
-func resourcesOf(tpl map[string]any, typ string) map[string]map[string]any {
-	out := map[string]map[string]any{}
-	for id, r := range tpl["Resources"].(map[string]any) {
-		res := r.(map[string]any)
-		if res["Type"] == typ {
-			out[id] = res
-		}
-	}
-	return out
-}
-
-func props(r map[string]any) map[string]any {
-	p, _ := r["Properties"].(map[string]any)
-	return p
-}
-
 func TestUserPool(t *testing.T) {
 	dev := stage(t, "dev")
-	count(t, dev.auth, "AWS::Cognito::UserPool", 1)
-	hasProps(t, dev.auth, "AWS::Cognito::UserPool", map[string]any{
+	count(t, dev.Auth, "AWS::Cognito::UserPool", 1)
+	hasProps(t, dev.Auth, "AWS::Cognito::UserPool", map[string]any{
 		"UserPoolName":           "demo-api-dev",
 		"UsernameAttributes":     []any{"email"},
 		"UsernameConfiguration":  map[string]any{"CaseSensitive": false},
@@ -191,10 +103,10 @@ func TestUserPool(t *testing.T) {
 		"DeletionProtection": "INACTIVE",
 	})
 	// Dev tears down cleanly.
-	hasResource(t, dev.auth, "AWS::Cognito::UserPool", map[string]any{"DeletionPolicy": "Delete", "UpdateReplacePolicy": "Delete"})
+	hasResource(t, dev.Auth, "AWS::Cognito::UserPool", map[string]any{"DeletionPolicy": "Delete", "UpdateReplacePolicy": "Delete"})
 	// No SMS: no SMS role is created unless asked for; the one role is the token trigger's.
-	count(t, dev.auth, "AWS::IAM::Role", 1)
-	hasProps(t, dev.auth, "AWS::IAM::Role", map[string]any{
+	count(t, dev.Auth, "AWS::IAM::Role", 1)
+	hasProps(t, dev.Auth, "AWS::IAM::Role", map[string]any{
 		"AssumeRolePolicyDocument": objectLike(map[string]any{"Statement": []any{objectLike(map[string]any{
 			"Principal": map[string]any{"Service": "lambda.amazonaws.com"},
 		})}}),
@@ -205,12 +117,12 @@ func TestUserPool(t *testing.T) {
 func TestProductionProtection(t *testing.T) {
 	prod := stage(t, "prod")
 	// Threat protection, on the PLUS plan.
-	hasProps(t, prod.auth, "AWS::Cognito::UserPool", map[string]any{
+	hasProps(t, prod.Auth, "AWS::Cognito::UserPool", map[string]any{
 		"UserPoolTier":   "PLUS",
 		"UserPoolAddOns": map[string]any{"AdvancedSecurityMode": "ENFORCED"},
 	})
 	// A web ACL with AWS's common rules and a per-IP rate limit, on the API stage.
-	hasProps(t, prod.api, "AWS::WAFv2::WebACL", map[string]any{
+	hasProps(t, prod.API, "AWS::WAFv2::WebACL", map[string]any{
 		"Scope":         "REGIONAL",
 		"DefaultAction": map[string]any{"Allow": map[string]any{}},
 		"Rules": []any{
@@ -221,7 +133,7 @@ func TestProductionProtection(t *testing.T) {
 			}),
 		},
 	})
-	associations := resourcesOf(prod.apiJSON, "AWS::WAFv2::WebACLAssociation")
+	associations := resourcesOf(prod.APIJSON, "AWS::WAFv2::WebACLAssociation")
 	if len(associations) != 1 {
 		t.Fatalf("got %d web ACL associations, want 1", len(associations))
 	}
@@ -235,18 +147,18 @@ func TestProductionProtection(t *testing.T) {
 	}
 	// Dev saves the cost of both.
 	dev := stage(t, "dev")
-	count(t, dev.api, "AWS::WAFv2::WebACL", 0)
-	hasProps(t, dev.auth, "AWS::Cognito::UserPool", map[string]any{"UserPoolAddOns": assertions.Match_Absent()})
+	count(t, dev.API, "AWS::WAFv2::WebACL", 0)
+	hasProps(t, dev.Auth, "AWS::Cognito::UserPool", map[string]any{"UserPoolAddOns": assertions.Match_Absent()})
 }
 
 func TestProductionKeepsUsersAndLogs(t *testing.T) {
 	prod := stage(t, "prod")
-	hasResource(t, prod.auth, "AWS::Cognito::UserPool", map[string]any{
+	hasResource(t, prod.Auth, "AWS::Cognito::UserPool", map[string]any{
 		"DeletionPolicy":      "Retain",
 		"UpdateReplacePolicy": "Retain",
 		"Properties":          objectLike(map[string]any{"DeletionProtection": "ACTIVE", "UserPoolName": "demo-api-prod"}),
 	})
-	logGroups := resourcesOf(prod.apiJSON, "AWS::Logs::LogGroup")
+	logGroups := resourcesOf(prod.APIJSON, "AWS::Logs::LogGroup")
 	if len(logGroups) != 3 {
 		t.Fatalf("prod log groups: got %d, want 3 (handler, access and WAF logs)", len(logGroups))
 	}
@@ -255,7 +167,7 @@ func TestProductionKeepsUsersAndLogs(t *testing.T) {
 			t.Errorf("prod log group %s: DeletionPolicy %v, RetentionInDays %v; want Retain and 365", id, lg["DeletionPolicy"], props(lg)["RetentionInDays"])
 		}
 	}
-	for id, lg := range resourcesOf(stage(t, "dev").apiJSON, "AWS::Logs::LogGroup") {
+	for id, lg := range resourcesOf(stage(t, "dev").APIJSON, "AWS::Logs::LogGroup") {
 		if lg["DeletionPolicy"] != "Delete" || props(lg)["RetentionInDays"] != float64(14) {
 			t.Errorf("dev log group %s: DeletionPolicy %v, RetentionInDays %v; want Delete and 14", id, lg["DeletionPolicy"], props(lg)["RetentionInDays"])
 		}
@@ -277,8 +189,8 @@ func TestAppClient(t *testing.T) {
 	} {
 		t.Run(tc.stage, func(t *testing.T) {
 			s := stage(t, tc.stage)
-			count(t, s.auth, "AWS::Cognito::UserPoolClient", 2) // the web client and the reporting machine client
-			hasProps(t, s.auth, "AWS::Cognito::UserPoolClient", map[string]any{
+			count(t, s.Auth, "AWS::Cognito::UserPoolClient", 2) // the web client and the reporting machine client
+			hasProps(t, s.Auth, "AWS::Cognito::UserPoolClient", map[string]any{
 				"ClientName":                      "demo-api-" + tc.stage + "-web",
 				"GenerateSecret":                  false,
 				"ExplicitAuthFlows":               tc.authFlows,
@@ -307,28 +219,28 @@ func TestAppClient(t *testing.T) {
 
 func TestResourceServerAndGroups(t *testing.T) {
 	dev := stage(t, "dev")
-	hasProps(t, dev.auth, "AWS::Cognito::UserPoolResourceServer", map[string]any{
+	hasProps(t, dev.Auth, "AWS::Cognito::UserPoolResourceServer", map[string]any{
 		"Identifier": "demo-api",
 		"Scopes": []any{
 			map[string]any{"ScopeName": "read", "ScopeDescription": "Read items"},
 			map[string]any{"ScopeName": "write", "ScopeDescription": "Create and change items"},
 		},
 	})
-	hasProps(t, dev.auth, "AWS::Cognito::UserPoolGroup", map[string]any{"GroupName": "admin"})
-	count(t, dev.auth, "AWS::Cognito::UserPoolGroup", 1)
+	hasProps(t, dev.Auth, "AWS::Cognito::UserPoolGroup", map[string]any{"GroupName": "admin"})
+	count(t, dev.Auth, "AWS::Cognito::UserPoolGroup", 1)
 }
 
 func TestManagedLoginDomainAndStyle(t *testing.T) {
 	for _, name := range []string{"dev", "prod"} {
 		s := stage(t, name)
-		hasProps(t, s.auth, "AWS::Cognito::UserPoolDomain", map[string]any{
+		hasProps(t, s.Auth, "AWS::Cognito::UserPoolDomain", map[string]any{
 			"ManagedLoginVersion": 2,
 			// Derived so that it is unique in any account: <app>-<stage>-<account id>.
 			"Domain": map[string]any{"Fn::Join": []any{"-", []any{"demo-api-" + name, map[string]any{"Ref": "AWS::AccountId"}}}},
 		})
 		// Every client of a version 2 domain needs a style, or its login pages are unavailable.
-		count(t, s.auth, "AWS::Cognito::ManagedLoginBranding", 1)
-		hasProps(t, s.auth, "AWS::Cognito::ManagedLoginBranding", map[string]any{
+		count(t, s.Auth, "AWS::Cognito::ManagedLoginBranding", 1)
+		hasProps(t, s.Auth, "AWS::Cognito::ManagedLoginBranding", map[string]any{
 			"UserPoolId": map[string]any{"Ref": assertions.Match_AnyValue()},
 			"ClientId":   map[string]any{"Ref": assertions.Match_AnyValue()},
 		})
@@ -351,7 +263,7 @@ func TestDomainPrefixOverride(t *testing.T) {
 
 func TestAuthOutputs(t *testing.T) {
 	dev := stage(t, "dev")
-	outputs := dev.authJSON["Outputs"].(map[string]any)
+	outputs := dev.AuthJSON["Outputs"].(map[string]any)
 	for _, name := range []string{"Region", "UserPoolId", "ClientId", "IssuerUrl", "JwksUrl", "ManagedLoginUrl", "SignInUrl", "SignOutUrl"} {
 		if _, ok := outputs[name]; !ok {
 			t.Errorf("auth stack output %s missing; have %v", name, slices.Sorted(maps.Keys(outputs)))
@@ -377,7 +289,7 @@ func TestAuthOutputs(t *testing.T) {
 			}
 		}
 	}
-	api := stage(t, "dev").apiJSON["Outputs"].(map[string]any)
+	api := stage(t, "dev").APIJSON["Outputs"].(map[string]any)
 	if _, ok := api["ApiUrl"]; !ok {
 		t.Errorf("api stack output ApiUrl missing; have %v", slices.Sorted(maps.Keys(api)))
 	}
@@ -385,8 +297,8 @@ func TestAuthOutputs(t *testing.T) {
 
 func TestLambdaFunction(t *testing.T) {
 	dev := stage(t, "dev")
-	count(t, dev.api, "AWS::Lambda::Function", 1)
-	hasProps(t, dev.api, "AWS::Lambda::Function", map[string]any{
+	count(t, dev.API, "AWS::Lambda::Function", 1)
+	hasProps(t, dev.API, "AWS::Lambda::Function", map[string]any{
 		"Runtime":       "provided.al2023",
 		"Architectures": []any{"arm64"},
 		"Handler":       "bootstrap",
@@ -401,13 +313,13 @@ func TestLambdaFunction(t *testing.T) {
 	// The function's role may write its own logs and use its table, nothing else: no managed
 	// policy, one statement on its log group, one on its table (stacks/api_items_test.go has
 	// the table's).
-	hasProps(t, dev.api, "AWS::IAM::Role", map[string]any{
+	hasProps(t, dev.API, "AWS::IAM::Role", map[string]any{
 		"AssumeRolePolicyDocument": objectLike(map[string]any{"Statement": []any{objectLike(map[string]any{
 			"Principal": map[string]any{"Service": "lambda.amazonaws.com"},
 		})}}),
 		"ManagedPolicyArns": assertions.Match_Absent(),
 	})
-	policies := resourcesOf(dev.apiJSON, "AWS::IAM::Policy")
+	policies := resourcesOf(dev.APIJSON, "AWS::IAM::Policy")
 	if len(policies) != 1 {
 		t.Fatalf("got %d IAM policies, want the handler's one", len(policies))
 	}
@@ -448,7 +360,7 @@ func methods(t *testing.T, tpl map[string]any) map[string]map[string]any {
 
 func TestRouteTableMethods(t *testing.T) {
 	dev := stage(t, "dev")
-	got := methods(t, dev.apiJSON)
+	got := methods(t, dev.APIJSON)
 	want := map[string]struct {
 		auth   string
 		scopes []any
@@ -498,19 +410,19 @@ func TestRouteTableMethods(t *testing.T) {
 
 func TestAuthorizerAndApi(t *testing.T) {
 	dev := stage(t, "dev")
-	count(t, dev.api, "AWS::ApiGateway::Authorizer", 1)
-	hasProps(t, dev.api, "AWS::ApiGateway::Authorizer", map[string]any{
+	count(t, dev.API, "AWS::ApiGateway::Authorizer", 1)
+	hasProps(t, dev.API, "AWS::ApiGateway::Authorizer", map[string]any{
 		"Type":                         "COGNITO_USER_POOLS",
 		"IdentitySource":               "method.request.header.Authorization",
 		"AuthorizerResultTtlInSeconds": 300,
 		"ProviderARNs":                 assertions.Match_AnyValue(),
 	})
-	hasProps(t, dev.api, "AWS::ApiGateway::RestApi", map[string]any{
+	hasProps(t, dev.API, "AWS::ApiGateway::RestApi", map[string]any{
 		"Name":                  "demo-api-dev",
 		"EndpointConfiguration": map[string]any{"Types": []any{"REGIONAL"}},
 	})
 	// Execution logging needs the account's CloudWatch role.
-	count(t, dev.api, "AWS::ApiGateway::Account", 1)
+	count(t, dev.API, "AWS::ApiGateway::Account", 1)
 }
 
 func TestStageLoggingAndThrottling(t *testing.T) {
@@ -519,7 +431,7 @@ func TestStageLoggingAndThrottling(t *testing.T) {
 		rate, burst int
 	}{{"dev", 50, 100}, {"prod", 100, 200}} {
 		s := stage(t, tc.stage)
-		hasProps(t, s.api, "AWS::ApiGateway::Stage", map[string]any{
+		hasProps(t, s.API, "AWS::ApiGateway::Stage", map[string]any{
 			"StageName": tc.stage,
 			"AccessLogSetting": map[string]any{
 				// The log group's ARN without the ":*" of its Arn attribute, which API Gateway
@@ -540,7 +452,7 @@ func TestStageLoggingAndThrottling(t *testing.T) {
 func TestGatewayResponsesCarryCors(t *testing.T) {
 	dev := stage(t, "dev")
 	for _, typ := range []string{"DEFAULT_4XX", "DEFAULT_5XX"} {
-		hasProps(t, dev.api, "AWS::ApiGateway::GatewayResponse", map[string]any{
+		hasProps(t, dev.API, "AWS::ApiGateway::GatewayResponse", map[string]any{
 			"ResponseType": typ,
 			"ResponseParameters": objectLike(map[string]any{
 				"gatewayresponse.header.Access-Control-Allow-Origin":  "'http://localhost:3000'",
@@ -550,7 +462,7 @@ func TestGatewayResponsesCarryCors(t *testing.T) {
 	}
 	// Preflight answers with the configured origin, without a token.
 	var preflight map[string]any
-	for key, p := range methods(t, dev.apiJSON) {
+	for key, p := range methods(t, dev.APIJSON) {
 		if key == "OPTIONS /me" {
 			preflight = p
 		}
@@ -597,8 +509,8 @@ func TestUnknownStage(t *testing.T) {
 // TestCdkSynthRejectsBadInput runs the real `cdk synth`, as a user would, with bad settings:
 // it must exit non-zero, print every problem on its own line and no Go stack trace.
 func TestCdkSynthRejectsBadInput(t *testing.T) {
-	t.Parallel() // runs the CDK CLI in a subprocess, with its own output directory
-	out, code := runCdkSynth(t, "-c", "domainPrefix=Amazon_Login", "-c", "callbackUrls=ftp:/x,http://example.com/cb")
+	t.Parallel() // waits for the CLI, which runs in a subprocess
+	out, code := synthBadInput.Result(t)
 	if code == 0 {
 		t.Fatalf("cdk synth accepted bad settings:\n%s", out)
 	}
@@ -620,7 +532,7 @@ var updateGolden = flag.Bool("update", false, "rewrite testdata/*.golden.json fr
 func TestLoginStyleGolden(t *testing.T) {
 	dev := stage(t, "dev")
 	var got map[string]any
-	for _, r := range resourcesOf(dev.authJSON, "AWS::Cognito::ManagedLoginBranding") {
+	for _, r := range resourcesOf(dev.AuthJSON, "AWS::Cognito::ManagedLoginBranding") {
 		got = props(r)
 	}
 	delete(got, "UserPoolId") // tokens; asserted in TestManagedLoginDomainAndStyle
@@ -656,7 +568,7 @@ func TestLoginStyleGolden(t *testing.T) {
 	}
 	for _, name := range []string{"dev", "prod"} {
 		var got map[string]any
-		for _, r := range resourcesOf(stage(t, name).authJSON, "AWS::Cognito::ManagedLoginBranding") {
+		for _, r := range resourcesOf(stage(t, name).AuthJSON, "AWS::Cognito::ManagedLoginBranding") {
 			got = props(r)
 		}
 		if !reflect.DeepEqual(got["Settings"], committed.Settings) {
@@ -691,10 +603,11 @@ func TestLoginStyleGolden(t *testing.T) {
 	}
 }
 
-// A broken branding file stops `cdk synth` with the file, the JSON path and the value.
+// A broken branding file stops `cdk synth` with the file, the JSON path and the value (in the
+// run of TestCdkSynthRejectsBadInput: the branding's problems join the settings').
 func TestCdkSynthRejectsBadBranding(t *testing.T) {
-	t.Parallel() // runs the CDK CLI in a subprocess, with its own output directory
-	out, code := runCdkSynth(t, "-c", "brandingFile=branding/testdata/invalid-extension.json")
+	t.Parallel() // waits for the CLI, which runs in a subprocess
+	out, code := synthBadInput.Result(t)
 	if code == 0 {
 		t.Fatalf("cdk synth accepted a bad branding file:\n%s", out)
 	}
@@ -705,27 +618,29 @@ func TestCdkSynthRejectsBadBranding(t *testing.T) {
 	noStackTrace(t, out)
 }
 
-// runCdkSynth runs the project's pinned CDK CLI and returns its output and exit code.
-func runCdkSynth(t *testing.T, args ...string) (string, int) {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("runs the CDK CLI")
+// Bad inputs through the real `cdk synth`: a stage cdk.json lacks and a key the app does not
+// know. The keys the CLI itself passes (aws:cdk:*) and cdk.json's feature flags are accepted,
+// so these two are the only problems.
+func TestCdkSynthRejectsUnknownStageAndKey(t *testing.T) {
+	t.Parallel() // waits for the CLI, which runs in a subprocess
+	out, code := synthUnknownStageAndKey.Result(t)
+	if code == 0 {
+		t.Fatalf("cdk synth accepted an unknown stage:\n%s", out)
 	}
-	cdk := filepath.Join("node_modules", ".bin", "cdk")
-	if _, err := os.Stat(cdk); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("the CDK CLI is not installed: run `npm ci` first (%v)", err)
+	var errors []string
+	for _, line := range strings.Split(out, "\n") {
+		if strings.HasPrefix(line, "error: ") {
+			errors = append(errors, line)
 		}
-		t.Skip("the CDK CLI is not installed: run `npm ci` to include this test")
 	}
-	cmd := exec.Command(cdk, append([]string{"synth", "--no-notices", "-q", "-o", t.TempDir()}, args...)...)
-	cmd.Env = append(os.Environ(), "CDK_DISABLE_CLI_TELEMETRY=true")
-	out, err := cmd.CombinedOutput()
-	var exit *exec.ExitError
-	if err != nil && !errors.As(err, &exit) {
-		t.Fatalf("running cdk: %v", err)
+	want := []string{
+		`error: mfa: got "required"; unknown context key (from -c or cdk.json's "context"); mfa is a stage setting: set it in cdk.json under stages.<stage>.mfa or defaults.mfa; -c takes only stage, domainPrefix, callbackUrls, logoutUrls, brandingFile`,
+		`error: stage: got "staging"; want one of the stages in cdk.json: dev, prod`,
 	}
-	return string(out), cmd.ProcessState.ExitCode()
+	if !slices.Equal(errors, want) {
+		t.Errorf("cdk synth printed the errors\n%s\nwant\n%s\nfull output:\n%s", strings.Join(errors, "\n"), strings.Join(want, "\n"), out)
+	}
+	noStackTrace(t, out)
 }
 
 func noStackTrace(t *testing.T, out string) {
@@ -740,8 +655,7 @@ func noStackTrace(t *testing.T, out string) {
 // With authorizer "lambda", a Go token authorizer verifies the JWT and returns the policy; the
 // methods are CUSTOM and carry no Cognito scopes.
 func TestLambdaTokenAuthorizerMode(t *testing.T) {
-	ctx := cdkContext(t)
-	st, err := newTestApp(t, map[string]any{"stages": editedStages(t, ctx, func(d map[string]any) { d["authorizer"] = "lambda" })})
+	st, err := newTestApp(t, map[string]any{"stages": project.EditedStages(t, "dev", func(d map[string]any) { d["authorizer"] = "lambda" })})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -800,15 +714,15 @@ func TestOutputKeysAreTheReadersKeys(t *testing.T) {
 	slices.Sort(wantAPI)
 	for _, name := range []string{"dev", "prod"} {
 		s := stage(t, name)
-		cfg := s.built.Config
+		cfg := s.Built.Config
 		for _, tc := range []struct {
 			stack     awscdk.Stack
 			wantStack string
 			tpl       map[string]any
 			want      []string
 		}{
-			{s.built.Auth.Stack, names.AuthStack(cfg.AppName, cfg.StageName), s.authJSON, withProviderSignInURLs(wantAuth, cfg)},
-			{s.built.API.Stack, names.APIStack(cfg.AppName, cfg.StageName), s.apiJSON, wantAPI},
+			{s.Built.Auth.Stack, names.AuthStack(cfg.AppName, cfg.StageName), s.AuthJSON, withProviderSignInURLs(wantAuth, cfg)},
+			{s.Built.API.Stack, names.APIStack(cfg.AppName, cfg.StageName), s.APIJSON, wantAPI},
 		} {
 			if got := *tc.stack.StackName(); got != tc.wantStack {
 				t.Errorf("%s: stack %s, the outputs reader looks for %s", name, got, tc.wantStack)
@@ -837,4 +751,72 @@ func withProviderSignInURLs(keys []string, cfg config.Config) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// The committed prod stage has alarms on, with no address (it needs a real one), and dev stays
+// without; neither has a domain of its own (they need account values).
+func TestCommittedStagesAlarmsAndDomains(t *testing.T) {
+	if stage(t, "dev").Built.Alarms != nil {
+		t.Error("dev has an alarms stack, want none")
+	}
+	prod := stage(t, "prod")
+	if prod.Built.Alarms == nil {
+		t.Fatal("prod has no alarms stack")
+	}
+	if got, want := *prod.Built.Alarms.StackName(), names.AlarmsStack("demo-api", "prod"); got != want {
+		t.Errorf("alarms stack %s, want %s", got, want)
+	}
+	var got []string
+	for _, r := range resourcesOf(prod.AlarmsJSON, "AWS::CloudWatch::Alarm") {
+		got = append(got, props(r)["AlarmName"].(string))
+	}
+	sort.Strings(got)
+	// prod: Cognito's authorizer, the pre token trigger (groupScopes), both web ACLs and SES.
+	want := []string{
+		"demo-api-prod-api-5xx", "demo-api-prod-api-latency-p99", "demo-api-prod-cognito-throttles",
+		"demo-api-prod-handler-errors", "demo-api-prod-handler-throttles",
+		"demo-api-prod-pre-token-errors", "demo-api-prod-pre-token-throttles",
+		"demo-api-prod-ses-bounce-rate", "demo-api-prod-ses-complaint-rate",
+		"demo-api-prod-waf-api-blocked", "demo-api-prod-waf-userpool-blocked",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("prod alarms %v,\nwant %v", got, want)
+	}
+	count(t, prod.Alarms, "AWS::SNS::Subscription", 0)
+	count(t, prod.Alarms, "AWS::CloudWatch::Dashboard", 1)
+	// The synth says that nobody hears the alarms yet.
+	noPanic(t, func() {
+		assertions.Annotations_FromStack(prod.Built.Auth.Stack).HasWarning(jsii.String("*"),
+			assertions.Match_StringLikeRegexp(jsii.String(`stages\.prod\.alarms\.email: no address gets this production stage's alarms`)))
+	})
+	for _, name := range []string{"dev", "prod"} {
+		s := stage(t, name)
+		count(t, s.Auth, "AWS::Cognito::UserPoolDomain", 1)
+		count(t, s.API, "AWS::ApiGateway::DomainName", 0)
+		hasProps(t, s.API, "AWS::ApiGateway::RestApi", map[string]any{"DisableExecuteApiEndpoint": false})
+	}
+}
+
+// `cdk diff` without credentials prints the CLI's own "Unable to resolve AWS account" (the app
+// adds nothing): docs/troubleshooting.md quotes that text and says what to set.
+func TestTroubleshootingExplainsMissingAccount(t *testing.T) {
+	const msg = "Unable to resolve AWS account to use"
+	b, err := os.ReadFile("docs/troubleshooting.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	troubleshooting := string(b)
+	entry, _, _ := strings.Cut(troubleshooting[strings.Index(troubleshooting, msg)+1:], "\n- ")
+	for _, want := range []string{msg, "AWS_PROFILE", "AWS_ACCESS_KEY_ID", "CDK_DEFAULT_ACCOUNT"} {
+		if !strings.Contains(troubleshooting, want) || (want != msg && !strings.Contains(entry, want)) {
+			t.Errorf("docs/troubleshooting.md's entry for %q lacks %q", msg, want)
+		}
+	}
+	cli, err := os.ReadFile(filepath.Join("node_modules", "aws-cdk", "lib", "index.js"))
+	if err != nil {
+		t.Skip("the CDK CLI is not installed: run `npm ci` to include this check")
+	}
+	if !strings.Contains(string(cli), msg) {
+		t.Errorf("the pinned CDK CLI no longer prints %q: update docs/troubleshooting.md", msg)
+	}
 }

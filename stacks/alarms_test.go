@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
 
@@ -25,10 +24,7 @@ func synthAlarms(t *testing.T, cfg config.Config) assertions.Template {
 	}
 	var tpl assertions.Template
 	noPanic(t, func() {
-		app := awscdk.NewApp(&awscdk.AppProps{
-			Context: &map[string]any{"aws:cdk:bundling-stacks": []any{}},
-			Outdir:  jsii.String(t.TempDir()),
-		})
+		app := newApp(t)
 		auth := stacks.NewAuthStack(app, "auth", &stacks.AuthStackProps{Config: cfg, ModuleDir: ".."})
 		api := stacks.NewAPIStack(app, "api", &stacks.APIStackProps{
 			Config: cfg, UserPool: auth.UserPool, ClientID: auth.Client.UserPoolClientId(), MachineClients: auth.MachineClients, ModuleDir: "..",

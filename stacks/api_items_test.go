@@ -77,15 +77,15 @@ func TestItemsTableAccess(t *testing.T) {
 			var api map[string]any
 			noPanic(t, func() { api = *tpl.api.ToJSON() })
 			var found []string
-			for id, p := range resourcesOfType(api, "AWS::IAM::Policy") {
-				props := propertiesOf(p)
-				for _, st := range props["PolicyDocument"].(map[string]any)["Statement"].([]any) {
+			for id, p := range resourcesOf(api, "AWS::IAM::Policy") {
+				pp := props(p)
+				for _, st := range pp["PolicyDocument"].(map[string]any)["Statement"].([]any) {
 					st := st.(map[string]any)
 					if !strings.Contains(asJSON(st["Action"]), "dynamodb:") {
 						continue
 					}
 					found = append(found, id)
-					if got := asJSON(props["Roles"]); !strings.HasPrefix(got, `[{"Ref":"HandlerRole`) {
+					if got := asJSON(pp["Roles"]); !strings.HasPrefix(got, `[{"Ref":"HandlerRole`) {
 						t.Errorf("%s grants DynamoDB to %s; want the handler's role only", id, got)
 					}
 					var actions []string

@@ -1,16 +1,41 @@
-package stacks
+package stacks_test
 
 import (
 	"crypto/sha256"
 	"debug/buildinfo"
 	"debug/elf"
 	"encoding/hex"
+	"fmt"
 	"go/version"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/cognito-apigw/cognito-apigw/stacks"
+)
+
+// The Lambda builds the tests check, started by TestMain (main_test.go): go build runs in a
+// subprocess, so they overlap the syntheses instead of waiting behind them.
+var (
+	// buildLambdaTwice builds the proxy Lambda twice, into lambdaBuilds/0 and lambdaBuilds/1.
+	buildLambdaTwice = project.Job([]string{"TestLambdaBuildIsReproducible"}, func(dir string) error {
+		for _, out := range []string{"0", "1"} {
+			if err := (&stacks.GoBinary{ModuleDir: "..", Package: "./lambda/proxy"}).Build(filepath.Join(dir, out)); err != nil {
+				return err
+			}
+		}
+		lambdaBuilds = dir
+		return nil
+	})
+	lambdaBuilds string
+
+	buildPreSignUp = project.Job([]string{"TestPreSignUpTriggerBuilds"}, func(dir string) error {
+		preSignUpBuild = dir
+		return (&stacks.GoBinary{ModuleDir: "..", Package: "./lambda/presignup"}).Build(dir)
+	})
+	preSignUpBuild string
 )
 
 // The asset hash is taken from the bundled output, so an unchanged source must build to the
@@ -19,21 +44,18 @@ func TestLambdaBuildIsReproducible(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the Lambda twice")
 	}
-	b := &GoBinary{ModuleDir: "..", Package: "./lambda/proxy"}
+	t.Parallel() // waits for the builds, which run in subprocesses
+	buildLambdaTwice.Wait(t)
 	sums := make([]string, 2)
 	for i := range sums {
-		dir := t.TempDir()
-		if err := b.Build(dir); err != nil {
-			t.Fatal(err)
-		}
-		data, err := os.ReadFile(filepath.Join(dir, "bootstrap"))
+		data, err := os.ReadFile(filepath.Join(lambdaBuilds, fmt.Sprint(i), "bootstrap"))
 		if err != nil {
 			t.Fatal(err)
 		}
 		sum := sha256.Sum256(data)
 		sums[i] = hex.EncodeToString(sum[:])
 		if i == 0 {
-			checkLambdaBinary(t, filepath.Join(dir, "bootstrap"))
+			checkLambdaBinary(t, filepath.Join(lambdaBuilds, "0", "bootstrap"))
 		}
 	}
 	if sums[0] != sums[1] {
@@ -64,7 +86,7 @@ func checkLambdaBinary(t *testing.T, path string) {
 }
 
 func TestBuildFlags(t *testing.T) {
-	b := &GoBinary{}
+	b := &stacks.GoBinary{}
 	args := b.BuildArgs()
 	for _, want := range []string{"-trimpath", "-buildvcs=false", "lambda.norpc", "-s -w"} {
 		if !slices.Contains(args, want) {
@@ -84,11 +106,9 @@ func TestPreSignUpTriggerBuilds(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the trigger")
 	}
-	dir := t.TempDir()
-	if err := (&GoBinary{ModuleDir: "..", Package: "./lambda/presignup"}).Build(dir); err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(dir, "bootstrap")
+	t.Parallel() // waits for the build, which runs in a subprocess
+	buildPreSignUp.Wait(t)
+	path := filepath.Join(preSignUpBuild, "bootstrap")
 	checkLambdaBinary(t, path)
 	fi, err := os.Stat(path)
 	if err != nil {

@@ -185,7 +185,7 @@ func TestAPIDomainCertificateRegionAtSynth(t *testing.T) {
 	}{{"us-east-1", true}, {"eu-west-1", false}} {
 		t.Run(tc.region, func(t *testing.T) {
 			noPanic(t, func() {
-				app := awscdk.NewApp(&awscdk.AppProps{Context: &map[string]any{"aws:cdk:bundling-stacks": []any{}}, Outdir: jsii.String(t.TempDir())})
+				app := newApp(t)
 				env := &awscdk.Environment{Account: jsii.String("123456789012"), Region: jsii.String(tc.region)}
 				auth := stacks.NewAuthStack(app, "auth", &stacks.AuthStackProps{StackProps: awscdk.StackProps{Env: env}, Config: cfg, ModuleDir: ".."})
 				api := stacks.NewAPIStack(app, "api", &stacks.APIStackProps{StackProps: awscdk.StackProps{Env: env}, Config: cfg,

@@ -40,7 +40,7 @@ func TestOperationsSettingsAreNagClean(t *testing.T) {
 	}
 	var findings []string
 	noPanic(t, func() {
-		app := awscdk.NewApp(&awscdk.AppProps{Context: &map[string]any{"aws:cdk:bundling-stacks": []any{}}, Outdir: jsii.String(t.TempDir())})
+		app := newApp(t)
 		awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true), Reports: jsii.Bool(false)}), nil)
 		auth := stacks.NewAuthStack(app, "auth", &stacks.AuthStackProps{Config: cfg, ModuleDir: ".."})
 		api := stacks.NewAPIStack(app, "api", &stacks.APIStackProps{

@@ -7,29 +7,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cognito-apigw/cognito-apigw/internal/cdkjson"
 	"github.com/cognito-apigw/cognito-apigw/internal/cdktest"
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
 )
 
 // The operations settings (userPoolWaf, waf's logs, signInLogs, tracing) in the templates:
-// explicit props, and the committed stages of ../cdk.json.
-
-// resourcesOfType are the template's resources of one type, by logical id.
-func resourcesOfType(tpl map[string]any, typ string) map[string]map[string]any {
-	out := map[string]map[string]any{}
-	for id, r := range tpl["Resources"].(map[string]any) {
-		if res := r.(map[string]any); res["Type"] == typ {
-			out[id] = res
-		}
-	}
-	return out
-}
-
-func propertiesOf(r map[string]any) map[string]any {
-	p, _ := r["Properties"].(map[string]any)
-	return p
-}
+// explicit props, and the committed stages of ../cdk.json (synthesized once, shared with the
+// other tests here).
 
 func asJSON(v any) string {
 	b, _ := json.Marshal(v)
@@ -39,7 +23,7 @@ func asJSON(v any) string {
 // onlyResource is the one resource of type typ, or the test fails.
 func onlyResource(t *testing.T, tpl map[string]any, typ string) map[string]any {
 	t.Helper()
-	rs := resourcesOfType(tpl, typ)
+	rs := resourcesOf(tpl, typ)
 	if len(rs) != 1 {
 		t.Fatalf("got %d %s, want 1", len(rs), typ)
 	}
@@ -49,20 +33,10 @@ func onlyResource(t *testing.T, tpl map[string]any, typ string) map[string]any {
 	return nil
 }
 
-// committedStage is a stage of the project's cdk.json, as `cdk synth -c stage=NAME` reads it.
-func committedStage(t *testing.T, name string) config.Config {
-	t.Helper()
-	cfg, err := cdkjson.Load("../cdk.json", name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cfg
-}
-
 // userPoolRules are the user pool web ACL's rules by name, and their names in order.
 func userPoolRules(t *testing.T, auth map[string]any) (map[string]map[string]any, []string) {
 	t.Helper()
-	acl := propertiesOf(onlyResource(t, auth, "AWS::WAFv2::WebACL"))
+	acl := props(onlyResource(t, auth, "AWS::WAFv2::WebACL"))
 	byName := map[string]map[string]any{}
 	var order []string
 	for _, r := range acl["Rules"].([]any) {
@@ -94,7 +68,7 @@ func countedRules(t *testing.T, auth map[string]any) []string {
 // group named aws-waf-logs-<prefix>-..., with tokens and cookies redacted.
 func checkWAFLogging(t *testing.T, tpl map[string]any, prefix string) {
 	t.Helper()
-	lc := propertiesOf(onlyResource(t, tpl, "AWS::WAFv2::LoggingConfiguration"))
+	lc := props(onlyResource(t, tpl, "AWS::WAFv2::LoggingConfiguration"))
 	if got := asJSON(lc["ResourceArn"]); got != `{"Fn::GetAtt":["`+aclID(t, tpl)+`","Arn"]}` {
 		t.Errorf("logging configuration of %s, want the web ACL's", got)
 	}
@@ -114,7 +88,7 @@ func checkWAFLogging(t *testing.T, tpl map[string]any, prefix string) {
 
 func aclID(t *testing.T, tpl map[string]any) string {
 	t.Helper()
-	for id := range resourcesOfType(tpl, "AWS::WAFv2::WebACL") {
+	for id := range resourcesOf(tpl, "AWS::WAFv2::WebACL") {
 		return id
 	}
 	t.Fatal("no web ACL")
@@ -126,8 +100,8 @@ func aclID(t *testing.T, tpl map[string]any) string {
 func logGroupNamed(t *testing.T, tpl map[string]any, prefix string) string {
 	t.Helper()
 	var found []string
-	for id, lg := range resourcesOfType(tpl, "AWS::Logs::LogGroup") {
-		if strings.Contains(asJSON(propertiesOf(lg)["LogGroupName"]), `["`+prefix+`",{"Fn::Select":[0,{"Fn::Split":["-",{"Fn::Select":[2,{"Fn::Split":["/",{"Ref":"AWS::StackId"}]}]}]}]}`) {
+	for id, lg := range resourcesOf(tpl, "AWS::Logs::LogGroup") {
+		if strings.Contains(asJSON(props(lg)["LogGroupName"]), `["`+prefix+`",{"Fn::Select":[0,{"Fn::Split":["-",{"Fn::Select":[2,{"Fn::Split":["/",{"Ref":"AWS::StackId"}]}]}]}]}`) {
 			found = append(found, id)
 		}
 	}
@@ -143,9 +117,9 @@ func checkLogGroups(t *testing.T, s config.Stage, tpls ...map[string]any) {
 	t.Helper()
 	want := map[bool]string{true: "Retain", false: "Delete"}[s.Production]
 	for _, tpl := range tpls {
-		for id, lg := range resourcesOfType(tpl, "AWS::Logs::LogGroup") {
-			if lg["DeletionPolicy"] != want || propertiesOf(lg)["RetentionInDays"] != float64(s.LogRetentionDays) {
-				t.Errorf("log group %s: DeletionPolicy %v, RetentionInDays %v; want %s and %d", id, lg["DeletionPolicy"], propertiesOf(lg)["RetentionInDays"], want, s.LogRetentionDays)
+		for id, lg := range resourcesOf(tpl, "AWS::Logs::LogGroup") {
+			if lg["DeletionPolicy"] != want || props(lg)["RetentionInDays"] != float64(s.LogRetentionDays) {
+				t.Errorf("log group %s: DeletionPolicy %v, RetentionInDays %v; want %s and %d", id, lg["DeletionPolicy"], props(lg)["RetentionInDays"], want, s.LogRetentionDays)
 			}
 		}
 	}
@@ -157,16 +131,16 @@ func checkTraced(t *testing.T, auth, api map[string]any) {
 	t.Helper()
 	functions := 0
 	for _, tpl := range []map[string]any{auth, api} {
-		for id, fn := range resourcesOfType(tpl, "AWS::Lambda::Function") {
+		for id, fn := range resourcesOf(tpl, "AWS::Lambda::Function") {
 			functions++
-			if got := asJSON(propertiesOf(fn)["TracingConfig"]); got != `{"Mode":"Active"}` {
+			if got := asJSON(props(fn)["TracingConfig"]); got != `{"Mode":"Active"}` {
 				t.Errorf("function %s: TracingConfig %s, want active", id, got)
 			}
 		}
 		xray := 0
-		for id, p := range resourcesOfType(tpl, "AWS::IAM::Policy") {
+		for id, p := range resourcesOf(tpl, "AWS::IAM::Policy") {
 			text := asJSON(p)
-			if !grantsXRay(propertiesOf(p)) {
+			if !grantsXRay(props(p)) {
 				continue
 			}
 			xray++
@@ -174,14 +148,14 @@ func checkTraced(t *testing.T, auth, api map[string]any) {
 				t.Errorf("policy %s grants X-Ray without waiving AwsSolutions-IAM5 for it: %s", id, text)
 			}
 		}
-		if n := len(resourcesOfType(tpl, "AWS::Lambda::Function")); xray != n {
+		if n := len(resourcesOf(tpl, "AWS::Lambda::Function")); xray != n {
 			t.Errorf("%d role policies grant X-Ray, want one per function (%d)", xray, n)
 		}
 	}
 	if functions == 0 {
 		t.Fatal("no functions")
 	}
-	if got := propertiesOf(onlyResource(t, api, "AWS::ApiGateway::Stage"))["TracingEnabled"]; got != true {
+	if got := props(onlyResource(t, api, "AWS::ApiGateway::Stage"))["TracingEnabled"]; got != true {
 		t.Errorf("API stage TracingEnabled = %v, want true", got)
 	}
 }
@@ -212,17 +186,17 @@ func TestOperationsFromExplicitProps(t *testing.T) {
 			// Cheap: no firewall, no log delivery, no tracing, no named log group.
 			for _, tpl := range []map[string]any{auth, api} {
 				for _, typ := range []string{"AWS::WAFv2::WebACL", "AWS::WAFv2::WebACLAssociation", "AWS::WAFv2::LoggingConfiguration", "AWS::Cognito::LogDeliveryConfiguration"} {
-					if n := len(resourcesOfType(tpl, typ)); n != 0 {
+					if n := len(resourcesOf(tpl, typ)); n != 0 {
 						t.Errorf("%d %s, want none", n, typ)
 					}
 				}
-				for id, fn := range resourcesOfType(tpl, "AWS::Lambda::Function") {
-					if tc, ok := propertiesOf(fn)["TracingConfig"]; ok {
+				for id, fn := range resourcesOf(tpl, "AWS::Lambda::Function") {
+					if tc, ok := props(fn)["TracingConfig"]; ok {
 						t.Errorf("function %s traces: %s", id, asJSON(tc))
 					}
 				}
-				for id, lg := range resourcesOfType(tpl, "AWS::Logs::LogGroup") {
-					if name, ok := propertiesOf(lg)["LogGroupName"]; ok {
+				for id, lg := range resourcesOf(tpl, "AWS::Logs::LogGroup") {
+					if name, ok := props(lg)["LogGroupName"]; ok {
 						t.Errorf("log group %s is named %s", id, asJSON(name))
 					}
 				}
@@ -230,7 +204,7 @@ func TestOperationsFromExplicitProps(t *testing.T) {
 					t.Error("a role may use X-Ray")
 				}
 			}
-			if _, ok := propertiesOf(onlyResource(t, api, "AWS::ApiGateway::Stage"))["TracingEnabled"]; ok {
+			if _, ok := props(onlyResource(t, api, "AWS::ApiGateway::Stage"))["TracingEnabled"]; ok {
 				t.Error("the API stage sets TracingEnabled")
 			}
 		},
@@ -238,7 +212,7 @@ func TestOperationsFromExplicitProps(t *testing.T) {
 		given: "a default stage, which signs in to http://localhost:3000", when: "the user pool's web ACL is on",
 		change: func(s *config.Stage) { s.UserPoolWAF.Enabled = true },
 		then: func(t *testing.T, cfg config.Config, auth, api map[string]any) {
-			acl := propertiesOf(onlyResource(t, auth, "AWS::WAFv2::WebACL"))
+			acl := props(onlyResource(t, auth, "AWS::WAFv2::WebACL"))
 			if acl["Name"] != "demo-api-test-userpool" || acl["Scope"] != "REGIONAL" || asJSON(acl["DefaultAction"]) != `{"Allow":{}}` {
 				t.Errorf("web ACL %s", asJSON(acl))
 			}
@@ -268,14 +242,14 @@ func TestOperationsFromExplicitProps(t *testing.T) {
 			if got := countedRules(t, auth); !slices.Equal(got, []string{"EC2MetaDataSSRF_QUERYARGUMENTS"}) {
 				t.Errorf("counted rules %v, want the SSRF rule alone", got)
 			}
-			assoc := propertiesOf(onlyResource(t, auth, "AWS::WAFv2::WebACLAssociation"))
+			assoc := props(onlyResource(t, auth, "AWS::WAFv2::WebACLAssociation"))
 			if got := asJSON(assoc); !strings.Contains(got, `"ResourceArn":{"Fn::GetAtt":["UserPool`) || !strings.Contains(got, `"WebACLArn":{"Fn::GetAtt":["UserPoolWebAcl","Arn"]}`) {
 				t.Errorf("association %s, want the pool's ARN", got)
 			}
 			checkWAFLogging(t, auth, "demo-api-test-userpool")
 			checkLogGroups(t, cfg.Stage, auth, api)
 			// The API has no web ACL of its own unless waf is on.
-			if n := len(resourcesOfType(api, "AWS::WAFv2::WebACL")); n != 0 {
+			if n := len(resourcesOf(api, "AWS::WAFv2::WebACL")); n != 0 {
 				t.Errorf("%d web ACLs on the API, want none", n)
 			}
 		},
@@ -313,7 +287,7 @@ func TestOperationsFromExplicitProps(t *testing.T) {
 		then: func(t *testing.T, cfg config.Config, auth, api map[string]any) {
 			checkWAFLogging(t, api, "demo-api-test-api")
 			checkLogGroups(t, cfg.Stage, api)
-			if n := len(resourcesOfType(auth, "AWS::WAFv2::WebACL")); n != 0 {
+			if n := len(resourcesOf(auth, "AWS::WAFv2::WebACL")); n != 0 {
 				t.Errorf("%d web ACLs on the user pool, want none", n)
 			}
 		},
@@ -321,7 +295,7 @@ func TestOperationsFromExplicitProps(t *testing.T) {
 		given: "a default stage (ESSENTIALS)", when: "sign-in logs are on",
 		change: func(s *config.Stage) { s.SignInLogs = true; s.LogRetentionDays = 90 },
 		then: func(t *testing.T, cfg config.Config, auth, api map[string]any) {
-			delivery := propertiesOf(onlyResource(t, auth, "AWS::Cognito::LogDeliveryConfiguration"))
+			delivery := props(onlyResource(t, auth, "AWS::Cognito::LogDeliveryConfiguration"))
 			group := logGroupNamed(t, auth, "/aws/vendedlogs/cognito/demo-api-test-")
 			want := fmt.Sprintf(`[{"CloudWatchLogsConfiguration":{"LogGroupArn":{"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},":logs:",{"Ref":"AWS::Region"},":",{"Ref":"AWS::AccountId"},":log-group:",{"Ref":"%s"}]]}},"EventSource":"userNotification","LogLevel":"ERROR"}]`, group)
 			if got := asJSON(delivery["LogConfigurations"]); got != want {
@@ -330,7 +304,7 @@ func TestOperationsFromExplicitProps(t *testing.T) {
 			if !strings.HasPrefix(asJSON(delivery["UserPoolId"]), `{"Ref":"UserPool`) {
 				t.Errorf("UserPoolId = %s", asJSON(delivery["UserPoolId"]))
 			}
-			if name := asJSON(propertiesOf(resourcesOfType(auth, "AWS::Logs::LogGroup")[group])["LogGroupName"]); !strings.HasSuffix(name, `,"/userNotification"]]}`) {
+			if name := asJSON(props(resourcesOf(auth, "AWS::Logs::LogGroup")[group])["LogGroupName"]); !strings.HasSuffix(name, `,"/userNotification"]]}`) {
 				t.Errorf("log group name %s, want it to end in /userNotification", name)
 			}
 			checkLogGroups(t, cfg.Stage, auth, api)
@@ -346,7 +320,7 @@ func TestOperationsFromExplicitProps(t *testing.T) {
 			s.Tracing = true
 		},
 		then: func(t *testing.T, cfg config.Config, auth, api map[string]any) {
-			if n := len(resourcesOfType(auth, "AWS::Lambda::Function")) + len(resourcesOfType(api, "AWS::Lambda::Function")); n != 4 {
+			if n := len(resourcesOf(auth, "AWS::Lambda::Function")) + len(resourcesOf(api, "AWS::Lambda::Function")); n != 4 {
 				t.Errorf("%d functions, want 4 (handler, token authorizer, pre token and pre sign-up triggers)", n)
 			}
 			checkTraced(t, auth, api)
@@ -365,9 +339,8 @@ func TestOperationsFromExplicitProps(t *testing.T) {
 // set blocks as AWS ships it. The committed dev stage runs none of it.
 func TestOperationsOfCommittedStages(t *testing.T) {
 	t.Run("prod", func(t *testing.T) {
-		cfg := committedStage(t, "prod")
-		tpl := synth(t, cfg)
-		auth, api := cdktest.ToMap(tpl.auth), cdktest.ToMap(tpl.api)
+		prod := stage(t, "prod")
+		cfg, auth, api := prod.Built.Config, prod.AuthJSON, prod.APIJSON
 
 		if got := countedRules(t, auth); len(got) != 0 {
 			t.Errorf("prod counts %v, want the SSRF and RFI rules blocking", got)
@@ -375,10 +348,10 @@ func TestOperationsOfCommittedStages(t *testing.T) {
 		checkWAFLogging(t, auth, "demo-api-prod-userpool")
 		checkWAFLogging(t, api, "demo-api-prod-api")
 
-		delivery := asJSON(propertiesOf(onlyResource(t, auth, "AWS::Cognito::LogDeliveryConfiguration"))["LogConfigurations"])
+		delivery := asJSON(props(onlyResource(t, auth, "AWS::Cognito::LogDeliveryConfiguration"))["LogConfigurations"])
 		groupFor := func(source string) string {
-			for id, lg := range resourcesOfType(auth, "AWS::Logs::LogGroup") {
-				name := asJSON(propertiesOf(lg)["LogGroupName"])
+			for id, lg := range resourcesOf(auth, "AWS::Logs::LogGroup") {
+				name := asJSON(props(lg)["LogGroupName"])
 				if strings.HasPrefix(name, `{"Fn::Join":["",["/aws/vendedlogs/cognito/demo-api-prod-",`) && strings.HasSuffix(name, `,"/`+source+`"]]}`) {
 					return id
 				}
@@ -396,18 +369,17 @@ func TestOperationsOfCommittedStages(t *testing.T) {
 		}
 
 		checkLogGroups(t, cfg.Stage, auth, api)
-		if n := len(resourcesOfType(auth, "AWS::Logs::LogGroup")); n != 4 {
+		if n := len(resourcesOf(auth, "AWS::Logs::LogGroup")); n != 4 {
 			t.Errorf("prod auth log groups: %d, want 4 (pre token trigger, WAF, user notifications, sign-in events)", n)
 		}
 		checkTraced(t, auth, api)
 	})
 	t.Run("dev", func(t *testing.T) {
-		cfg := committedStage(t, "dev")
-		tpl := synth(t, cfg)
-		auth, api := cdktest.ToMap(tpl.auth), cdktest.ToMap(tpl.api)
+		dev := stage(t, "dev")
+		auth, api := dev.AuthJSON, dev.APIJSON
 		for _, tpl := range []map[string]any{auth, api} {
 			for _, typ := range []string{"AWS::WAFv2::WebACL", "AWS::WAFv2::LoggingConfiguration", "AWS::Cognito::LogDeliveryConfiguration"} {
-				if n := len(resourcesOfType(tpl, typ)); n != 0 {
+				if n := len(resourcesOf(tpl, typ)); n != 0 {
 					t.Errorf("dev has %d %s, want none", n, typ)
 				}
 			}

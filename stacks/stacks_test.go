@@ -21,7 +21,8 @@ import (
 
 // These tests build the stacks from explicit props, config.Defaults plus one change, without
 // cdk.json: each says what a stage setting does to the templates. The cdk.json-driven tests
-// of the committed stages are in ../app_test.go.
+// of the committed stages are in ../app_test.go (their templates) and beside this file (what
+// the stacks do with them: cdk-nag, pins, warnings, bad inputs; see main_test.go).
 
 // defaultStage is the configuration of stage "test" of app demo-api with the defaults every
 // stage starts from, changed by change.
@@ -33,39 +34,59 @@ func defaultStage(change func(*config.Stage)) config.Config {
 	return config.Config{AppName: "demo-api", StageName: "test", Stage: s}
 }
 
-// templates synthesizes both stacks of cfg, skipping the Lambda build.
+// newApp is an empty app for stacks built from explicit props, in a directory of its own: no
+// bundling, and no CloudFormation validation (project.NoValidation), whose findings would be
+// warnings here (this context lacks cdk.json's flags) that no test reads.
+func newApp(t *testing.T) awscdk.App {
+	return project.NewCDKApp(t, map[string]any{"aws:cdk:bundling-stacks": []any{}})
+}
+
+// templates are both stacks' templates of one configuration.
 type templates struct{ auth, api assertions.Template }
 
+// synthesized holds the templates of each configuration synth was given, by its JSON: several
+// tables start from the default stage, and jsii makes each synthesis cost.
+var synthesized = map[string]templates{}
+
+// synth synthesizes both stacks of cfg, skipping the Lambda build, once per configuration.
 func synth(t *testing.T, cfg config.Config) templates {
 	t.Helper()
 	if problems := cfg.Validate(); len(problems) > 0 {
 		t.Fatalf("the test's configuration is invalid: %v", problems)
 	}
+	key, err := json.Marshal(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tpl, ok := synthesized[string(key)]; ok {
+		return tpl
+	}
 	var tpl templates
+	cdkApp := newApp(t)
 	noPanic(t, func() {
-		app := awscdk.NewApp(&awscdk.AppProps{
-			Context: &map[string]any{"aws:cdk:bundling-stacks": []any{}},
-			Outdir:  jsii.String(t.TempDir()),
-		})
 		saml, err := cfg.SAMLMetadata("..")
 		if err != nil {
 			t.Fatal(err)
 		}
-		auth := stacks.NewAuthStack(app, "auth", &stacks.AuthStackProps{Config: cfg, SAMLMetadata: saml, ModuleDir: ".."})
-		api := stacks.NewAPIStack(app, "api", &stacks.APIStackProps{
+		auth := stacks.NewAuthStack(cdkApp, "auth", &stacks.AuthStackProps{Config: cfg, SAMLMetadata: saml, ModuleDir: ".."})
+		api := stacks.NewAPIStack(cdkApp, "api", &stacks.APIStackProps{
 			Config: cfg, UserPool: auth.UserPool, ClientID: auth.Client.UserPoolClientId(), MachineClients: auth.MachineClients, ModuleDir: "..",
 		})
 		tpl = templates{assertions.Template_FromStack(auth.Stack, nil), assertions.Template_FromStack(api.Stack, nil)}
 	})
+	synthesized[string(key)] = tpl
 	return tpl
 }
 
-// The shared assertion helpers, by the names these tests use.
+// The shared helpers, by the names these tests use.
 var (
 	noPanic     = cdktest.NoPanic
 	hasProps    = cdktest.HasProps
 	hasResource = cdktest.HasResource
 	count       = cdktest.Count
+	toMap       = cdktest.ToMap
+	resourcesOf = cdktest.Resources
+	props       = cdktest.Props
 )
 
 // suppressed lists the cdk-nag rules waived on the template's resources of one type.

@@ -94,14 +94,20 @@ func NewStage(app awscdk.App, projectDir string) (*Stage, error) {
 	return &Stage{Config: cfg, Auth: auth, API: api, Alarms: alarms, CI: ci}, nil
 }
 
-// contextOf is the app's whole context (cdk.json, -c keys and what the CDK CLI adds). The keys
-// come from GetAllContext and the values from TryGetContext: GetAllContext hands nested
-// objects back in jsii's wire form.
+// contextOf is the app's whole context (cdk.json, -c keys and what the CDK CLI adds), from
+// GetAllContext. It hands nested objects and lists back in jsii's wire form, so those values
+// are read again with TryGetContext; the rest (cdk.json's hundred feature flags, mostly) are
+// plain values, and asking for each would cost a jsii round trip per key.
 func contextOf(app awscdk.App) map[string]any {
 	all, _ := app.Node().GetAllContext(nil).(map[string]any)
 	ctx := make(map[string]any, len(all))
-	for key := range all {
-		ctx[key] = app.Node().TryGetContext(jsii.String(key))
+	for key, v := range all {
+		switch v.(type) {
+		case map[string]any, []any:
+			ctx[key] = app.Node().TryGetContext(jsii.String(key))
+		default:
+			ctx[key] = v
+		}
 	}
 	return ctx
 }

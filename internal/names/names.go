@@ -33,7 +33,7 @@ func APIWebACL(app, stage string) string { return Prefix(app, stage) + "-api" }
 // UserPoolWebACL is the name of the web ACL in front of the user pool, and of its metric.
 func UserPoolWebACL(app, stage string) string { return Prefix(app, stage) + "-userpool" }
 
-// UserPool is the user pool's name; changing it replaces the pool (see pins_test.go).
+// UserPool is the user pool's name; changing it replaces the pool (see stacks/pins_test.go).
 func UserPool(app, stage string) string { return Prefix(app, stage) }
 
 // WebClient is the app client's name.

@@ -1,9 +1,10 @@
-package main
+package stacks_test
 
 import (
 	"context"
 	"log/slog"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -55,8 +56,8 @@ func templateMethods(t *testing.T, tpl map[string]any) map[string]map[string]str
 // 403 Missing Authentication Token where no method exists, 401 where the method has an
 // authorizer, and the handler's reply where it has none.
 func TestLocalRoutingFollowsTemplate(t *testing.T) {
-	methods := templateMethods(t, stage(t, "dev").apiJSON)
-	cfg, err := cdkjson.Load("cdk.json", "dev")
+	methods := templateMethods(t, stage(t, "dev").APIJSON)
+	cfg, err := cdkjson.Load(filepath.Join(project.Dir, "cdk.json"), "dev")
 	if err != nil {
 		t.Fatal(err)
 	}

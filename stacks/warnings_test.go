@@ -1,7 +1,6 @@
-package main
+package stacks_test
 
 import (
-	"encoding/json"
 	"regexp"
 	"testing"
 
@@ -12,7 +11,7 @@ import (
 // TestProductionPlaceholderWarning: the committed prod stage still points at example.com, and
 // synth says so as a warning on the auth stack; dev, on localhost, gets none.
 func TestProductionPlaceholderWarning(t *testing.T) {
-	prod := assertions.Annotations_FromStack(stage(t, "prod").built.Auth.Stack)
+	prod := assertions.Annotations_FromStack(stage(t, "prod").Built.Auth.Stack)
 	for _, want := range []string{
 		`stages.prod.callbackUrls[0]: "https://app.example.com/auth/callback" is on a reserved example domain`,
 		`stages.prod.logoutUrls[0]: "https://app.example.com" is on a reserved example domain`,
@@ -25,7 +24,7 @@ func TestProductionPlaceholderWarning(t *testing.T) {
 			prod.HasWarning(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String(regexp.QuoteMeta(want))))
 		})
 	}
-	dev := assertions.Annotations_FromStack(stage(t, "dev").built.Auth.Stack)
+	dev := assertions.Annotations_FromStack(stage(t, "dev").Built.Auth.Stack)
 	noPanic(t, func() {
 		dev.HasNoWarning(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("reserved example domain")))
 		dev.HasNoWarning(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("email sender")))
@@ -35,7 +34,7 @@ func TestProductionPlaceholderWarning(t *testing.T) {
 // A production stage that keeps Cognito's sender is warned that its mail will stop; the
 // committed prod stage sends through SES, so it is not.
 func TestProductionCognitoSenderWarning(t *testing.T) {
-	st, err := newTestApp(t, map[string]any{"stage": "prod", "stages": editedStagesOf(t, "prod", func(p map[string]any) { delete(p, "email") })})
+	st, err := newTestApp(t, map[string]any{"stage": "prod", "stages": project.EditedStages(t, "prod", func(p map[string]any) { delete(p, "email") })})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,18 +43,6 @@ func TestProductionCognitoSenderWarning(t *testing.T) {
 			regexp.QuoteMeta(`stages.prod.email.sender: a production stage keeps Cognito's own email sender`)+".*50 at the time of writing.*stop arriving")))
 	})
 	noPanic(t, func() {
-		assertions.Annotations_FromStack(stage(t, "prod").built.Auth.Stack).HasNoWarning(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("own email sender")))
+		assertions.Annotations_FromStack(stage(t, "prod").Built.Auth.Stack).HasNoWarning(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("own email sender")))
 	})
-}
-
-// editedStagesOf deep-copies cdk.json's stages and edits one.
-func editedStagesOf(t *testing.T, name string, edit func(map[string]any)) map[string]any {
-	t.Helper()
-	b, _ := json.Marshal(cdkContext(t)["stages"])
-	var stages map[string]any
-	if err := json.Unmarshal(b, &stages); err != nil {
-		t.Fatal(err)
-	}
-	edit(stages[name].(map[string]any))
-	return stages
 }

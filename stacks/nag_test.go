@@ -1,8 +1,9 @@
-package main
+package stacks_test
 
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -20,9 +21,9 @@ func TestCdkNag(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			s := stage(t, name)
 			var findings []string
-			checked := []awscdk.Stack{s.built.Auth.Stack, s.built.API.Stack}
-			if s.built.Alarms != nil {
-				checked = append(checked, s.built.Alarms.Stack)
+			checked := []awscdk.Stack{s.Built.Auth.Stack, s.Built.API.Stack}
+			if s.Built.Alarms != nil {
+				checked = append(checked, s.Built.Alarms.Stack)
 			}
 			for _, st := range checked {
 				var a assertions.Annotations
@@ -52,7 +53,7 @@ func TestCdkNag(t *testing.T) {
 // Every suppression in the templates is in docs/security.md's table, reason and all, so reviewers
 // read what the code does.
 func TestNagSuppressionsAreDocumented(t *testing.T) {
-	readme, err := os.ReadFile("docs/security.md")
+	readme, err := os.ReadFile(filepath.Join(project.Dir, "docs/security.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +66,7 @@ func TestNagSuppressionsAreDocumented(t *testing.T) {
 	seen := 0
 	for _, name := range []string{"dev", "prod"} {
 		s := stage(t, name)
-		for _, tpl := range []map[string]any{s.authJSON, s.apiJSON, s.alarmsJSON} {
+		for _, tpl := range []map[string]any{s.AuthJSON, s.APIJSON, s.AlarmsJSON} {
 			if tpl == nil {
 				continue
 			}

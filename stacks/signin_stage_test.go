@@ -1,4 +1,4 @@
-package main
+package stacks_test
 
 import (
 	"encoding/json"
@@ -26,7 +26,7 @@ var (
 func signInStage(t *testing.T) *stacks.Stage {
 	t.Helper()
 	signInOnce.Do(func() {
-		stages := editedStagesOf(t, "prod", func(p map[string]any) {
+		stages := project.EditedStages(t, "prod", func(p map[string]any) {
 			p["email"] = map[string]any{"sender": "ses", "from": "no-reply@acme.io", "fromName": "Acme", "sesRegion": "eu-west-1"}
 			p["identityProviders"] = []any{
 				map[string]any{"type": "google", "clientId": "123.apps.googleusercontent.com",

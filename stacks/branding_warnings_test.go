@@ -1,4 +1,4 @@
-package main
+package stacks_test
 
 import (
 	"encoding/base64"
@@ -29,14 +29,14 @@ func TestBrandingDeepKeyWarning(t *testing.T) {
 		assertions.Annotations_FromStack(st.Auth.Stack).HasWarning(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String(want)))
 	})
 	noPanic(t, func() {
-		assertions.Annotations_FromStack(stage(t, "dev").built.Auth.Stack).HasNoWarning(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("Cognito's default style")))
+		assertions.Annotations_FromStack(stage(t, "dev").Built.Auth.Stack).HasNoWarning(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("Cognito's default style")))
 	})
 }
 
 // A provider's button icon goes only to a stage with that provider: on a stage with providers,
 // one whose ResourceId names none of them is left out with a warning naming the providers.
 func TestButtonIconForAnotherProvider(t *testing.T) {
-	logo, err := os.ReadFile("branding/assets/idp-button-icon-acmesso-dynamic.svg")
+	logo, err := os.ReadFile(filepath.Join(project.Dir, "branding/assets/idp-button-icon-acmesso-dynamic.svg"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,6 +59,6 @@ func TestButtonIconForAnotherProvider(t *testing.T) {
 			map[string]any{"Assets": assertions.Match_Absent()})
 	})
 	noPanic(t, func() {
-		assertions.Annotations_FromStack(stage(t, "prod").built.Auth.Stack).HasNoWarning(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("IDP_BUTTON_ICON")))
+		assertions.Annotations_FromStack(stage(t, "prod").Built.Auth.Stack).HasNoWarning(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("IDP_BUTTON_ICON")))
 	})
 }

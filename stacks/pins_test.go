@@ -1,4 +1,4 @@
-package main
+package stacks_test
 
 import (
 	"encoding/json"
@@ -20,10 +20,10 @@ const pinsFile = "testdata/user-pool-pins.json"
 func TestUserPoolIsNotReplaced(t *testing.T) {
 	got := map[string]map[string]any{}
 	for _, name := range []string{"dev", "prod"} {
-		pools := resourcesOf(stage(t, name).authJSON, "AWS::Cognito::UserPool")
+		pools := resourcesOf(stage(t, name).AuthJSON, "AWS::Cognito::UserPool")
 		for id, pool := range pools {
 			// A new stack name or logical id is a new pool, just as a replacement is.
-			pin := map[string]any{"LogicalId": id, "StackName": *stage(t, name).built.Auth.StackName()}
+			pin := map[string]any{"LogicalId": id, "StackName": *stage(t, name).Built.Auth.StackName()}
 			for _, p := range replacementProperties {
 				pin[p] = props(pool)[p]
 			}
@@ -33,7 +33,7 @@ func TestUserPoolIsNotReplaced(t *testing.T) {
 			t.Fatalf("stage %s has %d user pools, want 1", name, len(pools))
 		}
 	}
-	if *updateGolden {
+	if *update {
 		b, _ := json.MarshalIndent(got, "", "  ")
 		if err := os.WriteFile(pinsFile, append(b, '\n'), 0o644); err != nil {
 			t.Fatal(err)
@@ -57,7 +57,7 @@ CloudFormation cannot change it in place: it would create a new, empty user pool
 user of the old one would be lost to the app (deleted with the stack on a non-production stage,
 orphaned on a production one). To do it on purpose: create the new pool beside the old one (a new
 stage or construct id), migrate users (export them, or a user migration Lambda trigger), switch
-clients over, then run "go test -run TestUserPoolIsNotReplaced -update ." and commit %s.`,
+clients over, then run "go test -run TestUserPoolIsNotReplaced -update ./stacks" and commit stacks/%s.`,
 					name, key, wj, gj, pinsFile)
 			}
 		}
