@@ -116,15 +116,7 @@ const maxProblems = 20
 // line, or describes it. fn, if not nil, sees each valid user with its line number.
 func checkExport(name string, r io.Reader, fn func(line int, u userRecord) error) (exportFile, error) {
 	f := exportFile{Groups: map[string]int{}, Attributes: map[string]int{}}
-	var problems problem.List
-	more := 0
-	bad := func(line, col int, format string, a ...any) {
-		if len(problems) == maxProblems {
-			more++
-			return
-		}
-		problems = append(problems, problem.Problem{File: name, Line: line, Column: max(col, 1), Want: fmt.Sprintf(format, a...)})
-	}
+	bad := &cappedProblems{file: name}
 	subs := map[string]int{}
 	br := bufio.NewReaderSize(r, 64<<10)
 	// userLines counts the user lines, valid or not, for the end line's count.
@@ -137,65 +129,41 @@ func checkExport(name string, r io.Reader, fn func(line int, u userRecord) error
 		line++
 		if err != nil && !errors.Is(err, io.EOF) {
 			if errors.Is(err, errLineTooLong) {
-				bad(line, 1, "line longer than %d bytes: not a line authctl export writes", maxExportLine)
+				bad.add(line, 1, "line longer than %d bytes: not a line authctl export writes", maxExportLine)
 				continue
 			}
 			return f, fmt.Errorf("reading %s: %w", name, err)
 		}
 		if ended > 0 {
-			bad(line, 1, "a line after the end line (line %d): the file was changed after the export", ended)
+			bad.add(line, 1, "a line after the end line (line %d): the file was changed after the export", ended)
 			break
 		}
 		var kind struct {
 			Kind string `json:"kind"`
 		}
 		if err := json.Unmarshal(raw, &kind); err != nil {
-			bad(line, jsonColumn(raw, err), "not a JSON object: %s", jsonMessage(err))
+			bad.add(line, jsonColumn(raw, err), "not a JSON object: %s", jsonMessage(err))
 			continue
 		}
 		switch {
 		case line == 1 && kind.Kind != kindHeader:
-			bad(line, 1, `want the header line {"kind":%q,"version":%d,...} that authctl export writes first: is this an export?`, kindHeader, exportVersion)
+			bad.add(line, 1, `want the header line {"kind":%q,"version":%d,...} that authctl export writes first: is this an export?`, kindHeader, exportVersion)
 			if kind.Kind != kindUser {
-				return f, problems
+				return f, bad.err()
 			}
 		case line == 1:
 			if err := strictDecode(raw, &f.Header); err != nil {
-				bad(line, 1, "header: %s", jsonMessage(err))
+				bad.add(line, 1, "header: %s", jsonMessage(err))
 			} else if f.Header.Version != exportVersion {
-				bad(line, 1, "header: version %d; this authctl reads version %d", f.Header.Version, exportVersion)
+				bad.add(line, 1, "header: version %d; this authctl reads version %d", f.Header.Version, exportVersion)
 			}
 			continue
 		}
 		switch kind.Kind {
 		case kindUser:
 			userLines++
-			var u userRecord
-			if err := strictDecode(raw, &u); err != nil {
-				bad(line, 1, "user: %s", jsonMessage(err))
-				continue
-			}
-			if msg := checkUser(u); msg != "" {
-				bad(line, 1, "user %s: %s", userName(u), msg)
-				continue
-			}
-			if first, dup := subs[u.Sub]; dup {
-				bad(line, 1, "user %s: sub %s is also on line %d: each user once", userName(u), u.Sub, first)
-				continue
-			}
-			subs[u.Sub] = line
-			f.Users++
-			for _, g := range u.Groups {
-				if _, seen := f.Groups[g]; !seen {
-					f.Groups[g] = line
-				}
-			}
-			for a := range u.Attributes {
-				if _, seen := f.Attributes[a]; !seen {
-					f.Attributes[a] = line
-				}
-			}
-			if fn != nil && len(problems) == 0 {
+			u, ok := f.readUser(line, raw, subs, bad)
+			if ok && fn != nil && len(bad.list) == 0 {
 				if err := fn(line, u); err != nil {
 					return f, err
 				}
@@ -203,31 +171,82 @@ func checkExport(name string, r io.Reader, fn func(line int, u userRecord) error
 		case kindEnd:
 			var end exportEnd
 			if err := strictDecode(raw, &end); err != nil {
-				bad(line, 1, "end: %s", jsonMessage(err))
+				bad.add(line, 1, "end: %s", jsonMessage(err))
 			} else if end.Users != userLines {
-				bad(line, 1, "the end line counts %d users, the file holds %d: lines were added or removed after the export", end.Users, userLines)
+				bad.add(line, 1, "the end line counts %d users, the file holds %d: lines were added or removed after the export", end.Users, userLines)
 			}
 			ended = line
 		case kindHeader:
-			bad(line, 1, "a second header line: two exports joined into one file?")
+			bad.add(line, 1, "a second header line: two exports joined into one file?")
 		default:
-			bad(line, 1, `kind %q; want "user" or "end"`, kind.Kind)
+			bad.add(line, 1, `kind %q; want "user" or "end"`, kind.Kind)
 		}
 	}
 	switch {
 	case line == 0:
-		bad(0, 1, "empty: want an export written by authctl export")
-	case ended == 0 && len(problems) == 0:
+		bad.add(0, 1, "empty: want an export written by authctl export")
+	case ended == 0 && len(bad.list) == 0:
 		// The usual interruption: the writer stopped before the end line.
-		bad(line, 1, "ends after %d users without the end line: the export was interrupted or the file cut short; export again", f.Users)
+		bad.add(line, 1, "ends after %d users without the end line: the export was interrupted or the file cut short; export again", f.Users)
 	}
-	if more > 0 {
-		problems = append(problems, problem.Problem{File: name, Want: fmt.Sprintf("and %d more problems", more)})
+	return f, bad.err()
+}
+
+// readUser checks one user line and counts it into f (its groups and attributes by the first
+// line naming them); ok is false when bad was told what is wrong with it.
+func (f *exportFile) readUser(line int, raw []byte, subs map[string]int, bad *cappedProblems) (u userRecord, ok bool) {
+	if err := strictDecode(raw, &u); err != nil {
+		bad.add(line, 1, "user: %s", jsonMessage(err))
+		return u, false
 	}
-	if len(problems) > 0 {
-		return f, problems
+	if msg := checkUser(u); msg != "" {
+		bad.add(line, 1, "user %s: %s", userName(u), msg)
+		return u, false
 	}
-	return f, nil
+	if first, dup := subs[u.Sub]; dup {
+		bad.add(line, 1, "user %s: sub %s is also on line %d: each user once", userName(u), u.Sub, first)
+		return u, false
+	}
+	subs[u.Sub] = line
+	f.Users++
+	for _, g := range u.Groups {
+		if _, seen := f.Groups[g]; !seen {
+			f.Groups[g] = line
+		}
+	}
+	for a := range u.Attributes {
+		if _, seen := f.Attributes[a]; !seen {
+			f.Attributes[a] = line
+		}
+	}
+	return u, true
+}
+
+// cappedProblems collects the first maxProblems problems of one file and counts the rest, so a
+// file of another kind does not print a line per line.
+type cappedProblems struct {
+	file string
+	list problem.List
+	more int
+}
+
+func (c *cappedProblems) add(line, col int, format string, a ...any) {
+	if len(c.list) == maxProblems {
+		c.more++
+		return
+	}
+	c.list = append(c.list, problem.Problem{File: c.file, Line: line, Column: max(col, 1), Want: fmt.Sprintf(format, a...)})
+}
+
+// err is the problems as one error, or nil when there are none.
+func (c *cappedProblems) err() error {
+	if c.more > 0 {
+		c.list = append(c.list, problem.Problem{File: c.file, Want: fmt.Sprintf("and %d more problems", c.more)})
+	}
+	if len(c.list) == 0 {
+		return nil
+	}
+	return c.list
 }
 
 // checkUser checks what import relies on in a user line.
