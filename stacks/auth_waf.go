@@ -34,35 +34,15 @@ func addUserPoolWebACL(stack awscdk.Stack, pool awscognito.UserPool, cfg config.
 		return
 	}
 	name := names.UserPoolWebACL(cfg.AppName, cfg.StageName) // also its metric, which the alarms watch
-	visibility := func(metric string) *awswafv2.CfnWebACL_VisibilityConfigProperty {
-		return &awswafv2.CfnWebACL_VisibilityConfigProperty{
-			CloudWatchMetricsEnabled: jsii.Bool(true),
-			MetricName:               jsii.String(metric),
-			SampledRequestsEnabled:   jsii.Bool(true),
-		}
-	}
-	managed := func(priority int, group, metric string, overrides []any) *awswafv2.CfnWebACL_RuleProperty {
-		statement := &awswafv2.CfnWebACL_ManagedRuleGroupStatementProperty{VendorName: jsii.String("AWS"), Name: jsii.String(group)}
-		if len(overrides) > 0 {
-			statement.RuleActionOverrides = overrides
-		}
-		return &awswafv2.CfnWebACL_RuleProperty{
-			Name:             jsii.String(group),
-			Priority:         jsii.Number(priority),
-			OverrideAction:   &awswafv2.CfnWebACL_OverrideActionProperty{None: map[string]any{}},
-			Statement:        &awswafv2.CfnWebACL_StatementProperty{ManagedRuleGroupStatement: statement},
-			VisibilityConfig: visibility(name + "-" + metric),
-		}
-	}
 	acl := awswafv2.NewCfnWebACL(stack, jsii.String("UserPoolWebAcl"), &awswafv2.CfnWebACLProps{
 		Name:             jsii.String(name),
 		Description:      jsii.String("Managed login, OAuth endpoints and public API of the " + cfg.AppName + " " + cfg.StageName + " user pool"),
 		Scope:            jsii.String("REGIONAL"),
 		DefaultAction:    &awswafv2.CfnWebACL_DefaultActionProperty{Allow: map[string]any{}},
-		VisibilityConfig: visibility(name),
+		VisibilityConfig: wafVisibility(name),
 		Rules: []any{
 			// Addresses AWS has seen scanning or attacking: cheap (25 capacity units), first.
-			managed(0, "AWSManagedRulesAmazonIpReputationList", "ipreputation", nil),
+			managedRuleGroup(0, "AWSManagedRulesAmazonIpReputationList", name+"-ipreputation", nil),
 			&awswafv2.CfnWebACL_RuleProperty{
 				Name:     jsii.String("RateLimitPerIP"),
 				Priority: jsii.Number(1),
@@ -74,10 +54,10 @@ func addUserPoolWebACL(stack awscdk.Stack, pool awscognito.UserPool, cfg config.
 						EvaluationWindowSec: jsii.Number(300),
 					},
 				},
-				VisibilityConfig: visibility(name + "-rate"),
+				VisibilityConfig: wafVisibility(name + "-rate"),
 			},
-			managed(2, "AWSManagedRulesCommonRuleSet", "common", redirectRuleOverrides(s)),
-			managed(3, "AWSManagedRulesKnownBadInputsRuleSet", "badinputs", nil),
+			managedRuleGroup(2, "AWSManagedRulesCommonRuleSet", name+"-common", redirectRuleOverrides(s)),
+			managedRuleGroup(3, "AWSManagedRulesKnownBadInputsRuleSet", name+"-badinputs", nil),
 		},
 	})
 	awswafv2.NewCfnWebACLAssociation(stack, jsii.String("UserPoolWebAclAssociation"), &awswafv2.CfnWebACLAssociationProps{

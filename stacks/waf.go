@@ -16,31 +16,13 @@ import (
 func newWebACL(scope constructs.Construct, cfg config.Config, stage awsapigateway.Stage) awswafv2.CfnWebACL {
 	name := names.Prefix(cfg.AppName, cfg.StageName)
 	aclName := names.APIWebACL(cfg.AppName, cfg.StageName) // also its metric, which the alarms watch
-	visibility := func(metric string) *awswafv2.CfnWebACL_VisibilityConfigProperty {
-		return &awswafv2.CfnWebACL_VisibilityConfigProperty{
-			CloudWatchMetricsEnabled: jsii.Bool(true),
-			MetricName:               jsii.String(metric),
-			SampledRequestsEnabled:   jsii.Bool(true),
-		}
-	}
 	acl := awswafv2.NewCfnWebACL(scope, jsii.String("WebAcl"), &awswafv2.CfnWebACLProps{
 		Name:             jsii.String(aclName),
 		Scope:            jsii.String("REGIONAL"),
 		DefaultAction:    &awswafv2.CfnWebACL_DefaultActionProperty{Allow: map[string]any{}},
-		VisibilityConfig: visibility(aclName),
+		VisibilityConfig: wafVisibility(aclName),
 		Rules: []any{
-			&awswafv2.CfnWebACL_RuleProperty{
-				Name:           jsii.String("AWSManagedRulesCommonRuleSet"),
-				Priority:       jsii.Number(0),
-				OverrideAction: &awswafv2.CfnWebACL_OverrideActionProperty{None: map[string]any{}},
-				Statement: &awswafv2.CfnWebACL_StatementProperty{
-					ManagedRuleGroupStatement: &awswafv2.CfnWebACL_ManagedRuleGroupStatementProperty{
-						VendorName: jsii.String("AWS"),
-						Name:       jsii.String("AWSManagedRulesCommonRuleSet"),
-					},
-				},
-				VisibilityConfig: visibility(name + "-common"),
-			},
+			managedRuleGroup(0, "AWSManagedRulesCommonRuleSet", name+"-common", nil),
 			&awswafv2.CfnWebACL_RuleProperty{
 				Name:     jsii.String("RateLimitPerIP"),
 				Priority: jsii.Number(1),
@@ -52,7 +34,7 @@ func newWebACL(scope constructs.Construct, cfg config.Config, stage awsapigatewa
 						EvaluationWindowSec: jsii.Number(300),
 					},
 				},
-				VisibilityConfig: visibility(name + "-rate"),
+				VisibilityConfig: wafVisibility(name + "-rate"),
 			},
 		},
 	})
@@ -62,4 +44,29 @@ func newWebACL(scope constructs.Construct, cfg config.Config, stage awsapigatewa
 	})
 	logWebACL(scope, cfg, acl, "api")
 	return acl
+}
+
+// wafVisibility turns on a web ACL's or a rule's CloudWatch metric and request samples.
+func wafVisibility(metric string) *awswafv2.CfnWebACL_VisibilityConfigProperty {
+	return &awswafv2.CfnWebACL_VisibilityConfigProperty{
+		CloudWatchMetricsEnabled: jsii.Bool(true),
+		MetricName:               jsii.String(metric),
+		SampledRequestsEnabled:   jsii.Bool(true),
+	}
+}
+
+// managedRuleGroup is a rule that applies one of AWS's managed rule groups as the group says,
+// except for the rules overrides name.
+func managedRuleGroup(priority int, group, metric string, overrides []any) *awswafv2.CfnWebACL_RuleProperty {
+	statement := &awswafv2.CfnWebACL_ManagedRuleGroupStatementProperty{VendorName: jsii.String("AWS"), Name: jsii.String(group)}
+	if len(overrides) > 0 {
+		statement.RuleActionOverrides = overrides
+	}
+	return &awswafv2.CfnWebACL_RuleProperty{
+		Name:             jsii.String(group),
+		Priority:         jsii.Number(priority),
+		OverrideAction:   &awswafv2.CfnWebACL_OverrideActionProperty{None: map[string]any{}},
+		Statement:        &awswafv2.CfnWebACL_StatementProperty{ManagedRuleGroupStatement: statement},
+		VisibilityConfig: wafVisibility(metric),
+	}
 }

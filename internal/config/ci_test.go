@@ -158,18 +158,7 @@ func TestCISetting(t *testing.T) {
 				}
 				return
 			}
-			if err == nil {
-				t.Fatal("accepted")
-			}
-			lines := strings.Split(err.Error(), "\n")
-			if len(lines) != len(tc.want) {
-				t.Fatalf("got %d problems, want %d:\n%s", len(lines), len(tc.want), err)
-			}
-			for i, want := range tc.want {
-				if !strings.HasPrefix(lines[i], want) {
-					t.Errorf("problem %d = %q, want it to start with %q", i, lines[i], want)
-				}
-			}
+			wantProblemsStarting(t, err, tc.want)
 		})
 	}
 }

@@ -452,6 +452,24 @@ func problemLines(t *testing.T, ctx map[string]any) []string {
 	return lines
 }
 
+// wantProblemsStarting fails the test unless err has exactly one line per want, in order, each
+// starting with its want.
+func wantProblemsStarting(t *testing.T, err error, want []string) {
+	t.Helper()
+	if err == nil {
+		t.Fatal("accepted")
+	}
+	lines := strings.Split(err.Error(), "\n")
+	if len(lines) != len(want) {
+		t.Fatalf("got %d problems, want %d:\n%s", len(lines), len(want), err)
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(lines[i], w) {
+			t.Errorf("problem %d = %q, want it to start with %q", i, lines[i], w)
+		}
+	}
+}
+
 // hasLineStarting reports whether one of lines starts with prefix.
 func hasLineStarting(lines []string, prefix string) bool {
 	return slices.ContainsFunc(lines, func(l string) bool { return strings.HasPrefix(l, prefix) })

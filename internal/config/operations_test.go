@@ -1,7 +1,6 @@
 package config
 
 import (
-	"strings"
 	"testing"
 )
 
@@ -70,18 +69,7 @@ func TestOperationsSettings(t *testing.T) {
 				}
 				return
 			}
-			if err == nil {
-				t.Fatal("accepted")
-			}
-			lines := strings.Split(err.Error(), "\n")
-			if len(lines) != len(tc.want) {
-				t.Fatalf("got %d problems, want %d:\n%s", len(lines), len(tc.want), err)
-			}
-			for i, want := range tc.want {
-				if !strings.HasPrefix(lines[i], want) {
-					t.Errorf("problem %d = %q, want it to start with %q", i, lines[i], want)
-				}
-			}
+			wantProblemsStarting(t, err, tc.want)
 		})
 	}
 }
