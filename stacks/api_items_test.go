@@ -78,14 +78,14 @@ func TestItemsTableAccess(t *testing.T) {
 			noPanic(t, func() { api = *tpl.api.ToJSON() })
 			var found []string
 			for id, p := range resourcesOf(api, "AWS::IAM::Policy") {
-				pp := props(p)
-				for _, st := range pp["PolicyDocument"].(map[string]any)["Statement"].([]any) {
+				policy := props(p)
+				for _, st := range policy["PolicyDocument"].(map[string]any)["Statement"].([]any) {
 					st := st.(map[string]any)
 					if !strings.Contains(asJSON(st["Action"]), "dynamodb:") {
 						continue
 					}
 					found = append(found, id)
-					if got := asJSON(pp["Roles"]); !strings.HasPrefix(got, `[{"Ref":"HandlerRole`) {
+					if got := asJSON(policy["Roles"]); !strings.HasPrefix(got, `[{"Ref":"HandlerRole`) {
 						t.Errorf("%s grants DynamoDB to %s; want the handler's role only", id, got)
 					}
 					var actions []string

@@ -14,7 +14,6 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
-	"github.com/cognito-apigw/cognito-apigw/internal/cdkjson"
 	"github.com/cognito-apigw/cognito-apigw/internal/cdktest"
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
 	"github.com/cognito-apigw/cognito-apigw/stacks"
@@ -27,7 +26,7 @@ func synthCI(t *testing.T, ci config.CI, qualifier string) (assertions.Template,
 	var tpl assertions.Template
 	var st *stacks.CIStack
 	noPanic(t, func() {
-		app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(t.TempDir())})
+		app := newApp(t)
 		awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true), Reports: jsii.Bool(false)}), nil)
 		st = stacks.NewCIStack(app, "demo-api-ci", &stacks.CIStackProps{CI: ci, Qualifier: qualifier})
 		tpl = assertions.Template_FromStack(st.Stack, nil)
@@ -313,10 +312,7 @@ func suppressedAny(t *testing.T, tpl assertions.Template) []string {
 // NewStage adds <app>-ci when the context sets ci, whichever stage it builds, and not
 // otherwise.
 func TestStageAddsCIStack(t *testing.T) {
-	ctx, err := cdkjson.ReadContext("../cdk.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	ctx := project.Context(t)
 	if _, set := ctx[config.KeyCI]; set {
 		t.Fatal("the committed cdk.json sets ci: a clone would create roles trusting a repository that is not its own")
 	}
@@ -325,9 +321,10 @@ func TestStageAddsCIStack(t *testing.T) {
 		c["aws:cdk:bundling-stacks"] = []any{}
 		c[config.KeyCI] = ci
 		var st *stacks.Stage
+		app := project.NewCDKApp(t, c)
 		noPanic(t, func() {
-			app := awscdk.NewApp(&awscdk.AppProps{Context: &c, Outdir: jsii.String(t.TempDir())})
-			if st, err = stacks.NewStage(app, ".."); err != nil {
+			var err error
+			if st, err = stacks.NewStage(app, project.Dir); err != nil {
 				t.Fatal(err)
 			}
 		})

@@ -57,7 +57,7 @@ CloudFormation cannot change it in place: it would create a new, empty user pool
 user of the old one would be lost to the app (deleted with the stack on a non-production stage,
 orphaned on a production one). To do it on purpose: create the new pool beside the old one (a new
 stage or construct id), migrate users (export them, or a user migration Lambda trigger), switch
-clients over, then run "go test -run TestUserPoolIsNotReplaced -update ./stacks" and commit stacks/%s.`,
+clients over, then run "go test ./stacks -run TestUserPoolIsNotReplaced -update" and commit stacks/%s.`,
 					name, key, wj, gj, pinsFile)
 			}
 		}
