@@ -43,19 +43,7 @@ func addUserPoolWebACL(stack awscdk.Stack, pool awscognito.UserPool, cfg config.
 		Rules: []any{
 			// Addresses AWS has seen scanning or attacking: cheap (25 capacity units), first.
 			managedRuleGroup(0, "AWSManagedRulesAmazonIpReputationList", name+"-ipreputation", nil),
-			&awswafv2.CfnWebACL_RuleProperty{
-				Name:     jsii.String("RateLimitPerIP"),
-				Priority: jsii.Number(1),
-				Action:   &awswafv2.CfnWebACL_RuleActionProperty{Block: map[string]any{}},
-				Statement: &awswafv2.CfnWebACL_StatementProperty{
-					RateBasedStatement: &awswafv2.CfnWebACL_RateBasedStatementProperty{
-						Limit:               jsii.Number(s.UserPoolWAF.RateLimit),
-						AggregateKeyType:    jsii.String("IP"),
-						EvaluationWindowSec: jsii.Number(300),
-					},
-				},
-				VisibilityConfig: wafVisibility(name + "-rate"),
-			},
+			rateLimitRule(1, s.UserPoolWAF.RateLimit, name+"-rate"),
 			managedRuleGroup(2, "AWSManagedRulesCommonRuleSet", name+"-common", redirectRuleOverrides(s)),
 			managedRuleGroup(3, "AWSManagedRulesKnownBadInputsRuleSet", name+"-badinputs", nil),
 		},

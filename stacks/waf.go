@@ -23,19 +23,7 @@ func newWebACL(scope constructs.Construct, cfg config.Config, stage awsapigatewa
 		VisibilityConfig: wafVisibility(aclName),
 		Rules: []any{
 			managedRuleGroup(0, "AWSManagedRulesCommonRuleSet", name+"-common", nil),
-			&awswafv2.CfnWebACL_RuleProperty{
-				Name:     jsii.String("RateLimitPerIP"),
-				Priority: jsii.Number(1),
-				Action:   &awswafv2.CfnWebACL_RuleActionProperty{Block: map[string]any{}},
-				Statement: &awswafv2.CfnWebACL_StatementProperty{
-					RateBasedStatement: &awswafv2.CfnWebACL_RateBasedStatementProperty{
-						Limit:               jsii.Number(cfg.WAF.RateLimit),
-						AggregateKeyType:    jsii.String("IP"),
-						EvaluationWindowSec: jsii.Number(300),
-					},
-				},
-				VisibilityConfig: wafVisibility(name + "-rate"),
-			},
+			rateLimitRule(1, cfg.WAF.RateLimit, name+"-rate"),
 		},
 	})
 	awswafv2.NewCfnWebACLAssociation(scope, jsii.String("WebAclAssociation"), &awswafv2.CfnWebACLAssociationProps{
@@ -67,6 +55,23 @@ func managedRuleGroup(priority int, group, metric string, overrides []any) *awsw
 		Priority:         jsii.Number(priority),
 		OverrideAction:   &awswafv2.CfnWebACL_OverrideActionProperty{None: map[string]any{}},
 		Statement:        &awswafv2.CfnWebACL_StatementProperty{ManagedRuleGroupStatement: statement},
+		VisibilityConfig: wafVisibility(metric),
+	}
+}
+
+// rateLimitRule blocks an IP address that sent more than limit requests in the last 5 minutes.
+func rateLimitRule(priority, limit int, metric string) *awswafv2.CfnWebACL_RuleProperty {
+	return &awswafv2.CfnWebACL_RuleProperty{
+		Name:     jsii.String("RateLimitPerIP"),
+		Priority: jsii.Number(priority),
+		Action:   &awswafv2.CfnWebACL_RuleActionProperty{Block: map[string]any{}},
+		Statement: &awswafv2.CfnWebACL_StatementProperty{
+			RateBasedStatement: &awswafv2.CfnWebACL_RateBasedStatementProperty{
+				Limit:               jsii.Number(limit),
+				AggregateKeyType:    jsii.String("IP"),
+				EvaluationWindowSec: jsii.Number(300),
+			},
+		},
 		VisibilityConfig: wafVisibility(metric),
 	}
 }
