@@ -3,7 +3,6 @@
 package e2e
 
 import (
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -47,16 +46,6 @@ func TestBrandingPreview(t *testing.T) {
 	}
 
 	png := run[[]byte](b, "screenshot", chromedp.CaptureScreenshot())
-	dir := os.Getenv("ARTIFACTS_DIR")
-	if dir == "" {
-		dir = filepath.Join(root, "e2e", "artifacts")
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	shot := filepath.Join(dir, "branding-preview.png")
-	if err := os.WriteFile(shot, png, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	shot := saveArtifact(t, root, "branding-preview.png", png)
 	t.Logf("screenshot: %s (%d bytes)", shot, len(png))
 }

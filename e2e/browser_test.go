@@ -40,51 +40,26 @@ import (
 // origin the stage does not allow, must not be able to read the API's replies. Last, the page
 // runs with the settings of a deployed stage, against a stand-in for the managed-login domain.
 func TestBrowserApp(t *testing.T) {
-	ctx, root, tmp := begin(t)
-	started := time.Now()
-	cognitoLocal := requireNodeTools(t, root)
-	chromium := requireChromium(t)
-	bins := build(t, ctx, root, tmp)
-	authctl, localAPI := bins.authctl, bins.local
-
-	apiPort, webPort, lambdaPort, prismPort := freePort(t), freePort(t), freePort(t), freePort(t)
-	otherAPIPort, otherWebPort := freePort(t), freePort(t)
-	apiURL := fmt.Sprintf("http://127.0.0.1:%d", apiPort)
-	// The page calls the API through Prism's validating proxy (see startPrism).
-	prismURL := fmt.Sprintf("http://127.0.0.1:%d", prismPort)
-	// localhost, as in the dev stage: the app's origin differs from the API's (127.0.0.1).
-	appURL := fmt.Sprintf("http://localhost:%d", webPort)
-	otherURL := fmt.Sprintf("http://localhost:%d", otherWebPort)
-	cdkJSON := devStageOnPort(t, root, tmp, webPort)
-	endpoint := startCognitoLocal(t, ctx, cognitoLocal, tmp)
-	dynamo, _ := startDynalite(t, ctx, root, filepath.Join(tmp, "dynalite"), 0)
-
-	tools := tool{t: t, ctx: ctx, bin: authctl, cdkJSON: cdkJSON}
-	outputsFile := filepath.Join(tmp, "local-outputs.json")
-	tools.must("", "setup-local", "-endpoint", endpoint, "-outputs", outputsFile, "-api-url", apiURL+"/", "-lambda-url", fmt.Sprintf("http://127.0.0.1:%d", lambdaPort),
-		"-dynamodb-endpoint", dynamo)
-	tools.outputs = outputsFile
 	const email = "bob@example.com"
-	tools.must("", "create-user", "-email", email, "-name", "Bob Example", "-password", password)
-	tools.must("", "create-user", "-email", "alice@example.com", "-name", "Alice Example", "-password", password, "-group", "admin")
+	w := startWebApp(t,
+		appUser{email: email, name: "Bob Example"},
+		appUser{email: "alice@example.com", name: "Alice Example", group: "admin"})
+	ctx, root, tmp, started := w.ctx, w.root, w.tmp, w.started
+	endpoint, cdkJSON, outputsFile := w.endpoint, w.cdkJSON, w.outputsFile
+	apiURL, prismURL, appURL := w.apiURL, w.prismURL, w.appURL
+	app, localAPI := w.server, w.bins.local
 
-	// The app and the API, as docs/local-development.md runs them (from the project root, for
-	// node_modules), the pool's trigger at the outputs file's LambdaEndpoint; the page calls
-	// the API through Prism.
-	app := start(t, ctx, "cmd/local", root, nil, localAPI, "-cdk-json", cdkJSON, "-outputs", outputsFile,
-		"-addr", "127.0.0.1:"+itoa(apiPort), "-web", "localhost:"+itoa(webPort), "-web-api", prismURL)
 	// The same page on an origin outside cors.allowOrigins, calling the same API (the trigger
 	// is the first server's).
+	otherAPIPort, otherWebPort := freePort(t), freePort(t)
+	otherURL := fmt.Sprintf("http://localhost:%d", otherWebPort)
 	other := start(t, ctx, "cmd/local on another origin", root, nil, localAPI, "-cdk-json", cdkJSON, "-outputs", outputsFile,
 		"-addr", "127.0.0.1:"+itoa(otherAPIPort), "-web", "localhost:"+itoa(otherWebPort), "-web-api", apiURL, "-lambda", "off")
-	waitHTTP(t, ctx, app, apiURL+"/health")
-	startPrism(t, ctx, root, tmp, bins.apidoc, cdkJSON, outputsFile, prismPort, apiURL)
-	waitHTTP(t, ctx, app, appURL+"/config.json")
 	waitHTTP(t, ctx, other, otherURL+"/config.json")
 	t.Logf("servers up after %v", time.Since(started).Round(time.Millisecond))
 
 	browserStarted := time.Now()
-	b := newBrowser(t, ctx, chromium, filepath.Join(tmp, "chromium-profile"))
+	b := newBrowser(t, ctx, w.chromium, filepath.Join(tmp, "chromium-profile"))
 
 	// Signed out: the public route answers across origins.
 	b.do("open the app", chromedp.Navigate(appURL+"/"), chromedp.WaitVisible(chromedp.CSS("#sign-in")))
@@ -230,7 +205,7 @@ func TestBrowserApp(t *testing.T) {
 	}
 	app.wait(t, 10*time.Second)
 	deployed := start(t, ctx, "cmd/local with deployed outputs", root, nil, localAPI, "-cdk-json", cdkJSON, "-outputs", deployedOutputs,
-		"-addr", "127.0.0.1:"+itoa(apiPort), "-web", "localhost:"+itoa(webPort), "-web-api", prismURL)
+		"-addr", "127.0.0.1:"+itoa(w.apiPort), "-web", "localhost:"+itoa(w.webPort), "-web-api", prismURL)
 	waitHTTP(t, ctx, deployed, appURL+"/config.json")
 	b.do("open the app (deployed settings)", chromedp.Navigate(appURL+"/"), chromedp.WaitVisible(chromedp.CSS("#sign-in")))
 	// Sign in through the stage's provider (its button sends identity_provider=AcmeSSO; the
@@ -568,6 +543,71 @@ func devStageOnPort(t *testing.T, root, dir string, port int) string {
 	return path
 }
 
+// webApp is the sample web app as the browser tests run it, on loopback: cognito-local and
+// dynalite set up by authctl setup-local, cmd/local serving the page and the API, and Prism's
+// validating proxy in front of the API, which the page calls (see startPrism).
+type webApp struct {
+	ctx       context.Context
+	root, tmp string
+	started   time.Time // when the test began, for the timings it logs
+	chromium  string
+	bins      binaries
+	endpoint  string // cognito-local's
+	cdkJSON   string // the dev stage on webPort (devStageOnPort)
+	// outputsFile is setup-local's, which cmd/local reads.
+	outputsFile      string
+	apiPort, webPort int
+	// The API's own address, Prism's in front of it, and the page's: localhost, as in the dev
+	// stage, so that the app's origin differs from the API's (127.0.0.1).
+	apiURL, prismURL, appURL string
+	server                   *proc // cmd/local
+}
+
+// appUser is a user startWebApp creates, with the tests' password; group may be empty.
+type appUser struct{ email, name, group string }
+
+// startWebApp starts the tools and servers of a browser test (Chromium must be there too),
+// creates users, and returns once the API and the page answer.
+func startWebApp(t *testing.T, users ...appUser) *webApp {
+	t.Helper()
+	ctx, root, tmp := begin(t)
+	w := &webApp{ctx: ctx, root: root, tmp: tmp, started: time.Now()}
+	cognitoLocal := requireNodeTools(t, root)
+	w.chromium = requireChromium(t)
+	w.bins = build(t, ctx, root, tmp)
+
+	var lambdaPort, prismPort int
+	w.apiPort, w.webPort, lambdaPort, prismPort = freePort(t), freePort(t), freePort(t), freePort(t)
+	w.apiURL = fmt.Sprintf("http://127.0.0.1:%d", w.apiPort)
+	w.prismURL = fmt.Sprintf("http://127.0.0.1:%d", prismPort)
+	w.appURL = fmt.Sprintf("http://localhost:%d", w.webPort)
+	w.cdkJSON = devStageOnPort(t, root, tmp, w.webPort)
+	w.endpoint = startCognitoLocal(t, ctx, cognitoLocal, tmp)
+	dynamo, _ := startDynalite(t, ctx, root, filepath.Join(tmp, "dynalite"), 0)
+
+	tools := tool{t: t, ctx: ctx, bin: w.bins.authctl, cdkJSON: w.cdkJSON}
+	w.outputsFile = filepath.Join(tmp, "local-outputs.json")
+	tools.must("", "setup-local", "-endpoint", w.endpoint, "-outputs", w.outputsFile, "-api-url", w.apiURL+"/",
+		"-lambda-url", fmt.Sprintf("http://127.0.0.1:%d", lambdaPort), "-dynamodb-endpoint", dynamo)
+	tools.outputs = w.outputsFile
+	for _, u := range users {
+		args := []string{"create-user", "-email", u.email, "-name", u.name, "-password", password}
+		if u.group != "" {
+			args = append(args, "-group", u.group)
+		}
+		tools.must("", args...)
+	}
+
+	// The app and the API, as docs/local-development.md runs them (from the project root, for
+	// node_modules), the pool's trigger at the outputs file's LambdaEndpoint.
+	w.server = start(t, ctx, "cmd/local", root, nil, w.bins.local, "-cdk-json", w.cdkJSON, "-outputs", w.outputsFile,
+		"-addr", "127.0.0.1:"+itoa(w.apiPort), "-web", "localhost:"+itoa(w.webPort), "-web-api", w.prismURL)
+	waitHTTP(t, ctx, w.server, w.apiURL+"/health")
+	startPrism(t, ctx, root, tmp, w.bins.apidoc, w.cdkJSON, w.outputsFile, prismPort, w.apiURL)
+	waitHTTP(t, ctx, w.server, w.appURL+"/config.json")
+	return w
+}
+
 // browser is one headless Chromium tab and what it reported.
 type browser struct {
 	t   *testing.T
@@ -810,10 +850,17 @@ func (b *browser) fail(step string, err error) {
 	b.t.Fatalf("browser step %q: %v\naddress: %s\npage text:\n%s\nbrowser reported:\n%s", step, err, loc, body, strings.Join(b.problems(), "\n"))
 }
 
-// screenshot saves the page where CI keeps artifacts: $ARTIFACTS_DIR, else e2e/artifacts/.
+// screenshot saves the page as the artifact name (see saveArtifact).
 func (b *browser) screenshot(t *testing.T, root, name string) {
 	t.Helper()
 	png := run[[]byte](b, "screenshot", chromedp.FullScreenshot(100))
+	t.Logf("screenshot of the signed-in page: %s", saveArtifact(t, root, name, png))
+}
+
+// saveArtifact writes data as name where CI keeps artifacts: $ARTIFACTS_DIR, else
+// e2e/artifacts/ under root. It returns the file's path.
+func saveArtifact(t *testing.T, root, name string, data []byte) string {
+	t.Helper()
 	dir := os.Getenv("ARTIFACTS_DIR")
 	if dir == "" {
 		dir = filepath.Join(root, "e2e", "artifacts")
@@ -822,10 +869,10 @@ func (b *browser) screenshot(t *testing.T, root, name string) {
 		t.Fatal(err)
 	}
 	path := filepath.Join(dir, name)
-	if err := os.WriteFile(path, png, 0o644); err != nil {
+	if err := os.WriteFile(path, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("screenshot of the signed-in page: %s", path)
+	return path
 }
 
 func jsString(s string) string {

@@ -26,37 +26,14 @@ import (
 // token may delete), sees none of hers, and GET and DELETE of her item's id answer him 404, as
 // for an id nobody has; her items are all still there afterwards.
 func TestBrowserItems(t *testing.T) {
-	ctx, root, tmp := begin(t)
-	started := time.Now()
-	cognitoLocal := requireNodeTools(t, root)
-	chromium := requireChromium(t)
-	bins := build(t, ctx, root, tmp)
-
-	apiPort, webPort, lambdaPort, prismPort := freePort(t), freePort(t), freePort(t), freePort(t)
-	apiURL := fmt.Sprintf("http://127.0.0.1:%d", apiPort)
-	prismURL := fmt.Sprintf("http://127.0.0.1:%d", prismPort)
-	appURL := fmt.Sprintf("http://localhost:%d", webPort)
-	cdkJSON := devStageOnPort(t, root, tmp, webPort)
-	endpoint := startCognitoLocal(t, ctx, cognitoLocal, tmp)
-	dynamo, _ := startDynalite(t, ctx, root, filepath.Join(tmp, "dynalite"), 0)
-
-	tools := tool{t: t, ctx: ctx, bin: bins.authctl, cdkJSON: cdkJSON}
-	outputsFile := filepath.Join(tmp, "local-outputs.json")
-	tools.must("", "setup-local", "-endpoint", endpoint, "-outputs", outputsFile, "-api-url", apiURL+"/",
-		"-lambda-url", fmt.Sprintf("http://127.0.0.1:%d", lambdaPort), "-dynamodb-endpoint", dynamo)
-	tools.outputs = outputsFile
 	// Both in admin, whose demo-api/write (groupScopes) POST and DELETE take.
-	tools.must("", "create-user", "-email", "alice@example.com", "-name", "Alice", "-password", password, "-group", "admin")
-	tools.must("", "create-user", "-email", "bob@example.com", "-name", "Bob", "-password", password, "-group", "admin")
+	w := startWebApp(t,
+		appUser{email: "alice@example.com", name: "Alice", group: "admin"},
+		appUser{email: "bob@example.com", name: "Bob", group: "admin"})
+	appURL, prismURL := w.appURL, w.prismURL
+	t.Logf("servers up after %v", time.Since(w.started).Round(time.Millisecond))
 
-	app := start(t, ctx, "cmd/local", root, nil, bins.local, "-cdk-json", cdkJSON, "-outputs", outputsFile,
-		"-addr", "127.0.0.1:"+itoa(apiPort), "-web", "localhost:"+itoa(webPort), "-web-api", prismURL)
-	waitHTTP(t, ctx, app, apiURL+"/health")
-	startPrism(t, ctx, root, tmp, bins.apidoc, cdkJSON, outputsFile, prismPort, apiURL)
-	waitHTTP(t, ctx, app, appURL+"/config.json")
-	t.Logf("servers up after %v", time.Since(started).Round(time.Millisecond))
-
-	b := newBrowser(t, ctx, chromium, filepath.Join(tmp, "chromium-profile"))
+	b := newBrowser(t, w.ctx, w.chromium, filepath.Join(w.tmp, "chromium-profile"))
 	lost := loseReplies(t, b)
 	signIn := func(email string) {
 		t.Helper()
@@ -181,7 +158,7 @@ func TestBrowserItems(t *testing.T) {
 	if problems := b.problems(); len(problems) > 0 {
 		t.Errorf("the browser reported problems:\n%s", strings.Join(problems, "\n"))
 	}
-	t.Logf("done in %v", time.Since(started).Round(time.Millisecond))
+	t.Logf("done in %v", time.Since(w.started).Round(time.Millisecond))
 }
 
 // replyLoser intercepts the page's requests to the API at the reply: it lets them through,
