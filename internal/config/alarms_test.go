@@ -1,33 +1,8 @@
 package config
 
 import (
-	"strings"
 	"testing"
 )
-
-// loadStage loads a dev stage of the built-in defaults with the given settings (JSON of the stage
-// object) and returns the problem lines, none when it is valid.
-func loadStage(t *testing.T, stage string) (Config, []string) {
-	t.Helper()
-	cfg, err := Load(contextWith(t, nil, `{"dev": `+stage+`}`))
-	if err == nil {
-		return cfg, nil
-	}
-	return cfg, strings.Split(err.Error(), "\n")
-}
-
-// checkProblems wants exactly the problems listed, each line starting with its entry.
-func checkProblems(t *testing.T, got, want []string) {
-	t.Helper()
-	if len(got) != len(want) {
-		t.Fatalf("got %d problems, want %d:\n%s", len(got), len(want), strings.Join(got, "\n"))
-	}
-	for i := range want {
-		if !strings.HasPrefix(got[i], want[i]) {
-			t.Errorf("problem %d = %q,\nwant it to start with %q", i, got[i], want[i])
-		}
-	}
-}
 
 func TestAlarmDefaults(t *testing.T) {
 	// GIVEN a stage that turns alarms on and says nothing else about them
@@ -152,16 +127,6 @@ func TestAlarmWarnings(t *testing.T) {
 		{name: "production without alarms", stage: `{"production": true}`},
 		{name: "development without an address", stage: `{"alarms": {"enabled": true}}`},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			cfg, problems := loadStage(t, tc.stage)
-			checkProblems(t, problems, nil)
-			got := cfg.OperationWarnings()
-			switch {
-			case tc.want == "" && len(got) > 0:
-				t.Errorf("warnings %q, want none", got)
-			case tc.want != "" && (len(got) != 1 || !strings.HasPrefix(got[0], tc.want)):
-				t.Errorf("warnings %q,\nwant one starting with %q", got, tc.want)
-			}
-		})
+		t.Run(tc.name, func(t *testing.T) { checkWarning(t, tc.stage, tc.want) })
 	}
 }

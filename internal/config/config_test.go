@@ -459,14 +459,45 @@ func wantProblemsStarting(t *testing.T, err error, want []string) {
 	if err == nil {
 		t.Fatal("accepted")
 	}
-	lines := strings.Split(err.Error(), "\n")
-	if len(lines) != len(want) {
-		t.Fatalf("got %d problems, want %d:\n%s", len(lines), len(want), err)
+	checkProblems(t, strings.Split(err.Error(), "\n"), want)
+}
+
+// loadStage loads a dev stage of the built-in defaults with the given settings (JSON of the stage
+// object) and returns the problem lines, none when it is valid.
+func loadStage(t *testing.T, stage string) (Config, []string) {
+	t.Helper()
+	cfg, err := Load(contextWith(t, nil, `{"dev": `+stage+`}`))
+	if err == nil {
+		return cfg, nil
 	}
-	for i, w := range want {
-		if !strings.HasPrefix(lines[i], w) {
-			t.Errorf("problem %d = %q, want it to start with %q", i, lines[i], w)
+	return cfg, strings.Split(err.Error(), "\n")
+}
+
+// checkProblems wants exactly the problems listed, each line starting with its entry.
+func checkProblems(t *testing.T, got, want []string) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("got %d problems, want %d:\n%s", len(got), len(want), strings.Join(got, "\n"))
+	}
+	for i := range want {
+		if !strings.HasPrefix(got[i], want[i]) {
+			t.Errorf("problem %d = %q,\nwant it to start with %q", i, got[i], want[i])
 		}
+	}
+}
+
+// checkWarning loads a dev stage with the given settings, which must be valid, and wants
+// exactly one operation warning starting with want, or none when want is empty.
+func checkWarning(t *testing.T, stage, want string) {
+	t.Helper()
+	cfg, problems := loadStage(t, stage)
+	checkProblems(t, problems, nil)
+	got := cfg.OperationWarnings()
+	switch {
+	case want == "" && len(got) > 0:
+		t.Errorf("warnings %q, want none", got)
+	case want != "" && (len(got) != 1 || !strings.HasPrefix(got[0], want)):
+		t.Errorf("warnings %q,\nwant one starting with %q", got, want)
 	}
 }
 

@@ -197,16 +197,6 @@ func TestLoginDomainWarning(t *testing.T) {
 		{name: "neither", stage: `{` + login + `}`},
 		{name: "no login domain", stage: `{` + google + `, ` + passkeys + `}`},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			cfg, problems := loadStage(t, tc.stage)
-			checkProblems(t, problems, nil)
-			got := cfg.OperationWarnings()
-			switch {
-			case tc.want == "" && len(got) > 0:
-				t.Errorf("warnings %q, want none", got)
-			case tc.want != "" && (len(got) != 1 || !strings.HasPrefix(got[0], tc.want)):
-				t.Errorf("warnings %q,\nwant one starting with %q", got, tc.want)
-			}
-		})
+		t.Run(tc.name, func(t *testing.T) { checkWarning(t, tc.stage, tc.want) })
 	}
 }
