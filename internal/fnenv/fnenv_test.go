@@ -7,6 +7,7 @@ import (
 
 	"github.com/cognito-apigw/cognito-apigw/internal/linking"
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
+	"github.com/cognito-apigw/cognito-apigw/internal/testkit"
 )
 
 // name32 is an app client name of 32 characters, the most routes.ClientNamePattern takes.
@@ -24,18 +25,6 @@ func sampleRoutes() routes.Table {
 // lookup is getenv over a map, as the functions' tests call the Read functions.
 func lookup(env map[string]string) func(string) string {
 	return func(k string) string { return env[k] }
-}
-
-// with is env with the given variables replaced.
-func with(env map[string]string, kv ...string) map[string]string {
-	out := map[string]string{}
-	for k, v := range env {
-		out[k] = v
-	}
-	for i := 0; i < len(kv); i += 2 {
-		out[kv[i]] = kv[i+1]
-	}
-	return out
 }
 
 // wantProblems checks that err has exactly one line per wanted problem, each line naming a
@@ -90,16 +79,16 @@ func TestProxyRoundTrip(t *testing.T) {
 
 func TestReadProxy(t *testing.T) {
 	good := Proxy{Routes: sampleRoutes(), Clients: Clients{Web: []string{"web1"}}, ItemsTable: "items"}.Env(strings.Join)
-	if got, err := ReadProxy(lookup(with(good, EnvAllowedClientIDs, " web1 , web2,", EnvAllowedOrigins, " https://app.example.com, http://[::1]:3000 "))); err != nil ||
+	if got, err := ReadProxy(lookup(testkit.Env(good, EnvAllowedClientIDs, " web1 , web2,", EnvAllowedOrigins, " https://app.example.com, http://[::1]:3000 "))); err != nil ||
 		!reflect.DeepEqual(got.Clients.Web, []string{"web1", "web2"}) || !reflect.DeepEqual(got.AllowedOrigins, []string{"https://app.example.com", "http://[::1]:3000"}) {
 		t.Errorf("ReadProxy with spaces = %+v, %v", got, err)
 	}
 	for _, name := range []string{"abc", strings.Repeat("t", 255), "demo-api-dev-api-Items_1.2"} {
-		if got, err := ReadProxy(lookup(with(good, EnvItemsTable, name))); err != nil || got.ItemsTable != name {
+		if got, err := ReadProxy(lookup(testkit.Env(good, EnvItemsTable, name))); err != nil || got.ItemsTable != name {
 			t.Errorf("ReadProxy with the table %q = %+v, %v", name, got, err)
 		}
 	}
-	if got, err := ReadProxy(lookup(with(good, EnvAllowedOrigins, "*"))); err != nil || !reflect.DeepEqual(got.AllowedOrigins, []string{"*"}) {
+	if got, err := ReadProxy(lookup(testkit.Env(good, EnvAllowedOrigins, "*"))); err != nil || !reflect.DeepEqual(got.AllowedOrigins, []string{"*"}) {
 		t.Errorf(`ReadProxy with "*" = %+v, %v`, got, err)
 	}
 	tests := []struct {
@@ -108,22 +97,22 @@ func TestReadProxy(t *testing.T) {
 		want []string // one per problem
 	}{
 		{"nothing set", map[string]string{}, []string{"ROUTE_TABLE is not set", "ALLOWED_CLIENT_IDS is not set", "ITEMS_TABLE is not set"}},
-		{"blank client ids", with(good, EnvAllowedClientIDs, " , "), []string{"ALLOWED_CLIENT_IDS is not set"}},
-		{"client id with a space", with(good, EnvAllowedClientIDs, "web1,we b2"), []string{`ALLOWED_CLIENT_IDS: got "we b2"; want an app client id`}},
-		{"table not JSON", with(good, EnvRouteTable, "{"), []string{"ROUTE_TABLE: unexpected end of JSON input; want the route table as JSON"}},
-		{"table of no routes", with(good, EnvRouteTable, "[]"), []string{`ROUTE_TABLE: got "[]"; want at least one route`}},
-		{"table with problems", with(good, EnvRouteTable, `[{"method":"get","path":"/x","access":"public"},{"method":"GET","path":"/y","access":"scoped"}]`),
+		{"blank client ids", testkit.Env(good, EnvAllowedClientIDs, " , "), []string{"ALLOWED_CLIENT_IDS is not set"}},
+		{"client id with a space", testkit.Env(good, EnvAllowedClientIDs, "web1,we b2"), []string{`ALLOWED_CLIENT_IDS: got "we b2"; want an app client id`}},
+		{"table not JSON", testkit.Env(good, EnvRouteTable, "{"), []string{"ROUTE_TABLE: unexpected end of JSON input; want the route table as JSON"}},
+		{"table of no routes", testkit.Env(good, EnvRouteTable, "[]"), []string{`ROUTE_TABLE: got "[]"; want at least one route`}},
+		{"table with problems", testkit.Env(good, EnvRouteTable, `[{"method":"get","path":"/x","access":"public"},{"method":"GET","path":"/y","access":"scoped"}]`),
 			[]string{"ROUTE_TABLE: routes[0].method", "ROUTE_TABLE: routes[1].scopes"}},
-		{"bad origins", with(good, EnvAllowedOrigins, "app.example.com,https://ok.example,HTTPS://App.Example.com/"),
+		{"bad origins", testkit.Env(good, EnvAllowedOrigins, "app.example.com,https://ok.example,HTTPS://App.Example.com/"),
 			[]string{`ALLOWED_ORIGINS: got "app.example.com"; want an origin`, `ALLOWED_ORIGINS: got "HTTPS://App.Example.com/"; want the origin exactly as a browser sends it`}},
-		{"bad machine clients", with(good, EnvMachineClients, "reporting,Bad=m1,web=m2,"+name32+"x=m3,billing=m4,billing=m5"),
+		{"bad machine clients", testkit.Env(good, EnvMachineClients, "reporting,Bad=m1,web=m2,"+name32+"x=m3,billing=m4,billing=m5"),
 			[]string{`MACHINE_CLIENTS: got "reporting"; want name=client id`, `MACHINE_CLIENTS: got "Bad"="m1"`, `MACHINE_CLIENTS: got "web"="m2"`,
 				`MACHINE_CLIENTS: got "` + name32 + `x"="m3"`, `MACHINE_CLIENTS: "billing" appears twice`}},
 		// DynamoDB's table name rule at both edges.
-		{"table name of 2 characters", with(good, EnvItemsTable, "ab"), []string{`ITEMS_TABLE: got "ab"; want a DynamoDB table name`}},
-		{"table name of 256 characters", with(good, EnvItemsTable, strings.Repeat("t", 256)), []string{"ITEMS_TABLE: got"}},
-		{"table name with a slash", with(good, EnvItemsTable, "arn:aws:dynamodb:us-east-1:1:table/items"), []string{"ITEMS_TABLE: got"}},
-		{"machine client with a web client's id", with(good, EnvMachineClients, "reporting=web1"), []string{"MACHINE_CLIENTS: app client web1 is both \"web\" and \"reporting\"; want one name per client"}},
+		{"table name of 2 characters", testkit.Env(good, EnvItemsTable, "ab"), []string{`ITEMS_TABLE: got "ab"; want a DynamoDB table name`}},
+		{"table name of 256 characters", testkit.Env(good, EnvItemsTable, strings.Repeat("t", 256)), []string{"ITEMS_TABLE: got"}},
+		{"table name with a slash", testkit.Env(good, EnvItemsTable, "arn:aws:dynamodb:us-east-1:1:table/items"), []string{"ITEMS_TABLE: got"}},
+		{"machine client with a web client's id", testkit.Env(good, EnvMachineClients, "reporting=web1"), []string{"MACHINE_CLIENTS: app client web1 is both \"web\" and \"reporting\"; want one name per client"}},
 		{"every problem at once", map[string]string{EnvMachineClients: "x", EnvAllowedOrigins: "http://app.example.com"},
 			[]string{"ROUTE_TABLE is not set", "ALLOWED_CLIENT_IDS is not set", `MACHINE_CLIENTS: got "x"`, "ALLOWED_ORIGINS: got \"http://app.example.com\"; want https", "ITEMS_TABLE is not set"}},
 	}
@@ -159,8 +148,8 @@ func TestReadAuthorizer(t *testing.T) {
 		want []string
 	}{
 		{"nothing set", map[string]string{}, []string{"COGNITO_ISSUER is not set", "ALLOWED_CLIENT_IDS is not set", "ROUTE_TABLE is not set"}},
-		{"table with problems", with(good, EnvRouteTable, `[{"method":"GET","path":"/items","access":"scoped"}]`), []string{"ROUTE_TABLE: routes[0].scopes"}},
-		{"bad machine clients", with(good, EnvMachineClients, "a=m1,b=m1"), []string{`MACHINE_CLIENTS: app client m1 is both "a" and "b"`}},
+		{"table with problems", testkit.Env(good, EnvRouteTable, `[{"method":"GET","path":"/items","access":"scoped"}]`), []string{"ROUTE_TABLE: routes[0].scopes"}},
+		{"bad machine clients", testkit.Env(good, EnvMachineClients, "a=m1,b=m1"), []string{`MACHINE_CLIENTS: app client m1 is both "a" and "b"`}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := ReadAuthorizer(lookup(tt.env))

@@ -55,6 +55,17 @@ func TestEditCopies(t *testing.T) {
 	}
 }
 
+func TestEnvCopies(t *testing.T) {
+	in := map[string]string{"A": "1", "B": "2"}
+	out := Env(in, "A", "", "C", "3")
+	if !reflect.DeepEqual(in, map[string]string{"A": "1", "B": "2"}) || !reflect.DeepEqual(out, map[string]string{"A": "", "B": "2", "C": "3"}) {
+		t.Errorf("Env: in %v, out %v", in, out)
+	}
+	if out := Env(nil, "A", "1"); !reflect.DeepEqual(out, map[string]string{"A": "1"}) {
+		t.Errorf("Env(nil): %v", out)
+	}
+}
+
 func TestTamperKeepsHeaderAndSignature(t *testing.T) {
 	is := New(t, "us-east-1_Kit")
 	tok := is.Mint(t, is.IDClaims())

@@ -8,33 +8,28 @@ import (
 
 	"github.com/cognito-apigw/cognito-apigw/internal/fnenv"
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
+	"github.com/cognito-apigw/cognito-apigw/internal/testkit"
 )
 
 func TestNewAuthorizerFromEnv(t *testing.T) {
 	f := newFixture(t) // serves the JWKS
 	badTable := fnenv.EncodeRoutes(routes.Table{{Method: "GET", Path: "/items", Access: routes.Scoped}})
-	env := func(kv ...string) map[string]string {
-		// What the API stack writes, through the same contract.
-		m := fnenv.Authorizer{Issuer: f.is.Issuer(), Routes: sampleTable, Clients: fnenv.Clients{Web: []string{client, "other"}}}.Env(strings.Join)
-		for i := 0; i < len(kv); i += 2 {
-			m[kv[i]] = kv[i+1]
-		}
-		return m
-	}
+	// What the API stack writes, through the same contract.
+	good := fnenv.Authorizer{Issuer: f.is.Issuer(), Routes: sampleTable, Clients: fnenv.Clients{Web: []string{client, "other"}}}.Env(strings.Join)
 	tests := []struct {
 		name    string
 		env     map[string]string
 		wantErr []string
 	}{
-		{"ok", env(), nil},
-		{"ok with spaces and a machine client", env(fnenv.EnvAllowedClientIDs, " "+client+" , other,", fnenv.EnvMachineClients, "reporting=m1"), nil},
+		{"ok", good, nil},
+		{"ok with spaces and a machine client", testkit.Env(good, fnenv.EnvAllowedClientIDs, " "+client+" , other,", fnenv.EnvMachineClients, "reporting=m1"), nil},
 		{"nothing set", map[string]string{}, []string{"COGNITO_ISSUER is not set", "ALLOWED_CLIENT_IDS is not set", "ROUTE_TABLE is not set"}},
-		{"blank client ids", env(fnenv.EnvAllowedClientIDs, " , "), []string{"ALLOWED_CLIENT_IDS is not set"}},
-		{"table not JSON", env(fnenv.EnvRouteTable, "{"), []string{"ROUTE_TABLE: unexpected end of JSON input"}},
-		{"table with problems", env(fnenv.EnvRouteTable, badTable), []string{"ROUTE_TABLE: routes[0].scopes"}},
-		{"machine client under a web client's id", env(fnenv.EnvMachineClients, "reporting=other"), []string{"MACHINE_CLIENTS: app client other is both"}},
-		{"issuer not https", env(fnenv.EnvIssuer, "http://cognito-idp.us-east-1.amazonaws.com/us-east-1_X"), []string{"must use https"}},
-		{"JWKS out of reach", env(fnenv.EnvIssuer, f.is.Issuer()+"x"), []string{"JWKS unavailable"}},
+		{"blank client ids", testkit.Env(good, fnenv.EnvAllowedClientIDs, " , "), []string{"ALLOWED_CLIENT_IDS is not set"}},
+		{"table not JSON", testkit.Env(good, fnenv.EnvRouteTable, "{"), []string{"ROUTE_TABLE: unexpected end of JSON input"}},
+		{"table with problems", testkit.Env(good, fnenv.EnvRouteTable, badTable), []string{"ROUTE_TABLE: routes[0].scopes"}},
+		{"machine client under a web client's id", testkit.Env(good, fnenv.EnvMachineClients, "reporting=other"), []string{"MACHINE_CLIENTS: app client other is both"}},
+		{"issuer not https", testkit.Env(good, fnenv.EnvIssuer, "http://cognito-idp.us-east-1.amazonaws.com/us-east-1_X"), []string{"must use https"}},
+		{"JWKS out of reach", testkit.Env(good, fnenv.EnvIssuer, f.is.Issuer()+"x"), []string{"JWKS unavailable"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

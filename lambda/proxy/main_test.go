@@ -15,6 +15,7 @@ import (
 
 	"github.com/cognito-apigw/cognito-apigw/internal/fnenv"
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
+	"github.com/cognito-apigw/cognito-apigw/internal/testkit"
 )
 
 func TestNewHandlerFromEnv(t *testing.T) {
@@ -30,31 +31,21 @@ func TestNewHandlerFromEnv(t *testing.T) {
 	// What Lambda adds to every function's environment.
 	env["AWS_REGION"] = "eu-west-1"
 	env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"], env["AWS_SESSION_TOKEN"] = "ASIAEXAMPLE", "secret", "token"
-	with := func(kv ...string) map[string]string {
-		m := map[string]string{}
-		for k, v := range env {
-			m[k] = v
-		}
-		for i := 0; i < len(kv); i += 2 {
-			m[kv[i]] = kv[i+1]
-		}
-		return m
-	}
 	tests := []struct {
 		name    string
 		env     map[string]string
 		wantErr []string
 	}{
 		{"ok", env, nil},
-		{"ok with spaces and origins", with(fnenv.EnvAllowedClientIDs, " abc , def,", fnenv.EnvAllowedOrigins, "https://app.example.com, *"), nil},
-		{"ok with a machine client", with(fnenv.EnvMachineClients, "reporting=ghi"), nil},
+		{"ok with spaces and origins", testkit.Env(env, fnenv.EnvAllowedClientIDs, " abc , def,", fnenv.EnvAllowedOrigins, "https://app.example.com, *"), nil},
+		{"ok with a machine client", testkit.Env(env, fnenv.EnvMachineClients, "reporting=ghi"), nil},
 		{"nothing set", map[string]string{}, []string{"ROUTE_TABLE is not set", "ALLOWED_CLIENT_IDS is not set", "ITEMS_TABLE is not set", "AWS_REGION is not set"}},
-		{"no Region", with("AWS_REGION", ""), []string{"AWS_REGION is not set"}},
-		{"bad table name", with(fnenv.EnvItemsTable, "items table"), []string{`ITEMS_TABLE: got "items table"`}},
-		{"bad table", with(fnenv.EnvRouteTable, "{"), []string{"ROUTE_TABLE: unexpected end of JSON input"}},
-		{"bad origin", with(fnenv.EnvAllowedOrigins, "app.example.com"), []string{`ALLOWED_ORIGINS: got "app.example.com"`}},
+		{"no Region", testkit.Env(env, "AWS_REGION", ""), []string{"AWS_REGION is not set"}},
+		{"bad table name", testkit.Env(env, fnenv.EnvItemsTable, "items table"), []string{`ITEMS_TABLE: got "items table"`}},
+		{"bad table", testkit.Env(env, fnenv.EnvRouteTable, "{"), []string{"ROUTE_TABLE: unexpected end of JSON input"}},
+		{"bad origin", testkit.Env(env, fnenv.EnvAllowedOrigins, "app.example.com"), []string{`ALLOWED_ORIGINS: got "app.example.com"`}},
 		// The handler's own check, after the environment's.
-		{"public route whose endpoint needs a caller", with(fnenv.EnvRouteTable, `[{"method":"GET","path":"/me","access":"public"}]`), []string{"GET /me is public"}},
+		{"public route whose endpoint needs a caller", testkit.Env(env, fnenv.EnvRouteTable, `[{"method":"GET","path":"/me","access":"public"}]`), []string{"GET /me is public"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
