@@ -51,6 +51,18 @@ func wantProblems(t *testing.T, err error, want ...string) {
 	}
 }
 
+// wantRefused wants read to refuse env with the problems want (see wantProblems) and to return
+// the zero value with them: a function never runs on part of its settings (the token trigger,
+// which starts anyway, then adds nothing).
+func wantRefused[T any](t *testing.T, read func(getenv func(string) string) (T, error), env map[string]string, want ...string) {
+	t.Helper()
+	got, err := read(lookup(env))
+	wantProblems(t, err, want...)
+	if !reflect.DeepEqual(got, *new(T)) {
+		t.Errorf("read %v: returned %+v with its problems, want the zero value", env, got)
+	}
+}
+
 func TestProxyRoundTrip(t *testing.T) {
 	for name, p := range map[string]Proxy{
 		"full": {Routes: sampleRoutes(), Clients: Clients{Web: []string{"web1", "web2"}, Machine: map[string]string{"reporting": "m1", name32: "m2"}},
@@ -117,13 +129,7 @@ func TestReadProxy(t *testing.T) {
 			[]string{"ROUTE_TABLE is not set", "ALLOWED_CLIENT_IDS is not set", `MACHINE_CLIENTS: got "x"`, "ALLOWED_ORIGINS: got \"http://app.example.com\"; want https", "ITEMS_TABLE is not set"}},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := ReadProxy(lookup(tt.env))
-			wantProblems(t, err, tt.want...)
-			if !reflect.DeepEqual(got, Proxy{}) {
-				t.Errorf("ReadProxy returned %+v with its problems, want the zero value", got)
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { wantRefused(t, ReadProxy, tt.env, tt.want...) })
 	}
 }
 
@@ -151,13 +157,7 @@ func TestReadAuthorizer(t *testing.T) {
 		{"table with problems", testkit.Env(good, EnvRouteTable, `[{"method":"GET","path":"/items","access":"scoped"}]`), []string{"ROUTE_TABLE: routes[0].scopes"}},
 		{"bad machine clients", testkit.Env(good, EnvMachineClients, "a=m1,b=m1"), []string{`MACHINE_CLIENTS: app client m1 is both "a" and "b"`}},
 	} {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := ReadAuthorizer(lookup(tt.env))
-			wantProblems(t, err, tt.want...)
-			if !reflect.DeepEqual(got, Authorizer{}) {
-				t.Errorf("ReadAuthorizer returned %+v with its problems, want the zero value", got)
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { wantRefused(t, ReadAuthorizer, tt.env, tt.want...) })
 	}
 }
 
@@ -177,11 +177,7 @@ func TestPreSignUp(t *testing.T) {
 		`[{"domains":["a"]},{"provider":""}]`: {"LINK_AUTHORITIES: entry 0 has no provider", "LINK_AUTHORITIES: entry 1 has no provider"},
 		"Google,okta":                         {"LINK_AUTHORITIES: invalid character"},
 	} {
-		got, err := ReadPreSignUp(lookup(map[string]string{EnvLinkAuthorities: v}))
-		wantProblems(t, err, want...)
-		if got.Authorities != nil {
-			t.Errorf("ReadPreSignUp(%q) = %+v with its problems, want the zero value", v, got)
-		}
+		wantRefused(t, ReadPreSignUp, map[string]string{EnvLinkAuthorities: v}, want...)
 	}
 }
 
@@ -203,11 +199,7 @@ func TestPreToken(t *testing.T) {
 		"{":                         "PRE_TOKEN_SETTINGS: unexpected end of JSON input",
 		`{"groupScopes":{"a":"b"}}`: "PRE_TOKEN_SETTINGS: json: cannot unmarshal",
 	} {
-		got, err := ReadPreToken(lookup(map[string]string{EnvPreTokenSettings: v}))
-		wantProblems(t, err, want)
-		if !reflect.DeepEqual(got, PreToken{}) {
-			t.Errorf("ReadPreToken(%q) = %+v with its problems, want the zero value: the trigger then adds nothing", v, got)
-		}
+		wantRefused(t, ReadPreToken, map[string]string{EnvPreTokenSettings: v}, want)
 	}
 }
 
