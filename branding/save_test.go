@@ -19,11 +19,7 @@ func TestSaveRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			dir := t.TempDir()
-			files, err := Save(dir, "style.json", orig)
-			if err != nil {
-				t.Fatal(err)
-			}
+			dir, files := saveNew(t, orig)
 			if len(files) != 1+len(orig.Assets) {
 				t.Errorf("wrote %v", files)
 			}
@@ -76,11 +72,7 @@ func TestSaveFormat(t *testing.T) {
 			{Category: "IDP_BUTTON_ICON", ColorMode: "DYNAMIC", Extension: "SVG", Bytes: encodeFile(t, "testdata/assets/logo.svg"), ResourceId: "Acme SSO"},
 		},
 	}
-	dir := t.TempDir()
-	files, err := Save(dir, "style.json", s)
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir, files := saveNew(t, s)
 	// A provider's button icon is named after its provider, so two providers' icons never clash.
 	wantFiles := []string{"style.json", "assets/favicon-ico-dynamic.ico", "assets/page-background-dark.jpg", "assets/form-logo-light.png",
 		"assets/idp-button-icon-acme-sso-dynamic.svg", "assets/idp-button-icon-okta-dynamic.svg"}
@@ -188,6 +180,18 @@ func equalSnapshots(a, b map[string]string) bool {
 	return true
 }
 
+// saveNew saves s as style.json in a folder of its own, and returns the folder and the files
+// Save wrote.
+func saveNew(t *testing.T, s *Style) (dir string, files []string) {
+	t.Helper()
+	dir = t.TempDir()
+	files, err := Save(dir, "style.json", s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir, files
+}
+
 func encodeFile(t *testing.T, path string) string {
 	t.Helper()
 	b, err := os.ReadFile(path)
@@ -213,11 +217,7 @@ func TestSampleIsInPulledForm(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	files, err := Save(dir, "style.json", s)
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir, files := saveNew(t, s)
 	for _, f := range files {
 		got, err := os.ReadFile(filepath.Join(dir, f))
 		if err != nil {
@@ -246,11 +246,7 @@ func TestSaveNamesFromOddResourceIds(t *testing.T) {
 		{Category: IdPButtonIcon, ColorMode: "LIGHT", Extension: "SVG", Bytes: svg, ResourceId: "Zürich SSO"},
 		{Category: IdPButtonIcon, ColorMode: "DARK", Extension: "SVG", Bytes: svg, ResourceId: "Az09"}, // the ends of each range kept
 	}}
-	dir := t.TempDir()
-	files, err := Save(dir, "style.json", s)
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir, files := saveNew(t, s)
 	want := []string{"style.json", "assets/idp-button-icon-------etc-x-dynamic.svg", "assets/idp-button-icon-az09-dark.svg", "assets/idp-button-icon-z-rich-sso-light.svg"}
 	if !slices.Equal(files, want) {
 		t.Errorf("files %q, want %q", files, want)
@@ -273,11 +269,7 @@ func TestSaveNameClash(t *testing.T) {
 		icon("Acme SSO", "testdata/assets/safe-refs.svg"),
 		icon("ACME_SSO", "testdata/assets/logo.svg"),
 	}}
-	dir := t.TempDir()
-	files, err := Save(dir, "style.json", s)
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir, files := saveNew(t, s)
 	want := []string{"style.json", "assets/idp-button-icon-acme-sso-dynamic.svg", "assets/idp-button-icon-acme-sso-dynamic-2.svg", "assets/idp-button-icon-acme-sso-dynamic-3.svg"}
 	if !slices.Equal(files, want) {
 		t.Errorf("files %q, want %q", files, want)
