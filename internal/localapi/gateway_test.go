@@ -29,7 +29,7 @@ import (
 const (
 	pool        = "local_TestPool"
 	client      = testkit.ClientID
-	otherClient = "7f3k9w2q5z8x1c4v6b0n3m5l8j"
+	otherClient = testkit.OtherClientID
 	alice       = testkit.Subject
 	appOrigin   = "http://localhost:3000"
 )

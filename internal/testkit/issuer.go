@@ -23,10 +23,12 @@ import (
 )
 
 // The pool key's kid, and the app client and sub of IDClaims and AccessClaims (alice).
+// OtherClientID is an app client of the pool that the tests' stage does not accept.
 const (
-	Kid      = "pool-kid-1"
-	ClientID = "4n7d2kq8v1l5h9s3c6b0x2m7pa"
-	Subject  = "5c8f1e2a-7b3d-4e6f-9a1b-2c3d4e5f6a7b"
+	Kid           = "pool-kid-1"
+	ClientID      = "4n7d2kq8v1l5h9s3c6b0x2m7pa"
+	OtherClientID = "7f3k9w2q5z8x1c4v6b0n3m5l8j"
+	Subject       = "5c8f1e2a-7b3d-4e6f-9a1b-2c3d4e5f6a7b"
 )
 
 // Issuer is a user pool whose JWKS an httptest server serves until the test ends. A test may

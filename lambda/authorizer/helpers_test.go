@@ -21,7 +21,7 @@ import (
 const (
 	pool        = "us-east-1_AuthzTest1"
 	client      = testkit.ClientID
-	otherClient = "7f3k9w2q5z8x1c4v6b0n3m5l8j"
+	otherClient = testkit.OtherClientID
 	alice       = testkit.Subject
 	stage       = "arn:aws:execute-api:us-east-1:123456789012:k3x9w2v7q1/prod/"
 )

@@ -23,7 +23,7 @@ const (
 	alice       = testkit.Subject
 	bob         = "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b"
 	client      = testkit.ClientID
-	otherClient = "7f3k9w2q5z8x1c4v6b0n3m5l8j"
+	otherClient = testkit.OtherClientID
 	appOrigin   = "https://app.example.com"
 )
 
