@@ -189,18 +189,6 @@ func TestLimitEdges(t *testing.T) {
 		{name: "sign-out URL of 1024", edit: set("logoutUrls", []any{urlOf(1024)})},
 		{name: "sign-out URL of 1025", edit: set("logoutUrls", []any{urlOf(1025)}),
 			want: []string{dev + `logoutUrls (or -c logoutUrls)[0]: got "` + urlOf(80) + `..." (1025 characters); want 1 to 1024 characters`}},
-		{name: "access token of 4 minutes", edit: tokens("accessMinutes", 4),
-			want: []string{dev + `tokens.accessMinutes: got 4; want 5 to 1440 minutes (5 minutes to 1 day)`}},
-		{name: "access token of 5 minutes", edit: tokens("accessMinutes", 5)},
-		{name: "access token of 1440 minutes", edit: tokens("accessMinutes", 1440)},
-		{name: "access token of 1441 minutes", edit: tokens("accessMinutes", 1441),
-			want: []string{dev + `tokens.accessMinutes: got 1441; want 5 to 1440 minutes (5 minutes to 1 day)`}},
-		{name: "ID token of 4 minutes", edit: tokens("idMinutes", 4),
-			want: []string{dev + `tokens.idMinutes: got 4; want 5 to 1440 minutes (5 minutes to 1 day)`}},
-		{name: "ID token of 5 minutes", edit: tokens("idMinutes", 5)},
-		{name: "ID token of 1440 minutes", edit: tokens("idMinutes", 1440)},
-		{name: "ID token of 1441 minutes", edit: tokens("idMinutes", 1441),
-			want: []string{dev + `tokens.idMinutes: got 1441; want 5 to 1440 minutes (5 minutes to 1 day)`}},
 		{name: "refresh token of 59 minutes", edit: tokens("refreshMinutes", 59, "accessMinutes", 5, "idMinutes", 5),
 			want: []string{dev + `tokens.refreshMinutes: got 59; want 60 to 5256000 minutes (1 hour to 10 years)`}},
 		{name: "refresh token of 60 minutes", edit: tokens("refreshMinutes", 60, "accessMinutes", 5, "idMinutes", 5)},
@@ -347,16 +335,29 @@ func TestLimitEdges(t *testing.T) {
 		{name: "passkeys on a derived prefix of 26", edit: passkeys, ctx: map[string]any{KeyAppName: "app123456"},
 			want: []string{dev + `signIn.factors: got "passkey"; want a managed-login domain of at most 63 characters for passkeys, which are bound to it; this stage's would be up to 64 (in a Region such as ap-southeast-1): set a domainPrefix of at most 25 characters`}},
 	}
-	// The verification email's subject and the invitation's take the same 1 to 140 characters.
+	// Settings under one rule get the same four cases each: the verification email's subject
+	// and the invitation's take 1 to 140 characters, access and ID tokens 5 to 1440 minutes.
 	for _, m := range []struct{ what, key string }{{"verification", "verificationEmail"}, {"invitation", "invitationMessage"}} {
 		subject := func(s string) func(map[string]any) { return set(m.key, map[string]any{"subject": s}) }
+		want := dev + m.key + ".subject: got "
 		cases = append(cases,
 			limitCase{name: m.what + " subject of 0", edit: subject(""),
-				want: []string{dev + m.key + `.subject: got ""; want 1 to 140 characters`}},
+				want: []string{want + `""; want 1 to 140 characters`}},
 			limitCase{name: m.what + " subject of 1", edit: subject("x")},
 			limitCase{name: m.what + " subject of 140", edit: subject(e(140))},
 			limitCase{name: m.what + " subject of 141", edit: subject(e(141)),
-				want: []string{dev + m.key + `.subject: got "` + e(80) + `..." (141 characters); want 1 to 140 characters`}},
+				want: []string{want + `"` + e(80) + `..." (141 characters); want 1 to 140 characters`}},
+		)
+	}
+	for _, tok := range []struct{ what, key string }{{"access token", "accessMinutes"}, {"ID token", "idMinutes"}} {
+		want := dev + "tokens." + tok.key + ": got "
+		cases = append(cases,
+			limitCase{name: tok.what + " of 4 minutes", edit: tokens(tok.key, 4),
+				want: []string{want + "4; want 5 to 1440 minutes (5 minutes to 1 day)"}},
+			limitCase{name: tok.what + " of 5 minutes", edit: tokens(tok.key, 5)},
+			limitCase{name: tok.what + " of 1440 minutes", edit: tokens(tok.key, 1440)},
+			limitCase{name: tok.what + " of 1441 minutes", edit: tokens(tok.key, 1441),
+				want: []string{want + "1441; want 5 to 1440 minutes (5 minutes to 1 day)"}},
 		)
 	}
 	for _, tc := range cases {
