@@ -32,14 +32,7 @@ func TestBackupRoundTrip(t *testing.T) {
 	cognitoLocal := requireNodeTools(t, root)
 	bins := build(t, ctx, root, tmp)
 
-	port := freePort(t)
-	endpoint := fmt.Sprintf("http://127.0.0.1:%d", port)
-	dir := filepath.Join(tmp, "cognito-local")
-	if err := os.Mkdir(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	p := start(t, ctx, "cognito-local", dir, []string{"PORT=" + itoa(port), "HOST=127.0.0.1", "CODE=" + recoveryCode}, cognitoLocal)
-	waitHTTP(t, ctx, p, endpoint+"/health")
+	endpoint := startCognitoLocal(t, ctx, cognitoLocal, tmp, "CODE="+recoveryCode)
 
 	base := tool{t: t, ctx: ctx, bin: bins.authctl, cdkJSON: filepath.Join(root, "cdk.json")}
 	oldOutputs, newOutputs := filepath.Join(tmp, "old-outputs.json"), filepath.Join(tmp, "new-outputs.json")

@@ -409,10 +409,10 @@ func begin(t *testing.T) (ctx context.Context, root, tmp string) {
 	return ctx, root, t.TempDir()
 }
 
-// startCognitoLocal starts cognito-local on a free loopback port and returns its endpoint once
-// it answers. cognito-local writes its state to .cognito/ in its working directory, a
-// directory of its own in tmp.
-func startCognitoLocal(t *testing.T, ctx context.Context, cognitoLocal, tmp string) string {
+// startCognitoLocal starts cognito-local on a free loopback port, with env added to its
+// environment, and returns its endpoint once it answers. cognito-local writes its state to
+// .cognito/ in its working directory, a directory of its own in tmp.
+func startCognitoLocal(t *testing.T, ctx context.Context, cognitoLocal, tmp string, env ...string) string {
 	t.Helper()
 	port := freePort(t)
 	endpoint := fmt.Sprintf("http://127.0.0.1:%d", port)
@@ -420,7 +420,7 @@ func startCognitoLocal(t *testing.T, ctx context.Context, cognitoLocal, tmp stri
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	p := start(t, ctx, "cognito-local", dir, []string{"PORT=" + itoa(port), "HOST=127.0.0.1"}, cognitoLocal)
+	p := start(t, ctx, "cognito-local", dir, append([]string{"PORT=" + itoa(port), "HOST=127.0.0.1"}, env...), cognitoLocal)
 	waitHTTP(t, ctx, p, endpoint+"/health")
 	return endpoint
 }
