@@ -242,6 +242,7 @@ func logGroup(scope constructs.Construct, id string, s config.Stage) awslogs.Log
 // goFunction is one of the stage's Go Lambda functions: what newGoFunction needs beyond the
 // stage.
 type goFunction struct {
+	// ID is its construct id, which its log group's and role's ids start with.
 	ID string
 	// What it is, after "<app> <stage> ": its description, and its role's.
 	What string
