@@ -12,28 +12,7 @@ import (
 
 	"github.com/cognito-apigw/cognito-apigw/internal/cdktest"
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
-	"github.com/cognito-apigw/cognito-apigw/stacks"
 )
-
-// synthAlarms synthesizes the three stacks of cfg, which has alarms on, and returns the alarms
-// stack's template.
-func synthAlarms(t *testing.T, cfg config.Config) assertions.Template {
-	t.Helper()
-	if problems := cfg.Validate(); len(problems) > 0 {
-		t.Fatalf("the test's configuration is invalid: %v", problems)
-	}
-	var tpl assertions.Template
-	noPanic(t, func() {
-		app := newApp(t)
-		auth := stacks.NewAuthStack(app, "auth", &stacks.AuthStackProps{Config: cfg, ModuleDir: ".."})
-		api := stacks.NewAPIStack(app, "api", &stacks.APIStackProps{
-			Config: cfg, UserPool: auth.UserPool, ClientID: auth.Client.UserPoolClientId(), MachineClients: auth.MachineClients, ModuleDir: "..",
-		})
-		alarms := stacks.NewAlarmsStack(app, "alarms", &stacks.AlarmsStackProps{Config: cfg, Auth: auth, API: api})
-		tpl = assertions.Template_FromStack(alarms.Stack, nil)
-	})
-	return tpl
-}
 
 // alarmsOf returns the alarm names of the template with what each does on missing data.
 func alarmsOf(t *testing.T, tpl assertions.Template) map[string]string {
@@ -71,13 +50,10 @@ func TestAlarmsFromExplicitProps(t *testing.T) {
 	// Every stage with alarms has these: the API's, the handler's and Cognito's.
 	base := []string{"demo-api-test-api-5xx", "demo-api-test-api-latency-p99", "demo-api-test-cognito-throttles",
 		"demo-api-test-handler-errors", "demo-api-test-handler-throttles"}
-	tests := []struct {
-		given, when string
-		change      func(*config.Stage)
-		then        func(*testing.T, assertions.Template)
-	}{{
+	runExplicit(t, withAlarms, []explicitCase{{
 		given: "a default stage with alarms on", when: "nothing else is changed",
-		then: func(t *testing.T, tpl assertions.Template) {
+		then: func(t *testing.T, s templates) {
+			tpl := s.Alarms
 			got := alarmsOf(t, tpl)
 			if n := alarmNames(got); !slices.Equal(n, base) {
 				t.Errorf("alarms %v, want %v", n, base)
@@ -149,7 +125,8 @@ func TestAlarmsFromExplicitProps(t *testing.T) {
 	}, {
 		given: "a default stage with alarms on", when: "an address is given",
 		change: func(s *config.Stage) { s.Alarms.Email = "ops@acme.io" },
-		then: func(t *testing.T, tpl assertions.Template) {
+		then: func(t *testing.T, s templates) {
+			tpl := s.Alarms
 			hasProps(t, tpl, "AWS::SNS::Subscription", map[string]any{"Protocol": "email", "Endpoint": "ops@acme.io"})
 		},
 	}, {
@@ -157,7 +134,8 @@ func TestAlarmsFromExplicitProps(t *testing.T) {
 		change: func(s *config.Stage) {
 			s.Alarms.API5XXErrors, s.Alarms.APILatencyP99Ms, s.Alarms.FunctionErrors, s.Alarms.FunctionThrottles, s.Alarms.CognitoThrottles = 10, 1500, 3, 4, 7
 		},
-		then: func(t *testing.T, tpl assertions.Template) {
+		then: func(t *testing.T, s templates) {
+			tpl := s.Alarms
 			for name, threshold := range map[string]int{"api-5xx": 10, "api-latency-p99": 1500, "handler-errors": 3, "handler-throttles": 4, "cognito-throttles": 7} {
 				hasProps(t, tpl, "AWS::CloudWatch::Alarm", map[string]any{"AlarmName": "demo-api-test-" + name, "Threshold": threshold})
 			}
@@ -171,7 +149,8 @@ func TestAlarmsFromExplicitProps(t *testing.T) {
 			s.LinkByEmail = true
 			s.IdentityProviders = []config.IdentityProvider{{Type: "google", ClientID: "id", ClientSecret: ref("demo/google", "secret")}}
 		},
-		then: func(t *testing.T, tpl assertions.Template) {
+		then: func(t *testing.T, s templates) {
+			tpl := s.Alarms
 			got := alarmNames(alarmsOf(t, tpl))
 			for _, fn := range []string{"authorizer", "pre-token", "pre-sign-up"} {
 				for _, kind := range []string{"errors", "throttles"} {
@@ -187,7 +166,8 @@ func TestAlarmsFromExplicitProps(t *testing.T) {
 	}, {
 		given: "a default stage with alarms on", when: "WAF is on",
 		change: func(s *config.Stage) { s.WAF.Enabled = true; s.Alarms.WAFBlockedStdDevs = 4 },
-		then: func(t *testing.T, tpl assertions.Template) {
+		then: func(t *testing.T, s templates) {
+			tpl := s.Alarms
 			// An anomaly band over the API web ACL's blocked requests, not a fixed number.
 			hasProps(t, tpl, "AWS::CloudWatch::Alarm", map[string]any{
 				"AlarmName": "demo-api-test-waf-api-blocked", "ComparisonOperator": "GreaterThanUpperThreshold",
@@ -207,7 +187,8 @@ func TestAlarmsFromExplicitProps(t *testing.T) {
 	}, {
 		given: "a default stage with alarms on", when: "the user pool's WAF is on",
 		change: func(s *config.Stage) { s.UserPoolWAF.Enabled = true },
-		then: func(t *testing.T, tpl assertions.Template) {
+		then: func(t *testing.T, s templates) {
+			tpl := s.Alarms
 			hasProps(t, tpl, "AWS::CloudWatch::Alarm", map[string]any{
 				"AlarmName": "demo-api-test-waf-userpool-blocked", "ComparisonOperator": "GreaterThanUpperThreshold",
 				"Metrics": assertions.Match_ArrayWith(&[]any{
@@ -223,7 +204,8 @@ func TestAlarmsFromExplicitProps(t *testing.T) {
 	}, {
 		given: "a default stage with alarms on", when: "it sends through SES in its own Region",
 		change: func(s *config.Stage) { s.Email = config.Email{Sender: "ses", From: "no-reply@acme.io"} },
-		then: func(t *testing.T, tpl assertions.Template) {
+		then: func(t *testing.T, s templates) {
+			tpl := s.Alarms
 			got := alarmsOf(t, tpl)
 			// Rates stand until SES sends again: missing data keeps the state.
 			for name, threshold := range map[string]float64{"ses-bounce-rate": 0.02, "ses-complaint-rate": 0.0005} {
@@ -242,7 +224,8 @@ func TestAlarmsFromExplicitProps(t *testing.T) {
 		change: func(s *config.Stage) {
 			s.Email = config.Email{Sender: "ses", From: "no-reply@acme.io", SESRegion: "eu-west-1"}
 		},
-		then: func(t *testing.T, tpl assertions.Template) {
+		then: func(t *testing.T, s templates) {
+			tpl := s.Alarms
 			// The alarms exist only where the stack deploys to SES's Region; the dashboard graphs
 			// that Region's rates.
 			noPanic(t, func() {
@@ -258,13 +241,9 @@ func TestAlarmsFromExplicitProps(t *testing.T) {
 	}, {
 		given: "a default stage with alarms on", when: "the latency threshold is the last accepted",
 		change: func(s *config.Stage) { s.Alarms.APILatencyP99Ms = 29000 },
-		then: func(t *testing.T, tpl assertions.Template) {
+		then: func(t *testing.T, s templates) {
+			tpl := s.Alarms
 			hasProps(t, tpl, "AWS::CloudWatch::Alarm", map[string]any{"AlarmName": "demo-api-test-api-latency-p99", "Threshold": 29000})
 		},
-	}}
-	for _, tc := range tests {
-		t.Run("given "+tc.given+" when "+tc.when, func(t *testing.T) {
-			tc.then(t, synthAlarms(t, withAlarms(tc.change)))
-		})
-	}
+	}})
 }

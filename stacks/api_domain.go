@@ -6,7 +6,6 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigateway"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscertificatemanager"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awsroute53"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
@@ -43,22 +42,8 @@ func addAPIDomain(stack awscdk.Stack, d config.CustomDomain, api awsapigateway.R
 		EndpointType:   awsapigateway.EndpointType_REGIONAL,
 		SecurityPolicy: awsapigateway.SecurityPolicy_TLS_1_2,
 	})
-	if d.HostedZoneID != "" {
-		awsroute53.NewCfnRecordSet(stack, jsii.String("DomainAlias"), &awsroute53.CfnRecordSetProps{
-			HostedZoneId: jsii.String(d.HostedZoneID),
-			Name:         jsii.String(d.Name),
-			Type:         jsii.String("A"),
-			AliasTarget: &awsroute53.CfnRecordSet_AliasTargetProperty{
-				DnsName:              domain.DomainNameAliasDomainName(),
-				HostedZoneId:         domain.DomainNameAliasHostedZoneId(),
-				EvaluateTargetHealth: jsii.Bool(false),
-			},
-		})
-	}
-	awscdk.NewCfnOutput(stack, jsii.String(names.OutAPIDomainTarget), &awscdk.CfnOutputProps{
-		Value:       domain.DomainNameAliasDomainName(),
-		Description: jsii.String("Regional domain name that " + d.Name + " must be an alias (or CNAME) of"),
-	})
+	pointDomain(stack, d, "DomainAlias", names.OutAPIDomainTarget,
+		domain.DomainNameAliasDomainName(), domain.DomainNameAliasHostedZoneId(), "Regional domain name")
 	// The CDK's own output of the execute-api URL would point at an endpoint that is off.
 	api.Node().TryRemoveChild(jsii.String("Endpoint"))
 	return jsii.String(d.URL() + "/")

@@ -29,9 +29,9 @@ func TestItemsTable(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tpl := synth(t, defaultStage(func(s *config.Stage) { s.Production = tc.production }))
-			count(t, tpl.api, "AWS::DynamoDB::Table", 1)
-			count(t, tpl.auth, "AWS::DynamoDB::Table", 0)
-			hasResource(t, tpl.api, "AWS::DynamoDB::Table", map[string]any{
+			count(t, tpl.API, "AWS::DynamoDB::Table", 1)
+			count(t, tpl.Auth, "AWS::DynamoDB::Table", 0)
+			hasResource(t, tpl.API, "AWS::DynamoDB::Table", map[string]any{
 				"DeletionPolicy":      tc.deletion,
 				"UpdateReplacePolicy": tc.deletion,
 				"Properties": map[string]any{
@@ -53,15 +53,15 @@ func TestItemsTable(t *testing.T) {
 					"DeletionProtectionEnabled": tc.production,
 				},
 			})
-			count(t, tpl.api, "AWS::KMS::Key", 0)
-			hasProps(t, tpl.api, "AWS::Lambda::Function", map[string]any{
+			count(t, tpl.API, "AWS::KMS::Key", 0)
+			hasProps(t, tpl.API, "AWS::Lambda::Function", map[string]any{
 				"Description": "demo-api test API handler",
 				"Environment": map[string]any{"Variables": objectLike(map[string]any{
 					"ITEMS_TABLE": map[string]any{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^Items[0-9A-F]{8}$"))},
 				})},
 			})
 			noPanic(t, func() {
-				tpl.api.HasOutput(jsii.String("ItemsTable"), map[string]any{"Value": map[string]any{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^Items"))}})
+				tpl.API.HasOutput(jsii.String("ItemsTable"), map[string]any{"Value": map[string]any{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^Items"))}})
 			})
 		})
 	}
@@ -75,7 +75,7 @@ func TestItemsTableAccess(t *testing.T) {
 		t.Run(authorizer, func(t *testing.T) {
 			tpl := synth(t, defaultStage(func(s *config.Stage) { s.Authorizer = authorizer }))
 			var api map[string]any
-			noPanic(t, func() { api = *tpl.api.ToJSON() })
+			noPanic(t, func() { api = *tpl.API.ToJSON() })
 			var found []string
 			for id, p := range resourcesOf(api, "AWS::IAM::Policy") {
 				policy := props(p)

@@ -88,15 +88,10 @@ func NewAPIStack(scope constructs.Construct, id string, props *APIStackProps) *A
 // newHandler creates the Go function behind every method, handed the route table it enforces,
 // the clients, the CORS origins and the items table, which it alone may read and write.
 func newHandler(stack awscdk.Stack, p APIStackProps, table awsdynamodb.Table) awslambda.Function {
-	cfg, s := p.Config, p.Config.Stage
+	s := p.Config.Stage
 	env := fnenv.Proxy{Routes: s.Routes, Clients: stageClients(p), AllowedOrigins: s.CORS.AllowOrigins, ItemsTable: *table.TableName()}
-	fn := newGoFunction(stack, "Handler", &goFunctionProps{
-		FunctionProps: awslambda.FunctionProps{
-			Description: jsii.String(cfg.AppName + " " + cfg.StageName + " API handler"),
-			Environment: environment(env.Env(cdkJoin)),
-		},
-		Binary: &GoBinary{ModuleDir: p.ModuleDir, Package: "./lambda/proxy"},
-		Stage:  s,
+	fn := newGoFunction(stack, p.Config, p.ModuleDir, goFunction{
+		ID: "Handler", What: "API handler", Package: "./lambda/proxy", Env: env.Env(cdkJoin),
 	})
 	allowItems(fn.Role(), table)
 	return fn
@@ -122,13 +117,8 @@ func newAuthorizer(stack awscdk.Stack, p APIStackProps) (awsapigateway.IAuthoriz
 	cacheTTL := awscdk.Duration_Seconds(jsii.Number(s.AuthorizerCacheSeconds))
 	if s.Authorizer == "lambda" {
 		env := fnenv.Authorizer{Issuer: *p.UserPool.UserPoolProviderUrl(), Routes: s.Routes, Clients: stageClients(p)}
-		verifier := newGoFunction(stack, "TokenAuthorizer", &goFunctionProps{
-			FunctionProps: awslambda.FunctionProps{
-				Description: jsii.String(cfg.AppName + " " + cfg.StageName + " token authorizer"),
-				Environment: environment(env.Env(cdkJoin)),
-			},
-			Binary: &GoBinary{ModuleDir: p.ModuleDir, Package: "./lambda/authorizer"},
-			Stage:  s,
+		verifier := newGoFunction(stack, cfg, p.ModuleDir, goFunction{
+			ID: "TokenAuthorizer", What: "token authorizer", Package: "./lambda/authorizer", Env: env.Env(cdkJoin),
 		})
 		// The policy it returns covers every route the token may call, so API Gateway can
 		// cache it per token for all methods.
@@ -249,13 +239,19 @@ func logGroup(scope constructs.Construct, id string, s config.Stage) awslogs.Log
 	return lg
 }
 
-// goFunctionProps configure newGoFunction: the function's own settings (Description and
-// Environment; MemorySize and Timeout have defaults), the Go package to build, and the stage
-// whose log retention and removal policy its log group takes.
-type goFunctionProps struct {
-	awslambda.FunctionProps
-	Binary *GoBinary
-	Stage  config.Stage
+// goFunction is one of the stage's Go Lambda functions: what newGoFunction needs beyond the
+// stage.
+type goFunction struct {
+	// ID is its construct id, which its log group's and role's ids start with.
+	ID string
+	// What it is, after "<app> <stage> ": its description, and its role's.
+	What string
+	// Package is its main package in the module, such as ./lambda/proxy.
+	Package string
+	// Env is its environment, from its internal/fnenv contract.
+	Env map[string]string
+	// Trigger marks a Cognito trigger, which a sign-in waits for: Cognito gives it 5 seconds.
+	Trigger bool
 }
 
 // environment is a function's environment as the CDK takes it. Values may be CDK tokens in
@@ -274,31 +270,35 @@ func cdkJoin(parts []string, sep string) string {
 	return *awscdk.Fn_Join(jsii.String(sep), jsii.Strings(parts...))
 }
 
-// newGoFunction creates a Go Lambda function (provided.al2023, arm64) built from props.Binary,
-// with a log group of its own and a role that may write to that log group and nothing else
-// (the managed AWSLambdaBasicExecutionRole would allow every log group in the account).
-func newGoFunction(scope constructs.Construct, id string, props *goFunctionProps) awslambda.Function {
-	fp := props.FunctionProps
-	logs := logGroup(scope, id+"Logs", props.Stage)
-	role := awsiam.NewRole(scope, jsii.String(id+"Role"), &awsiam.RoleProps{
+// newGoFunction creates a Go Lambda function (provided.al2023, arm64, 256 MB) built from
+// f.Package in moduleDir, with a log group of its own and a role that may write to that log
+// group and nothing else (the managed AWSLambdaBasicExecutionRole would allow every log group in
+// the account).
+func newGoFunction(scope constructs.Construct, cfg config.Config, moduleDir string, f goFunction) awslambda.Function {
+	description := cfg.AppName + " " + cfg.StageName + " " + f.What
+	timeout := 10.0
+	if f.Trigger {
+		timeout = 5
+	}
+	logs := logGroup(scope, f.ID+"Logs", cfg.Stage)
+	role := awsiam.NewRole(scope, jsii.String(f.ID+"Role"), &awsiam.RoleProps{
 		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
-		Description: jsii.String("Runs the " + *fp.Description),
+		Description: jsii.String("Runs the " + description),
 	})
 	logs.GrantWrite(role)
-	fp.Role = role
-	fp.Runtime = awslambda.Runtime_PROVIDED_AL2023()
-	fp.Architecture = awslambda.Architecture_ARM_64()
-	fp.Handler = jsii.String("bootstrap")
-	fp.Code = props.Binary.Code()
-	fp.LogGroup = logs
-	fp.Tracing = functionTracing(props.Stage)
-	if fp.MemorySize == nil {
-		fp.MemorySize = jsii.Number(256)
-	}
-	if fp.Timeout == nil {
-		fp.Timeout = awscdk.Duration_Seconds(jsii.Number(10))
-	}
-	fn := awslambda.NewFunction(scope, jsii.String(id), &fp)
-	suppressTracingFindings(role, props.Stage)
+	fn := awslambda.NewFunction(scope, jsii.String(f.ID), &awslambda.FunctionProps{
+		Description:  jsii.String(description),
+		Environment:  environment(f.Env),
+		Role:         role,
+		Runtime:      awslambda.Runtime_PROVIDED_AL2023(),
+		Architecture: awslambda.Architecture_ARM_64(),
+		Handler:      jsii.String("bootstrap"),
+		Code:         (&GoBinary{ModuleDir: moduleDir, Package: f.Package}).Code(),
+		LogGroup:     logs,
+		Tracing:      functionTracing(cfg.Stage),
+		MemorySize:   jsii.Number(256),
+		Timeout:      awscdk.Duration_Seconds(jsii.Number(timeout)),
+	})
+	suppressTracingFindings(role, cfg.Stage)
 	return fn
 }

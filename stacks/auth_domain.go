@@ -30,23 +30,31 @@ func newLoginDomain(stack awscdk.Stack, d config.CustomDomain, pool awscognito.U
 		CustomDomainConfig:  &awscognito.CfnUserPoolDomain_CustomDomainConfigTypeProperty{CertificateArn: jsii.String(d.CertificateARN)},
 		ManagedLoginVersion: jsii.Number(2),
 	})
+	pointDomain(stack, d, "LoginDomainAlias", names.OutLoginDomainTarget,
+		domain.AttrCloudFrontDistribution(), jsii.String(cloudFrontHostedZoneID), "CloudFront distribution")
+	return jsii.String(d.URL())
+}
+
+// pointDomain makes the custom domain d reach target, a name in the hosted zone targetZone:
+// with d's hosted zone it writes the alias record (recordID); either way the output outputID
+// names the target, for a record made elsewhere. targetKind says what the target is.
+func pointDomain(stack awscdk.Stack, d config.CustomDomain, recordID, outputID string, target, targetZone *string, targetKind string) {
 	if d.HostedZoneID != "" {
-		awsroute53.NewCfnRecordSet(stack, jsii.String("LoginDomainAlias"), &awsroute53.CfnRecordSetProps{
+		awsroute53.NewCfnRecordSet(stack, jsii.String(recordID), &awsroute53.CfnRecordSetProps{
 			HostedZoneId: jsii.String(d.HostedZoneID),
 			Name:         jsii.String(d.Name),
 			Type:         jsii.String("A"),
 			AliasTarget: &awsroute53.CfnRecordSet_AliasTargetProperty{
-				DnsName:              domain.AttrCloudFrontDistribution(),
-				HostedZoneId:         jsii.String(cloudFrontHostedZoneID),
+				DnsName:              target,
+				HostedZoneId:         targetZone,
 				EvaluateTargetHealth: jsii.Bool(false),
 			},
 		})
 	}
-	awscdk.NewCfnOutput(stack, jsii.String(names.OutLoginDomainTarget), &awscdk.CfnOutputProps{
-		Value:       domain.AttrCloudFrontDistribution(),
-		Description: jsii.String("CloudFront distribution that " + d.Name + " must be an alias (or CNAME) of"),
+	awscdk.NewCfnOutput(stack, jsii.String(outputID), &awscdk.CfnOutputProps{
+		Value:       target,
+		Description: jsii.String(targetKind + " that " + d.Name + " must be an alias (or CNAME) of"),
 	})
-	return jsii.String(d.URL())
 }
 
 // passkeyRelyingParty is the domain passkeys are bound to: as set, else the login domain, else

@@ -34,25 +34,15 @@ func addUserPoolWebACL(stack awscdk.Stack, pool awscognito.UserPool, cfg config.
 		return
 	}
 	name := names.UserPoolWebACL(cfg.AppName, cfg.StageName) // also its metric, which the alarms watch
-	acl := awswafv2.NewCfnWebACL(stack, jsii.String("UserPoolWebAcl"), &awswafv2.CfnWebACLProps{
-		Name:             jsii.String(name),
-		Description:      jsii.String("Managed login, OAuth endpoints and public API of the " + cfg.AppName + " " + cfg.StageName + " user pool"),
-		Scope:            jsii.String("REGIONAL"),
-		DefaultAction:    &awswafv2.CfnWebACL_DefaultActionProperty{Allow: map[string]any{}},
-		VisibilityConfig: wafVisibility(name),
-		Rules: []any{
-			// Addresses AWS has seen scanning or attacking: cheap (25 capacity units), first.
-			managedRuleGroup(0, "AWSManagedRulesAmazonIpReputationList", name+"-ipreputation", nil),
-			rateLimitRule(1, s.UserPoolWAF.RateLimit, name+"-rate"),
-			managedRuleGroup(2, "AWSManagedRulesCommonRuleSet", name+"-common", redirectRuleOverrides(s)),
-			managedRuleGroup(3, "AWSManagedRulesKnownBadInputsRuleSet", name+"-badinputs", nil),
-		},
-	})
-	awswafv2.NewCfnWebACLAssociation(stack, jsii.String("UserPoolWebAclAssociation"), &awswafv2.CfnWebACLAssociationProps{
-		ResourceArn: pool.UserPoolArn(),
-		WebAclArn:   acl.AttrArn(),
-	})
-	logWebACL(stack, cfg, acl, "userpool")
+	attachWebACL(stack, cfg, "UserPoolWebAcl", name,
+		"Managed login, OAuth endpoints and public API of the "+cfg.AppName+" "+cfg.StageName+" user pool",
+		pool.UserPoolArn(), "userpool",
+		// Addresses AWS has seen scanning or attacking: cheap (25 capacity units), first.
+		managedRuleGroup(0, "AWSManagedRulesAmazonIpReputationList", name+"-ipreputation", nil),
+		rateLimitRule(1, s.UserPoolWAF.RateLimit, name+"-rate"),
+		managedRuleGroup(2, "AWSManagedRulesCommonRuleSet", name+"-common", redirectRuleOverrides(s)),
+		managedRuleGroup(3, "AWSManagedRulesKnownBadInputsRuleSet", name+"-badinputs", nil),
+	)
 }
 
 // redirectRuleOverrides turn the common rule set's rules that the stage's own callback and

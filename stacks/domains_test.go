@@ -12,7 +12,6 @@ import (
 	"github.com/cognito-apigw/cognito-apigw/internal/cdktest"
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
 	"github.com/cognito-apigw/cognito-apigw/internal/names"
-	"github.com/cognito-apigw/cognito-apigw/stacks"
 )
 
 const (
@@ -41,20 +40,16 @@ func templateTextOf(v any) string {
 }
 
 func TestDomainsFromExplicitProps(t *testing.T) {
-	tests := []struct {
-		given, when string
-		change      func(*config.Stage)
-		then        func(*testing.T, templates)
-	}{{
+	runExplicit(t, defaultStage, []explicitCase{{
 		given: "a default stage", when: "nothing is changed",
 		then: func(t *testing.T, tpl templates) {
 			// The prefix domain alone, and the API on its execute-api URL.
-			count(t, tpl.auth, "AWS::Cognito::UserPoolDomain", 1)
-			hasProps(t, tpl.auth, "AWS::Cognito::UserPoolDomain", map[string]any{"CustomDomainConfig": absent(), "ManagedLoginVersion": 2})
-			count(t, tpl.auth, "AWS::Route53::RecordSet", 0)
-			count(t, tpl.api, "AWS::ApiGateway::DomainName", 0)
-			hasProps(t, tpl.api, "AWS::ApiGateway::RestApi", map[string]any{"DisableExecuteApiEndpoint": false})
-			if v := outputValue(t, tpl.api, names.OutAPIURL); !strings.Contains(v, "execute-api") {
+			count(t, tpl.Auth, "AWS::Cognito::UserPoolDomain", 1)
+			hasProps(t, tpl.Auth, "AWS::Cognito::UserPoolDomain", map[string]any{"CustomDomainConfig": absent(), "ManagedLoginVersion": 2})
+			count(t, tpl.Auth, "AWS::Route53::RecordSet", 0)
+			count(t, tpl.API, "AWS::ApiGateway::DomainName", 0)
+			hasProps(t, tpl.API, "AWS::ApiGateway::RestApi", map[string]any{"DisableExecuteApiEndpoint": false})
+			if v := outputValue(t, tpl.API, names.OutAPIURL); !strings.Contains(v, "execute-api") {
 				t.Errorf("ApiUrl %s, want the execute-api URL", v)
 			}
 		},
@@ -65,13 +60,13 @@ func TestDomainsFromExplicitProps(t *testing.T) {
 		},
 		then: func(t *testing.T, tpl templates) {
 			// The custom domain beside the prefix domain, managed login version 2 on both.
-			count(t, tpl.auth, "AWS::Cognito::UserPoolDomain", 2)
-			hasProps(t, tpl.auth, "AWS::Cognito::UserPoolDomain", map[string]any{
+			count(t, tpl.Auth, "AWS::Cognito::UserPoolDomain", 2)
+			hasProps(t, tpl.Auth, "AWS::Cognito::UserPoolDomain", map[string]any{
 				"Domain": "auth.acme.io", "CustomDomainConfig": map[string]any{"CertificateArn": loginCert}, "ManagedLoginVersion": 2,
 			})
-			hasProps(t, tpl.auth, "AWS::Cognito::UserPoolDomain", map[string]any{"CustomDomainConfig": absent(), "ManagedLoginVersion": 2})
+			hasProps(t, tpl.Auth, "AWS::Cognito::UserPoolDomain", map[string]any{"CustomDomainConfig": absent(), "ManagedLoginVersion": 2})
 			// An alias to the domain's CloudFront distribution.
-			hasProps(t, tpl.auth, "AWS::Route53::RecordSet", map[string]any{
+			hasProps(t, tpl.Auth, "AWS::Route53::RecordSet", map[string]any{
 				"HostedZoneId": zoneID, "Name": "auth.acme.io", "Type": "A",
 				"AliasTarget": map[string]any{
 					"DNSName":              map[string]any{"Fn::GetAtt": []any{"LoginDomain", "CloudFrontDistribution"}},
@@ -80,15 +75,15 @@ func TestDomainsFromExplicitProps(t *testing.T) {
 				},
 			})
 			// The outputs, and so the tools and the sign-in URLs, follow the domain.
-			if v := outputValue(t, tpl.auth, names.OutManagedLoginURL); v != "https://auth.acme.io" {
+			if v := outputValue(t, tpl.Auth, names.OutManagedLoginURL); v != "https://auth.acme.io" {
 				t.Errorf("ManagedLoginUrl %s, want https://auth.acme.io", v)
 			}
 			for _, key := range []string{names.OutSignInURL, names.OutSignOutURL} {
-				if v := outputValue(t, tpl.auth, key); !strings.Contains(v, "https://auth.acme.io/") || strings.Contains(v, "amazoncognito.com") {
+				if v := outputValue(t, tpl.Auth, key); !strings.Contains(v, "https://auth.acme.io/") || strings.Contains(v, "amazoncognito.com") {
 					t.Errorf("%s %s, want it on https://auth.acme.io", key, v)
 				}
 			}
-			if v := outputValue(t, tpl.auth, names.OutLoginDomainTarget); !strings.Contains(v, "CloudFrontDistribution") {
+			if v := outputValue(t, tpl.Auth, names.OutLoginDomainTarget); !strings.Contains(v, "CloudFrontDistribution") {
 				t.Errorf("%s %s, want the CloudFront distribution", names.OutLoginDomainTarget, v)
 			}
 		},
@@ -99,9 +94,9 @@ func TestDomainsFromExplicitProps(t *testing.T) {
 		},
 		then: func(t *testing.T, tpl templates) {
 			// The DNS record is yours: the output names its target.
-			count(t, tpl.auth, "AWS::Route53::RecordSet", 0)
-			hasProps(t, tpl.auth, "AWS::Cognito::UserPoolDomain", map[string]any{"Domain": "auth.acme.io"})
-			outputValue(t, tpl.auth, names.OutLoginDomainTarget)
+			count(t, tpl.Auth, "AWS::Route53::RecordSet", 0)
+			hasProps(t, tpl.Auth, "AWS::Cognito::UserPoolDomain", map[string]any{"Domain": "auth.acme.io"})
+			outputValue(t, tpl.Auth, names.OutLoginDomainTarget)
 		},
 	}, {
 		given: "a stage with passkeys", when: "managed login gets its own domain",
@@ -111,7 +106,7 @@ func TestDomainsFromExplicitProps(t *testing.T) {
 		},
 		then: func(t *testing.T, tpl templates) {
 			// Cognito wants the custom domain as the relying party of managed login.
-			hasProps(t, tpl.auth, "AWS::Cognito::UserPool", map[string]any{"WebAuthnRelyingPartyID": "auth.acme.io"})
+			hasProps(t, tpl.Auth, "AWS::Cognito::UserPool", map[string]any{"WebAuthnRelyingPartyID": "auth.acme.io"})
 		},
 	}, {
 		given: "a default stage", when: "the API gets its own domain in a hosted zone",
@@ -120,18 +115,18 @@ func TestDomainsFromExplicitProps(t *testing.T) {
 		},
 		then: func(t *testing.T, tpl templates) {
 			// Regional, TLS 1.2, the root mapped to the stage, and the execute-api endpoint off.
-			hasProps(t, tpl.api, "AWS::ApiGateway::DomainName", map[string]any{
+			hasProps(t, tpl.API, "AWS::ApiGateway::DomainName", map[string]any{
 				"DomainName": "api.acme.io", "RegionalCertificateArn": apiCert, "SecurityPolicy": "TLS_1_2",
 				"EndpointConfiguration": map[string]any{"Types": []any{"REGIONAL"}},
 			})
-			hasProps(t, tpl.api, "AWS::ApiGateway::BasePathMapping", map[string]any{
+			hasProps(t, tpl.API, "AWS::ApiGateway::BasePathMapping", map[string]any{
 				"DomainName": map[string]any{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^ApiDomain"))},
 				"RestApiId":  map[string]any{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^Api"))},
 				"Stage":      map[string]any{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^ApiDeploymentStage"))},
 				"BasePath":   absent(),
 			})
-			hasProps(t, tpl.api, "AWS::ApiGateway::RestApi", map[string]any{"DisableExecuteApiEndpoint": true})
-			hasProps(t, tpl.api, "AWS::Route53::RecordSet", map[string]any{
+			hasProps(t, tpl.API, "AWS::ApiGateway::RestApi", map[string]any{"DisableExecuteApiEndpoint": true})
+			hasProps(t, tpl.API, "AWS::Route53::RecordSet", map[string]any{
 				"HostedZoneId": zoneID, "Name": "api.acme.io", "Type": "A",
 				"AliasTarget": objectLike(map[string]any{
 					"DNSName":      map[string]any{"Fn::GetAtt": []any{assertions.Match_StringLikeRegexp(jsii.String("^ApiDomain")), "RegionalDomainName"}},
@@ -139,15 +134,15 @@ func TestDomainsFromExplicitProps(t *testing.T) {
 				}),
 			})
 			// A deploy to another Region than the certificate's stops before it changes anything.
-			rule := templateTextOf(cdktest.ToMap(tpl.api)["Rules"].(map[string]any)["ApiCertificateInApiRegion"])
+			rule := templateTextOf(cdktest.ToMap(tpl.API)["Rules"].(map[string]any)["ApiCertificateInApiRegion"])
 			if !strings.Contains(rule, `"Assert":{"Fn::Equals":[{"Ref":"AWS::Region"},"eu-west-1"]}`) {
 				t.Errorf("rule ApiCertificateInApiRegion %s, want it to assert the Region eu-west-1", rule)
 			}
 			// The URL the tools read is the domain's; the CDK's execute-api output is gone.
-			if v := outputValue(t, tpl.api, names.OutAPIURL); v != "https://api.acme.io/" {
+			if v := outputValue(t, tpl.API, names.OutAPIURL); v != "https://api.acme.io/" {
 				t.Errorf("ApiUrl %s, want https://api.acme.io/", v)
 			}
-			for key := range cdktest.ToMap(tpl.api)["Outputs"].(map[string]any) {
+			for key := range cdktest.ToMap(tpl.API)["Outputs"].(map[string]any) {
 				if strings.HasPrefix(key, "ApiEndpoint") {
 					t.Errorf("output %s still names the execute-api endpoint", key)
 				}
@@ -159,18 +154,13 @@ func TestDomainsFromExplicitProps(t *testing.T) {
 			s.APIDomain = &config.CustomDomain{Name: "api.acme.io", CertificateARN: apiCert}
 		},
 		then: func(t *testing.T, tpl templates) {
-			count(t, tpl.api, "AWS::Route53::RecordSet", 0)
-			count(t, tpl.api, "AWS::ApiGateway::DomainName", 1)
-			if v := outputValue(t, tpl.api, names.OutAPIDomainTarget); !strings.Contains(v, "RegionalDomainName") {
+			count(t, tpl.API, "AWS::Route53::RecordSet", 0)
+			count(t, tpl.API, "AWS::ApiGateway::DomainName", 1)
+			if v := outputValue(t, tpl.API, names.OutAPIDomainTarget); !strings.Contains(v, "RegionalDomainName") {
 				t.Errorf("%s %s, want the regional domain name", names.OutAPIDomainTarget, v)
 			}
 		},
-	}}
-	for _, tc := range tests {
-		t.Run("given "+tc.given+" when "+tc.when, func(t *testing.T) {
-			tc.then(t, synth(t, defaultStage(tc.change)))
-		})
-	}
+	}})
 }
 
 // GIVEN an API stack with an explicit Region WHEN its domain's certificate is in another Region
@@ -187,10 +177,11 @@ func TestAPIDomainCertificateRegionAtSynth(t *testing.T) {
 			noPanic(t, func() {
 				app := newApp(t)
 				env := &awscdk.Environment{Account: jsii.String("123456789012"), Region: jsii.String(tc.region)}
-				auth := stacks.NewAuthStack(app, "auth", &stacks.AuthStackProps{StackProps: awscdk.StackProps{Env: env}, Config: cfg, ModuleDir: ".."})
-				api := stacks.NewAPIStack(app, "api", &stacks.APIStackProps{StackProps: awscdk.StackProps{Env: env}, Config: cfg,
-					UserPool: auth.UserPool, ClientID: auth.Client.UserPoolClientId(), ModuleDir: ".."})
-				annotations := assertions.Annotations_FromStack(api.Stack)
+				built, err := cdktest.BuildStacks(app, cfg, project.Dir, env)
+				if err != nil {
+					t.Fatal(err)
+				}
+				annotations := assertions.Annotations_FromStack(built.API.Stack)
 				match := assertions.Match_StringLikeRegexp(jsii.String("apiDomain.certificateArn: the certificate is in eu-west-1, the API in us-east-1"))
 				if tc.refused {
 					annotations.HasError(jsii.String("*"), match)

@@ -12,6 +12,11 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
+
+	"github.com/cognito-apigw/cognito-apigw/internal/cdktest"
+	"github.com/cognito-apigw/cognito-apigw/internal/config"
+	"github.com/cognito-apigw/cognito-apigw/stacks"
 )
 
 // TestCdkNag runs cdk-nag's AwsSolutions rules on every stage. A finding is either fixed in
@@ -20,34 +25,42 @@ func TestCdkNag(t *testing.T) {
 	for _, name := range []string{"dev", "prod"} {
 		t.Run(name, func(t *testing.T) {
 			s := stage(t, name)
-			var findings []string
 			checked := []awscdk.Stack{s.Built.Auth.Stack, s.Built.API.Stack}
 			if s.Built.Alarms != nil {
 				checked = append(checked, s.Built.Alarms.Stack)
 			}
-			for _, st := range checked {
-				var a assertions.Annotations
-				noPanic(t, func() { a = assertions.Annotations_FromStack(st) })
-				match := assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*"))
-				// HasNoError/HasNoWarning rather than FindError/FindWarning, whose result type
-				// (cxapi.SynthesisMessage) is deprecated; on failure they list every match.
-				for kind, check := range map[string]func(*string, any){"errors": a.HasNoError, "warnings": a.HasNoWarning} {
-					func() {
-						defer func() {
-							if r := recover(); r != nil {
-								findings = append(findings, fmt.Sprintf("%s %s: %v", *st.StackName(), kind, r))
-							}
-						}()
-						check(jsii.String("*"), match)
-					}()
-				}
-			}
+			findings := nagFindings(t, checked...)
 			sort.Strings(findings)
 			if len(findings) > 0 {
 				t.Errorf("unsuppressed cdk-nag findings:\n%s", strings.Join(findings, "\n"))
 			}
 		})
 	}
+}
+
+// nagFindings are the AwsSolutions errors and warnings that cdk-nag left on the stacks, one per
+// stack and kind.
+func nagFindings(t *testing.T, checked ...awscdk.Stack) []string {
+	t.Helper()
+	var findings []string
+	for _, st := range checked {
+		var a assertions.Annotations
+		noPanic(t, func() { a = assertions.Annotations_FromStack(st) })
+		match := assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*"))
+		// HasNoError/HasNoWarning rather than FindError/FindWarning, whose result type
+		// (cxapi.SynthesisMessage) is deprecated; on failure they list every match.
+		for kind, check := range map[string]func(*string, any){"errors": a.HasNoError, "warnings": a.HasNoWarning} {
+			func() {
+				defer func() {
+					if r := recover(); r != nil {
+						findings = append(findings, fmt.Sprintf("%s %s: %v", *st.StackName(), kind, r))
+					}
+				}()
+				check(jsii.String("*"), match)
+			}()
+		}
+	}
+	return findings
 }
 
 // Every suppression in the templates is in docs/security.md's table, reason and all, so reviewers
@@ -89,5 +102,44 @@ func TestNagSuppressionsAreDocumented(t *testing.T) {
 	}
 	if seen == 0 {
 		t.Fatal("found no suppressions in the templates")
+	}
+}
+
+// GIVEN a stage with every operations setting on (alarms with an address, WAF, SES, both
+// domains in a hosted zone, the token authorizer and both triggers) WHEN cdk-nag's AwsSolutions
+// rules run THEN no stack has a finding: the committed stages leave the domains off, so the
+// root cdk-nag test alone would not see them.
+func TestOperationsSettingsAreNagClean(t *testing.T) {
+	cfg := defaultStage(func(s *config.Stage) {
+		s.Production = true
+		s.ThreatProtection = true
+		s.MFA = "required"
+		s.WAF.Enabled = true
+		s.Email = config.Email{Sender: "ses", From: "no-reply@acme.io"}
+		s.Alarms = config.Alarms{Enabled: true, Email: "ops@acme.io", API5XXErrors: 5, APILatencyP99Ms: 3000, FunctionErrors: 1,
+			FunctionThrottles: 1, CognitoThrottles: 1, WAFBlockedStdDevs: 3, SESBounceRatePercent: 2, SESComplaintRatePercent: 0.05}
+		s.LoginDomain = &config.CustomDomain{Name: "auth.acme.io", CertificateARN: loginCert, HostedZoneID: zoneID}
+		s.APIDomain = &config.CustomDomain{Name: "api.acme.io", CertificateARN: apiCert, HostedZoneID: zoneID}
+		s.Authorizer = "lambda"
+		s.Groups = []config.Group{{Name: "admin"}}
+		s.GroupScopes = map[string][]string{"admin": {"demo-api/write"}}
+		s.LinkByEmail = true
+		s.IdentityProviders = []config.IdentityProvider{{Type: "google", ClientID: "id", ClientSecret: ref("demo/google", "secret")}}
+	})
+	if problems := cfg.Validate(); len(problems) > 0 {
+		t.Fatalf("the test's configuration is invalid: %v", problems)
+	}
+	app := newApp(t)
+	var built *stacks.Stage
+	var err error
+	noPanic(t, func() {
+		awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true), Reports: jsii.Bool(false)}), nil)
+		built, err = cdktest.BuildStacks(app, cfg, project.Dir, nil)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if findings := nagFindings(t, built.Auth.Stack, built.API.Stack, built.Alarms.Stack); len(findings) > 0 {
+		t.Errorf("cdk-nag findings:\n%s", strings.Join(findings, "\n"))
 	}
 }

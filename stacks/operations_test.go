@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cognito-apigw/cognito-apigw/internal/cdktest"
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
 )
 
@@ -176,13 +175,10 @@ func grantsXRay(policy map[string]any) bool {
 }
 
 func TestOperationsFromExplicitProps(t *testing.T) {
-	tests := []struct {
-		given, when string
-		change      func(*config.Stage)
-		then        func(t *testing.T, cfg config.Config, auth, api map[string]any)
-	}{{
+	runExplicit(t, defaultStage, []explicitCase{{
 		given: "a default stage", when: "nothing is changed",
-		then: func(t *testing.T, cfg config.Config, auth, api map[string]any) {
+		then: func(t *testing.T, tpl templates) {
+			auth, api := tpl.AuthJSON, tpl.APIJSON
 			// Cheap: no firewall, no log delivery, no tracing, no named log group.
 			for _, tpl := range []map[string]any{auth, api} {
 				for _, typ := range []string{"AWS::WAFv2::WebACL", "AWS::WAFv2::WebACLAssociation", "AWS::WAFv2::LoggingConfiguration", "AWS::Cognito::LogDeliveryConfiguration"} {
@@ -211,7 +207,8 @@ func TestOperationsFromExplicitProps(t *testing.T) {
 	}, {
 		given: "a default stage, which signs in to http://localhost:3000", when: "the user pool's web ACL is on",
 		change: func(s *config.Stage) { s.UserPoolWAF.Enabled = true },
-		then: func(t *testing.T, cfg config.Config, auth, api map[string]any) {
+		then: func(t *testing.T, tpl templates) {
+			cfg, auth, api := tpl.Built.Config, tpl.AuthJSON, tpl.APIJSON
 			acl := props(onlyResource(t, auth, "AWS::WAFv2::WebACL"))
 			if acl["Name"] != "demo-api-test-userpool" || acl["Scope"] != "REGIONAL" || asJSON(acl["DefaultAction"]) != `{"Allow":{}}` {
 				t.Errorf("web ACL %s", asJSON(acl))
@@ -260,7 +257,8 @@ func TestOperationsFromExplicitProps(t *testing.T) {
 			s.LogoutURLs = []string{"https://app.acme.io"}
 			s.UserPoolWAF = config.WAF{Enabled: true, RateLimit: 10}
 		},
-		then: func(t *testing.T, cfg config.Config, auth, api map[string]any) {
+		then: func(t *testing.T, tpl templates) {
+			auth := tpl.AuthJSON
 			if got := countedRules(t, auth); !slices.Equal(got, []string{"EC2MetaDataSSRF_QUERYARGUMENTS", "GenericRFI_QUERYARGUMENTS"}) {
 				t.Errorf("counted rules %v, want the SSRF and RFI rules", got)
 			}
@@ -276,7 +274,8 @@ func TestOperationsFromExplicitProps(t *testing.T) {
 			s.LogoutURLs = []string{"https://app.acme.io"}
 			s.UserPoolWAF.Enabled = true
 		},
-		then: func(t *testing.T, cfg config.Config, auth, api map[string]any) {
+		then: func(t *testing.T, tpl templates) {
+			auth := tpl.AuthJSON
 			if got := countedRules(t, auth); len(got) != 0 {
 				t.Errorf("counted rules %v, want every rule blocking", got)
 			}
@@ -284,7 +283,8 @@ func TestOperationsFromExplicitProps(t *testing.T) {
 	}, {
 		given: "a default stage", when: "the API's web ACL is on",
 		change: func(s *config.Stage) { s.WAF.Enabled = true },
-		then: func(t *testing.T, cfg config.Config, auth, api map[string]any) {
+		then: func(t *testing.T, tpl templates) {
+			cfg, auth, api := tpl.Built.Config, tpl.AuthJSON, tpl.APIJSON
 			checkWAFLogging(t, api, "demo-api-test-api")
 			checkLogGroups(t, cfg.Stage, api)
 			if n := len(resourcesOf(auth, "AWS::WAFv2::WebACL")); n != 0 {
@@ -294,7 +294,8 @@ func TestOperationsFromExplicitProps(t *testing.T) {
 	}, {
 		given: "a default stage (ESSENTIALS)", when: "sign-in logs are on",
 		change: func(s *config.Stage) { s.SignInLogs = true; s.LogRetentionDays = 90 },
-		then: func(t *testing.T, cfg config.Config, auth, api map[string]any) {
+		then: func(t *testing.T, tpl templates) {
+			cfg, auth, api := tpl.Built.Config, tpl.AuthJSON, tpl.APIJSON
 			delivery := props(onlyResource(t, auth, "AWS::Cognito::LogDeliveryConfiguration"))
 			group := logGroupNamed(t, auth, "/aws/vendedlogs/cognito/demo-api-test-")
 			want := fmt.Sprintf(`[{"CloudWatchLogsConfiguration":{"LogGroupArn":{"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},":logs:",{"Ref":"AWS::Region"},":",{"Ref":"AWS::AccountId"},":log-group:",{"Ref":"%s"}]]}},"EventSource":"userNotification","LogLevel":"ERROR"}]`, group)
@@ -319,20 +320,14 @@ func TestOperationsFromExplicitProps(t *testing.T) {
 			s.LinkByEmail = true
 			s.Tracing = true
 		},
-		then: func(t *testing.T, cfg config.Config, auth, api map[string]any) {
+		then: func(t *testing.T, tpl templates) {
+			auth, api := tpl.AuthJSON, tpl.APIJSON
 			if n := len(resourcesOf(auth, "AWS::Lambda::Function")) + len(resourcesOf(api, "AWS::Lambda::Function")); n != 4 {
 				t.Errorf("%d functions, want 4 (handler, token authorizer, pre token and pre sign-up triggers)", n)
 			}
 			checkTraced(t, auth, api)
 		},
-	}}
-	for _, tt := range tests {
-		t.Run("GIVEN "+tt.given+" WHEN "+tt.when, func(t *testing.T) {
-			cfg := defaultStage(tt.change)
-			tpl := synth(t, cfg)
-			tt.then(t, cfg, cdktest.ToMap(tpl.auth), cdktest.ToMap(tpl.api))
-		})
-	}
+	}})
 }
 
 // The committed prod stage runs all of it; its redirect URLs are https only, so the common rule

@@ -4,7 +4,6 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
-	"github.com/aws/jsii-runtime-go"
 
 	"github.com/cognito-apigw/cognito-apigw/internal/config"
 )
@@ -19,15 +18,8 @@ func addTokenTrigger(stack awscdk.Stack, pool awscognito.UserPool, cfg config.Co
 	if !ok {
 		return nil
 	}
-	fn := newGoFunction(stack, "PreTokenTrigger", &goFunctionProps{
-		FunctionProps: awslambda.FunctionProps{
-			Description: jsii.String(cfg.AppName + " " + cfg.StageName + " pre token generation trigger"),
-			Environment: environment(env.Env()),
-			// A sign-in waits for it: Cognito gives a trigger 5 seconds.
-			Timeout: awscdk.Duration_Seconds(jsii.Number(5)),
-		},
-		Binary: &GoBinary{ModuleDir: moduleDir, Package: "./lambda/pretoken"},
-		Stage:  s,
+	fn := newGoFunction(stack, cfg, moduleDir, goFunction{
+		ID: "PreTokenTrigger", What: "pre token generation trigger", Package: "./lambda/pretoken", Env: env.Env(), Trigger: true,
 	})
 	pool.AddTrigger(awscognito.UserPoolOperation_PRE_TOKEN_GENERATION_CONFIG(), fn, awscognito.LambdaVersion_V2_0)
 	return fn

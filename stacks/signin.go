@@ -143,15 +143,8 @@ func addProviderSignInOutputs(stack awscdk.Stack, s config.Stage, signInURL stri
 // domain. Its role may write its own logs, and list and link users of this pool only.
 func addLinkByEmailTrigger(stack awscdk.Stack, pool awscognito.UserPool, cfg config.Config, moduleDir string) awslambda.Function {
 	env := fnenv.PreSignUp{Authorities: cfg.Stage.LinkAuthorities()}
-	fn := newGoFunction(stack, "LinkByEmail", &goFunctionProps{
-		FunctionProps: awslambda.FunctionProps{
-			Description: jsii.String(cfg.AppName + " " + cfg.StageName + " pre sign-up trigger (linkByEmail)"),
-			Environment: environment(env.Env()),
-			// Cognito waits 5 seconds for a trigger.
-			Timeout: awscdk.Duration_Seconds(jsii.Number(5)),
-		},
-		Binary: &GoBinary{ModuleDir: moduleDir, Package: "./lambda/presignup"},
-		Stage:  cfg.Stage,
+	fn := newGoFunction(stack, cfg, moduleDir, goFunction{
+		ID: "LinkByEmail", What: "pre sign-up trigger (linkByEmail)", Package: "./lambda/presignup", Env: env.Env(), Trigger: true,
 	})
 	pool.AddTrigger(awscognito.UserPoolOperation_PRE_SIGN_UP(), fn, awscognito.LambdaVersion_V1_0)
 	// A policy of its own, not the role's default policy: the function would depend on that,

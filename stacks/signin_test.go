@@ -45,15 +45,11 @@ func templateText(t *testing.T, tpl assertions.Template) string {
 var dynamicSecret = regexp.MustCompile(`^\{\{resolve:secretsmanager:[^}]+:SecretString:[^:}]+::\}\}$`)
 
 func TestSignInFromExplicitProps(t *testing.T) {
-	tests := []struct {
-		given, when string
-		change      func(*config.Stage)
-		then        func(*testing.T, templates)
-	}{{
+	runExplicit(t, defaultStage, []explicitCase{{
 		given: "a default stage", when: "nothing is changed",
 		then: func(t *testing.T, tpl templates) {
 			// Cognito's own sender, and the pool's users only.
-			hasProps(t, tpl.auth, "AWS::Cognito::UserPool", map[string]any{
+			hasProps(t, tpl.Auth, "AWS::Cognito::UserPool", map[string]any{
 				"EmailConfiguration": absent(),
 				"AdminCreateUserConfig": objectLike(map[string]any{"InviteMessageTemplate": objectLike(map[string]any{
 					"EmailSubject": "Your new account",
@@ -61,10 +57,10 @@ func TestSignInFromExplicitProps(t *testing.T) {
 				})}),
 				"LambdaConfig": absent(),
 			})
-			hasProps(t, tpl.auth, "AWS::Cognito::UserPoolClient", map[string]any{"SupportedIdentityProviders": []any{"COGNITO"}})
-			count(t, tpl.auth, "AWS::Cognito::UserPoolIdentityProvider", 0)
-			count(t, tpl.auth, "AWS::Lambda::Function", 0)
-			if strings.Contains(templateText(t, tpl.auth), "SesRegionServesPoolRegion") {
+			hasProps(t, tpl.Auth, "AWS::Cognito::UserPoolClient", map[string]any{"SupportedIdentityProviders": []any{"COGNITO"}})
+			count(t, tpl.Auth, "AWS::Cognito::UserPoolIdentityProvider", 0)
+			count(t, tpl.Auth, "AWS::Lambda::Function", 0)
+			if strings.Contains(templateText(t, tpl.Auth), "SesRegionServesPoolRegion") {
 				t.Error("a CloudFormation rule without an SES Region to check")
 			}
 		},
@@ -72,7 +68,7 @@ func TestSignInFromExplicitProps(t *testing.T) {
 		given: "a default stage", when: "it sends through SES in another Region",
 		change: func(s *config.Stage) { s.Email = sesEmail },
 		then: func(t *testing.T, tpl templates) {
-			hasProps(t, tpl.auth, "AWS::Cognito::UserPool", map[string]any{"EmailConfiguration": map[string]any{
+			hasProps(t, tpl.Auth, "AWS::Cognito::UserPool", map[string]any{"EmailConfiguration": map[string]any{
 				"EmailSendingAccount": "DEVELOPER",
 				"From":                "Acme <no-reply@acme.io>",
 				"ReplyToEmailAddress": "support@acme.io",
@@ -83,7 +79,7 @@ func TestSignInFromExplicitProps(t *testing.T) {
 			}})
 			// The deploy Region is checked against the ones eu-west-1 serves.
 			var rules map[string]any
-			noPanic(t, func() { rules, _ = (*tpl.auth.ToJSON())["Rules"].(map[string]any) })
+			noPanic(t, func() { rules, _ = (*tpl.Auth.ToJSON())["Rules"].(map[string]any) })
 			rule, _ := json.Marshal(rules["SesRegionServesPoolRegion"])
 			for _, want := range []string{`"Fn::Contains"`, `"eu-central-1"`, `{"Ref":"AWS::Region"}`, "email.sesRegion eu-west-1 serves"} {
 				if !strings.Contains(string(rule), want) {
@@ -97,14 +93,14 @@ func TestSignInFromExplicitProps(t *testing.T) {
 			s.Email = config.Email{Sender: "ses", From: "no-reply@acme.io", VerifiedDomain: "acme.io"}
 		},
 		then: func(t *testing.T, tpl templates) {
-			hasProps(t, tpl.auth, "AWS::Cognito::UserPool", map[string]any{"EmailConfiguration": map[string]any{
+			hasProps(t, tpl.Auth, "AWS::Cognito::UserPool", map[string]any{"EmailConfiguration": map[string]any{
 				"EmailSendingAccount": "DEVELOPER",
 				"From":                "no-reply@acme.io",
 				"SourceArn": map[string]any{"Fn::Join": []any{"", []any{
 					"arn:", map[string]any{"Ref": "AWS::Partition"}, ":ses:", map[string]any{"Ref": "AWS::Region"}, ":", map[string]any{"Ref": "AWS::AccountId"}, ":identity/acme.io",
 				}}},
 			}})
-			if strings.Contains(templateText(t, tpl.auth), "SesRegionServesPoolRegion") {
+			if strings.Contains(templateText(t, tpl.Auth), "SesRegionServesPoolRegion") {
 				t.Error("a CloudFormation rule although SES is in the pool's own Region")
 			}
 		},
@@ -150,14 +146,14 @@ func TestSignInFromExplicitProps(t *testing.T) {
 				"ProviderName": "adfs.corp", "ProviderType": "SAML",
 				"ProviderDetails": map[string]any{"MetadataFile": assertions.Match_StringLikeRegexp(jsii.String(`EntityDescriptor`))},
 			}} {
-				hasProps(t, tpl.auth, "AWS::Cognito::UserPoolIdentityProvider", want)
+				hasProps(t, tpl.Auth, "AWS::Cognito::UserPoolIdentityProvider", want)
 			}
-			count(t, tpl.auth, "AWS::Cognito::UserPoolIdentityProvider", len(everyProvider))
+			count(t, tpl.Auth, "AWS::Cognito::UserPoolIdentityProvider", len(everyProvider))
 
 			// Every secret is a dynamic reference, and no literal secret setting exists to leak.
 			var providers map[string]map[string]any
 			noPanic(t, func() {
-				for id, r := range *tpl.auth.FindResources(jsii.String("AWS::Cognito::UserPoolIdentityProvider"), nil) {
+				for id, r := range *tpl.Auth.FindResources(jsii.String("AWS::Cognito::UserPoolIdentityProvider"), nil) {
 					if providers == nil {
 						providers = map[string]map[string]any{}
 					}
@@ -176,7 +172,7 @@ func TestSignInFromExplicitProps(t *testing.T) {
 			// The client offers them all and waits for them.
 			var client map[string]any
 			noPanic(t, func() {
-				for _, r := range *tpl.auth.FindResources(jsii.String("AWS::Cognito::UserPoolClient"), nil) {
+				for _, r := range *tpl.Auth.FindResources(jsii.String("AWS::Cognito::UserPoolClient"), nil) {
 					client = *r
 				}
 			})
@@ -199,7 +195,7 @@ func TestSignInFromExplicitProps(t *testing.T) {
 			// One sign-in URL per provider, straight to it.
 			for key, idp := range map[string]string{"SignInUrlGoogle": "Google", "SignInUrlSignInWithApple": "SignInWithApple", "SignInUrlokta": "okta", "SignInUrladfscorp": "adfs.corp"} {
 				noPanic(t, func() {
-					tpl.auth.HasOutput(jsii.String(key), map[string]any{"Value": map[string]any{"Fn::Join": assertions.Match_ArrayWith(&[]any{"",
+					tpl.Auth.HasOutput(jsii.String(key), map[string]any{"Value": map[string]any{"Fn::Join": assertions.Match_ArrayWith(&[]any{"",
 						assertions.Match_ArrayWith(&[]any{assertions.Match_StringLikeRegexp(jsii.String(`&identity_provider=` + regexp.QuoteMeta(idp) + `$`))})})}})
 				})
 			}
@@ -208,32 +204,27 @@ func TestSignInFromExplicitProps(t *testing.T) {
 		given: "a stage with a provider", when: "cognitoSignIn is false",
 		change: func(s *config.Stage) { s.IdentityProviders = everyProvider[:1]; s.CognitoSignIn = false },
 		then: func(t *testing.T, tpl templates) {
-			hasProps(t, tpl.auth, "AWS::Cognito::UserPoolClient", map[string]any{"SupportedIdentityProviders": []any{"Google"}})
+			hasProps(t, tpl.Auth, "AWS::Cognito::UserPoolClient", map[string]any{"SupportedIdentityProviders": []any{"Google"}})
 		},
 	}, {
 		given: "a stage with providers", when: "linkByEmail is on",
 		change: func(s *config.Stage) { s.IdentityProviders = everyProvider[4:6]; s.LinkByEmail = true },
 		then: func(t *testing.T, tpl templates) {
-			hasProps(t, tpl.auth, "AWS::Lambda::Function", map[string]any{
+			hasProps(t, tpl.Auth, "AWS::Lambda::Function", map[string]any{
 				"Runtime": "provided.al2023", "Architectures": []any{"arm64"}, "Timeout": 5,
 				// What linkByEmail trusts each provider for: the domains of its identifiers.
 				"Environment": map[string]any{"Variables": map[string]any{"LINK_AUTHORITIES": `[{"provider":"okta","domains":["acme.io"]},{"provider":"entra","domains":["corp.acme.io"]}]`}},
 			})
-			hasProps(t, tpl.auth, "AWS::Cognito::UserPool", map[string]any{
+			hasProps(t, tpl.Auth, "AWS::Cognito::UserPool", map[string]any{
 				"LambdaConfig": map[string]any{"PreSignUp": map[string]any{"Fn::GetAtt": assertions.Match_ArrayWith(&[]any{"Arn"})}},
 			})
 			// Listing and linking users of this pool only, besides writing its own logs.
-			hasProps(t, tpl.auth, "AWS::IAM::Policy", map[string]any{"PolicyDocument": objectLike(map[string]any{"Statement": []any{map[string]any{
+			hasProps(t, tpl.Auth, "AWS::IAM::Policy", map[string]any{"PolicyDocument": objectLike(map[string]any{"Statement": []any{map[string]any{
 				"Action":   []any{"cognito-idp:ListUsers", "cognito-idp:AdminLinkProviderForUser"},
 				"Effect":   "Allow",
 				"Resource": map[string]any{"Fn::GetAtt": assertions.Match_ArrayWith(&[]any{"Arn"})},
 			}}})})
-			hasProps(t, tpl.auth, "AWS::Lambda::Permission", map[string]any{"Principal": "cognito-idp.amazonaws.com"})
+			hasProps(t, tpl.Auth, "AWS::Lambda::Permission", map[string]any{"Principal": "cognito-idp.amazonaws.com"})
 		},
-	}}
-	for _, tt := range tests {
-		t.Run("GIVEN "+tt.given+" WHEN "+tt.when, func(t *testing.T) {
-			tt.then(t, synth(t, defaultStage(tt.change)))
-		})
-	}
+	}})
 }

@@ -16,7 +16,6 @@ import (
 	"github.com/cognito-apigw/cognito-apigw/internal/fnenv"
 	"github.com/cognito-apigw/cognito-apigw/internal/names"
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
-	"github.com/cognito-apigw/cognito-apigw/stacks"
 )
 
 // These tests build the stacks from explicit props, config.Defaults plus one change, without
@@ -41,41 +40,27 @@ func newApp(t *testing.T) awscdk.App {
 	return project.NewCDKApp(t, map[string]any{"aws:cdk:bundling-stacks": []any{}})
 }
 
-// templates are both stacks' templates of one configuration.
-type templates struct{ auth, api assertions.Template }
+// templates are the stacks of one configuration built from explicit props, synthesized.
+type templates = *cdktest.Synthesized
 
-// synthesized holds the templates of each configuration synth was given, by its JSON: several
-// tables start from the default stage, and jsii makes each synthesis cost.
-var synthesized = map[string]templates{}
+// synth synthesizes the stacks of cfg, skipping the Lambda build, once per configuration.
+func synth(t *testing.T, cfg config.Config) templates { return project.Explicit(t, cfg) }
 
-// synth synthesizes both stacks of cfg, skipping the Lambda build, once per configuration.
-func synth(t *testing.T, cfg config.Config) templates {
-	t.Helper()
-	if problems := cfg.Validate(); len(problems) > 0 {
-		t.Fatalf("the test's configuration is invalid: %v", problems)
-	}
-	key, err := json.Marshal(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if tpl, ok := synthesized[string(key)]; ok {
-		return tpl
-	}
-	var tpl templates
-	cdkApp := newApp(t)
-	noPanic(t, func() {
-		saml, err := cfg.SAMLMetadata("..")
-		if err != nil {
-			t.Fatal(err)
-		}
-		auth := stacks.NewAuthStack(cdkApp, "auth", &stacks.AuthStackProps{Config: cfg, SAMLMetadata: saml, ModuleDir: ".."})
-		api := stacks.NewAPIStack(cdkApp, "api", &stacks.APIStackProps{
-			Config: cfg, UserPool: auth.UserPool, ClientID: auth.Client.UserPoolClientId(), MachineClients: auth.MachineClients, ModuleDir: "..",
+// explicitCase is one GIVEN/WHEN/THEN row of the tests of stacks built from explicit props: the
+// default stage changed as when says, and what its templates then hold.
+type explicitCase struct {
+	given, when string
+	change      func(*config.Stage) // what "when" says
+	then        func(*testing.T, templates)
+}
+
+// runExplicit runs each case on the stage that stage makes of its change.
+func runExplicit(t *testing.T, stage func(change func(*config.Stage)) config.Config, cases []explicitCase) {
+	for _, c := range cases {
+		t.Run("GIVEN "+c.given+" WHEN "+c.when, func(t *testing.T) {
+			c.then(t, synth(t, stage(c.change)))
 		})
-		tpl = templates{assertions.Template_FromStack(auth.Stack, nil), assertions.Template_FromStack(api.Stack, nil)}
-	})
-	synthesized[string(key)] = tpl
-	return tpl
+	}
 }
 
 // The shared helpers, by the names these tests use.
@@ -111,31 +96,27 @@ func objectLike(m map[string]any) assertions.Matcher { return assertions.Match_O
 func absent() assertions.Matcher { return assertions.Match_Absent() }
 
 func TestStackFromExplicitProps(t *testing.T) {
-	tests := []struct {
-		given, when string
-		change      func(*config.Stage) // what "when" says
-		then        func(*testing.T, templates)
-	}{{
+	runExplicit(t, defaultStage, []explicitCase{{
 		given: "a default stage", when: "nothing is changed",
 		then: func(t *testing.T, tpl templates) {
 			// Nothing production-like by default: the stage tears down completely.
-			hasResource(t, tpl.auth, "AWS::Cognito::UserPool", map[string]any{
+			hasResource(t, tpl.Auth, "AWS::Cognito::UserPool", map[string]any{
 				"DeletionPolicy": "Delete",
 				"Properties": objectLike(map[string]any{
 					"UserPoolName": "demo-api-test", "DeletionProtection": "INACTIVE",
 					"MfaConfiguration": "OPTIONAL", "UserPoolTier": "ESSENTIALS", "UserPoolAddOns": absent(),
 				}),
 			})
-			hasProps(t, tpl.auth, "AWS::Cognito::UserPoolClient", map[string]any{"ClientName": "demo-api-test-web"})
-			hasProps(t, tpl.api, "AWS::ApiGateway::Authorizer", map[string]any{"Type": "COGNITO_USER_POOLS", "Name": "demo-api-test-cognito"})
-			count(t, tpl.api, "AWS::WAFv2::WebACL", 0)
+			hasProps(t, tpl.Auth, "AWS::Cognito::UserPoolClient", map[string]any{"ClientName": "demo-api-test-web"})
+			hasProps(t, tpl.API, "AWS::ApiGateway::Authorizer", map[string]any{"Type": "COGNITO_USER_POOLS", "Name": "demo-api-test-cognito"})
+			count(t, tpl.API, "AWS::WAFv2::WebACL", 0)
 		},
 	}, {
 		given: "a default stage", when: "mfa is required",
 		change: func(s *config.Stage) { s.MFA = "required" },
 		then: func(t *testing.T, tpl templates) {
-			hasProps(t, tpl.auth, "AWS::Cognito::UserPool", map[string]any{"MfaConfiguration": "ON"})
-			if rules := suppressed(t, tpl.auth, "AWS::Cognito::UserPool"); slices.Contains(rules, "AwsSolutions-COG2") {
+			hasProps(t, tpl.Auth, "AWS::Cognito::UserPool", map[string]any{"MfaConfiguration": "ON"})
+			if rules := suppressed(t, tpl.Auth, "AWS::Cognito::UserPool"); slices.Contains(rules, "AwsSolutions-COG2") {
 				t.Errorf("the pool waives AwsSolutions-COG2 (MFA not required) although MFA is required: %v", rules)
 			}
 		},
@@ -143,23 +124,23 @@ func TestStackFromExplicitProps(t *testing.T) {
 		given: "a default stage", when: "it is production",
 		change: func(s *config.Stage) { s.Production = true },
 		then: func(t *testing.T, tpl templates) {
-			hasResource(t, tpl.auth, "AWS::Cognito::UserPool", map[string]any{
+			hasResource(t, tpl.Auth, "AWS::Cognito::UserPool", map[string]any{
 				"DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain",
 				"Properties": objectLike(map[string]any{"DeletionProtection": "ACTIVE"}),
 			})
 			// The handler's and the access logs are kept with the users.
 			noPanic(t, func() {
-				tpl.api.AllResources(jsii.String("AWS::Logs::LogGroup"), map[string]any{"DeletionPolicy": "Retain"})
+				tpl.API.AllResources(jsii.String("AWS::Logs::LogGroup"), map[string]any{"DeletionPolicy": "Retain"})
 			})
 		},
 	}, {
 		given: "a default stage", when: "threat protection is on",
 		change: func(s *config.Stage) { s.ThreatProtection = true },
 		then: func(t *testing.T, tpl templates) {
-			hasProps(t, tpl.auth, "AWS::Cognito::UserPool", map[string]any{
+			hasProps(t, tpl.Auth, "AWS::Cognito::UserPool", map[string]any{
 				"UserPoolTier": "PLUS", "UserPoolAddOns": map[string]any{"AdvancedSecurityMode": "ENFORCED"},
 			})
-			rules := suppressed(t, tpl.auth, "AWS::Cognito::UserPool")
+			rules := suppressed(t, tpl.Auth, "AWS::Cognito::UserPool")
 			if slices.Contains(rules, "AwsSolutions-COG3") || slices.Contains(rules, "AwsSolutions-COG8") {
 				t.Errorf("the pool waives threat protection or the PLUS plan although both are on: %v", rules)
 			}
@@ -168,20 +149,20 @@ func TestStackFromExplicitProps(t *testing.T) {
 		given: "a default stage", when: "the authorizer is lambda",
 		change: func(s *config.Stage) { s.Authorizer = "lambda" },
 		then: func(t *testing.T, tpl templates) {
-			hasProps(t, tpl.api, "AWS::ApiGateway::Authorizer", map[string]any{
+			hasProps(t, tpl.API, "AWS::ApiGateway::Authorizer", map[string]any{
 				"Type": "TOKEN", "Name": "demo-api-test-lambda",
 				"IdentityValidationExpression": assertions.Match_StringLikeRegexp(jsii.String(`^\^Bearer `)),
 			})
-			hasProps(t, tpl.api, "AWS::ApiGateway::Method", map[string]any{"HttpMethod": "GET", "AuthorizationType": "CUSTOM"})
-			count(t, tpl.api, "AWS::Lambda::Function", 2)
+			hasProps(t, tpl.API, "AWS::ApiGateway::Method", map[string]any{"HttpMethod": "GET", "AuthorizationType": "CUSTOM"})
+			count(t, tpl.API, "AWS::Lambda::Function", 2)
 		},
 	}, {
 		given: "a default stage", when: "WAF is on",
 		change: func(s *config.Stage) { s.WAF.Enabled = true },
 		then: func(t *testing.T, tpl templates) {
-			hasProps(t, tpl.api, "AWS::WAFv2::WebACL", map[string]any{"Name": "demo-api-test-api", "Scope": "REGIONAL"})
-			count(t, tpl.api, "AWS::WAFv2::WebACLAssociation", 1)
-			if rules := suppressed(t, tpl.api, "AWS::ApiGateway::Stage"); slices.Contains(rules, "AwsSolutions-APIG3") {
+			hasProps(t, tpl.API, "AWS::WAFv2::WebACL", map[string]any{"Name": "demo-api-test-api", "Scope": "REGIONAL"})
+			count(t, tpl.API, "AWS::WAFv2::WebACLAssociation", 1)
+			if rules := suppressed(t, tpl.API, "AWS::ApiGateway::Stage"); slices.Contains(rules, "AwsSolutions-APIG3") {
 				t.Errorf("the stage waives AwsSolutions-APIG3 (no WAF) although WAF is on: %v", rules)
 			}
 		},
@@ -189,9 +170,9 @@ func TestStackFromExplicitProps(t *testing.T) {
 		given: "a default stage", when: "no CORS origin is allowed",
 		change: func(s *config.Stage) { s.CORS.AllowOrigins = nil },
 		then: func(t *testing.T, tpl templates) {
-			count(t, tpl.api, "AWS::ApiGateway::GatewayResponse", 0)
+			count(t, tpl.API, "AWS::ApiGateway::GatewayResponse", 0)
 			noPanic(t, func() {
-				if n := len(*tpl.api.FindResources(jsii.String("AWS::ApiGateway::Method"), map[string]any{
+				if n := len(*tpl.API.FindResources(jsii.String("AWS::ApiGateway::Method"), map[string]any{
 					"Properties": objectLike(map[string]any{"HttpMethod": "OPTIONS"}),
 				})); n != 0 {
 					t.Errorf("%d OPTIONS methods without CORS, want none", n)
@@ -206,7 +187,7 @@ func TestStackFromExplicitProps(t *testing.T) {
 		then: func(t *testing.T, tpl templates) {
 			// Fixed headers: the first origin, never the caller's Origin echoed back.
 			for _, typ := range []string{"DEFAULT_4XX", "DEFAULT_5XX"} {
-				hasProps(t, tpl.api, "AWS::ApiGateway::GatewayResponse", map[string]any{
+				hasProps(t, tpl.API, "AWS::ApiGateway::GatewayResponse", map[string]any{
 					"ResponseType": typ,
 					"ResponseParameters": objectLike(map[string]any{
 						"gatewayresponse.header.Access-Control-Allow-Origin": "'https://app.acme.io'",
@@ -220,7 +201,7 @@ func TestStackFromExplicitProps(t *testing.T) {
 			s.MachineClients = []config.MachineClient{{Name: "reporting", Scopes: []string{"demo-api/read"}}}
 		},
 		then: func(t *testing.T, tpl templates) {
-			hasProps(t, tpl.auth, "AWS::Cognito::UserPoolClient", map[string]any{
+			hasProps(t, tpl.Auth, "AWS::Cognito::UserPoolClient", map[string]any{
 				"ClientName":                      "demo-api-test-m2m-reporting",
 				"GenerateSecret":                  true,
 				"AllowedOAuthFlows":               []any{"client_credentials"},
@@ -232,7 +213,7 @@ func TestStackFromExplicitProps(t *testing.T) {
 				// No user signs in through it: it may write no attribute.
 				"WriteAttributes": []any{},
 			})
-			auth, api := cdktest.ToMap(tpl.auth), cdktest.ToMap(tpl.api)
+			auth, api := cdktest.ToMap(tpl.Auth), cdktest.ToMap(tpl.API)
 			for _, r := range auth["Resources"].(map[string]any) {
 				r := r.(map[string]any)
 				props := r["Properties"].(map[string]any)
@@ -258,7 +239,7 @@ func TestStackFromExplicitProps(t *testing.T) {
 					t.Errorf("a template reads a client secret: %s", b)
 				}
 			}
-			hasProps(t, tpl.api, "AWS::Lambda::Function", map[string]any{
+			hasProps(t, tpl.API, "AWS::Lambda::Function", map[string]any{
 				"Environment": objectLike(map[string]any{"Variables": objectLike(map[string]any{
 					fnenv.EnvMachineClients: assertions.Match_AnyValue(),
 				})}),
@@ -272,24 +253,24 @@ func TestStackFromExplicitProps(t *testing.T) {
 			s.ExtraClaims = map[string]string{"tenant": "acme"}
 		},
 		then: func(t *testing.T, tpl templates) {
-			hasProps(t, tpl.auth, "AWS::Cognito::UserPool", map[string]any{
+			hasProps(t, tpl.Auth, "AWS::Cognito::UserPool", map[string]any{
 				"LambdaConfig": map[string]any{"PreTokenGenerationConfig": map[string]any{
 					"LambdaArn": map[string]any{"Fn::GetAtt": []any{assertions.Match_StringLikeRegexp(jsii.String("^PreTokenTrigger")), "Arn"}}, "LambdaVersion": "V2_0",
 				}},
 			})
-			hasProps(t, tpl.auth, "AWS::Lambda::Function", map[string]any{
+			hasProps(t, tpl.Auth, "AWS::Lambda::Function", map[string]any{
 				"Runtime": "provided.al2023", "Architectures": []any{"arm64"}, "Timeout": 5,
 				"Environment": map[string]any{"Variables": map[string]any{
 					"PRE_TOKEN_SETTINGS": `{"groupScopes":{"admin":["demo-api/write"]},"extraClaims":{"tenant":"acme"},"scopes":["demo-api/read","demo-api/write"]}`,
 				}},
 			})
 			// Cognito may invoke it for this pool only.
-			hasProps(t, tpl.auth, "AWS::Lambda::Permission", map[string]any{
+			hasProps(t, tpl.Auth, "AWS::Lambda::Permission", map[string]any{
 				"Action": "lambda:InvokeFunction", "Principal": "cognito-idp.amazonaws.com",
 				"SourceArn": map[string]any{"Fn::GetAtt": []any{assertions.Match_StringLikeRegexp(jsii.String("^UserPool")), "Arn"}},
 			})
 			// Its role may write its own log group and nothing else.
-			policies := tpl.auth.FindResources(jsii.String("AWS::IAM::Policy"), nil)
+			policies := tpl.Auth.FindResources(jsii.String("AWS::IAM::Policy"), nil)
 			b, _ := json.Marshal(policies)
 			if n := len(*policies); n != 1 || strings.Contains(string(b), "cognito-idp:") || !strings.Contains(string(b), "PreTokenTriggerLogs") {
 				t.Errorf("want one policy, for the trigger's log group only: %s", b)
@@ -299,11 +280,11 @@ func TestStackFromExplicitProps(t *testing.T) {
 		given: "a default stage", when: "nothing is changed about sign-in",
 		then: func(t *testing.T, tpl templates) {
 			// The password alone, written out, so that a later change back is applied.
-			hasProps(t, tpl.auth, "AWS::Cognito::UserPool", map[string]any{
+			hasProps(t, tpl.Auth, "AWS::Cognito::UserPool", map[string]any{
 				"Policies":               objectLike(map[string]any{"SignInPolicy": map[string]any{"AllowedFirstAuthFactors": []any{"PASSWORD"}}}),
 				"WebAuthnRelyingPartyID": absent(),
 			})
-			hasProps(t, tpl.auth, "AWS::Cognito::UserPoolClient", map[string]any{
+			hasProps(t, tpl.Auth, "AWS::Cognito::UserPoolClient", map[string]any{
 				"ClientName": "demo-api-test-web", "ExplicitAuthFlows": []any{"ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"},
 			})
 		},
@@ -314,7 +295,7 @@ func TestStackFromExplicitProps(t *testing.T) {
 			s.SignIn = config.SignIn{Factors: []string{"password", "passkey"}, PasskeyUserVerification: "required"}
 		},
 		then: func(t *testing.T, tpl templates) {
-			hasProps(t, tpl.auth, "AWS::Cognito::UserPool", map[string]any{
+			hasProps(t, tpl.Auth, "AWS::Cognito::UserPool", map[string]any{
 				"Policies": objectLike(map[string]any{"SignInPolicy": map[string]any{"AllowedFirstAuthFactors": []any{"PASSWORD", "WEB_AUTHN"}}}),
 				// Bound to the managed-login domain that serves the sign-in page.
 				"WebAuthnRelyingPartyID": map[string]any{"Fn::Join": []any{"", []any{
@@ -322,7 +303,7 @@ func TestStackFromExplicitProps(t *testing.T) {
 				}}},
 				"WebAuthnUserVerification": "required",
 			})
-			hasProps(t, tpl.auth, "AWS::Cognito::UserPoolClient", map[string]any{
+			hasProps(t, tpl.Auth, "AWS::Cognito::UserPoolClient", map[string]any{
 				"ClientName": "demo-api-test-web", "ExplicitAuthFlows": []any{"ALLOW_USER_SRP_AUTH", "ALLOW_USER_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"},
 			})
 		},
@@ -333,7 +314,7 @@ func TestStackFromExplicitProps(t *testing.T) {
 			s.SignIn = config.SignIn{Factors: []string{"password", "emailOtp"}}
 		},
 		then: func(t *testing.T, tpl templates) {
-			hasProps(t, tpl.auth, "AWS::Cognito::UserPool", map[string]any{
+			hasProps(t, tpl.Auth, "AWS::Cognito::UserPool", map[string]any{
 				"Policies":                 objectLike(map[string]any{"SignInPolicy": map[string]any{"AllowedFirstAuthFactors": []any{"PASSWORD", "EMAIL_OTP"}}}),
 				"EmailConfiguration":       objectLike(map[string]any{"EmailSendingAccount": "DEVELOPER"}),
 				"WebAuthnRelyingPartyID":   absent(),
@@ -346,7 +327,7 @@ func TestStackFromExplicitProps(t *testing.T) {
 			s.Tokens.RefreshRotation = config.RefreshRotation{Enabled: true, GraceSeconds: 10}
 		},
 		then: func(t *testing.T, tpl templates) {
-			hasProps(t, tpl.auth, "AWS::Cognito::UserPoolClient", map[string]any{
+			hasProps(t, tpl.Auth, "AWS::Cognito::UserPoolClient", map[string]any{
 				"ClientName":           "demo-api-test-web",
 				"RefreshTokenRotation": map[string]any{"Feature": "ENABLED", "RetryGracePeriodSeconds": 10},
 			})
@@ -354,10 +335,10 @@ func TestStackFromExplicitProps(t *testing.T) {
 	}, {
 		given: "a default stage", when: "nothing is changed about refresh tokens",
 		then: func(t *testing.T, tpl templates) {
-			hasProps(t, tpl.auth, "AWS::Cognito::UserPoolClient", map[string]any{
+			hasProps(t, tpl.Auth, "AWS::Cognito::UserPoolClient", map[string]any{
 				"ClientName": "demo-api-test-web", "RefreshTokenRotation": absent(),
 			})
-			count(t, tpl.auth, "AWS::Cognito::UserPoolClient", 1)
+			count(t, tpl.Auth, "AWS::Cognito::UserPoolClient", 1)
 		},
 	}, {
 		given: "a default stage", when: "a route needs a scope",
@@ -365,16 +346,11 @@ func TestStackFromExplicitProps(t *testing.T) {
 			s.Routes = append(s.Routes, routes.Route{Method: "POST", Path: "/items", Access: routes.Scoped, Scopes: []string{"demo-api/write"}})
 		},
 		then: func(t *testing.T, tpl templates) {
-			hasProps(t, tpl.api, "AWS::ApiGateway::Method", map[string]any{
+			hasProps(t, tpl.API, "AWS::ApiGateway::Method", map[string]any{
 				"HttpMethod": "POST", "AuthorizationType": "COGNITO_USER_POOLS", "AuthorizationScopes": []any{"demo-api/write"},
 			})
 		},
-	}}
-	for _, tt := range tests {
-		t.Run("GIVEN "+tt.given+" WHEN "+tt.when, func(t *testing.T) {
-			tt.then(t, synth(t, defaultStage(tt.change)))
-		})
-	}
+	}})
 }
 
 // config checks the derived domain prefix's length with its own <app>-<stage> (config may

@@ -16,21 +16,32 @@ import (
 func newWebACL(scope constructs.Construct, cfg config.Config, stage awsapigateway.Stage) awswafv2.CfnWebACL {
 	name := names.Prefix(cfg.AppName, cfg.StageName)
 	aclName := names.APIWebACL(cfg.AppName, cfg.StageName) // also its metric, which the alarms watch
-	acl := awswafv2.NewCfnWebACL(scope, jsii.String("WebAcl"), &awswafv2.CfnWebACLProps{
-		Name:             jsii.String(aclName),
+	return attachWebACL(scope, cfg, "WebAcl", aclName, "", stage.StageArn(), "api",
+		managedRuleGroup(0, "AWSManagedRulesCommonRuleSet", name+"-common", nil),
+		rateLimitRule(1, cfg.WAF.RateLimit, name+"-rate"),
+	)
+}
+
+// attachWebACL creates the regional web ACL id named name (also its metric) with rules, which
+// lets through what no rule blocks, associates it with the resource resourceARN, and logs
+// what it blocks under the stage's WAF log group for kind (logWebACL).
+func attachWebACL(scope constructs.Construct, cfg config.Config, id, name, description string, resourceARN *string, kind string, rules ...any) awswafv2.CfnWebACL {
+	props := &awswafv2.CfnWebACLProps{
+		Name:             jsii.String(name),
 		Scope:            jsii.String("REGIONAL"),
 		DefaultAction:    &awswafv2.CfnWebACL_DefaultActionProperty{Allow: map[string]any{}},
-		VisibilityConfig: wafVisibility(aclName),
-		Rules: []any{
-			managedRuleGroup(0, "AWSManagedRulesCommonRuleSet", name+"-common", nil),
-			rateLimitRule(1, cfg.WAF.RateLimit, name+"-rate"),
-		},
-	})
-	awswafv2.NewCfnWebACLAssociation(scope, jsii.String("WebAclAssociation"), &awswafv2.CfnWebACLAssociationProps{
-		ResourceArn: stage.StageArn(),
+		VisibilityConfig: wafVisibility(name),
+		Rules:            rules,
+	}
+	if description != "" {
+		props.Description = jsii.String(description)
+	}
+	acl := awswafv2.NewCfnWebACL(scope, jsii.String(id), props)
+	awswafv2.NewCfnWebACLAssociation(scope, jsii.String(id+"Association"), &awswafv2.CfnWebACLAssociationProps{
+		ResourceArn: resourceARN,
 		WebAclArn:   acl.AttrArn(),
 	})
-	logWebACL(scope, cfg, acl, "api")
+	logWebACL(scope, cfg, acl, kind)
 	return acl
 }
 

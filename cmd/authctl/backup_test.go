@@ -49,6 +49,26 @@ func oldPool(t *testing.T) *standInPool {
 	return p
 }
 
+// oldPoolExport is oldPool's users as authctl export writes them to stdout.
+func oldPoolExport(t *testing.T) string {
+	t.Helper()
+	old := oldPool(t)
+	code, backup, stderr := testCLI(t, append([]string{"export"}, poolArgs(old.serve().URL, old.id)...)...)
+	if code != 0 {
+		t.Fatalf("export: exit %d, %s", code, stderr)
+	}
+	return backup
+}
+
+// newPool is a pool to import oldPool's users into: it has their custom attribute and knows
+// the given identity providers.
+func newPool(t *testing.T, providers ...string) *standInPool {
+	p := newStandInPool(t, "eu-west-1_new")
+	p.providers = providers
+	p.schema = append(p.schema, "custom:plan")
+	return p
+}
+
 // readExportLines decodes an export: its header, users and end line.
 func readExportLines(t *testing.T, data string) (exportHeader, []userRecord, exportEnd) {
 	t.Helper()
@@ -142,9 +162,7 @@ func TestExportImportWithStandIn(t *testing.T) {
 
 	// Import into a new pool that lacks the ops group: refused, naming the group and the
 	// line, before anyone is created.
-	fresh := newStandInPool(t, "eu-west-1_new")
-	fresh.providers = []string{"Google", "AcmeSSO"}
-	fresh.schema = append(fresh.schema, "custom:plan")
+	fresh := newPool(t, "Google", "AcmeSSO")
 	fresh.groups["admin"] = nil
 	fresh.throttled["AdminCreateUser"] = 2
 	freshSrv := fresh.serve()
@@ -372,17 +390,10 @@ func TestImportRefusesMalformedFiles(t *testing.T) {
 // password is set: the temporary one is in the message.
 func TestImportSendsInvitationsWhenAsked(t *testing.T) {
 	awsauthtest.NoRegion(t)
-	old := oldPool(t)
-	oldSrv := old.serve()
-	code, backup, stderr := testCLI(t, append([]string{"export"}, poolArgs(oldSrv.URL, old.id)...)...)
-	if code != 0 {
-		t.Fatal(stderr)
-	}
-	fresh := newStandInPool(t, "eu-west-1_new")
-	fresh.providers = []string{"Google", "AcmeSSO"}
-	fresh.schema = append(fresh.schema, "custom:plan")
+	backup := oldPoolExport(t)
+	fresh := newPool(t, "Google", "AcmeSSO")
 	freshSrv := fresh.serve()
-	code, _, stderr = testRun{stdin: backup}.run(t, append(append([]string{"import"}, poolArgs(freshSrv.URL, fresh.id)...), "-create-groups", "-send-invitations", "-")...)
+	code, _, stderr := testRun{stdin: backup}.run(t, append(append([]string{"import"}, poolArgs(freshSrv.URL, fresh.id)...), "-create-groups", "-send-invitations", "-")...)
 	if code != 0 || !strings.Contains(stderr, "each pool user was sent the pool's invitation") {
 		t.Fatalf("exit %d, %s", code, stderr)
 	}
@@ -411,15 +422,8 @@ func anyStrings(v any) []string {
 // call; the users before it stay, so the rerun picks up where it stopped.
 func TestImportUndoesAHalfMadeUser(t *testing.T) {
 	awsauthtest.NoRegion(t)
-	old := oldPool(t)
-	oldSrv := old.serve()
-	code, backup, stderr := testCLI(t, append([]string{"export"}, poolArgs(oldSrv.URL, old.id)...)...)
-	if code != 0 {
-		t.Fatal(stderr)
-	}
-	fresh := newStandInPool(t, "eu-west-1_new")
-	fresh.providers = []string{"AcmeSSO"} // no Google: carol's link fails
-	fresh.schema = append(fresh.schema, "custom:plan")
+	backup := oldPoolExport(t)
+	fresh := newPool(t, "AcmeSSO") // no Google: carol's link fails
 	freshSrv := fresh.serve()
 	file := filepath.Join(t.TempDir(), "users.jsonl")
 	os.WriteFile(file, []byte(backup), 0o600)
@@ -443,12 +447,8 @@ func TestImportUndoesAHalfMadeUser(t *testing.T) {
 // Attributes the pool lacks are found before anyone is created.
 func TestImportNeedsThePoolsAttributes(t *testing.T) {
 	awsauthtest.NoRegion(t)
-	old := oldPool(t)
-	code, backup, _ := testCLI(t, append([]string{"export"}, poolArgs(old.serve().URL, old.id)...)...)
-	if code != 0 {
-		t.Fatal("export failed")
-	}
-	fresh := newStandInPool(t, "eu-west-1_new")
+	backup := oldPoolExport(t)
+	fresh := newStandInPool(t, "eu-west-1_new") // without oldPool's custom:plan
 	fresh.groups = map[string][]string{"admin": nil, "ops": nil}
 	code, _, stderr := testRun{stdin: backup}.run(t, append(append([]string{"import"}, poolArgs(fresh.serve().URL, fresh.id)...), "-")...)
 	if code != 1 || !strings.Contains(stderr, "stdin:2:1: attribute custom:plan: user pool eu-west-1_new has no such attribute") || len(fresh.callsOf("AdminCreateUser")) != 0 {

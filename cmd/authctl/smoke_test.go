@@ -206,6 +206,18 @@ func (s *standIn) smoke(t *testing.T, ctx context.Context, stage string, flags .
 	return code, out.String(), errOut.String()
 }
 
+// passingSmoke runs authctl smoke against a fresh stand-in whose API allows allowOrigin, and
+// stops the test unless the check passed; the stand-in is returned for what it recorded.
+func passingSmoke(t *testing.T, allowOrigin, stage string, flags ...string) (s *standIn, stdout, stderr string) {
+	t.Helper()
+	s = newStandIn(t, allowOrigin)
+	code, stdout, stderr := s.smoke(t, context.Background(), stage, flags...)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+	return s, stdout, stderr
+}
+
 func (s *standIn) userDeleted(t *testing.T) {
 	t.Helper()
 	s.mu.Lock()
@@ -227,11 +239,7 @@ func wantLines(t *testing.T, stdout string, lines ...string) {
 // TestSmokeDeployedStage walks the journeys cognito-local cannot play (client credentials,
 // revocation) against the stand-in, as against a deployed dev stage.
 func TestSmokeDeployedStage(t *testing.T) {
-	s := newStandIn(t, "http://localhost:3000")
-	code, stdout, stderr := s.smoke(t, context.Background(), "dev")
-	if code != 0 {
-		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
-	}
+	s, stdout, stderr := passingSmoke(t, "http://localhost:3000", "dev")
 	wantLines(t, stdout,
 		"ok    public route                     GET /health: 200 without a token",
 		"ok    discovery document               issuer and jwks_uri match the outputs",
@@ -305,11 +313,7 @@ func TestSmokeInterrupted(t *testing.T) {
 // TestSmokeProductionStage: prod turns password sign-in off, so no user is made and the user's
 // journeys are skipped with the reason; the machine client's still runs.
 func TestSmokeProductionStage(t *testing.T) {
-	s := newStandIn(t, "https://app.example.com")
-	code, stdout, stderr := s.smoke(t, context.Background(), "prod")
-	if code != 0 {
-		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
-	}
+	s, stdout, _ := passingSmoke(t, "https://app.example.com", "prod")
 	wantLines(t, stdout,
 		"skip  sign-in (throwaway user)         stage prod turns password sign-in off (passwordAuth false)",
 		"skip  signed-in user's /me             no signed-in user",
@@ -345,11 +349,7 @@ func TestSmokeUsage(t *testing.T) {
 // TestSmokeNoAdmin: with -no-admin (credentials without cognito-idp permissions) no admin call
 // is made, and the journeys that need one say why they were skipped.
 func TestSmokeNoAdmin(t *testing.T) {
-	s := newStandIn(t, "http://localhost:3000")
-	code, stdout, stderr := s.smoke(t, context.Background(), "dev", "-no-admin")
-	if code != 0 {
-		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
-	}
+	s, stdout, _ := passingSmoke(t, "http://localhost:3000", "dev", "-no-admin")
 	wantLines(t, stdout,
 		"skip  sign-in (throwaway user)         -no-admin: no throwaway user",
 		"skip  machine client                   -no-admin: reading the machine client's secret needs cognito-idp:DescribeUserPoolClient",

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -270,19 +271,10 @@ func (p *standInPool) groupNames() []string {
 // wire is the user as Cognito's UserType, dates in epoch seconds.
 func (u *standInUser) wire() map[string]any {
 	var attrs []any
-	for _, k := range sortedKeys(u.attrs) {
+	for _, k := range slices.Sorted(maps.Keys(u.attrs)) {
 		attrs = append(attrs, map[string]any{"Name": k, "Value": u.attrs[k]})
 	}
 	at := float64(u.created.UnixMilli()) / 1000
 	return map[string]any{"Username": u.username, "UserStatus": u.status, "Enabled": u.enabled, "Attributes": attrs,
 		"UserCreateDate": at, "UserLastModifiedDate": at}
-}
-
-func sortedKeys(m map[string]string) []string {
-	var keys []string
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

@@ -6,10 +6,12 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -19,6 +21,7 @@ import (
 
 	"github.com/cognito-apigw/cognito-apigw/branding"
 	"github.com/cognito-apigw/cognito-apigw/internal/awsauth/awsauthtest"
+	"github.com/cognito-apigw/cognito-apigw/internal/testkit"
 )
 
 const testdata = "../../branding/testdata"
@@ -138,12 +141,12 @@ func TestPull(t *testing.T) {
 	pull()
 
 	want := map[string]any{"UserPoolId": "eu-west-1_AbCdEfGhI", "ClientId": "1example23456789", "ReturnMergedResources": true}
-	if got := (*requests)[0]; !jsonSame(got, want) {
+	if got := (*requests)[0]; !reflect.DeepEqual(got, want) {
 		t.Errorf("request %v, want %v", got, want)
 	}
-	first := snapshot(t, out)
+	first := testkit.DirFiles(t, out)
 	wantFiles := []string{"assets/favicon-ico-dynamic.ico", "assets/form-logo-light.svg", "assets/page-background-dark.jpg", "style.json"}
-	if got := sortedNames(first); !slices.Equal(got, wantFiles) {
+	if got := slices.Sorted(maps.Keys(first)); !slices.Equal(got, wantFiles) {
 		t.Errorf("files %v, want %v", got, wantFiles)
 	}
 
@@ -152,8 +155,7 @@ func TestPull(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sample, _ := os.ReadFile(filepath.Join(testdata, "../defaults/cognito-default-settings.json"))
-	if !jsonSame(s.Settings, decode(t, sample)) {
+	if !reflect.DeepEqual(s.Settings, branding.DefaultSettings()) {
 		t.Errorf("Settings differ from the exported ones")
 	}
 	styleJSON := first["style.json"]
@@ -174,7 +176,7 @@ func TestPull(t *testing.T) {
 	for _, r := range []bool{false, true} {
 		reorder = r
 		pull()
-		if again := snapshot(t, out); !sameFiles(again, first) {
+		if again := testkit.DirFiles(t, out); !maps.Equal(again, first) {
 			t.Errorf("pull (reordered %v) changed the folder", r)
 		}
 	}
@@ -209,63 +211,6 @@ func TestPullErrors(t *testing.T) {
 	if code != 1 || !strings.Contains(stderr, "no AWS Region") {
 		t.Errorf("without a region: exit %d, stderr %q", code, stderr)
 	}
-}
-
-func snapshot(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	files := map[string]string{}
-	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(path)
-		rel, _ := filepath.Rel(dir, path)
-		files[filepath.ToSlash(rel)] = string(b)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return files
-}
-
-func sortedNames(m map[string]string) []string {
-	var names []string
-	for k := range m {
-		names = append(names, k)
-	}
-	slices.Sort(names)
-	return names
-}
-
-func sameFiles(a, b map[string]string) bool {
-	if !slices.Equal(sortedNames(a), sortedNames(b)) {
-		return false
-	}
-	for k := range a {
-		if a[k] != b[k] {
-			return false
-		}
-	}
-	return true
-}
-
-func decode(t *testing.T, b []byte) map[string]any {
-	t.Helper()
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	var m map[string]any
-	if err := dec.Decode(&m); err != nil {
-		t.Fatal(err)
-	}
-	return m
-}
-
-// jsonSame compares values by their JSON encoding (map keys sorted, numbers as written).
-func jsonSame(a, b any) bool {
-	x, err1 := json.Marshal(a)
-	y, err2 := json.Marshal(b)
-	return err1 == nil && err2 == nil && bytes.Equal(x, y)
 }
 
 // Without credentials pull says what is missing and how to provide it, before any call and

@@ -154,12 +154,31 @@ func TestServe(t *testing.T) {
 	}
 }
 
+// authOutputs is an outputs file whose dev stage's auth stack names the issuer and app client.
+func authOutputs(issuer, clientID string) string {
+	return `{"demo-api-dev-auth": {"IssuerUrl": "` + issuer + `", "ClientId": "` + clientID + `"}}`
+}
+
+// inDeployDir moves the test into a fresh directory that holds a deploy's cdk-outputs.json
+// with the given content, as where cmd/local runs after cdk deploy. It returns the project's
+// cdk.json by absolute path.
+func inDeployDir(t *testing.T, outputs string) (cdkJSON string) {
+	t.Helper()
+	cdkJSON, err := filepath.Abs("../../cdk.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(t.TempDir())
+	if err := os.WriteFile("cdk-outputs.json", []byte(outputs), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return cdkJSON
+}
+
 func TestServeFromOutputsFile(t *testing.T) {
 	is := testkit.New(t, pool)
-	issuer := is.Issuer()
 	file := filepath.Join(t.TempDir(), "local-outputs.json")
-	content := `{"demo-api-dev-auth": {"IssuerUrl": "` + issuer + `", "ClientId": "` + client + `"}}`
-	if err := os.WriteFile(file, []byte(content), 0o644); err != nil {
+	if err := os.WriteFile(file, []byte(authOutputs(is.Issuer(), client)), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	base, _, stop := start(t, "-outputs", file)
@@ -173,15 +192,7 @@ func TestServeFromOutputsFile(t *testing.T) {
 // it runs, as authctl does.
 func TestServeFromDefaultOutputs(t *testing.T) {
 	is := testkit.New(t, pool)
-	cdk, err := filepath.Abs("../../cdk.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Chdir(t.TempDir())
-	content := `{"demo-api-dev-auth": {"IssuerUrl": "` + is.Issuer() + `", "ClientId": "` + client + `"}}`
-	if err := os.WriteFile("cdk-outputs.json", []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	cdk := inDeployDir(t, authOutputs(is.Issuer(), client))
 	base, stderr, stop := start(t, "-cdk-json", cdk)
 	if code, body := get(t, base+"/me", "Bearer "+is.Mint(t, is.IDClaims())); code != 200 {
 		t.Errorf("/me: %d %s", code, body)
@@ -195,15 +206,7 @@ func TestServeFromDefaultOutputs(t *testing.T) {
 // With -issuer given, the deploy's outputs file in the directory is not read for the client
 // id: a local issuer must not be paired with another pool's client.
 func TestFlagsDoNotMixWithDefaultOutputs(t *testing.T) {
-	cdk, err := filepath.Abs("../../cdk.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Chdir(t.TempDir())
-	content := `{"demo-api-dev-auth": {"IssuerUrl": "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_x", "ClientId": "deployed-client"}}`
-	if err := os.WriteFile("cdk-outputs.json", []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	cdk := inDeployDir(t, authOutputs("https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_x", "deployed-client"))
 	var stderr strings.Builder
 	code := run(context.Background(), []string{"-cdk-json", cdk, "-web", "", "-issuer", "http://127.0.0.1:9229/local_x"}, &stderr, nil)
 	if code != 2 || !strings.Contains(stderr.String(), "-client-id is required") {

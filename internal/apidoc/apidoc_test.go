@@ -55,6 +55,30 @@ func openAPI(t *testing.T, tbl routes.Table, s Settings) (raw []byte, doc map[st
 	return raw, doc
 }
 
+// postman builds and decodes the collection.
+func postman(t *testing.T, tbl routes.Table, s Settings) pmCollection {
+	t.Helper()
+	raw, err := Postman(tbl, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c pmCollection
+	if err := json.Unmarshal(raw, &c); err != nil {
+		t.Fatalf("not JSON: %v", err)
+	}
+	return c
+}
+
+// oauth2Value is the request's OAuth 2.0 setting key (Postman's auth.oauth2 list), or nil.
+func oauth2Value(it pmItem, key string) any {
+	for _, a := range it.Request.Auth.OAuth2 {
+		if a.Key == key {
+			return a.Value
+		}
+	}
+	return nil
+}
+
 func get(v any, path ...string) any {
 	for _, k := range path {
 		m, ok := v.(map[string]any)
@@ -375,14 +399,7 @@ func TestPlaceholders(t *testing.T) {
 }
 
 func TestPostman(t *testing.T) {
-	raw, err := Postman(table(), settings())
-	if err != nil {
-		t.Fatal(err)
-	}
-	var c pmCollection
-	if err := json.Unmarshal(raw, &c); err != nil {
-		t.Fatal(err)
-	}
+	c := postman(t, table(), settings())
 	if c.Info.Schema != PostmanSchema || c.Info.Name != "demo-api dev" {
 		t.Errorf("info %+v", c.Info)
 	}
@@ -401,14 +418,6 @@ func TestPostman(t *testing.T) {
 	if len(names) != 12 || names[0] != "GET /health" || names[len(names)-1] != "POST /reports" {
 		t.Errorf("requests %v: want the table's order, ANY spread over 5 methods", names)
 	}
-	attr := func(name, key string) any {
-		for _, a := range items[name].Request.Auth.OAuth2 {
-			if a.Key == key {
-				return a.Value
-			}
-		}
-		return nil
-	}
 	if got := items["GET /health"].Request.Auth.Type; got != "noauth" {
 		t.Errorf("GET /health auth %q, want noauth", got)
 	}
@@ -420,7 +429,7 @@ func TestPostman(t *testing.T) {
 			"useBrowser": false, "challengeAlgorithm": "S256", "addTokenTo": "header",
 		}
 		for k, v := range want {
-			if got := attr(name, k); got != v {
+			if got := oauth2Value(items[name], k); got != v {
 				t.Errorf("%s: %s = %v, want %v", name, k, got, v)
 			}
 		}
@@ -428,7 +437,7 @@ func TestPostman(t *testing.T) {
 	if got := items["GET /me"].Request.Description; !strings.Contains(got, "ID token") {
 		t.Errorf("GET /me description %q: want the ID token named", got)
 	}
-	if attr("POST /reports", "grant_type") != "client_credentials" || attr("POST /reports", "clientId") != "machineclient" || attr("POST /reports", "clientSecret") != "{{reportingClientSecret}}" {
+	if reports := items["POST /reports"]; oauth2Value(reports, "grant_type") != "client_credentials" || oauth2Value(reports, "clientId") != "machineclient" || oauth2Value(reports, "clientSecret") != "{{reportingClientSecret}}" {
 		t.Errorf("POST /reports auth %+v", items["POST /reports"].Request.Auth)
 	}
 	post := items["POST /items"].Request
@@ -442,7 +451,7 @@ func TestPostman(t *testing.T) {
 	// Postman's own callback means its system-browser sign-in.
 	s := settings()
 	s.RedirectURI = PostmanCallback
-	raw, _ = Postman(table(), s)
+	raw, _ := Postman(table(), s)
 	if !strings.Contains(string(raw), `"key": "useBrowser",
               "value": true`) {
 		t.Error("redirect_uri " + PostmanCallback + ": want useBrowser true")

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -15,31 +16,14 @@ import (
 // reply with a body, that body against the schema the OpenAPI document gives it, written out
 // without references.
 func TestPostmanUnattended(t *testing.T) {
-	raw, err := Postman(table(), settings())
-	if err != nil {
-		t.Fatal(err)
-	}
-	var c pmCollection
-	if err := json.Unmarshal(raw, &c); err != nil {
-		t.Fatal(err)
-	}
-	vars := map[string]bool{}
-	for _, v := range c.Variable {
-		vars[v.Key] = true
-	}
+	c := postman(t, table(), settings())
 	for _, want := range []string{"idToken", "accessToken", "reportingAccessToken"} {
-		if !vars[want] {
+		if !slices.ContainsFunc(c.Variable, func(v pmVariable) bool { return v.Key == want }) {
 			t.Errorf("no collection variable %s", want)
 		}
 	}
-	current := func(it pmItem) any {
-		for _, a := range it.Request.Auth.OAuth2 {
-			if a.Key == "accessToken" {
-				return a.Value
-			}
-		}
-		return nil
-	}
+	// The token a request sends is its OAuth 2.0 setting accessToken (Postman's current token).
+	current := func(it pmItem) any { return oauth2Value(it, "accessToken") }
 	wantToken := map[string]any{"GET /health": nil, "GET /me": "{{idToken}}", "GET /admin": "{{idToken}}", "GET /items": "{{accessToken}}", "POST /items": "{{accessToken}}", "POST /reports": "{{reportingAccessToken}}"}
 	tested := 0
 	for _, it := range c.Item {

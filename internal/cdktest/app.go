@@ -16,6 +16,7 @@ import (
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
 	"github.com/cognito-apigw/cognito-apigw/internal/cdkjson"
+	"github.com/cognito-apigw/cognito-apigw/internal/config"
 	"github.com/cognito-apigw/cognito-apigw/stacks"
 )
 
@@ -38,10 +39,11 @@ type App struct {
 	// makes its findings errors); a package that synthesizes the same stages again sets this.
 	NoValidation bool
 
-	mu     sync.Mutex
-	outdir string
-	stages map[string]*stageOnce
-	exe    exeOnce
+	mu       sync.Mutex
+	outdir   string
+	stages   map[string]*stageOnce
+	explicit map[string]*Synthesized
+	exe      exeOnce
 }
 
 // Synthesized is one stage of cdk.json, synthesized: its stacks and their templates, as CDK
@@ -53,6 +55,80 @@ type Synthesized struct {
 	// Alarms and AlarmsJSON are nil on a stage without alarms.
 	Alarms     assertions.Template
 	AlarmsJSON map[string]any
+}
+
+// BuildStacks adds the stacks of cfg to app from explicit props, as stacks.NewStage adds a
+// stage of cdk.json: auth, API, and alarms where they are on (no branding, no CI stack), placed
+// in env (nil: environment-agnostic), with the SAML metadata files read from dir. Call it
+// inside NoPanic: the CDK reports some problems by panicking.
+func BuildStacks(app awscdk.App, cfg config.Config, dir string, env *awscdk.Environment) (*stacks.Stage, error) {
+	saml, err := cfg.SAMLMetadata(dir)
+	if err != nil {
+		return nil, err
+	}
+	props := awscdk.StackProps{Env: env}
+	auth := stacks.NewAuthStack(app, "auth", &stacks.AuthStackProps{StackProps: props, Config: cfg, SAMLMetadata: saml, ModuleDir: dir})
+	api := stacks.NewAPIStack(app, "api", &stacks.APIStackProps{
+		StackProps: props, Config: cfg, UserPool: auth.UserPool, ClientID: auth.Client.UserPoolClientId(),
+		MachineClients: auth.MachineClients, ModuleDir: dir,
+	})
+	st := &stacks.Stage{Config: cfg, Auth: auth, API: api}
+	if cfg.Stage.Alarms.Enabled {
+		st.Alarms = stacks.NewAlarmsStack(app, "alarms", &stacks.AlarmsStackProps{StackProps: props, Config: cfg, Auth: auth, API: api})
+	}
+	return st, nil
+}
+
+// Explicit is cfg's stacks built from explicit props (BuildStacks) in an app of their own and
+// synthesized, once per configuration per test binary: several tables start from the same
+// stage, and every synthesis costs jsii time.
+func (a *App) Explicit(t testing.TB, cfg config.Config) *Synthesized {
+	t.Helper()
+	if problems := cfg.Validate(); len(problems) > 0 {
+		t.Fatalf("the test's configuration is invalid: %v", problems)
+	}
+	key, err := json.Marshal(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.mu.Lock()
+	if a.explicit == nil {
+		a.explicit = map[string]*Synthesized{}
+	}
+	s := a.explicit[string(key)]
+	a.mu.Unlock()
+	if s != nil {
+		return s
+	}
+	app := a.NewCDKApp(t, map[string]any{"aws:cdk:bundling-stacks": []any{}})
+	var st *stacks.Stage
+	NoPanic(t, func() { st, err = BuildStacks(app, cfg, a.Dir, nil) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	s = synthesized(t, st)
+	a.mu.Lock()
+	a.explicit[string(key)] = s
+	a.mu.Unlock()
+	return s
+}
+
+// synthesized synthesizes st's app and reads its stacks' templates.
+func synthesized(t testing.TB, st *stacks.Stage) *Synthesized {
+	t.Helper()
+	s := &Synthesized{Built: st}
+	NoPanic(t, func() {
+		s.Auth = assertions.Template_FromStack(st.Auth.Stack, nil)
+		s.API = assertions.Template_FromStack(st.API.Stack, nil)
+		if st.Alarms != nil {
+			s.Alarms = assertions.Template_FromStack(st.Alarms.Stack, nil)
+		}
+	})
+	s.AuthJSON, s.APIJSON = ToMap(s.Auth), ToMap(s.API)
+	if s.Alarms != nil {
+		s.AlarmsJSON = ToMap(s.Alarms)
+	}
+	return s
 }
 
 type stageOnce struct {
@@ -190,19 +266,7 @@ func (a *App) Stage(t testing.TB, name string) *Synthesized {
 			o.err = err
 			return
 		}
-		s := &Synthesized{Built: st}
-		NoPanic(t, func() {
-			s.Auth = assertions.Template_FromStack(st.Auth.Stack, nil)
-			s.API = assertions.Template_FromStack(st.API.Stack, nil)
-			if st.Alarms != nil {
-				s.Alarms = assertions.Template_FromStack(st.Alarms.Stack, nil)
-			}
-		})
-		s.AuthJSON, s.APIJSON = ToMap(s.Auth), ToMap(s.API)
-		if s.Alarms != nil {
-			s.AlarmsJSON = ToMap(s.Alarms)
-		}
-		o.s = s
+		o.s = synthesized(t, st)
 	})
 	if o.err != nil {
 		t.Fatalf("stage %s: %v", name, o.err)

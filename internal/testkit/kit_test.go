@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"math/big"
 	"net/http"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -84,5 +85,22 @@ func TestProxyEvents(t *testing.T) {
 		if ev := ProxyEvent(t, name); ev.HTTPMethod == "" || ev.Resource == "" {
 			t.Errorf("%s: no method or resource", name)
 		}
+	}
+}
+
+// DirFiles finds the files of nested folders, by slash-separated relative path.
+func TestDirFiles(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "assets", "dark"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"style.json": "{}", "assets/dark/logo.svg": "<svg/>"}
+	for name, content := range want {
+		if err := os.WriteFile(filepath.Join(dir, filepath.FromSlash(name)), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := DirFiles(t, dir); !reflect.DeepEqual(got, want) {
+		t.Errorf("DirFiles = %v, want %v", got, want)
 	}
 }
