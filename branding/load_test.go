@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -240,8 +241,7 @@ func TestRawExport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := readJSON(t, "defaults/cognito-default-settings.json")
-	if !jsonEqual(s.Settings, want) {
+	if !reflect.DeepEqual(s.Settings, DefaultSettings()) {
 		t.Errorf("Settings differ from the sample")
 	}
 	form := s.Settings["components"].(map[string]any)["form"].(map[string]any)
@@ -276,7 +276,7 @@ func TestRawExportBuilt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !jsonEqual(s.Settings, readJSON(t, "defaults/cognito-default-settings.json")) || len(s.Assets) != 0 {
+	if !reflect.DeepEqual(s.Settings, DefaultSettings()) || len(s.Assets) != 0 {
 		t.Errorf("the export did not load as the sample")
 	}
 }
@@ -301,7 +301,7 @@ func TestSampleStyle(t *testing.T) {
 		}
 	}
 	// Every top-level and second-level part of Cognito's default document is there.
-	def := readJSON(t, "defaults/cognito-default-settings.json")
+	def := DefaultSettings()
 	for top, v := range def {
 		for key := range v.(map[string]any) {
 			if _, ok := s.Settings[top].(map[string]any)[key]; !ok {
@@ -341,27 +341,4 @@ func TestJoinKey(t *testing.T) {
 	if got := joinKey("Settings", "form"); got != "Settings.form" {
 		t.Errorf("got %s", got)
 	}
-}
-
-func readJSON(t *testing.T, path string) map[string]any {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	dec := json.NewDecoder(f)
-	dec.UseNumber()
-	var m map[string]any
-	if err := dec.Decode(&m); err != nil {
-		t.Fatal(err)
-	}
-	return m
-}
-
-// jsonEqual compares decoded JSON, numbers as written.
-func jsonEqual(a, b any) bool {
-	x, err1 := json.Marshal(a)
-	y, err2 := json.Marshal(b)
-	return err1 == nil && err2 == nil && string(x) == string(y)
 }

@@ -3,11 +3,15 @@ package branding
 import (
 	"bytes"
 	"encoding/base64"
+	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/cognito-apigw/cognito-apigw/internal/testkit"
 )
 
 // TestSaveRoundTrip: a style with inline assets, saved as a folder with asset files, loads back
@@ -27,7 +31,7 @@ func TestSaveRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !jsonEqual(back.Settings, orig.Settings) || back.UseCognitoProvidedValues != orig.UseCognitoProvidedValues {
+			if !reflect.DeepEqual(back.Settings, orig.Settings) || back.UseCognitoProvidedValues != orig.UseCognitoProvidedValues {
 				t.Errorf("Settings changed in the round trip")
 			}
 			if !sameAssets(back.Assets, orig.Assets) {
@@ -39,7 +43,7 @@ func TestSaveRoundTrip(t *testing.T) {
 			}
 
 			// Files already right are not rewritten: their modification times stay.
-			before := snapshot(t, dir)
+			before := testkit.DirFiles(t, dir)
 			past := time.Date(2001, 2, 3, 4, 5, 6, 0, time.UTC)
 			for _, f := range files {
 				if err := os.Chtimes(filepath.Join(dir, f), past, past); err != nil {
@@ -49,7 +53,7 @@ func TestSaveRoundTrip(t *testing.T) {
 			if _, err := Save(dir, "style.json", back); err != nil {
 				t.Fatal(err)
 			}
-			if after := snapshot(t, dir); !equalSnapshots(before, after) {
+			if after := testkit.DirFiles(t, dir); !maps.Equal(before, after) {
 				t.Errorf("saving the loaded style again changed files")
 			}
 			for _, f := range files {
@@ -147,37 +151,6 @@ func sameAssets(a, b []Asset) bool {
 	slices.Sort(ka)
 	slices.Sort(kb)
 	return slices.Equal(ka, kb)
-}
-
-// snapshot maps each file under dir to its content.
-func snapshot(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	files := map[string]string{}
-	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(path)
-		rel, _ := filepath.Rel(dir, path)
-		files[rel] = string(b)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return files
-}
-
-func equalSnapshots(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
 }
 
 // saveNew saves s as style.json in a folder of its own, and returns the folder and the files

@@ -4,9 +4,9 @@
 // at <server>/<pool id>/.well-known/jwks.json, and Mint signs RS256 tokens with the pool's
 // key. Key, JWK, Header, Sign, Edit and Tamper build the keys, key sets and tokens no pool
 // would (jwt.go). ReadJSON, ProxyEvent and Golden read the tests' sample events and golden
-// files (readjson.go); EditCDKJSON writes an edited copy of cdk.json; SampleRoutes is the
-// sample app's route table; Env changes a few variables of a function's environment.
-// SyncBuffer holds logs written by goroutines while a test reads them.
+// files (readjson.go); DirFiles snapshots a folder's files; EditCDKJSON writes an edited copy
+// of cdk.json; SampleRoutes is the sample app's route table; Env changes a few variables of a
+// function's environment. SyncBuffer holds logs written by goroutines while a test reads them.
 package testkit
 
 import (
