@@ -359,12 +359,18 @@ func (v *validator) email(s Stage) {
 	}
 
 	im := s.InvitationMessage
-	if n := len([]rune(im.Subject)); n < 1 || n > 140 {
-		v.add(v.at("invitationMessage.subject"), im.Subject, "want 1 to 140 characters")
-	}
+	v.emailSubject("invitationMessage.subject", im.Subject)
 	// Cognito's minimum of 6 characters needs no check of its own: the two placeholders have 16.
 	if len([]rune(im.Body)) > 20000 || !strings.Contains(im.Body, "{username}") || !strings.Contains(im.Body, "{####}") {
 		v.add(v.at("invitationMessage.body"), im.Body, "want 6 to 20,000 characters holding {username} and the temporary password {####}")
+	}
+}
+
+// emailSubject applies Cognito's limit on the subject of a message it sends, 1 to 140
+// characters, to the stage setting key.
+func (v *validator) emailSubject(key, subject string) {
+	if n := len([]rune(subject)); n < 1 || n > 140 {
+		v.add(v.at(key), subject, "want 1 to 140 characters")
 	}
 }
 

@@ -151,9 +151,7 @@ func (v *validator) userPool(s Stage) {
 		v.add(v.at("passwordPolicy.minLength"), pp.MinLength, "want 8 to 99 (Cognito allows 6; this project's floor is 8)")
 	}
 	ve := s.VerificationEmail
-	if n := len([]rune(ve.Subject)); n < 1 || n > 140 {
-		v.add(v.at("verificationEmail.subject"), ve.Subject, "want 1 to 140 characters")
-	}
+	v.emailSubject("verificationEmail.subject", ve.Subject)
 	// Cognito's minimum of 6 characters needs no check of its own: {####} alone has 6.
 	if len([]rune(ve.Body)) > 20000 || !strings.Contains(ve.Body, "{####}") {
 		v.add(v.at("verificationEmail.body"), ve.Body, "want 6 to 20,000 characters holding the code placeholder {####}")
