@@ -13,10 +13,10 @@ import (
 // newWebACL puts a regional WAF web ACL in front of the API stage: AWS's common rule set
 // against the usual exploits, and a per-IP rate limit that blocks floods before they cost
 // Lambda invocations or authorizer calls. What it blocks is logged (logWebACL).
-func newWebACL(scope constructs.Construct, cfg config.Config, stage awsapigateway.Stage) awswafv2.CfnWebACL {
+func newWebACL(scope constructs.Construct, cfg config.Config, stage awsapigateway.Stage) {
 	name := names.Prefix(cfg.AppName, cfg.StageName)
 	aclName := names.APIWebACL(cfg.AppName, cfg.StageName) // also its metric, which the alarms watch
-	return attachWebACL(scope, cfg, "WebAcl", aclName, "", stage.StageArn(), "api",
+	attachWebACL(scope, cfg, "WebAcl", aclName, "", stage.StageArn(), "api",
 		managedRuleGroup(0, "AWSManagedRulesCommonRuleSet", name+"-common", nil),
 		rateLimitRule(1, cfg.WAF.RateLimit, name+"-rate"),
 	)
@@ -25,7 +25,7 @@ func newWebACL(scope constructs.Construct, cfg config.Config, stage awsapigatewa
 // attachWebACL creates the regional web ACL id named name (also its metric) with rules, which
 // lets through what no rule blocks, associates it with the resource resourceARN, and logs
 // what it blocks under the stage's WAF log group for kind (logWebACL).
-func attachWebACL(scope constructs.Construct, cfg config.Config, id, name, description string, resourceARN *string, kind string, rules ...any) awswafv2.CfnWebACL {
+func attachWebACL(scope constructs.Construct, cfg config.Config, id, name, description string, resourceARN *string, kind string, rules ...any) {
 	props := &awswafv2.CfnWebACLProps{
 		Name:             jsii.String(name),
 		Scope:            jsii.String("REGIONAL"),
@@ -42,7 +42,6 @@ func attachWebACL(scope constructs.Construct, cfg config.Config, id, name, descr
 		WebAclArn:   acl.AttrArn(),
 	})
 	logWebACL(scope, cfg, acl, kind)
-	return acl
 }
 
 // wafVisibility turns on a web ACL's or a rule's CloudWatch metric and request samples.
