@@ -198,7 +198,6 @@ func TestBadInputsStopSynth(t *testing.T) {
 			if in.dev != nil {
 				ctx["stages"] = project.EditedStages(t, "dev", in.dev)
 			}
-			ctx["aws:cdk:bundling-stacks"] = []any{}
 			cdkApp := project.NewCDKApp(t, ctx)
 			var err error
 			noPanic(t, func() { _, err = stacks.NewStage(cdkApp, project.Dir) })

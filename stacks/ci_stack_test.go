@@ -318,7 +318,6 @@ func TestStageAddsCIStack(t *testing.T) {
 	}
 	build := func(ci any) *stacks.Stage {
 		c := maps.Clone(ctx)
-		c["aws:cdk:bundling-stacks"] = []any{}
 		c[config.KeyCI] = ci
 		var st *stacks.Stage
 		app := project.NewCDKApp(t, c)

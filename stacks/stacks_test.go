@@ -37,7 +37,7 @@ func defaultStage(change func(*config.Stage)) config.Config {
 // bundling, and no CloudFormation validation (project.NoValidation), whose findings would be
 // warnings here (this context lacks cdk.json's flags) that no test reads.
 func newApp(t *testing.T) awscdk.App {
-	return project.NewCDKApp(t, map[string]any{"aws:cdk:bundling-stacks": []any{}})
+	return project.NewCDKApp(t, nil)
 }
 
 // templates are the stacks of one configuration built from explicit props, synthesized.

@@ -100,7 +100,7 @@ func (a *App) Explicit(t testing.TB, cfg config.Config) *Synthesized {
 	if s != nil {
 		return s
 	}
-	app := a.NewCDKApp(t, map[string]any{"aws:cdk:bundling-stacks": []any{}})
+	app := a.NewCDKApp(t, nil)
 	var st *stacks.Stage
 	NoPanic(t, func() { st, err = BuildStacks(app, cfg, a.Dir, nil) })
 	if err != nil {
@@ -214,11 +214,16 @@ func (a *App) EditedStages(t testing.TB, name string, edit func(stage map[string
 	return stages
 }
 
-// NewCDKApp is an app with the context ctx as given (add aws:cdk:bundling-stacks to skip the
-// build) and a's validation setting, writing into a directory of its own. Nothing is added
-// to it.
+// NewCDKApp is an app with the context ctx (nil for none) and a's validation setting, writing
+// into a directory of its own. Like every app of the tests, it never bundles the Lambdas: its
+// context also has an empty aws:cdk:bundling-stacks. Nothing is added to it.
 func (a *App) NewCDKApp(t testing.TB, ctx map[string]any) awscdk.App {
 	t.Helper()
+	ctx = maps.Clone(ctx)
+	if ctx == nil {
+		ctx = map[string]any{}
+	}
+	ctx["aws:cdk:bundling-stacks"] = []any{}
 	var app awscdk.App
 	NoPanic(t, func() {
 		app = awscdk.NewApp(&awscdk.AppProps{
@@ -236,7 +241,6 @@ func (a *App) New(t testing.TB, extra map[string]any) (*stacks.Stage, error) {
 	t.Helper()
 	ctx := a.Context(t)
 	maps.Copy(ctx, extra)
-	ctx["aws:cdk:bundling-stacks"] = []any{}
 	app := a.NewCDKApp(t, ctx)
 	var built *stacks.Stage
 	var err error
