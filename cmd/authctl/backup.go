@@ -263,7 +263,7 @@ func checkUser(u userRecord) string {
 	}
 	for _, a := range []string{attrSub, attrIdentities} {
 		if _, ok := u.Attributes[a]; ok {
-			return fmt.Sprintf("attribute %s belongs in the line's own %q field", a, map[string]string{attrSub: "sub", attrIdentities: "identities"}[a])
+			return fmt.Sprintf("attribute %s belongs in the line's own %q field", a, a)
 		}
 	}
 	for i, id := range u.Identities {

@@ -192,6 +192,12 @@ func (s *settings) loadOutputs() error {
 	if s.out, err = s.ReadOutputs(s.cfg); err != nil {
 		return err
 	}
+	s.fillFromOutputs()
+	return nil
+}
+
+// fillFromOutputs fills the flags left empty from the outputs s.out.
+func (s *settings) fillFromOutputs() {
 	fill := func(dst *string, v string) {
 		if *dst == "" {
 			*dst = v
@@ -203,7 +209,6 @@ func (s *settings) loadOutputs() error {
 	fill(&s.apiURL, s.out.APIURL)
 	fill(&s.region, s.out.Region)
 	fill(&s.endpoint, s.out.CognitoEndpoint)
-	return nil
 }
 
 // need reports a value that neither a flag nor the outputs file gave.

@@ -65,12 +65,11 @@ func (a *app) smoke(fs *flag.FlagSet) cli.Run {
 		if err := s.loadConfig(); err != nil {
 			return err
 		}
-		if _, err := s.RequireOutputs(s.cfg); err != nil {
+		var err error
+		if s.out, err = s.RequireOutputs(s.cfg); err != nil {
 			return err
 		}
-		if err := s.loadOutputs(); err != nil {
-			return err
-		}
+		s.fillFromOutputs()
 		for _, need := range []struct{ value, output string }{
 			{s.apiURL, names.OutAPIURL}, {s.out.IssuerURL, names.OutIssuerURL}, {s.clientID, names.OutClientID}, {s.poolID, names.OutUserPoolID},
 		} {
@@ -353,12 +352,9 @@ func (r *smokeRun) jwks(ctx context.Context) (string, error) {
 	if rsa == 0 {
 		return "", fmt.Errorf("%s holds no RS256 signing key with a kid (%d keys)", r.login.JWKS, len(set.Keys))
 	}
-	clients := []string{r.s.clientID}
-	for _, id := range r.machines {
-		clients = append(clients, id)
-	}
+	clients := fnenv.Clients{Web: []string{r.s.clientID}, Machine: r.machines}
 	// The API's own verifier, strict as API Gateway: every token below is checked with it.
-	v, err := verifier.New(ctx, verifier.Config{Issuer: r.login.Issuer, JWKSURL: r.login.JWKS, ClientIDs: clients, RefreshInterval: -1, CacheSize: -1})
+	v, err := verifier.New(ctx, verifier.Config{Issuer: r.login.Issuer, JWKSURL: r.login.JWKS, ClientIDs: clients.IDs(), RefreshInterval: -1, CacheSize: -1})
 	if err != nil {
 		return "", err
 	}
@@ -639,7 +635,6 @@ func (r *smokeRun) machineClient(ctx context.Context) (string, error) {
 		if !ok {
 			continue
 		}
-		r.s.domain = r.s.out.ManagedLoginURL
 		scopes := machineScopes(rt.Scopes, m.Scopes)
 		t, err := machineAccessToken(ctx, r.s, m.Name, strings.Join(scopes, " "))
 		if err != nil {
