@@ -114,21 +114,9 @@ func (a *app) exportUsers(ctx context.Context, s *settings, client *cip.Client, 
 
 // groupMemberships maps each username to its groups, sorted, and counts the groups.
 func groupMemberships(ctx context.Context, s *settings, client *cip.Client) (map[string][]string, int, error) {
-	var names []string
-	var token *string
-	for {
-		out, err := call(ctx, s, "ListGroups", func(ctx context.Context) (*cip.ListGroupsOutput, error) {
-			return client.ListGroups(ctx, &cip.ListGroupsInput{UserPoolId: aws.String(s.poolID), Limit: aws.Int32(pageSize), NextToken: token})
-		})
-		if err != nil {
-			return nil, 0, err
-		}
-		for _, g := range out.Groups {
-			names = append(names, aws.ToString(g.GroupName))
-		}
-		if token = out.NextToken; aws.ToString(token) == "" {
-			break
-		}
+	names, err := groupNames(ctx, s, client)
+	if err != nil {
+		return nil, 0, err
 	}
 	memberOf := map[string][]string{}
 	for _, g := range names {
@@ -153,6 +141,26 @@ func groupMemberships(ctx context.Context, s *settings, client *cip.Client) (map
 		memberOf[u] = slices.Compact(memberOf[u])
 	}
 	return memberOf, len(names), nil
+}
+
+// groupNames are the names of the pool's groups, page by page.
+func groupNames(ctx context.Context, s *settings, client *cip.Client) ([]string, error) {
+	var names []string
+	var token *string
+	for {
+		out, err := call(ctx, s, "ListGroups", func(ctx context.Context) (*cip.ListGroupsOutput, error) {
+			return client.ListGroups(ctx, &cip.ListGroupsInput{UserPoolId: aws.String(s.poolID), Limit: aws.Int32(pageSize), NextToken: token})
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, g := range out.Groups {
+			names = append(names, aws.ToString(g.GroupName))
+		}
+		if token = out.NextToken; aws.ToString(token) == "" {
+			return names, nil
+		}
+	}
 }
 
 // recordOf is the export line of a user; warning says what of it could not be read.

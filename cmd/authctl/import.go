@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -195,21 +194,13 @@ func (im *importer) preflight(ctx context.Context, f exportFile) error {
 				Want: fmt.Sprintf("attribute %s: user pool %s has no such attribute; add it to the pool (a custom attribute cannot be removed again) or remove it from the file", attr, s.poolID)})
 		}
 	}
+	groups, err := groupNames(ctx, s, im.client)
+	if err != nil {
+		return err
+	}
 	have := map[string]bool{}
-	var token *string
-	for {
-		out, err := call(ctx, s, "ListGroups", func(ctx context.Context) (*cip.ListGroupsOutput, error) {
-			return im.client.ListGroups(ctx, &cip.ListGroupsInput{UserPoolId: aws.String(s.poolID), Limit: aws.Int32(pageSize), NextToken: token})
-		})
-		if err != nil {
-			return err
-		}
-		for _, g := range out.Groups {
-			have[aws.ToString(g.GroupName)] = true
-		}
-		if token = out.NextToken; aws.ToString(token) == "" {
-			break
-		}
+	for _, g := range groups {
+		have[g] = true
 	}
 	for _, g := range slices.Sorted(maps.Keys(f.Groups)) {
 		switch {
@@ -297,7 +288,7 @@ func (im *importer) finish(ctx context.Context, u userRecord, username string, e
 	// An external user keeps none: it signs in through its provider, as before.
 	if !external && !invite && verifiedContact(u) {
 		if _, err := call(ctx, s, "AdminSetUserPassword", func(ctx context.Context) (*cip.AdminSetUserPasswordOutput, error) {
-			return im.client.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: pool, Username: user, Password: aws.String(unknownPassword(im.minPassword)), Permanent: true})
+			return im.client.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: pool, Username: user, Password: aws.String(randomPassword(im.minPassword)), Permanent: true})
 		}); err != nil {
 			return err
 		}
@@ -434,14 +425,4 @@ func attributeValue(attrs []types.AttributeType, name string) string {
 		}
 	}
 	return ""
-}
-
-// unknownPassword is a password nobody is told, at least minLength characters long, with a
-// lower- and an upper-case letter, a digit and a symbol whatever the pool's policy asks for.
-func unknownPassword(minLength int) string {
-	p := "aA1!" + rand.Text() + strings.ToLower(rand.Text())
-	for len(p) < minLength {
-		p += rand.Text()
-	}
-	return p
 }

@@ -439,7 +439,7 @@ func (r *smokeRun) signIn(ctx context.Context) (note string, undo func() error, 
 		return "", nil, err
 	}
 	email := fmt.Sprintf("smoke-%x@example.com", time.Now().UnixNano())
-	password := smokePassword(cfg.PasswordPolicy.MinLength)
+	password := randomPassword(cfg.PasswordPolicy.MinLength)
 	r.email, r.password = email, password
 	u := newUser{email: email, fullName: "authctl smoke"}
 	created, err := createConfirmedUser(ctx, client, r.s, u, password)
@@ -477,15 +477,6 @@ func (r *smokeRun) signIn(ctx context.Context) (note string, undo func() error, 
 	}
 	r.userCaller = routes.Caller{TokenUse: routes.TokenUseAccess, Client: routes.WebClient, Scopes: access.Scopes, Groups: access.Groups}
 	return fmt.Sprintf("created %s, signed in with its password; ID and access tokens verify against the JWKS (scopes: %s)", email, strings.Join(access.Scopes, " ")), undo, nil
-}
-
-// smokePassword is a random password that meets any policy of at least minLength characters.
-func smokePassword(minLength int) string {
-	p := randomString(24) + "aA1!"
-	for len(p) < minLength {
-		p += randomString(24)
-	}
-	return p
 }
 
 // needUser skips a journey when no user signed in.

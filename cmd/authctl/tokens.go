@@ -227,6 +227,16 @@ func randomString(n int) string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
+// randomPassword is a password nobody is told, at least minLength characters long, with a
+// lower- and an upper-case letter, a digit and a symbol whatever the pool's policy asks for.
+func randomPassword(minLength int) string {
+	p := "aA1!" + rand.Text() + strings.ToLower(rand.Text())
+	for len(p) < minLength {
+		p += rand.Text()
+	}
+	return p
+}
+
 // LoginCallback is authctl login's own loopback callback, registered in the dev stage's
 // callbackUrls and by setup-local. It is not the web app's http://localhost:3000/auth/callback,
 // so that authctl login and cmd/local's web app can run side by side.

@@ -250,11 +250,7 @@ func createConfirmedUser(ctx context.Context, client *cip.Client, s *settings, u
 		return createdUser{}, err
 	}
 	user := createdUser{UserPoolID: s.poolID, Username: aws.ToString(created.User.Username), Email: u.email, Groups: []string(u.groups), Status: "CONFIRMED"}
-	for _, attr := range created.User.Attributes {
-		if aws.ToString(attr.Name) == "sub" {
-			user.Sub = aws.ToString(attr.Value)
-		}
-	}
+	user.Sub = attributeValue(created.User.Attributes, attrSub)
 	if user.Groups == nil {
 		user.Groups = []string{}
 	}
