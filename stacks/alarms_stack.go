@@ -49,8 +49,9 @@ type NamedFunction struct {
 }
 
 // period is how long every count is taken over; Lambda, API Gateway and WAF publish every
-// minute, Cognito every 5 minutes.
-var period = awscdk.Duration_Minutes(jsii.Number(5))
+// minute, Cognito every 5 minutes. A function, not a package variable: a jsii call at package
+// initialization would start the jsii kernel in every program that imports stacks.
+func period() awscdk.Duration { return awscdk.Duration_Minutes(jsii.Number(5)) }
 
 // NewAlarmsStack creates the alarm topic (KMS-encrypted, TLS only, alarms.email subscribed),
 // an alarm per watched metric, each telling the topic when it fires and when it clears, and a
@@ -201,14 +202,14 @@ func (w *watcher) apiAlarms(api *APIStack, a config.Alarms) {
 	// API Gateway publishes nothing for a period without requests: no requests, no errors.
 	w.watch(w.threshold("Api5xxAlarm", "api-5xx",
 		fmt.Sprintf("The API answered %d or more 5XX replies in 5 minutes: the handler or the authorizer fails, or times out", a.API5XXErrors),
-		stage.MetricServerError(&awscloudwatch.MetricOptions{Period: period, Statistic: jsii.String("Sum")}),
+		stage.MetricServerError(&awscloudwatch.MetricOptions{Period: period(), Statistic: jsii.String("Sum")}),
 		float64(a.API5XXErrors), awscloudwatch.TreatMissingData_NOT_BREACHING), "API 5XX replies")
 
 	latency := awscloudwatch.NewAlarm(w.stack, jsii.String("ApiLatencyAlarm"), &awscloudwatch.AlarmProps{
 		AlarmName: jsii.String(w.prefix + "-api-latency-p99"),
 		AlarmDescription: jsii.String(fmt.Sprintf("The API's 99th percentile latency was %d ms or more for 15 minutes (docs/operations.md, \"Alarms and the dashboard\")",
 			a.APILatencyP99Ms)),
-		Metric:             stage.MetricLatency(&awscloudwatch.MetricOptions{Period: period, Statistic: jsii.String("p99")}),
+		Metric:             stage.MetricLatency(&awscloudwatch.MetricOptions{Period: period(), Statistic: jsii.String("p99")}),
 		Threshold:          jsii.Number(float64(a.APILatencyP99Ms)),
 		ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
 		// Three periods in a row: one slow cold start must not page anyone.
@@ -227,11 +228,11 @@ func (w *watcher) functionAlarms(fn NamedFunction, a config.Alarms) {
 	// Lambda publishes nothing for a period without invocations: nothing ran, nothing failed.
 	w.watch(w.threshold(id+"ErrorsAlarm", fn.Name+"-errors",
 		fmt.Sprintf("The %s function failed %d or more times in 5 minutes: see its log group", fn.Name, a.FunctionErrors),
-		fn.Function.MetricErrors(&awscloudwatch.MetricOptions{Period: period, Statistic: jsii.String("Sum")}),
+		fn.Function.MetricErrors(&awscloudwatch.MetricOptions{Period: period(), Statistic: jsii.String("Sum")}),
 		float64(a.FunctionErrors), awscloudwatch.TreatMissingData_NOT_BREACHING), fn.Name+" errors")
 	w.watch(w.threshold(id+"ThrottlesAlarm", fn.Name+"-throttles",
 		fmt.Sprintf("The %s function was throttled %d or more times in 5 minutes: the account's Lambda concurrency is used up", fn.Name, a.FunctionThrottles),
-		fn.Function.MetricThrottles(&awscloudwatch.MetricOptions{Period: period, Statistic: jsii.String("Sum")}),
+		fn.Function.MetricThrottles(&awscloudwatch.MetricOptions{Period: period(), Statistic: jsii.String("Sum")}),
 		float64(a.FunctionThrottles), awscloudwatch.TreatMissingData_NOT_BREACHING), fn.Name+" throttles")
 }
 
@@ -244,7 +245,7 @@ func (w *watcher) cognitoAlarm(auth *AuthStack, a config.Alarms) {
 	for id, name := range map[string]string{"signUp": "SignUpThrottles", "signIn": "SignInThrottles", "refresh": "TokenRefreshThrottles", "federation": "FederationThrottles"} {
 		using[id] = awscloudwatch.NewMetric(&awscloudwatch.MetricProps{
 			Namespace: jsii.String("AWS/Cognito"), MetricName: jsii.String(name), DimensionsMap: dims,
-			Statistic: jsii.String("Sum"), Period: period,
+			Statistic: jsii.String("Sum"), Period: period(),
 		})
 	}
 	throttled := awscloudwatch.NewMathExpression(&awscloudwatch.MathExpressionProps{
@@ -252,7 +253,7 @@ func (w *watcher) cognitoAlarm(auth *AuthStack, a config.Alarms) {
 		Expression:   jsii.String("SUM([signUp, signIn, refresh, federation])"),
 		UsingMetrics: &using,
 		Label:        jsii.String("Throttled Cognito requests"),
-		Period:       period,
+		Period:       period(),
 	})
 	// Cognito publishes a throttle only when one happens, and CloudWatch forgets a metric after
 	// two weeks without data: missing data means nothing was throttled.
@@ -272,7 +273,7 @@ func (w *watcher) webACLAlarm(title, metricName string, a config.Alarms) {
 			"WebACL": jsii.String(metricName), "Rule": jsii.String("ALL"), "Region": awscdk.Aws_REGION(),
 		},
 		Statistic: jsii.String("Sum"),
-		Period:    period,
+		Period:    period(),
 	})
 	id := constructID(title)
 	alarm := awscloudwatch.NewAnomalyDetectionAlarm(w.stack, jsii.String("Waf"+id+"BlockedAlarm"), &awscloudwatch.AnomalyDetectionAlarmProps{
