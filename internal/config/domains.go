@@ -39,8 +39,11 @@ var (
 
 // CertificateRegion is the Region in the certificate ARN; "" when it is not an ACM certificate
 // ARN.
-func (d CustomDomain) CertificateRegion() string {
-	if m := acmCertificatePattern.FindStringSubmatch(d.CertificateARN); m != nil {
+func (d CustomDomain) CertificateRegion() string { return certificateRegion(d.CertificateARN) }
+
+// certificateRegion is the Region in an ACM certificate ARN, or "".
+func certificateRegion(arn string) string {
+	if m := acmCertificatePattern.FindStringSubmatch(arn); m != nil {
 		return m[1]
 	}
 	return ""
@@ -108,8 +111,8 @@ func (v *validator) hostName(where, name string, max int, why string) {
 // certificate checks an ACM certificate ARN and returns its Region.
 func (v *validator) certificate(where, arn string) (region string, ok bool) {
 	const example = "arn:aws:acm:us-east-1:123456789012:certificate/<id>"
-	if m := acmCertificatePattern.FindStringSubmatch(arn); m != nil {
-		return m[1], true
+	if region := certificateRegion(arn); region != "" {
+		return region, true
 	}
 	switch m := arnPattern.FindStringSubmatch(arn); {
 	case m != nil && m[1] != "acm":

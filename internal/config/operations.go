@@ -26,8 +26,13 @@ const (
 )
 
 func (v *validator) operations(s Stage) {
-	if r := s.UserPoolWAF.RateLimit; r < minWAFRateLimit || r > maxWAFRateLimit {
-		v.add(v.at("userPoolWaf.rateLimit"), r, "want 10 to 2000000000 requests per IP address in 5 minutes (WAF's range)")
+	v.wafRateLimit("userPoolWaf.rateLimit", s.UserPoolWAF.RateLimit)
+}
+
+// wafRateLimit checks the per-IP limit of a web ACL's rate-based rule, the stage setting key.
+func (v *validator) wafRateLimit(key string, r int) {
+	if r < minWAFRateLimit || r > maxWAFRateLimit {
+		v.add(v.at(key), r, "want 10 to 2000000000 requests per IP address in 5 minutes (WAF's range)")
 	}
 }
 

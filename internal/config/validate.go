@@ -355,9 +355,7 @@ func (v *validator) api(s Stage) {
 	if b := s.Throttling.BurstLimit; b < 1 || b > 5000 {
 		v.add(v.at("throttling.burstLimit"), b, "want 1 to 5000 requests (the account default)")
 	}
-	if r := s.WAF.RateLimit; r < 10 || r > 2_000_000_000 {
-		v.add(v.at("waf.rateLimit"), r, "want 10 to 2000000000 requests per IP address in 5 minutes (WAF's range)")
-	}
+	v.wafRateLimit("waf.rateLimit", s.WAF.RateLimit)
 	if !slices.Contains(logRetentionDays, s.LogRetentionDays) {
 		v.add(v.at("logRetentionDays"), s.LogRetentionDays, fmt.Sprintf("want one of CloudWatch's retention periods: %s", strings.Trim(fmt.Sprint(logRetentionDays), "[]")))
 	}
