@@ -1,7 +1,6 @@
 package stacks_test
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
 
@@ -30,13 +29,7 @@ func outputValue(t *testing.T, tpl assertions.Template, key string) string {
 	if s, ok := out["Value"].(string); ok {
 		return s
 	}
-	return templateTextOf(out["Value"])
-}
-
-// templateTextOf is a template value as JSON text.
-func templateTextOf(v any) string {
-	b, _ := json.Marshal(v)
-	return string(b)
+	return asJSON(out["Value"])
 }
 
 func TestDomainsFromExplicitProps(t *testing.T) {
@@ -134,7 +127,7 @@ func TestDomainsFromExplicitProps(t *testing.T) {
 				}),
 			})
 			// A deploy to another Region than the certificate's stops before it changes anything.
-			rule := templateTextOf(cdktest.ToMap(tpl.API)["Rules"].(map[string]any)["ApiCertificateInApiRegion"])
+			rule := asJSON(cdktest.ToMap(tpl.API)["Rules"].(map[string]any)["ApiCertificateInApiRegion"])
 			if !strings.Contains(rule, `"Assert":{"Fn::Equals":[{"Ref":"AWS::Region"},"eu-west-1"]}`) {
 				t.Errorf("rule ApiCertificateInApiRegion %s, want it to assert the Region eu-west-1", rule)
 			}

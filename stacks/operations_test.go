@@ -14,6 +14,7 @@ import (
 // explicit props, and the committed stages of ../cdk.json (synthesized once, shared with the
 // other tests here).
 
+// asJSON is a template value as JSON text.
 func asJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
