@@ -251,8 +251,9 @@ func (h *Handler) answerClaim(ctx context.Context, c claim, fingerprint string, 
 // with the item; replayed marks a reply given before.
 func (h *Handler) finish(ctx context.Context, c claim, replayed bool) reply {
 	if !c.done {
-		// false: a request that did not finish the claim wrote the item; it stays as it is.
-		if _, err := h.items.put(ctx, c.item); err != nil {
+		// An item there already was written by a request that did not finish the claim; it
+		// stays as it is.
+		if err := h.items.put(ctx, c.item); err != nil {
 			return storeFailed(err)
 		}
 		if err := h.items.finishClaim(ctx, c); err != nil {

@@ -126,11 +126,11 @@ func (s *itemStore) get(ctx context.Context, owner, id string) (api.Item, bool, 
 	return it, err == nil, err
 }
 
-// put writes an item unless one with its key exists: an item is never overwritten. false means
-// it existed (written before by the same claim).
-func (s *itemStore) put(ctx context.Context, it api.Item) (bool, error) {
+// put writes an item unless one with its key exists: an item is never overwritten, and one that
+// exists was written before by the same claim, so that is no error.
+func (s *itemStore) put(ctx context.Context, it api.Item) error {
 	if s == nil {
-		return false, errNoTable
+		return errNoTable
 	}
 	_, err := s.db.PutItem(ctx, &dynamodb.PutItemInput{
 		TableName:                aws.String(s.table),
@@ -139,9 +139,9 @@ func (s *itemStore) put(ctx context.Context, it api.Item) (bool, error) {
 		ExpressionAttributeNames: map[string]string{"#sk": items.SortKey},
 	})
 	if isConditionFailed(err) {
-		return false, nil
+		return nil
 	}
-	return err == nil, err
+	return err
 }
 
 // remove deletes one of owner's items; false when owner has no item with that id.
@@ -243,12 +243,12 @@ type claim struct {
 	expiresAt   time.Time
 }
 
+// record is the claim as stored: its item's record (readItem reads it back) under the claim's
+// own sort key, with what the claim adds.
 func (c claim) record() map[string]types.AttributeValue {
-	rec := key(c.item.Owner, items.IdempotencyPrefix+c.keyHash)
+	rec := itemRecord(c.item)
+	rec[items.SortKey] = str(items.IdempotencyPrefix + c.keyHash)
 	rec[attrFingerprint] = str(c.fingerprint)
-	rec[attrID] = str(c.item.ID)
-	rec[attrName] = str(c.item.Name)
-	rec[attrCreatedAt] = str(c.item.CreatedAt.UTC().Format(time.RFC3339))
 	rec[attrState] = str(stateStarted)
 	if c.done {
 		rec[attrState] = str(stateDone)
