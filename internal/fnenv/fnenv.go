@@ -106,12 +106,7 @@ func readRoutes(getenv func(string) string, p *problems) routes.Table {
 	if len(t) == 0 {
 		p.add(EnvRouteTable, "got %q; want at least one route", v)
 	}
-	var scopes, groups []string
-	for _, r := range t {
-		scopes = append(scopes, r.Scopes...)
-		groups = append(groups, r.Groups...)
-	}
-	for _, problem := range t.Check("routes", scopes, groups) {
+	for _, problem := range t.CheckStructure("routes") {
 		p.add(EnvRouteTable, "%s", problem)
 	}
 	return t

@@ -72,6 +72,18 @@ var (
 	ScopePattern = regexp.MustCompile(`^[\x21\x23-\x5B\x5D-\x7E]+$`)
 )
 
+// CheckStructure is Check for a program that knows no scope or group list of its own (the
+// functions, which the stacks hand a table they checked against the user pool): the scopes
+// and groups are taken as the table names them, so that only its structure is checked.
+func (t Table) CheckStructure(where string) problem.List {
+	var scopes, groups []string
+	for _, r := range t {
+		scopes = append(scopes, r.Scopes...)
+		groups = append(groups, r.Groups...)
+	}
+	return t.Check(where, scopes, groups)
+}
+
 // Check reports every structural problem in the table. knownScopes and knownGroups are the
 // scopes of the resource server and the user pool's groups; routes may name only those.
 // where is the prefix for problem locations, e.g. "stages.dev.routes".

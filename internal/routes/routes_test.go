@@ -125,6 +125,19 @@ func TestCheckGroupsWhenNoneDefined(t *testing.T) {
 	}
 }
 
+// CheckStructure takes the table's own scopes and groups as known, and still reports its
+// structure.
+func TestCheckStructure(t *testing.T) {
+	named := Table{{Method: "GET", Path: "/x", Access: Scoped, Scopes: []string{"api/read"}, Groups: []string{"admin"}}}
+	if problems := named.CheckStructure("r"); len(problems) != 0 {
+		t.Errorf("a table naming its own scopes and groups: %v", problems)
+	}
+	bad := Table{{Method: "FETCH", Path: "/x", Access: Protected, Groups: []string{"admin"}}}
+	if problems := bad.CheckStructure("r"); len(problems) != 1 || !strings.HasPrefix(problems[0].String(), "r[0].method") {
+		t.Errorf("a bad method: %v", problems)
+	}
+}
+
 func TestLookup(t *testing.T) {
 	table := append(sample(),
 		Route{Method: "ANY", Path: "/things", Access: Protected},

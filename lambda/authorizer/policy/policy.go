@@ -103,13 +103,8 @@ var concreteMethods = []string{"DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POS
 // NewBuilder analyses the table once, so that each token costs little. The table must pass
 // routes.Table.Check.
 func NewBuilder(table routes.Table) (*Builder, error) {
-	var scopes, groups []string
-	for _, r := range table {
-		scopes = append(scopes, r.Scopes...)
-		groups = append(groups, r.Groups...)
-	}
 	var errs []error
-	for _, p := range table.Check("routes", scopes, groups) {
+	for _, p := range table.CheckStructure("routes") {
 		errs = append(errs, errors.New(p.String()))
 	}
 	if len(errs) > 0 {

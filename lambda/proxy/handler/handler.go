@@ -97,14 +97,8 @@ func New(cfg fnenv.Proxy, opts *Options) (*Handler, error) {
 	if len(table) == 0 {
 		errs = append(errs, errors.New("route table: want at least one route"))
 	}
-	// The handler knows no scope or group list of its own, so it checks the table's structure
-	// and lets the stacks check the names against the user pool.
-	var scopes, groups []string
-	for _, r := range table {
-		scopes = append(scopes, r.Scopes...)
-		groups = append(groups, r.Groups...)
-	}
-	for _, p := range table.Check("routes", scopes, groups) {
+	// The stacks check the names against the user pool.
+	for _, p := range table.CheckStructure("routes") {
 		errs = append(errs, errors.New(p.String()))
 	}
 	for _, r := range table {
