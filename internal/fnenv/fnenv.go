@@ -9,10 +9,10 @@ package fnenv
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 
+	"github.com/cognito-apigw/cognito-apigw/internal/problem"
 	"github.com/cognito-apigw/cognito-apigw/internal/routes"
 )
 
@@ -75,20 +75,21 @@ func EncodeRoutes(t routes.Table) string {
 	return string(b)
 }
 
-// problems collects what is wrong with an environment, one line each, every line naming its
-// variable. Values are quoted as they were read: none of these variables holds a secret.
-type problems []string
+// problems collects what is wrong with an environment as the project's problem list, one line
+// each, every line naming its variable. Values are quoted as they were read: none of these
+// variables holds a secret.
+type problems problem.List
 
 func (p *problems) add(variable, format string, args ...any) {
-	*p = append(*p, variable+": "+fmt.Sprintf(format, args...))
+	*p = append(*p, problem.Problem{Where: variable, Want: fmt.Sprintf(format, args...)})
 }
 
 func (p *problems) unset(variable, want string) {
-	*p = append(*p, variable+" is not set; want "+want)
+	*p = append(*p, problem.Problem{Want: variable + " is not set; want " + want})
 }
 
 // err is one error whose message is the problems, one per line.
-func (p problems) err() error { return errors.New(strings.Join(p, "\n")) }
+func (p problems) err() error { return problem.List(p) }
 
 // readRoutes reads EnvRouteTable: set, JSON, and a table routes.Table.Check finds nothing
 // wrong with (given the table's own scopes and groups: the stacks have checked those names).
@@ -106,8 +107,8 @@ func readRoutes(getenv func(string) string, p *problems) routes.Table {
 	if len(t) == 0 {
 		p.add(EnvRouteTable, "got %q; want at least one route", v)
 	}
-	for _, problem := range t.CheckStructure("routes") {
-		p.add(EnvRouteTable, "%s", problem)
+	for _, bad := range t.CheckStructure("routes") {
+		p.add(EnvRouteTable, "%s", bad)
 	}
 	return t
 }
