@@ -157,16 +157,24 @@ type watcher struct {
 	prefix string // <app>-<stage>, the start of every alarm name
 	action awscloudwatch.IAlarmAction
 	alarms []awscloudwatch.Alarm
+	// status are the alarms the dashboard's status widget shows: those that always exist.
+	status []interfacesawscloudwatch.IAlarmRef
 	// widgets shows each alarm on the dashboard, in the order they were added.
 	widgets []awscloudwatch.IWidget
 }
 
-// watch names an alarm <prefix>-<name>, tells the action when it fires and when it clears,
-// and puts it on the dashboard.
-func (w *watcher) watch(alarm awscloudwatch.Alarm, title string) {
+// tell makes alarm tell the action when it fires and when it clears.
+func (w *watcher) tell(alarm awscloudwatch.Alarm) {
 	alarm.AddAlarmAction(w.action)
 	alarm.AddOkAction(w.action)
 	w.alarms = append(w.alarms, alarm)
+}
+
+// watch tells the action about alarm and puts it on the dashboard, in the status widget and as
+// a widget of its own titled title.
+func (w *watcher) watch(alarm awscloudwatch.Alarm, title string) {
+	w.tell(alarm)
+	w.status = append(w.status, alarm)
 	w.widgets = append(w.widgets, awscloudwatch.NewAlarmWidget(&awscloudwatch.AlarmWidgetProps{
 		Alarm: alarm, Title: jsii.String(title), Width: jsii.Number(8), Height: jsii.Number(6),
 	}))
@@ -333,9 +341,7 @@ func (w *watcher) sesAlarms(e config.Email, a config.Alarms) {
 			continue
 		}
 		alarm.Node().DefaultChild().(awscloudwatch.CfnAlarm).CfnOptions().SetCondition(condition)
-		alarm.AddAlarmAction(w.action)
-		alarm.AddOkAction(w.action)
-		w.alarms = append(w.alarms, alarm)
+		w.tell(alarm)
 		// The dashboard cannot name an alarm that may not exist: it graphs the metric instead.
 		w.widgets = append(w.widgets, awscloudwatch.NewGraphWidget(&awscloudwatch.GraphWidgetProps{
 			Title: jsii.String("SES " + r.what + " rate (" + e.SESRegion + ")"), Width: jsii.Number(8), Height: jsii.Number(6),
@@ -354,14 +360,8 @@ func (w *watcher) dashboard() awscloudwatch.Dashboard {
 		DashboardName:   name,
 		DefaultInterval: awscdk.Duration_Hours(jsii.Number(3)),
 	})
-	var all []interfacesawscloudwatch.IAlarmRef
-	for _, a := range w.alarms {
-		if a.Node().DefaultChild().(awscdk.CfnResource).CfnOptions().Condition() == nil {
-			all = append(all, a)
-		}
-	}
 	d.AddWidgets(awscloudwatch.NewAlarmStatusWidget(&awscloudwatch.AlarmStatusWidgetProps{
-		Title: jsii.String(w.prefix + " alarms"), Alarms: &all, Width: jsii.Number(24),
+		Title: jsii.String(w.prefix + " alarms"), Alarms: &w.status, Width: jsii.Number(24),
 	}))
 	for i := 0; i < len(w.widgets); i += 3 {
 		d.AddWidgets(w.widgets[i:min(i+3, len(w.widgets))]...)
