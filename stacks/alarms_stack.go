@@ -2,7 +2,6 @@ package stacks
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
@@ -180,17 +179,6 @@ func (w *watcher) watch(alarm awscloudwatch.Alarm, title string) {
 	}))
 }
 
-// constructID turns a hyphenated name (pre-sign-up) into a construct id (PreSignUp).
-func constructID(name string) string {
-	var b strings.Builder
-	for _, part := range strings.Split(name, "-") {
-		if part != "" {
-			b.WriteString(strings.ToUpper(part[:1]) + part[1:])
-		}
-	}
-	return b.String()
-}
-
 // threshold is an alarm raised when a count over one period reaches at least n.
 func (w *watcher) threshold(id, name, description string, metric awscloudwatch.IMetric, n float64, missing awscloudwatch.TreatMissingData) awscloudwatch.Alarm {
 	return awscloudwatch.NewAlarm(w.stack, jsii.String(id), &awscloudwatch.AlarmProps{
@@ -232,7 +220,7 @@ func (w *watcher) apiAlarms(api *APIStack, a config.Alarms) {
 
 // functionAlarms watch one function's errors and throttled invocations.
 func (w *watcher) functionAlarms(fn NamedFunction, a config.Alarms) {
-	id := constructID(fn.Name)
+	id := names.Camel(fn.Name)
 	// Lambda publishes nothing for a period without invocations: nothing ran, nothing failed.
 	w.watch(w.threshold(id+"ErrorsAlarm", fn.Name+"-errors",
 		fmt.Sprintf("The %s function failed %d or more times in 5 minutes: see its log group", fn.Name, a.FunctionErrors),
@@ -283,7 +271,7 @@ func (w *watcher) webACLAlarm(title, metricName string, a config.Alarms) {
 		Statistic: jsii.String("Sum"),
 		Period:    period(),
 	})
-	id := constructID(title)
+	id := names.Camel(title)
 	alarm := awscloudwatch.NewAnomalyDetectionAlarm(w.stack, jsii.String("Waf"+id+"BlockedAlarm"), &awscloudwatch.AnomalyDetectionAlarmProps{
 		AlarmName: jsii.String(w.prefix + "-waf-" + title + "-blocked"),
 		AlarmDescription: jsii.String(fmt.Sprintf("The %s web ACL blocked more requests than normal (%g standard deviations above the band) in 2 of 3 periods of 5 minutes: an attack, or a rule blocking real users; see the WAF logs (docs/operations.md, \"Alarms and the dashboard\")",

@@ -12,14 +12,16 @@ func CIStack(app string) string { return app + "-ci" }
 const OutOIDCProviderARN = "GitHubOidcProviderArn"
 
 // OutDeployRoleARN is the CI stack's output key of the deploy role of one GitHub environment:
-// DeployRoleArn followed by the environment's letters and digits, the first of each run
-// upper-cased (dev: DeployRoleArnDev, prod-eu: DeployRoleArnProdEu). Output keys allow
-// letters and digits only.
-func OutDeployRoleARN(env string) string {
+// DeployRoleArn followed by the environment's name in Camel case (dev: DeployRoleArnDev,
+// prod-eu: DeployRoleArnProdEu). Output keys allow letters and digits only.
+func OutDeployRoleARN(env string) string { return "DeployRoleArn" + Camel(env) }
+
+// Camel is s's letters and digits with the first letter of each run upper-cased, everything
+// else dropped (pre-sign-up: PreSignUp): a name as an output key or a construct id.
+func Camel(s string) string {
 	var b strings.Builder
-	b.WriteString("DeployRoleArn")
 	upper := true
-	for _, r := range env {
+	for _, r := range s {
 		switch {
 		case r >= 'a' && r <= 'z' && upper:
 			b.WriteRune(r - 'a' + 'A')

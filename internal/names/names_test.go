@@ -19,3 +19,16 @@ func TestNames(t *testing.T) {
 		}
 	}
 }
+
+func TestCamel(t *testing.T) {
+	for in, want := range map[string]string{
+		"pre-sign-up": "PreSignUp", "handler": "Handler", "prod-eu": "ProdEu", "Prod_EU.2": "ProdEU2", "dev": "Dev",
+	} {
+		if got := Camel(in); got != want {
+			t.Errorf("Camel(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := OutDeployRoleARN("prod-eu"); got != "DeployRoleArnProdEu" {
+		t.Errorf("OutDeployRoleARN(prod-eu) = %q", got)
+	}
+}
