@@ -49,33 +49,19 @@ func NewStage(app awscdk.App, projectDir string) (*Stage, error) {
 		return nil, err
 	}
 	tags := map[string]*string{"app": jsii.String(cfg.AppName), "stage": jsii.String(cfg.StageName)}
-	auth := NewAuthStack(app, names.AuthStack(cfg.AppName, cfg.StageName), &AuthStackProps{
-		StackProps:   awscdk.StackProps{Description: jsii.String(cfg.AppName + " " + cfg.StageName + ": Cognito user pool, app client and managed login"), Tags: &tags},
-		Config:       cfg,
-		Branding:     style,
-		SAMLMetadata: saml,
-		ModuleDir:    moduleDir,
-	})
-	api := NewAPIStack(app, names.APIStack(cfg.AppName, cfg.StageName), &APIStackProps{
-		StackProps:     awscdk.StackProps{Description: jsii.String(cfg.AppName + " " + cfg.StageName + ": REST API authorized by Cognito"), Tags: &tags},
-		Config:         cfg,
-		UserPool:       auth.UserPool,
-		ClientID:       auth.Client.UserPoolClientId(),
-		MachineClients: auth.MachineClients,
-		ModuleDir:      moduleDir,
-	})
-	var alarms *AlarmsStack
-	if cfg.Alarms.Enabled {
-		alarms = NewAlarmsStack(app, names.AlarmsStack(cfg.AppName, cfg.StageName), &AlarmsStackProps{
-			StackProps: awscdk.StackProps{Description: jsii.String(cfg.AppName + " " + cfg.StageName + ": alarms, their SNS topic and the dashboard"), Tags: &tags},
-			Config:     cfg,
-			Auth:       auth,
-			API:        api,
-		})
+	described := func(what string) awscdk.StackProps {
+		return awscdk.StackProps{Description: jsii.String(cfg.AppName + " " + cfg.StageName + ": " + what), Tags: &tags}
 	}
-	var ci *CIStack
+	st := AddStageStacks(app, cfg, StageStacks{
+		Auth:      StackOf{names.AuthStack(cfg.AppName, cfg.StageName), described("Cognito user pool, app client and managed login")},
+		API:       StackOf{names.APIStack(cfg.AppName, cfg.StageName), described("REST API authorized by Cognito")},
+		Alarms:    StackOf{names.AlarmsStack(cfg.AppName, cfg.StageName), described("alarms, their SNS topic and the dashboard")},
+		Branding:  style,
+		SAML:      saml,
+		ModuleDir: moduleDir,
+	})
 	if cfg.CI != nil {
-		ci = NewCIStack(app, names.CIStack(cfg.AppName), &CIStackProps{
+		st.CI = NewCIStack(app, names.CIStack(cfg.AppName), &CIStackProps{
 			StackProps: awscdk.StackProps{Description: jsii.String(cfg.AppName + ": GitHub Actions deploy roles (OIDC, no stored keys)"),
 				Tags: &map[string]*string{"app": jsii.String(cfg.AppName)}},
 			CI:        *cfg.CI,
@@ -84,14 +70,48 @@ func NewStage(app awscdk.App, projectDir string) (*Stage, error) {
 	}
 	// Warnings do not stop synth: `cdk synth` prints them (and --strict makes them errors).
 	for _, w := range append(cfg.Warnings(), cfg.OperationWarnings()...) {
-		awscdk.Annotations_Of(auth.Stack).AddWarningV2(jsii.String("cognito-apigw:stage-setting"), jsii.String(w), nil)
+		awscdk.Annotations_Of(st.Auth.Stack).AddWarningV2(jsii.String("cognito-apigw:stage-setting"), jsii.String(w), nil)
 	}
 	if style != nil {
 		for _, w := range style.Warnings {
-			awscdk.Annotations_Of(auth.Stack).AddWarningV2(jsii.String("cognito-apigw:branding"), jsii.String(w.String()), nil)
+			awscdk.Annotations_Of(st.Auth.Stack).AddWarningV2(jsii.String("cognito-apigw:branding"), jsii.String(w.String()), nil)
 		}
 	}
-	return &Stage{Config: cfg, Auth: auth, API: api, Alarms: alarms, CI: ci}, nil
+	return st, nil
+}
+
+// StackOf is one stack's id and the props it takes beside those of its kind.
+type StackOf struct {
+	ID    string
+	Props awscdk.StackProps
+}
+
+// StageStacks says how AddStageStacks makes a stage's stacks: each stack's id and props, and
+// what the auth stack reads from the project (the managed-login style, nil for Cognito's, the
+// SAML providers' metadata) and the module the functions are built from.
+type StageStacks struct {
+	Auth, API, Alarms StackOf
+	Branding          *BrandingStyle
+	SAML              map[string]string
+	ModuleDir         string
+}
+
+// AddStageStacks adds cfg's auth and API stacks to app, and its alarms stack where alarms are
+// on, wired together: the one place a stage's stacks are put together, for NewStage and for
+// tests that build a stage from explicit settings.
+func AddStageStacks(app awscdk.App, cfg config.Config, s StageStacks) *Stage {
+	auth := NewAuthStack(app, s.Auth.ID, &AuthStackProps{
+		StackProps: s.Auth.Props, Config: cfg, Branding: s.Branding, SAMLMetadata: s.SAML, ModuleDir: s.ModuleDir,
+	})
+	api := NewAPIStack(app, s.API.ID, &APIStackProps{
+		StackProps: s.API.Props, Config: cfg, UserPool: auth.UserPool, ClientID: auth.Client.UserPoolClientId(),
+		MachineClients: auth.MachineClients, ModuleDir: s.ModuleDir,
+	})
+	st := &Stage{Config: cfg, Auth: auth, API: api}
+	if cfg.Alarms.Enabled {
+		st.Alarms = NewAlarmsStack(app, s.Alarms.ID, &AlarmsStackProps{StackProps: s.Alarms.Props, Config: cfg, Auth: auth, API: api})
+	}
+	return st
 }
 
 // contextOf is the app's whole context (cdk.json, -c keys and what the CDK CLI adds), from

@@ -57,9 +57,10 @@ type Synthesized struct {
 	AlarmsJSON map[string]any
 }
 
-// BuildStacks adds the stacks of cfg to app from explicit props, as stacks.NewStage adds a
-// stage of cdk.json: auth, API, and alarms where they are on (no branding, no CI stack), placed
-// in env (nil: environment-agnostic), with the SAML metadata files read from dir. Call it
+// BuildStacks adds the stacks of cfg to app from explicit props through
+// stacks.AddStageStacks, as stacks.NewStage adds a stage of cdk.json: auth, API, and alarms
+// where they are on (no branding, no CI stack), with the ids auth, api and alarms, placed in
+// env (nil: environment-agnostic), with the SAML metadata files read from dir. Call it
 // inside NoPanic: the CDK reports some problems by panicking.
 func BuildStacks(app awscdk.App, cfg config.Config, dir string, env *awscdk.Environment) (*stacks.Stage, error) {
 	saml, err := cfg.SAMLMetadata(dir)
@@ -67,16 +68,10 @@ func BuildStacks(app awscdk.App, cfg config.Config, dir string, env *awscdk.Envi
 		return nil, err
 	}
 	props := awscdk.StackProps{Env: env}
-	auth := stacks.NewAuthStack(app, "auth", &stacks.AuthStackProps{StackProps: props, Config: cfg, SAMLMetadata: saml, ModuleDir: dir})
-	api := stacks.NewAPIStack(app, "api", &stacks.APIStackProps{
-		StackProps: props, Config: cfg, UserPool: auth.UserPool, ClientID: auth.Client.UserPoolClientId(),
-		MachineClients: auth.MachineClients, ModuleDir: dir,
-	})
-	st := &stacks.Stage{Config: cfg, Auth: auth, API: api}
-	if cfg.Stage.Alarms.Enabled {
-		st.Alarms = stacks.NewAlarmsStack(app, "alarms", &stacks.AlarmsStackProps{StackProps: props, Config: cfg, Auth: auth, API: api})
-	}
-	return st, nil
+	return stacks.AddStageStacks(app, cfg, stacks.StageStacks{
+		Auth: stacks.StackOf{ID: "auth", Props: props}, API: stacks.StackOf{ID: "api", Props: props},
+		Alarms: stacks.StackOf{ID: "alarms", Props: props}, SAML: saml, ModuleDir: dir,
+	}), nil
 }
 
 // Explicit is cfg's stacks built from explicit props (BuildStacks) in an app of their own and
