@@ -151,21 +151,25 @@ func (a *app) renew(ctx context.Context, s *settings, token, format string) erro
 	if err := s.checkDomain(); err != nil {
 		return err
 	}
-	req := tokenRequest{
-		url:  strings.TrimSuffix(s.domain, "/") + "/oauth2/token",
-		form: url.Values{"grant_type": {"refresh_token"}, "client_id": {s.clientID}, "refresh_token": {token}},
-	}
-	t, err := req.do(ctx)
+	t, err := refreshTokens(ctx, strings.TrimSuffix(s.domain, "/")+"/oauth2/token", s.clientID, token)
 	if err != nil {
 		return err
-	}
-	if t.IDToken == "" || t.AccessToken == "" {
-		return errors.New("token endpoint: the reply holds no ID and access tokens")
 	}
 	if t.RefreshToken == "" {
 		t.RefreshToken = token // no rotation: the old one stays valid
 	}
 	return writeTokens(a.stdout, format, t)
+}
+
+// refreshTokens redeems the refresh token of the public app client clientID at the token
+// endpoint tokenURL; the reply must hold ID and access tokens.
+func refreshTokens(ctx context.Context, tokenURL, clientID, token string) (tokenSet, error) {
+	req := tokenRequest{url: tokenURL, form: url.Values{"grant_type": {"refresh_token"}, "client_id": {clientID}, "refresh_token": {token}}}
+	t, err := req.do(ctx)
+	if err == nil && (t.IDToken == "" || t.AccessToken == "") {
+		err = errors.New("token endpoint: the reply holds no ID and access tokens")
+	}
+	return t, err
 }
 
 // tokenRequest is one POST to the token endpoint, with HTTP Basic client authentication when

@@ -467,7 +467,7 @@ func TestLoginRefusals(t *testing.T) {
 
 func TestExchangeCodeErrors(t *testing.T) {
 	srv := authServer(t)
-	_, err := exchangeCode(context.Background(), srv.URL+"/oauth2/token", url.Values{"grant_type": {"authorization_code"}, "code": {"code1"}, "code_verifier": {"wrong"}})
+	_, err := exchangeCode(context.Background(), srv.URL+"/oauth2/token", "client1", "code1", "http://127.0.0.1:8976/callback", "wrong")
 	if err == nil || !strings.Contains(err.Error(), "400 Bad Request: invalid_grant code_verifier does not match") {
 		t.Errorf("got %v", err)
 	}

@@ -563,12 +563,9 @@ func (r *smokeRun) scoped(ctx context.Context) (string, error) {
 // is not followed: its code is redeemed here.
 func (r *smokeRun) localCodeFlow(ctx context.Context) (tokenSet, error) {
 	p, state := newPKCE(), randomString(16)
-	form := url.Values{
-		"response_type": {"code"}, "client_id": {r.s.clientID}, "redirect_uri": {LoginCallback},
-		"scope": {strings.Join(r.s.cfg.AppClientScopes(), " ")}, "state": {state},
-		"code_challenge": {p.challenge}, "code_challenge_method": {"S256"},
-		"username": {r.email}, "password": {r.password},
-	}
+	form := authorizeQuery(r.s.clientID, LoginCallback, strings.Join(r.s.cfg.AppClientScopes(), " "), state, p)
+	form.Set("username", r.email)
+	form.Set("password", r.password)
 	rep, err := r.send(ctx, "POST", r.login.Authorize, form.Encode(), "Content-Type", "application/x-www-form-urlencoded")
 	if err != nil {
 		return tokenSet{}, err
@@ -577,10 +574,7 @@ func (r *smokeRun) localCodeFlow(ctx context.Context) (tokenSet, error) {
 	if rep.status != http.StatusFound || err != nil || loc.Query().Get("code") == "" || loc.Query().Get("state") != state {
 		return tokenSet{}, fmt.Errorf("POST %s answered %d %s (Location %q); want a redirect with a code", r.login.Authorize, rep.status, snippet(rep.body), rep.header.Get("Location"))
 	}
-	return exchangeCode(ctx, r.login.Token, url.Values{
-		"grant_type": {"authorization_code"}, "client_id": {r.s.clientID}, "code": {loc.Query().Get("code")},
-		"redirect_uri": {LoginCallback}, "code_verifier": {p.verifier},
-	})
+	return exchangeCode(ctx, r.login.Token, r.s.clientID, loc.Query().Get("code"), LoginCallback, p.verifier)
 }
 
 func (r *smokeRun) refused(ctx context.Context) (string, error) {
@@ -661,7 +655,7 @@ func (r *smokeRun) refresh(ctx context.Context) (string, error) {
 	if r.user.RefreshToken == "" {
 		return "", errors.New("the sign-in returned no refresh token")
 	}
-	t, err := r.refreshWith(ctx, r.user.RefreshToken)
+	t, err := refreshTokens(ctx, r.login.Token, r.s.clientID, r.user.RefreshToken)
 	if err != nil {
 		return "", err
 	}
@@ -676,15 +670,6 @@ func (r *smokeRun) refresh(ctx context.Context) (string, error) {
 		r.user.RefreshToken = t.RefreshToken // a rotating client's new one; the old one is gone
 	}
 	return "new tokens from " + r.login.Token + " for the same user", nil
-}
-
-// refreshWith redeems a refresh token at the token endpoint.
-func (r *smokeRun) refreshWith(ctx context.Context, token string) (tokenSet, error) {
-	t, err := tokenRequest{url: r.login.Token, form: url.Values{"grant_type": {"refresh_token"}, "client_id": {r.s.clientID}, "refresh_token": {token}}}.do(ctx)
-	if err == nil && (t.IDToken == "" || t.AccessToken == "") {
-		err = errors.New("token endpoint: the reply holds no ID and access tokens")
-	}
-	return t, err
 }
 
 func (r *smokeRun) revocation(ctx context.Context) (string, error) {
@@ -702,7 +687,7 @@ func (r *smokeRun) revocation(ctx context.Context) (string, error) {
 	if rep.status != http.StatusOK {
 		return "", fmt.Errorf("POST %s answered %d %s; want 200 (does the app client enable token revocation?)", r.login.Revoke, rep.status, snippet(rep.body))
 	}
-	if _, err := r.refreshWith(ctx, r.user.RefreshToken); err == nil {
+	if _, err := refreshTokens(ctx, r.login.Token, r.s.clientID, r.user.RefreshToken); err == nil {
 		return "", errors.New("the revoked refresh token still renews the tokens")
 	} else if !strings.Contains(err.Error(), "invalid_grant") {
 		return "", fmt.Errorf("renewing with the revoked refresh token: %v; want invalid_grant", err)

@@ -392,17 +392,23 @@ func newLoginFlow(s *settings, o loginOptions) (*loginFlow, error) {
 	return f, nil
 }
 
-func (f *loginFlow) newAttempt() signInAttempt {
-	a := signInAttempt{pkce: newPKCE(), state: randomString(16)}
-	query := url.Values{
+// authorizeQuery is the authorization request of the code flow with PKCE (S256) for the public
+// app client clientID.
+func authorizeQuery(clientID, redirect, scope, state string, p pkce) url.Values {
+	return url.Values{
 		"response_type":         {"code"},
-		"client_id":             {f.clientID},
-		"redirect_uri":          {f.redirect},
-		"scope":                 {f.scopes},
-		"state":                 {a.state},
-		"code_challenge":        {a.pkce.challenge},
+		"client_id":             {clientID},
+		"redirect_uri":          {redirect},
+		"scope":                 {scope},
+		"state":                 {state},
+		"code_challenge":        {p.challenge},
 		"code_challenge_method": {"S256"},
 	}
+}
+
+func (f *loginFlow) newAttempt() signInAttempt {
+	a := signInAttempt{pkce: newPKCE(), state: randomString(16)}
+	query := authorizeQuery(f.clientID, f.redirect, f.scopes, a.state, a.pkce)
 	if f.idp != "" {
 		query.Set("identity_provider", f.idp)
 	}
@@ -503,13 +509,7 @@ func (f *loginFlow) finish(w http.ResponseWriter, q url.Values, attempt signInAt
 	case code == "":
 		res.err = errors.New("the redirect carried no authorization code")
 	default:
-		res.tokens, res.err = exchangeCode(f.ctx, f.domain+"/oauth2/token", url.Values{
-			"grant_type":    {"authorization_code"},
-			"client_id":     {f.clientID},
-			"code":          {code},
-			"redirect_uri":  {f.redirect},
-			"code_verifier": {attempt.pkce.verifier},
-		})
+		res.tokens, res.err = exchangeCode(f.ctx, f.domain+"/oauth2/token", f.clientID, code, f.redirect, attempt.pkce.verifier)
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	if res.err != nil {
@@ -523,7 +523,14 @@ func (f *loginFlow) finish(w http.ResponseWriter, q url.Values, attempt signInAt
 
 // exchangeCode redeems the authorization code at the token endpoint, proving with the PKCE
 // verifier that it is the client that asked for it. The app client is public: no secret.
-func exchangeCode(ctx context.Context, tokenURL string, form url.Values) (tokenSet, error) {
+func exchangeCode(ctx context.Context, tokenURL, clientID, code, redirect, verifier string) (tokenSet, error) {
+	form := url.Values{
+		"grant_type":    {"authorization_code"},
+		"client_id":     {clientID},
+		"code":          {code},
+		"redirect_uri":  {redirect},
+		"code_verifier": {verifier},
+	}
 	t, err := tokenRequest{url: tokenURL, form: form}.do(ctx)
 	if err == nil && (t.IDToken == "" || t.AccessToken == "") {
 		err = errors.New("token endpoint: the reply holds no ID and access tokens (was openid among the scopes?)")
