@@ -9,8 +9,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
-
-	"github.com/cognito-apigw/cognito-apigw/internal/loopback"
 )
 
 // What export and import share: a Cognito client that rides out throttling, and files that
@@ -38,7 +36,6 @@ func (s *settings) bulkCognito(ctx context.Context) (*cip.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	local := s.endpoint != "" && loopback.IsURL(s.endpoint)
 	opts := client.Options()
 	opts.RetryMaxAttempts = 0 // else the client wraps the retryer in its own attempt limit
 	opts.Retryer = retry.NewStandard(func(o *retry.StandardOptions) {
@@ -48,7 +45,7 @@ func (s *settings) bulkCognito(ctx context.Context) (*cip.Client, error) {
 		if retryBackoff != nil {
 			o.Backoff = retryBackoff
 		}
-		if local {
+		if s.localEndpoint() {
 			o.Retryables = []retry.IsErrorRetryable{retry.RetryableErrorCode{Codes: retry.DefaultThrottleErrorCodes}}
 		}
 	})

@@ -228,12 +228,15 @@ func (s *settings) need(value, flagName, output string) error {
 	return cli.Usagef("pass -%s, or an outputs file with %s (-outputs FILE): %s", flagName, output, why)
 }
 
+// localEndpoint reports whether the Cognito endpoint is a local emulator on loopback
+// (cognito-local), which checks no signature.
+func (s *settings) localEndpoint() bool { return loopback.IsURL(s.endpoint) }
+
 // cognito builds a Cognito client for the settings' Region and endpoint. With needCredentials
 // it makes sure AWS credentials can be had before the first call; InitiateAuth needs none.
 func (s *settings) cognito(ctx context.Context, needCredentials bool) (*cip.Client, error) {
 	var opts []func(*awsconfig.LoadOptions) error
-	local := s.endpoint != "" && loopback.IsURL(s.endpoint)
-	if local {
+	if s.localEndpoint() {
 		// A local emulator checks no signature, so it never gets real credentials; nor does a
 		// dead emulator deserve retries.
 		opts = append(opts,
