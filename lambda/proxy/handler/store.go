@@ -187,24 +187,18 @@ func (s *itemStore) list(ctx context.Context, owner, after string, n int) ([]api
 		in.ExclusiveStartKey = key(owner, items.ItemKey(after))
 	}
 	var out []api.Item
-	for len(out) < n {
-		in.Limit = aws.Int32(int32(n - len(out)))
-		page, err := s.db.Query(ctx, in)
-		if err != nil {
-			return nil, err
-		}
+	err := s.query(ctx, in, n, func(page *dynamodb.QueryOutput) (int, error) {
 		for _, rec := range page.Items {
 			it, err := readItem(rec)
 			if err != nil {
-				return nil, err
+				return 0, err
 			}
 			out = append(out, it)
 		}
-		// A page ends at Limit or at 1 MB read; only an empty LastEvaluatedKey says "no more".
-		if len(page.LastEvaluatedKey) == 0 {
-			break
-		}
-		in.ExclusiveStartKey = page.LastEvaluatedKey
+		return len(page.Items), nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -217,19 +211,37 @@ func (s *itemStore) count(ctx context.Context, owner string, upTo int) (int, err
 	in := s.itemsQuery(owner)
 	in.Select = types.SelectCount
 	total := 0
-	for total < upTo {
-		in.Limit = aws.Int32(int32(upTo - total))
+	err := s.query(ctx, in, upTo, func(page *dynamodb.QueryOutput) (int, error) {
+		total += int(page.Count)
+		return int(page.Count), nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return total, nil
+}
+
+// query runs in page by page until n records are read or none are left, handing each page to
+// read, which returns how many records the page held. A page ends at Limit or at 1 MB read;
+// only an empty LastEvaluatedKey says there are no more.
+func (s *itemStore) query(ctx context.Context, in *dynamodb.QueryInput, n int, read func(*dynamodb.QueryOutput) (int, error)) error {
+	for done := 0; done < n; {
+		in.Limit = aws.Int32(int32(n - done))
 		page, err := s.db.Query(ctx, in)
 		if err != nil {
-			return 0, err
+			return err
 		}
-		total += int(page.Count)
+		got, err := read(page)
+		if err != nil {
+			return err
+		}
+		done += got
 		if len(page.LastEvaluatedKey) == 0 {
-			break
+			return nil
 		}
 		in.ExclusiveStartKey = page.LastEvaluatedKey
 	}
-	return total, nil
+	return nil
 }
 
 // claim is the record of one Idempotency-Key of one caller: what was asked for (the
